@@ -1,0 +1,33 @@
+// Package assets holds the files kubedojo embeds: the built-in course and
+// the JSON Schemas of the lesson-pack format.
+package assets
+
+import (
+	"embed"
+	"io/fs"
+)
+
+//go:embed course
+var course embed.FS
+
+//go:embed schema/*.json
+var schemas embed.FS
+
+// Course returns the built-in lesson pack, rooted at its course.yaml.
+func Course() fs.FS {
+	sub, err := fs.Sub(course, "course")
+	if err != nil {
+		panic(err) // the embed directive guarantees the directory exists
+	}
+	return sub
+}
+
+// Schemas returns the JSON Schemas of the pack format (course, exercise,
+// quiz), rooted at the schema directory.
+func Schemas() fs.FS {
+	sub, err := fs.Sub(schemas, "schema")
+	if err != nil {
+		panic(err)
+	}
+	return sub
+}

@@ -1,0 +1,243 @@
+package lessons
+
+import (
+	"fmt"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Exercise is one hands-on task, graded on the live cluster
+// (lessons/<lesson>/exercises/<name>.yaml).
+type Exercise struct {
+	// ID is "<lesson>/<name>"; the file holds only <name>, which must match
+	// the file name.
+	ID    string `yaml:"id" json:"id"`
+	Title string `yaml:"title" json:"title"`
+	Tier  Tier   `yaml:"tier" json:"tier"`
+	// Domain overrides the lesson's CKA domain (troubleshooting tasks).
+	Domain Domain `yaml:"domain,omitempty" json:"domain,omitempty"`
+	// Troubleshooting marks an exercise whose start state is broken.
+	Troubleshooting bool `yaml:"troubleshooting,omitempty" json:"troubleshooting,omitempty"`
+	// Addon names what a tier "addon" exercise needs.
+	Addon string `yaml:"addon,omitempty" json:"addon,omitempty"`
+	// Workers is the number of worker nodes the exercise needs (0: any).
+	Workers int `yaml:"workers,omitempty" json:"workers,omitempty"`
+	// Exclusive marks an exercise that changes cluster-wide state (CoreDNS,
+	// node taints) and must not run alongside others in verify.
+	Exclusive bool `yaml:"exclusive,omitempty" json:"exclusive,omitempty"`
+	// Namespaces the exercise owns. The first is the default namespace of
+	// its objects and checks.
+	Namespaces []Namespace `yaml:"namespaces" json:"namespaces"`
+	// Task is what the learner must do, in Markdown.
+	Task string `yaml:"task" json:"task"`
+	// Answers lists the keys of the "answers" ConfigMap for find-and-report
+	// tasks.
+	Answers []AnswerKey `yaml:"answers,omitempty" json:"answers,omitempty"`
+	// Setup builds the start state, in order.
+	Setup []Step `yaml:"setup,omitempty" json:"setup,omitempty"`
+	// Checks grade the exercise; all must pass.
+	Checks []Check `yaml:"checks" json:"checks"`
+	// Hints are revealed one at a time.
+	Hints []string `yaml:"hints" json:"hints"`
+	// Solution is the reference solution.
+	Solution Solution `yaml:"solution" json:"solution"`
+	// Cleanup undoes cluster-scoped changes on reset, beyond deleting the
+	// exercise's namespaces and the objects its setup created.
+	Cleanup []CleanupStep `yaml:"cleanup,omitempty" json:"cleanup,omitempty"`
+
+	// Lesson points back to the exercise's lesson.
+	Lesson *Lesson `yaml:"-" json:"-"`
+	// File is the exercise's path inside the pack.
+	File string `yaml:"-" json:"-"`
+}
+
+// Namespace is a namespace the exercise owns. The app creates and labels it
+// unless the task asks the learner to create it.
+type Namespace struct {
+	Name string `yaml:"name" json:"name"`
+	// LearnerCreates is true when the task asks the learner to create the
+	// namespace; the app then only deletes it on reset.
+	LearnerCreates bool `yaml:"learnerCreates,omitempty" json:"learnerCreates,omitempty"`
+	// Labels are added when the app creates the namespace.
+	Labels map[string]string `yaml:"labels,omitempty" json:"labels,omitempty"`
+}
+
+// UnmarshalYAML accepts a plain name as shorthand.
+func (n *Namespace) UnmarshalYAML(node *yaml.Node) error {
+	if node.Kind == yaml.ScalarNode {
+		n.Name = node.Value
+		return nil
+	}
+	type plain Namespace
+	return node.Decode((*plain)(n))
+}
+
+// AnswerKey is one key the learner must write into ConfigMap "answers".
+type AnswerKey struct {
+	Key         string `yaml:"key" json:"key"`
+	Description string `yaml:"description" json:"description"`
+}
+
+// DefaultNamespace is the namespace objects and checks use when they name
+// none.
+func (e *Exercise) DefaultNamespace() string {
+	if len(e.Namespaces) == 0 {
+		return "default"
+	}
+	return e.Namespaces[0].Name
+}
+
+// EffectiveDomain is the exercise's domain, falling back to its lesson's.
+func (e *Exercise) EffectiveDomain() Domain {
+	if e.Domain != "" {
+		return e.Domain
+	}
+	if e.Lesson != nil {
+		return e.Lesson.Domain
+	}
+	return ""
+}
+
+// Name is the exercise id without its lesson prefix.
+func (e *Exercise) Name() string {
+	if e.Lesson != nil && len(e.ID) > len(e.Lesson.ID)+1 {
+		return e.ID[len(e.Lesson.ID)+1:]
+	}
+	return e.ID
+}
+
+// Step is one action of a start state or reference solution. Exactly one
+// field is set.
+type Step struct {
+	// Apply creates or updates the objects in a multi-document YAML string
+	// (server-side apply). Objects without a namespace go to the exercise's
+	// default namespace when their kind is namespaced.
+	Apply string `yaml:"apply,omitempty" json:"apply,omitempty"`
+	// Delete deletes an object (it may stay, held by finalizers).
+	Delete *ObjectRef `yaml:"delete,omitempty" json:"delete,omitempty"`
+	// Wait blocks until a check passes, for start states that must settle
+	// (a pod in CrashLoopBackOff, a rollout that finished).
+	Wait *WaitStep `yaml:"wait,omitempty" json:"wait,omitempty"`
+	// Run is a shell script run with KUBECONFIG pointing at the lab
+	// (reference solutions only: it needs kubectl on the PATH).
+	Run string `yaml:"run,omitempty" json:"run,omitempty"`
+	// Node runs a shell command inside the node {{NODE}} (tier node-access).
+	Node string `yaml:"node,omitempty" json:"node,omitempty"`
+	// File writes a file, normally under {{LAB}}.
+	File *FileStep `yaml:"file,omitempty" json:"file,omitempty"`
+	// TLS writes a self-signed certificate and key.
+	TLS *TLSStep `yaml:"tls,omitempty" json:"tls,omitempty"`
+
+	line int
+}
+
+// Line is the step's line in its exercise file (0 when unknown).
+func (s Step) Line() int { return s.line }
+
+// UnmarshalYAML records the step's line for error messages at setup time.
+func (s *Step) UnmarshalYAML(node *yaml.Node) error {
+	type plain Step
+	if err := node.Decode((*plain)(s)); err != nil {
+		return err
+	}
+	s.line = node.Line
+	return nil
+}
+
+// Action names the step's kind ("apply", "wait", ...).
+func (s Step) Action() string {
+	switch {
+	case s.Apply != "":
+		return "apply"
+	case s.Delete != nil:
+		return "delete"
+	case s.Wait != nil:
+		return "wait"
+	case s.Run != "":
+		return "run"
+	case s.Node != "":
+		return "node"
+	case s.File != nil:
+		return "file"
+	case s.TLS != nil:
+		return "tls"
+	}
+	return ""
+}
+
+func (s Step) actionCount() int {
+	n := 0
+	for _, set := range []bool{s.Apply != "", s.Delete != nil, s.Wait != nil, s.Run != "", s.Node != "", s.File != nil, s.TLS != nil} {
+		if set {
+			n++
+		}
+	}
+	return n
+}
+
+// WaitStep waits until its check passes or the timeout expires.
+type WaitStep struct {
+	Timeout Duration `yaml:"timeout,omitempty" json:"timeout,omitempty"`
+	Check   `yaml:",inline" json:",inline"`
+}
+
+// FileStep writes a file.
+type FileStep struct {
+	Path    string `yaml:"path" json:"path"`
+	Content string `yaml:"content" json:"content"`
+	// Mode is the octal permission, "0644" by default.
+	Mode string `yaml:"mode,omitempty" json:"mode,omitempty"`
+}
+
+// TLSStep writes a self-signed certificate for Host to Cert and its private
+// key to Key.
+type TLSStep struct {
+	Cert string `yaml:"cert" json:"cert"`
+	Key  string `yaml:"key" json:"key"`
+	Host string `yaml:"host" json:"host"`
+}
+
+// Solution is the reference solution: an optional explanation and the steps
+// that solve the exercise from its start state.
+type Solution struct {
+	Explanation string `yaml:"explanation,omitempty" json:"explanation,omitempty"`
+	Steps       []Step `yaml:"steps" json:"steps"`
+}
+
+// CleanupStep undoes a cluster-scoped change on reset. Exactly one field is
+// set.
+type CleanupStep struct {
+	// Delete removes an object the learner was asked to create outside the
+	// exercise namespaces (a ClusterRole, a CSR).
+	Delete *ObjectRef `yaml:"delete,omitempty" json:"delete,omitempty"`
+	// Restore snapshots an object at setup and puts it back on reset (the
+	// CoreDNS ConfigMap).
+	Restore *ObjectRef `yaml:"restore,omitempty" json:"restore,omitempty"`
+	// Node runs a shell command inside the node.
+	Node string `yaml:"node,omitempty" json:"node,omitempty"`
+	// NodeLabel removes labels from a node.
+	NodeLabel *NodeKeys `yaml:"nodeLabel,omitempty" json:"nodeLabel,omitempty"`
+	// NodeTaint removes taints (by key) from a node.
+	NodeTaint *NodeKeys `yaml:"nodeTaint,omitempty" json:"nodeTaint,omitempty"`
+	// Kubeconfig restores the lab kubeconfig's current context ("restore").
+	Kubeconfig string `yaml:"kubeconfig,omitempty" json:"kubeconfig,omitempty"`
+}
+
+func (c CleanupStep) actionCount() int {
+	n := 0
+	for _, set := range []bool{c.Delete != nil, c.Restore != nil, c.Node != "", c.NodeLabel != nil, c.NodeTaint != nil, c.Kubeconfig != ""} {
+		if set {
+			n++
+		}
+	}
+	return n
+}
+
+// NodeKeys names label or taint keys to remove from a node.
+type NodeKeys struct {
+	Node string   `yaml:"node" json:"node"`
+	Keys []string `yaml:"keys" json:"keys"`
+}
+
+// String describes a namespace list for messages.
+func (e *Exercise) String() string { return fmt.Sprintf("exercise %s", e.ID) }

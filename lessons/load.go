@@ -1,0 +1,173 @@
+package lessons
+
+import (
+	"errors"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+)
+
+// Pack layout, relative to the pack root.
+const (
+	CourseFile   = "course.yaml"
+	LessonsDir   = "lessons"
+	ReadingFile  = "reading.md"
+	QuizFile     = "quiz.yaml"
+	ExercisesDir = "exercises"
+)
+
+// Load reads a lesson pack from fsys and validates it completely. When the
+// pack has problems, Load returns the course as far as it could be built
+// together with a Problems error listing all of them.
+func Load(fsys fs.FS) (*Course, error) {
+	var problems Problems
+	c := loadCourse(fsys, &problems)
+	if len(problems) > 0 {
+		problems.Sort()
+		return c, problems
+	}
+	return c, nil
+}
+
+func loadCourse(fsys fs.FS, problems *Problems) *Course {
+	r := reporter{file: CourseFile, problems: problems}
+	data, err := fs.ReadFile(fsys, CourseFile)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			r.add(0, "", "missing: a lesson pack starts with course.yaml at its root")
+		} else {
+			r.add(0, "", "cannot read: %v", err)
+		}
+		return nil
+	}
+	var c Course
+	pos, ok := decodeFile(r, data, &c)
+	if !ok {
+		return nil
+	}
+	validateCourse(r, pos, &c)
+	for ti, t := range c.Tracks {
+		for li, l := range t.Lessons {
+			if l == nil || l.ID == "" || !validID(l.ID) {
+				continue
+			}
+			l.Track = t
+			loadLesson(fsys, problems, pos, indexPath(indexPath("tracks", ti)+".lessons", li), l)
+		}
+	}
+	checkStrayLessons(fsys, problems, &c)
+	return &c
+}
+
+func loadLesson(fsys fs.FS, problems *Problems, coursePos positions, field string, l *Lesson) {
+	l.Dir = path.Join(LessonsDir, l.ID)
+	cr := reporter{file: CourseFile, problems: problems}
+	if _, err := fs.Stat(fsys, l.Dir); err != nil {
+		cr.add(coursePos.line(field+".id"), field+".id", "lesson folder %s is missing", l.Dir)
+		return
+	}
+
+	readingPath := path.Join(l.Dir, ReadingFile)
+	reading, err := fs.ReadFile(fsys, readingPath)
+	if err != nil {
+		reporter{file: readingPath, problems: problems}.add(0, "", "missing: every lesson needs its reading in Markdown")
+	} else {
+		l.Reading = string(reading)
+		rr := reporter{file: readingPath, problems: problems}
+		if strings.TrimSpace(l.Reading) == "" {
+			rr.add(0, "", "the reading is empty")
+		}
+		checkMarkdown(fsys, rr, l.Dir, l.Reading, 1, "")
+	}
+
+	quizPath := path.Join(l.Dir, QuizFile)
+	if data, err := fs.ReadFile(fsys, quizPath); err != nil {
+		reporter{file: quizPath, problems: problems}.add(0, "", "missing: every lesson needs a quiz")
+	} else {
+		qr := reporter{file: quizPath, problems: problems}
+		var q Quiz
+		if pos, ok := decodeFile(qr, data, &q); ok {
+			validateQuiz(qr, pos, &q)
+			l.Quiz = &q
+		}
+	}
+
+	exDir := path.Join(l.Dir, ExercisesDir)
+	files := map[string]bool{}
+	if entries, err := fs.ReadDir(fsys, exDir); err == nil {
+		for _, e := range entries {
+			if !e.IsDir() && strings.HasSuffix(e.Name(), ".yaml") {
+				files[strings.TrimSuffix(e.Name(), ".yaml")] = true
+			}
+		}
+	}
+	seen := map[string]bool{}
+	for i, name := range l.ExerciseNames {
+		f := indexPath(field+".exercises", i)
+		if seen[name] {
+			cr.add(coursePos.line(f), f, "exercise %q is listed twice", name)
+			continue
+		}
+		seen[name] = true
+		if !files[name] {
+			cr.add(coursePos.line(f), f, "exercise file %s is missing", path.Join(exDir, name+".yaml"))
+			continue
+		}
+		if ex := loadExercise(fsys, problems, l, path.Join(exDir, name+".yaml"), name); ex != nil {
+			l.Exercises = append(l.Exercises, ex)
+		}
+	}
+	var stray []string
+	for name := range files {
+		if !seen[name] {
+			stray = append(stray, name)
+		}
+	}
+	sort.Strings(stray)
+	for _, name := range stray {
+		reporter{file: path.Join(exDir, name+".yaml"), problems: problems}.add(0, "",
+			"exercise is not listed under lesson %s in course.yaml (add %q to its exercises)", l.ID, name)
+	}
+}
+
+func loadExercise(fsys fs.FS, problems *Problems, l *Lesson, file, name string) *Exercise {
+	r := reporter{file: file, problems: problems}
+	data, err := fs.ReadFile(fsys, file)
+	if err != nil {
+		r.add(0, "", "cannot read: %v", err)
+		return nil
+	}
+	var ex Exercise
+	pos, ok := decodeFile(r, data, &ex)
+	if !ok {
+		return nil
+	}
+	ex.Lesson = l
+	ex.File = file
+	if ex.ID != name {
+		if ex.ID == "" {
+			r.add(pos.line(""), "id", "is required (it must be %q, the file name)", name)
+		} else {
+			r.add(pos.line("id"), "id", "%q does not match the file name %q", ex.ID, name)
+		}
+	}
+	ex.ID = l.ID + "/" + name
+	validateExercise(fsys, r, pos, &ex, string(data))
+	return &ex
+}
+
+// checkStrayLessons reports lesson folders that course.yaml does not list,
+// a likely sign of a renamed or forgotten lesson.
+func checkStrayLessons(fsys fs.FS, problems *Problems, c *Course) {
+	entries, err := fs.ReadDir(fsys, LessonsDir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if e.IsDir() && c.Lesson(e.Name()) == nil {
+			reporter{file: path.Join(LessonsDir, e.Name()), problems: problems}.add(0, "",
+				"lesson folder is not listed in course.yaml")
+		}
+	}
+}

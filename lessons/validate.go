@@ -1,0 +1,693 @@
+package lessons
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/client-go/util/jsonpath"
+)
+
+var idRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
+
+func validID(s string) bool { return idRE.MatchString(s) }
+
+func validateCourse(r reporter, pos positions, c *Course) {
+	switch {
+	case c.Format == "":
+		r.add(pos.line(""), "format", "is required; write %q", FormatV1)
+	case c.Format != FormatV1:
+		r.add(pos.line("format"), "format", "unsupported pack format %q; this kubedojo reads %q", c.Format, FormatV1)
+	}
+	requireID(r, pos, "id", c.ID)
+	require(r, pos, "title", c.Title)
+	require(r, pos, "version", c.Version)
+	for i, img := range c.Images {
+		f := indexPath("images", i)
+		if msg := imageProblem(img); msg != "" {
+			r.add(pos.line(f), f, "%s", msg)
+		}
+	}
+	if len(c.Tracks) == 0 {
+		r.add(pos.line(""), "tracks", "a course needs at least one track")
+	}
+	trackIDs := map[string]bool{}
+	lessonIDs := map[string]string{}
+	for ti, t := range c.Tracks {
+		tf := indexPath("tracks", ti)
+		if t == nil {
+			r.add(pos.line(tf), tf, "empty track")
+			continue
+		}
+		if requireID(r, pos, tf+".id", t.ID) {
+			if trackIDs[t.ID] {
+				r.add(pos.line(tf+".id"), tf+".id", "duplicate track id %q", t.ID)
+			}
+			trackIDs[t.ID] = true
+		}
+		require(r, pos, tf+".title", t.Title)
+		if len(t.Lessons) == 0 {
+			r.add(pos.line(tf), tf+".lessons", "a track needs at least one lesson")
+		}
+		for li, l := range t.Lessons {
+			lf := indexPath(tf+".lessons", li)
+			if l == nil {
+				r.add(pos.line(lf), lf, "empty lesson")
+				continue
+			}
+			if requireID(r, pos, lf+".id", l.ID) {
+				if prev, dup := lessonIDs[l.ID]; dup {
+					r.add(pos.line(lf+".id"), lf+".id", "duplicate lesson id %q (also %s)", l.ID, prev)
+				}
+				lessonIDs[l.ID] = lf
+			}
+			require(r, pos, lf+".title", l.Title)
+			switch {
+			case l.Domain == "":
+				r.add(pos.line(lf), lf+".domain", "is required (one of %s)", domainList())
+			case !l.Domain.valid():
+				r.add(pos.line(lf+".domain"), lf+".domain", "unknown CKA domain %q (one of %s)", l.Domain, domainList())
+			}
+			if len(l.ExerciseNames) == 0 {
+				r.add(pos.line(lf), lf+".exercises", "list the lesson's exercises in order")
+			}
+		}
+	}
+}
+
+func domainList() string {
+	s := make([]string, len(Domains))
+	for i, d := range Domains {
+		s[i] = string(d)
+	}
+	return strings.Join(s, ", ")
+}
+
+func tierList() string {
+	s := make([]string, len(Tiers))
+	for i, t := range Tiers {
+		s[i] = string(t)
+	}
+	return strings.Join(s, ", ")
+}
+
+func require(r reporter, pos positions, field, v string) bool {
+	if strings.TrimSpace(v) == "" {
+		r.add(pos.line(field), field, "is required")
+		return false
+	}
+	return true
+}
+
+func requireID(r reporter, pos positions, field, v string) bool {
+	if !require(r, pos, field, v) {
+		return false
+	}
+	if !validID(v) {
+		r.add(pos.line(field), field, "%q is not a valid id (lower-case letters, digits and dashes)", v)
+		return false
+	}
+	return true
+}
+
+// imageProblem explains why an image reference cannot be preloaded.
+func imageProblem(img string) string {
+	if img == "" {
+		return "empty image reference"
+	}
+	if strings.Contains(img, "@") {
+		return ""
+	}
+	last := img[strings.LastIndex(img, "/")+1:]
+	_, tag, ok := strings.Cut(last, ":")
+	switch {
+	case !ok:
+		return fmt.Sprintf("image %q has no tag; pin one (untagged means :latest, which is always pulled)", img)
+	case tag == "latest":
+		return fmt.Sprintf("image %q uses :latest, which is always pulled; pin a version", img)
+	}
+	return ""
+}
+
+func validateQuiz(r reporter, pos positions, q *Quiz) {
+	if len(q.Questions) == 0 {
+		r.add(pos.line(""), "questions", "a quiz needs at least one question")
+	}
+	ids := map[string]bool{}
+	for i, question := range q.Questions {
+		f := indexPath("questions", i)
+		if question == nil {
+			r.add(pos.line(f), f, "empty question")
+			continue
+		}
+		if requireID(r, pos, f+".id", question.ID) {
+			if ids[question.ID] {
+				r.add(pos.line(f+".id"), f+".id", "duplicate question id %q", question.ID)
+			}
+			ids[question.ID] = true
+		}
+		require(r, pos, f+".question", question.Question)
+		require(r, pos, f+".explanation", question.Explanation)
+		if len(question.Choices) < 2 {
+			r.add(pos.line(f), f+".choices", "a question needs at least two choices")
+		}
+		correct := 0
+		for j, c := range question.Choices {
+			require(r, pos, indexPath(f+".choices", j)+".text", c.Text)
+			if c.Correct {
+				correct++
+			}
+		}
+		switch {
+		case correct == 0 && len(question.Choices) > 0:
+			r.add(pos.line(f+".choices"), f+".choices", "no choice is marked correct: true")
+		case correct > 1:
+			r.add(pos.line(f+".choices"), f+".choices", "%d choices are marked correct; exactly one must be", correct)
+		}
+	}
+}
+
+// exerciseLint carries what validating one exercise needs.
+type exerciseLint struct {
+	fsys       fs.FS
+	r          reporter
+	pos        positions
+	ex         *Exercise
+	namespaces map[string]bool
+	answerKeys map[string]bool
+	checkedKey map[string]bool
+}
+
+func validateExercise(fsys fs.FS, r reporter, pos positions, ex *Exercise, raw string) {
+	v := &exerciseLint{fsys: fsys, r: r, pos: pos, ex: ex, namespaces: map[string]bool{}, answerKeys: map[string]bool{}, checkedKey: map[string]bool{}}
+	require(r, pos, "title", ex.Title)
+	switch {
+	case ex.Tier == "":
+		r.add(pos.line(""), "tier", "is required (one of %s)", tierList())
+	case ex.Tier.Rank() < 0:
+		r.add(pos.line("tier"), "tier", "unknown tier %q (one of %s)", ex.Tier, tierList())
+	}
+	if ex.Tier == TierAddon && ex.Addon == "" {
+		r.add(pos.line("tier"), "addon", "tier addon needs the addon field naming what the exercise needs")
+	}
+	if ex.Domain != "" && !ex.Domain.valid() {
+		r.add(pos.line("domain"), "domain", "unknown CKA domain %q (one of %s)", ex.Domain, domainList())
+	}
+	if ex.Workers < 0 {
+		r.add(pos.line("workers"), "workers", "cannot be negative")
+	}
+	if require(r, pos, "task", ex.Task) && ex.Lesson != nil {
+		checkMarkdown(fsys, r, ex.Lesson.Dir, ex.Task, pos.line("task")+1, "task")
+	}
+	for i, ns := range ex.Namespaces {
+		f := indexPath("namespaces", i)
+		if !validID(ns.Name) {
+			r.add(pos.line(f), f, "%q is not a valid namespace name", ns.Name)
+			continue
+		}
+		if v.namespaces[ns.Name] {
+			r.add(pos.line(f), f, "namespace %q is listed twice", ns.Name)
+		}
+		if isSystemNamespace(ns.Name) {
+			r.add(pos.line(f), f, "namespace %q belongs to the cluster; an exercise cannot own it", ns.Name)
+		}
+		v.namespaces[ns.Name] = true
+	}
+	for i, a := range ex.Answers {
+		f := indexPath("answers", i)
+		require(r, pos, f+".key", a.Key)
+		require(r, pos, f+".description", a.Description)
+		if v.answerKeys[a.Key] {
+			r.add(pos.line(f+".key"), f+".key", "answer key %q is listed twice", a.Key)
+		}
+		v.answerKeys[a.Key] = true
+	}
+	for i := range ex.Setup {
+		v.step(indexPath("setup", i), &ex.Setup[i], true)
+	}
+	if len(ex.Checks) == 0 {
+		r.add(pos.line(""), "checks", "an exercise needs at least one check")
+	}
+	ids := map[string]bool{}
+	for i := range ex.Checks {
+		f := indexPath("checks", i)
+		c := &ex.Checks[i]
+		if requireID(r, pos, f+".id", c.ID) {
+			if ids[c.ID] {
+				r.add(pos.line(f+".id"), f+".id", "duplicate check id %q", c.ID)
+			}
+			ids[c.ID] = true
+		}
+		require(r, pos, f+".title", c.Title)
+		require(r, pos, f+".message", c.Message)
+		v.check(f, c)
+	}
+	for _, a := range ex.Answers {
+		if !v.checkedKey[a.Key] {
+			r.add(pos.line("answers"), "answers", "answer key %q is never checked", a.Key)
+		}
+	}
+	switch {
+	case len(ex.Hints) < 2:
+		r.add(pos.line("hints"), "hints", "give 2 or 3 progressive hints (found %d)", len(ex.Hints))
+	case len(ex.Hints) > 3:
+		r.add(pos.line("hints"), "hints", "give 2 or 3 progressive hints (found %d); fold the rest into the task", len(ex.Hints))
+	}
+	for i, h := range ex.Hints {
+		require(r, pos, indexPath("hints", i), h)
+	}
+	if len(ex.Solution.Steps) == 0 {
+		r.add(pos.line("solution"), "solution.steps", "a reference solution is required")
+	}
+	for i := range ex.Solution.Steps {
+		v.step(indexPath("solution.steps", i), &ex.Solution.Steps[i], false)
+	}
+	for i, c := range ex.Cleanup {
+		f := indexPath("cleanup", i)
+		if c.actionCount() != 1 {
+			r.add(pos.line(f), f, "a cleanup step needs exactly one of delete, restore, node, nodeLabel, nodeTaint, kubeconfig")
+			continue
+		}
+		for _, ref := range []*ObjectRef{c.Delete, c.Restore} {
+			if ref != nil {
+				v.objectRef(f, *ref, true)
+			}
+		}
+		if c.Node != "" && ex.Tier.Rank() < TierNodeAccess.Rank() && ex.Tier != TierAddon {
+			r.add(pos.line(f), f+".node", "node commands need tier node-access")
+		}
+		if c.Kubeconfig != "" && c.Kubeconfig != "restore" {
+			r.add(pos.line(f+".kubeconfig"), f+".kubeconfig", "the only kubeconfig cleanup is \"restore\"")
+		}
+	}
+	lineNo := 1
+	for _, line := range strings.Split(raw, "\n") {
+		for _, name := range unknownTemplateVars(line) {
+			r.add(lineNo, "", "unknown template variable {{%s}} (known: {{%s}})", name, strings.Join(TemplateVars, "}}, {{"))
+		}
+		lineNo++
+	}
+}
+
+func isSystemNamespace(ns string) bool {
+	switch ns {
+	case "default", "kube-system", "kube-public", "kube-node-lease", "local-path-storage":
+		return true
+	}
+	return false
+}
+
+func (v *exerciseLint) step(f string, s *Step, setup bool) {
+	r, pos := v.r, v.pos
+	if s.actionCount() != 1 {
+		r.add(pos.line(f), f, "a step needs exactly one of apply, delete, wait, run, node, file, tls")
+		return
+	}
+	switch {
+	case s.Apply != "":
+		v.manifests(f+".apply", s.Apply)
+	case s.Delete != nil:
+		v.objectRef(f+".delete", *s.Delete, true)
+	case s.Wait != nil:
+		if s.Wait.Timeout.Duration == 0 {
+			r.add(pos.line(f+".wait"), f+".wait.timeout", "is required (how long to wait at most)")
+		}
+		v.check(f+".wait", &s.Wait.Check)
+	case s.Run != "":
+		if setup {
+			r.add(pos.line(f+".run"), f+".run", "start states cannot run shell commands (the learner may have no kubectl yet); use apply, delete, wait, file, tls or node")
+		}
+	case s.Node != "":
+		if v.ex.Tier != TierNodeAccess && v.ex.Tier != TierAddon && setup {
+			r.add(pos.line(f+".node"), f+".node", "node commands need tier node-access")
+		}
+	case s.File != nil:
+		require(r, pos, f+".file.path", s.File.Path)
+		if s.File.Path != "" && !strings.HasPrefix(s.File.Path, "{{LAB}}/") {
+			r.add(pos.line(f+".file.path"), f+".file.path", "files must be written under {{LAB}}/")
+		}
+		if s.File.Mode != "" && !regexp.MustCompile(`^0?[0-7]{3}$`).MatchString(s.File.Mode) {
+			r.add(pos.line(f+".file.mode"), f+".file.mode", "%q is not an octal mode such as 0644", s.File.Mode)
+		}
+	case s.TLS != nil:
+		for _, p := range []struct{ name, val string }{{"cert", s.TLS.Cert}, {"key", s.TLS.Key}, {"host", s.TLS.Host}} {
+			require(r, pos, f+".tls."+p.name, p.val)
+		}
+	}
+}
+
+func (v *exerciseLint) manifests(f, text string) {
+	base := v.pos.line(f)
+	docs, errs := ParseManifests(SampleVars.Expand(text))
+	for _, e := range errs {
+		field := f
+		if e.Field != "" {
+			field += ": " + e.Field
+		}
+		v.r.add(base+e.Line, field, "%s", e.Message)
+	}
+	for _, d := range docs {
+		ns := d.Object.GetNamespace()
+		kind := d.Object.GetKind()
+		if ClusterScoped(kind) {
+			if ns != "" {
+				v.r.add(base+d.Line, f, "%s %s is cluster-scoped and cannot have a namespace", kind, d.Object.GetName())
+			}
+			continue
+		}
+		if ns != "" && !v.namespaces[ns] {
+			v.r.add(base+d.Line, f, "%s %s is in namespace %q, which the exercise does not own (list it under namespaces)", kind, d.Object.GetName(), ns)
+		}
+		if ns == "" && len(v.ex.Namespaces) == 0 {
+			v.r.add(base+d.Line, f, "%s %s needs a namespace: the exercise owns none", kind, d.Object.GetName())
+		}
+	}
+}
+
+func (v *exerciseLint) objectRef(f string, ref ObjectRef, needName bool) {
+	r, pos := v.r, v.pos
+	if ref.Kind == "" {
+		r.add(pos.line(f), f+".kind", "is required")
+		return
+	}
+	if _, ok := ref.ResolveGVK(); !ok {
+		if ref.APIVersion != "" {
+			r.add(pos.line(f), f+".apiVersion", "%q is not a valid apiVersion", ref.APIVersion)
+		} else {
+			r.add(pos.line(f), f+".kind", "unknown kind %q; give apiVersion for custom resources", ref.Kind)
+		}
+	}
+	if needName && ref.Name == "" {
+		r.add(pos.line(f), f+".name", "is required here")
+	}
+	if ref.Selector != "" {
+		v.selector(f+".selector", ref.Selector)
+	}
+	v.namespaceOf(f, ref.Kind, ref.Namespace)
+}
+
+// namespaceOf checks that a namespaced object can get a namespace.
+func (v *exerciseLint) namespaceOf(f, kind, ns string) {
+	if ClusterScoped(kind) {
+		if ns != "" {
+			v.r.add(v.pos.line(f), f+".namespace", "%s is cluster-scoped; drop the namespace", kind)
+		}
+		return
+	}
+	if ns == "" && len(v.ex.Namespaces) == 0 && kind != "" {
+		v.r.add(v.pos.line(f), f+".namespace", "is required: the exercise owns no namespace")
+	}
+}
+
+func (v *exerciseLint) selector(f, s string) {
+	if _, err := labels.Parse(s); err != nil {
+		v.r.add(v.pos.line(f), f, "invalid label selector %q: %v", s, err)
+	}
+}
+
+func (v *exerciseLint) jsonPath(f, p string) {
+	if strings.TrimSpace(p) == "" {
+		v.r.add(v.pos.line(f), f, "is required")
+		return
+	}
+	if _, err := ParseJSONPath(p); err != nil {
+		v.r.add(v.pos.line(f), f, "invalid JSONPath %q: %v", p, err)
+	}
+}
+
+// ParseJSONPath parses a kubectl JSONPath, with or without braces.
+func ParseJSONPath(p string) (*jsonpath.JSONPath, error) {
+	jp := jsonpath.New("check").AllowMissingKeys(true)
+	if err := jp.Parse(NormalizeJSONPath(p)); err != nil {
+		return nil, err
+	}
+	return jp, nil
+}
+
+// NormalizeJSONPath wraps a bare path in braces.
+func NormalizeJSONPath(p string) string {
+	p = strings.TrimSpace(p)
+	if !strings.HasPrefix(p, "{") {
+		p = "{" + p + "}"
+	}
+	return p
+}
+
+func (v *exerciseLint) expect(f string, e *Expect, required bool) {
+	if e.IsZero() {
+		if required {
+			v.r.add(v.pos.line(f), f, "needs a comparison (equals, oneOf, contains, matches, includes, equalsSet, has, exists, count, …)")
+		}
+		return
+	}
+	if e.Matches != "" {
+		if _, err := regexp.Compile(e.Matches); err != nil {
+			v.r.add(v.pos.line(f+".matches"), f+".matches", "invalid regular expression: %v", err)
+		}
+	}
+	for _, val := range e.values() {
+		if val != nil && val.From != nil {
+			v.objectRef(f, val.From.Object, true)
+			v.jsonPath(f, val.From.Path)
+		}
+	}
+}
+
+func (e *Expect) values() []*Value {
+	out := []*Value{e.Equals, e.NotEquals, e.Contains, e.NotContains, e.GreaterThan, e.AtLeast, e.LessThan, e.AtMost}
+	for _, list := range [][]Value{e.OneOf, e.Includes, e.Excludes, e.EqualsSet} {
+		for i := range list {
+			out = append(out, &list[i])
+		}
+	}
+	return out
+}
+
+func (v *exerciseLint) needTier(f, what string, t Tier) {
+	if v.ex.Tier == TierAddon {
+		return
+	}
+	if v.ex.Tier.Rank() >= 0 && v.ex.Tier.Rank() < t.Rank() {
+		v.r.add(v.pos.line(f), f, "%s needs tier %s or higher (the exercise is %s)", what, t, v.ex.Tier)
+	}
+}
+
+func (v *exerciseLint) podRef(f string, p PodRef) {
+	n := 0
+	if p.Name != "" {
+		n++
+	}
+	if p.Selector != "" {
+		n++
+		v.selector(f+".selector", p.Selector)
+	}
+	if p.Object != nil {
+		n++
+		v.objectRef(f+".object", *p.Object, true)
+	}
+	if n != 1 {
+		v.r.add(v.pos.line(f), f, "name exactly one of a pod name, a selector or an object")
+	}
+	v.namespaceOf(f, "Pod", p.Namespace)
+}
+
+func (v *exerciseLint) check(f string, c *Check) {
+	r, pos := v.r, v.pos
+	kinds := c.kinds()
+	switch len(kinds) {
+	case 0:
+		r.add(pos.line(f), f, "no check kind given (one of %s)", strings.Join(CheckKinds, ", "))
+		return
+	case 1:
+	default:
+		r.add(pos.line(f), f, "one check has one kind; found %s (use allOf to combine)", strings.Join(kinds, " and "))
+		return
+	}
+	k := f + "." + kinds[0]
+	switch {
+	case c.Exists != nil:
+		v.objectRef(k, *c.Exists, false)
+	case c.Absent != nil:
+		v.objectRef(k, *c.Absent, false)
+	case c.Field != nil:
+		v.objectRef(k+".object", c.Field.Object, false)
+		v.jsonPath(k+".path", c.Field.Path)
+		if c.Field.Then != "" {
+			v.jsonPath(k+".then", c.Field.Then)
+		}
+		for i, d := range c.Field.Decode {
+			switch d {
+			case "base64", "json", "yaml", "pem-csr", "pem-cert":
+			default:
+				fi := indexPath(k+".decode", i)
+				r.add(pos.line(fi), fi, "unknown decoding %q (base64, json, yaml, pem-csr, pem-cert)", d)
+			}
+		}
+		v.expect(k, &c.Field.Expect, true)
+	case c.Condition != nil:
+		v.objectRef(k+".object", c.Condition.Object, true)
+		require(r, pos, k+".type", c.Condition.Type)
+	case c.Pods != nil:
+		if c.Pods.Selector == "" {
+			r.add(pos.line(k), k+".selector", "is required")
+		} else {
+			v.selector(k+".selector", c.Pods.Selector)
+		}
+		v.namespaceOf(k, "Pod", c.Pods.Namespace)
+		if c.Pods.Ready || c.Pods.Phase != "" || c.Pods.MaxRestarts != nil || c.Pods.ReadyFor.Duration > 0 {
+			v.needTier(k, "pod status", TierKubelet)
+		} else {
+			v.needTier(k, "pods", TierControllers)
+		}
+		if o := c.Pods.OwnedBy; o != nil {
+			switch o.Kind {
+			case "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob":
+			default:
+				r.add(pos.line(k+".ownedBy"), k+".ownedBy.kind", "%q cannot own pods (Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob)", o.Kind)
+			}
+			require(r, pos, k+".ownedBy.name", o.Name)
+		}
+	case c.Workload != nil:
+		v.objectRef(k+".object", c.Workload.Object, true)
+		switch c.Workload.Object.Kind {
+		case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet":
+		default:
+			r.add(pos.line(k+".object"), k+".object.kind", "workload checks take a Deployment, StatefulSet, DaemonSet or ReplicaSet, not %q", c.Workload.Object.Kind)
+		}
+		v.needTier(k, "ready replicas", TierKubelet)
+	case c.Container != nil:
+		v.objectRef(k+".object", c.Container.Object, true)
+		require(r, pos, k+".name", c.Container.Name)
+		switch c.Container.Object.Kind {
+		case "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "ReplicationController":
+		default:
+			r.add(pos.line(k+".object"), k+".object.kind", "%q has no containers", c.Container.Object.Kind)
+		}
+	case c.Service != nil:
+		require(r, pos, k+".name", c.Service.Name)
+		v.namespaceOf(k, "Service", c.Service.Namespace)
+		if c.Service.Selects != "" {
+			v.selector(k+".selects", c.Service.Selects)
+		}
+		if c.Service.ReadyEndpoints != nil {
+			v.needTier(k+".readyEndpoints", "ready endpoints", TierKubelet)
+		}
+	case c.Selects != nil:
+		v.objectRef(k+".object", c.Selects.Object, true)
+		v.jsonPath(k+".path", c.Selects.Path)
+		if require(r, pos, k+".pods", c.Selects.Pods) {
+			v.selector(k+".pods", c.Selects.Pods)
+		}
+	case c.Access != nil:
+		a := c.Access
+		if (a.User == "") == (a.ServiceAccount == "") {
+			r.add(pos.line(k), k, "name exactly one subject: user (with optional groups) or serviceAccount")
+		}
+		if a.ServiceAccount != "" {
+			if ns, name, ok := strings.Cut(a.ServiceAccount, "/"); !ok || ns == "" || name == "" {
+				r.add(pos.line(k+".serviceAccount"), k+".serviceAccount", "write it as namespace/name")
+			}
+		}
+		if len(a.Allowed)+len(a.Denied) == 0 {
+			r.add(pos.line(k), k, "list requests under allowed and/or denied")
+		}
+		for name, list := range map[string][]string{"allowed": a.Allowed, "denied": a.Denied} {
+			for i, req := range list {
+				fi := indexPath(k+"."+name, i)
+				if _, err := ParseAccessRequest(req); err != nil {
+					r.add(pos.line(fi), fi, "%v", err)
+				}
+			}
+		}
+	case c.Exec != nil:
+		v.podRef(k+".pod", c.Exec.Pod)
+		if len(c.Exec.Command) == 0 {
+			r.add(pos.line(k), k+".command", "is required")
+		}
+		v.expect(k+".stdout", &c.Exec.Stdout, false)
+		v.needTier(k, "exec", TierKubelet)
+		for _, arg := range c.Exec.Command {
+			for _, m := range AnswerRefRE.FindAllStringSubmatch(arg, -1) {
+				v.checkedKey[m[1]] = true
+			}
+		}
+	case c.HTTP != nil:
+		v.podRef(k+".from", c.HTTP.From)
+		require(r, pos, k+".url", c.HTTP.URL)
+		if c.HTTP.Blocked && c.HTTP.Expect != "" {
+			r.add(pos.line(k), k, "blocked and expect exclude each other")
+		}
+		v.needTier(k, "http", TierKubelet)
+	case c.Logs != nil:
+		v.podRef(k+".pod", c.Logs.Pod)
+		v.expect(k, &c.Logs.Expect, true)
+		v.needTier(k, "logs", TierKubelet)
+	case c.Events != nil:
+		v.objectRef(k+".object", c.Events.Object, true)
+		require(r, pos, k+".reason", c.Events.Reason)
+	case c.Node != nil:
+		if (c.Node.Command == "") == (c.Node.File == "") {
+			r.add(pos.line(k), k, "give exactly one of command or file")
+		}
+		v.expect(k+".stdout", &c.Node.Stdout, false)
+		v.needTier(k, "node checks", TierNodeAccess)
+	case c.Answer != nil:
+		if require(r, pos, k+".key", c.Answer.Key) {
+			v.checkedKey[c.Answer.Key] = true
+			if !v.answerKeys[c.Answer.Key] {
+				r.add(pos.line(k+".key"), k+".key", "answer key %q is not declared under answers", c.Answer.Key)
+			}
+		}
+		v.expect(k, &c.Answer.Expect, true)
+	case c.Unchanged != nil:
+		v.objectRef(k+".object", c.Unchanged.Object, true)
+		if !c.Unchanged.UID && !c.Unchanged.Generation && len(c.Unchanged.Paths) == 0 {
+			r.add(pos.line(k), k, "say what must stay unchanged: uid, generation and/or paths")
+		}
+		for i, p := range c.Unchanged.Paths {
+			v.jsonPath(indexPath(k+".paths", i), p)
+		}
+	case c.DryRun != nil:
+		if require(r, pos, k+".manifest", c.DryRun.Manifest) {
+			docs, errs := ParseManifests(SampleVars.Expand(c.DryRun.Manifest))
+			for _, e := range errs {
+				r.add(pos.line(k+".manifest")+e.Line, k+".manifest", "%s", e.Message)
+			}
+			if len(errs) == 0 && len(docs) != 1 {
+				r.add(pos.line(k+".manifest"), k+".manifest", "give exactly one object")
+			}
+		}
+		v.jsonPath(k+".path", c.DryRun.Path)
+		v.expect(k, &c.DryRun.Expect, true)
+	case c.Kubeconfig != nil:
+		require(r, pos, k+".context", c.Kubeconfig.Context)
+	case len(c.AllOf) > 0 || len(c.AnyOf) > 0:
+		children := c.Children()
+		for i := range children {
+			v.check(indexPath(k, i), &children[i])
+		}
+	}
+}
+
+var markdownImageRE = regexp.MustCompile(`!\[[^\]]*\]\(([^)\s]+)(?:\s+"[^"]*")?\)`)
+
+// checkMarkdown reports images that a Markdown text references but the
+// pack does not contain. firstLine is the text's first line in its file.
+func checkMarkdown(fsys fs.FS, r reporter, dir, text string, firstLine int, field string) {
+	for i, line := range strings.Split(text, "\n") {
+		for _, m := range markdownImageRE.FindAllStringSubmatch(line, -1) {
+			target := m[1]
+			if strings.Contains(target, "://") || strings.HasPrefix(target, "data:") {
+				r.add(firstLine+i, field, "image %s is remote; the lab works offline, so ship it in the pack", target)
+				continue
+			}
+			p := path.Clean(path.Join(dir, target))
+			if _, err := fs.Stat(fsys, p); err != nil {
+				r.add(firstLine+i, field, "image %s is missing (looked for %s)", target, p)
+			}
+		}
+	}
+}
