@@ -227,21 +227,21 @@ type ContainerCheck struct {
 	// Name is the container name.
 	Name string `yaml:"name" json:"name"`
 	// Init looks in initContainers.
-	Init            bool              `yaml:"init,omitempty" json:"init,omitempty"`
-	Image           string            `yaml:"image,omitempty" json:"image,omitempty"`
-	Command         []string          `yaml:"command,omitempty" json:"command,omitempty"`
-	Args            []string          `yaml:"args,omitempty" json:"args,omitempty"`
-	Ports           []int             `yaml:"ports,omitempty" json:"ports,omitempty"`
-	Env             map[string]any    `yaml:"env,omitempty" json:"env,omitempty"`
-	EnvFrom         []map[string]any  `yaml:"envFrom,omitempty" json:"envFrom,omitempty"`
-	Resources       map[string]any    `yaml:"resources,omitempty" json:"resources,omitempty"`
-	LivenessProbe   map[string]any    `yaml:"livenessProbe,omitempty" json:"livenessProbe,omitempty"`
-	ReadinessProbe  map[string]any    `yaml:"readinessProbe,omitempty" json:"readinessProbe,omitempty"`
-	StartupProbe    map[string]any    `yaml:"startupProbe,omitempty" json:"startupProbe,omitempty"`
-	VolumeMounts    []map[string]any  `yaml:"volumeMounts,omitempty" json:"volumeMounts,omitempty"`
-	SecurityContext map[string]any    `yaml:"securityContext,omitempty" json:"securityContext,omitempty"`
-	Lifecycle       map[string]any    `yaml:"lifecycle,omitempty" json:"lifecycle,omitempty"`
-	RestartPolicy   string            `yaml:"restartPolicy,omitempty" json:"restartPolicy,omitempty"`
+	Init            bool             `yaml:"init,omitempty" json:"init,omitempty"`
+	Image           string           `yaml:"image,omitempty" json:"image,omitempty"`
+	Command         []string         `yaml:"command,omitempty" json:"command,omitempty"`
+	Args            []string         `yaml:"args,omitempty" json:"args,omitempty"`
+	Ports           []int            `yaml:"ports,omitempty" json:"ports,omitempty"`
+	Env             map[string]any   `yaml:"env,omitempty" json:"env,omitempty"`
+	EnvFrom         []map[string]any `yaml:"envFrom,omitempty" json:"envFrom,omitempty"`
+	Resources       map[string]any   `yaml:"resources,omitempty" json:"resources,omitempty"`
+	LivenessProbe   map[string]any   `yaml:"livenessProbe,omitempty" json:"livenessProbe,omitempty"`
+	ReadinessProbe  map[string]any   `yaml:"readinessProbe,omitempty" json:"readinessProbe,omitempty"`
+	StartupProbe    map[string]any   `yaml:"startupProbe,omitempty" json:"startupProbe,omitempty"`
+	VolumeMounts    []map[string]any `yaml:"volumeMounts,omitempty" json:"volumeMounts,omitempty"`
+	SecurityContext map[string]any   `yaml:"securityContext,omitempty" json:"securityContext,omitempty"`
+	Lifecycle       map[string]any   `yaml:"lifecycle,omitempty" json:"lifecycle,omitempty"`
+	RestartPolicy   string           `yaml:"restartPolicy,omitempty" json:"restartPolicy,omitempty"`
 	// Absent lists container fields that must not be set ("livenessProbe").
 	Absent []string `yaml:"absent,omitempty" json:"absent,omitempty"`
 }
