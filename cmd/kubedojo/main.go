@@ -1,17 +1,11 @@
+// Command kubedojo is a terminal learning lab for Kubernetes: lessons, a
+// real local cluster, and a grader that watches the cluster as you work.
 package main
 
 import (
-	"fmt"
 	"os"
-
-	"github.com/kubedojo/kubedojo/lessons"
 )
 
 func main() {
-	c, err := lessons.Load(os.DirFS(os.Args[1]))
-	if err != nil {
-		fmt.Println(err)
-		os.Exit(1)
-	}
-	fmt.Println(len(c.Exercises()))
+	os.Exit(run(os.Args[1:]))
 }

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kubedojo/kubedojo/assets"
+	"github.com/kubedojo/kubedojo/lessons"
+)
+
+func newLintCmd(opts *options) *cobra.Command {
+	return &cobra.Command{
+		Use:   "lint [PATH]",
+		Short: "Check a lesson pack and print every problem",
+		Long: `lint loads a lesson pack and validates all of it: course.yaml, every lesson's
+reading and quiz, and every exercise with its start-state manifests, checks,
+hints and reference solution. Each problem is printed as file:line: field: message.
+Without PATH it checks the --course pack, or the built-in course.`,
+		Example: `  kubedojo lint ./my-workshop
+  kubedojo lint            # the built-in course`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fsys, name := opts.courseFS()
+			if len(args) == 1 {
+				if st, err := os.Stat(args[0]); err != nil || !st.IsDir() {
+					return withCode(exitUsage, fmt.Errorf("%s is not a directory; give the folder that holds course.yaml", args[0]))
+				}
+				fsys, name = os.DirFS(args[0]), args[0]
+			} else if opts.coursePath == "" {
+				fsys = assets.Course()
+			}
+			c, err := lessons.Load(fsys)
+			var ps lessons.Problems
+			if errors.As(err, &ps) {
+				for _, p := range ps {
+					fmt.Fprintln(cmd.OutOrStdout(), p.String())
+				}
+				return withCode(exitFail, fmt.Errorf("%s: %d problem(s)", name, len(ps)))
+			}
+			if err != nil {
+				return withCode(exitEnv, err)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok (%d tracks, %d lessons, %d exercises, %d quiz questions)\n",
+				name, len(c.Tracks), len(c.Lessons()), len(c.Exercises()), countQuestions(c))
+			return nil
+		},
+	}
+}
+
+func countQuestions(c *lessons.Course) int {
+	n := 0
+	for _, l := range c.Lessons() {
+		if l.Quiz != nil {
+			n += len(l.Quiz.Questions)
+		}
+	}
+	return n
+}

@@ -1,0 +1,149 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kubedojo/kubedojo/assets"
+	"github.com/kubedojo/kubedojo/lessons"
+)
+
+// Exit codes shared by every command.
+const (
+	exitOK    = 0
+	exitFail  = 1 // a check failed, or lint found problems
+	exitEnv   = 2 // the environment is broken: no cluster, no Docker, bad flags
+	exitUsage = 2
+)
+
+// exitError carries an exit code through cobra.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func withCode(code int, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &exitError{code: code, err: err}
+}
+
+// options are the global flags.
+type options struct {
+	coursePath string
+	kubeconfig string
+	context    string
+	stateDir   string
+	stdout     io.Writer
+	stderr     io.Writer
+}
+
+func run(args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	opts := &options{stdout: os.Stdout, stderr: os.Stderr}
+	root := newRootCmd(opts)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil && ee.err.Error() != "" {
+			fmt.Fprintln(opts.stderr, "kubedojo:", ee.err)
+		}
+		return ee.code
+	}
+	fmt.Fprintln(opts.stderr, "kubedojo:", err)
+	return exitUsage
+}
+
+func newRootCmd(opts *options) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "kubedojo",
+		Short: "A terminal learning lab for Kubernetes",
+		Long: `kubedojo teaches Kubernetes on a real cluster. Read a short lesson, solve its
+exercises with kubectl in a shell, and watch every check turn green as the
+cluster changes. The lab is a local kind cluster that kubedojo creates for you.`,
+		Example: `  # Start learning (opens the course map; the lab starts in the background)
+  kubedojo
+
+  # Use a lesson pack from a directory instead of the built-in course
+  kubedojo --course ./my-workshop
+
+  # Grade an exercise from a script
+  kubedojo check pods-basics/first-pod --json`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+	}
+	root.SetOut(opts.stdout)
+	root.SetErr(opts.stderr)
+	pf := root.PersistentFlags()
+	pf.StringVar(&opts.coursePath, "course", "", "lesson pack directory to use instead of the built-in course")
+	pf.StringVar(&opts.kubeconfig, "kubeconfig", "", "kubeconfig of an existing cluster to use instead of the kind lab")
+	pf.StringVar(&opts.context, "context", "", "kubeconfig context to use (with --kubeconfig, or from $KUBECONFIG)")
+	pf.StringVar(&opts.stateDir, "state-dir", defaultStateDir(), "where kubedojo keeps progress, the lab kubeconfig and lab files")
+
+	root.AddCommand(
+		newLintCmd(opts),
+		newListCmd(opts),
+		newVersionCmd(opts),
+	)
+	return root
+}
+
+// defaultStateDir follows the XDG base-directory spec.
+func defaultStateDir() string {
+	if d := os.Getenv("XDG_STATE_HOME"); d != "" {
+		return filepath.Join(d, "kubedojo")
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(home, ".local", "state", "kubedojo")
+	}
+	return filepath.Join(os.TempDir(), "kubedojo")
+}
+
+// courseFS returns the pack the flags select.
+func (o *options) courseFS() (fs.FS, string) {
+	if o.coursePath == "" {
+		return assets.Course(), "built-in course"
+	}
+	return os.DirFS(o.coursePath), o.coursePath
+}
+
+// loadCourse loads the selected pack; a broken pack is an environment error
+// that names every problem.
+func (o *options) loadCourse() (*lessons.Course, error) {
+	fsys, name := o.courseFS()
+	c, err := lessons.Load(fsys)
+	if err != nil {
+		var ps lessons.Problems
+		if errors.As(err, &ps) {
+			return nil, withCode(exitEnv, fmt.Errorf("lesson pack %s has %d problem(s); run kubedojo lint%s\n%s", name, len(ps), lintArg(o.coursePath), ps.Error()))
+		}
+		return nil, withCode(exitEnv, fmt.Errorf("load %s: %w", name, err))
+	}
+	return c, nil
+}
+
+func lintArg(p string) string {
+	if p == "" {
+		return ""
+	}
+	return " " + p
+}

@@ -1,0 +1,70 @@
+package labtest
+
+import (
+	"fmt"
+	"os"
+	"sync"
+	"testing"
+
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
+)
+
+// Envtest is a running envtest API server shared by the tests of one
+// package.
+type Envtest struct {
+	Config *rest.Config
+	env    *envtest.Environment
+}
+
+var (
+	envMu    sync.Mutex
+	shared   *Envtest
+	startErr error
+)
+
+// StartEnvtest starts (once per test binary) an etcd and kube-apiserver from
+// KUBEBUILDER_ASSETS. Stop it from TestMain with StopEnvtest.
+func StartEnvtest() (*Envtest, error) {
+	envMu.Lock()
+	defer envMu.Unlock()
+	if shared != nil || startErr != nil {
+		return shared, startErr
+	}
+	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
+		startErr = fmt.Errorf("KUBEBUILDER_ASSETS is not set (export KUBEBUILDER_ASSETS=$(setup-envtest use -p path), or on the offline machine $(../shared/k8s-offline/envtest-assets --print-path))")
+		return nil, startErr
+	}
+	env := &envtest.Environment{}
+	cfg, err := env.Start()
+	if err != nil {
+		startErr = fmt.Errorf("start envtest: %w", err)
+		return nil, startErr
+	}
+	// Tests create many objects quickly; the default client-side limits
+	// would make them slow and flaky.
+	cfg.QPS, cfg.Burst = 200, 400
+	shared = &Envtest{Config: cfg, env: env}
+	return shared, nil
+}
+
+// StopEnvtest stops the shared API server if it was started.
+func StopEnvtest() {
+	envMu.Lock()
+	defer envMu.Unlock()
+	if shared != nil {
+		_ = shared.env.Stop()
+		shared = nil
+	}
+}
+
+// RequireEnvtest returns the shared envtest, or skips (fails in CI) when it
+// cannot start.
+func RequireEnvtest(tb testing.TB) *Envtest {
+	tb.Helper()
+	e, err := StartEnvtest()
+	if err != nil {
+		Unavailable(tb, "envtest", err.Error())
+	}
+	return e
+}
