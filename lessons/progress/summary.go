@@ -1,0 +1,129 @@
+package progress
+
+import (
+	"github.com/kubedojo/kubedojo/lessons"
+)
+
+// Summary is a course's structure joined with the learner's record: what
+// the course map and "kubedojo progress" show.
+type Summary struct {
+	Counts
+	// Lessons and LessonsRead count lessons and finished readings.
+	Lessons, LessonsRead int
+	Tracks               []TrackSummary
+	Last                 *Location
+}
+
+// Counts tallies exercises by status.
+type Counts struct {
+	Total, Done, Revealed, InProgress int
+}
+
+// Complete is the number of exercises that need no more work.
+func (c Counts) Complete() int { return c.Done + c.Revealed }
+
+// Percent is the share of complete exercises, 0–100, rounded down.
+func (c Counts) Percent() int {
+	if c.Total == 0 {
+		return 0
+	}
+	return c.Complete() * 100 / c.Total
+}
+
+func (c *Counts) add(s Status) {
+	c.Total++
+	switch s {
+	case Done:
+		c.Done++
+	case Revealed:
+		c.Revealed++
+	case InProgress:
+		c.InProgress++
+	}
+}
+
+func (c *Counts) merge(o Counts) {
+	c.Total += o.Total
+	c.Done += o.Done
+	c.Revealed += o.Revealed
+	c.InProgress += o.InProgress
+}
+
+// TrackSummary is one track's lessons with their records.
+type TrackSummary struct {
+	Track *lessons.Track
+	Counts
+	Lessons []LessonSummary
+}
+
+// LessonSummary is one lesson with its record and its exercises' records.
+type LessonSummary struct {
+	Lesson *lessons.Lesson
+	Record Lesson
+	Counts
+	Exercises []ExerciseSummary
+	// Status is the lesson's mark: NotStarted, InProgress, Done (every
+	// exercise solved, or the reading finished when there are none) or
+	// Revealed (complete, but at least one solution was shown first).
+	Status Status
+}
+
+// ExerciseSummary is one exercise with its record.
+type ExerciseSummary struct {
+	Exercise *lessons.Exercise
+	Record   Exercise
+}
+
+// Summarize joins a course with the tracker's record of it.
+func Summarize(c *lessons.Course, t *Tracker) Summary {
+	exercises, lessonRecs := t.Exercises(), t.Lessons()
+	var s Summary
+	if last, ok := t.Last(); ok {
+		s.Last = &last
+	}
+	for _, tr := range c.Tracks {
+		ts := TrackSummary{Track: tr}
+		for _, l := range tr.Lessons {
+			ls := summarizeLesson(l, lessonRecs[l.ID], exercises)
+			ts.Lessons = append(ts.Lessons, ls)
+			ts.merge(ls.Counts)
+			s.Lessons++
+			if ls.Record.Read {
+				s.LessonsRead++
+			}
+		}
+		s.Tracks = append(s.Tracks, ts)
+		s.merge(ts.Counts)
+	}
+	return s
+}
+
+// SummarizeLesson joins one lesson with the tracker's record of it.
+func SummarizeLesson(l *lessons.Lesson, t *Tracker) LessonSummary {
+	return summarizeLesson(l, t.Lesson(l.ID), t.Exercises())
+}
+
+func summarizeLesson(l *lessons.Lesson, rec Lesson, exercises map[string]Exercise) LessonSummary {
+	ls := LessonSummary{Lesson: l, Record: rec}
+	for _, e := range l.Exercises {
+		r, ok := exercises[e.ID]
+		if !ok {
+			r = Exercise{Status: NotStarted}
+		}
+		ls.Exercises = append(ls.Exercises, ExerciseSummary{Exercise: e, Record: r})
+		ls.add(r.Status)
+	}
+	switch {
+	case ls.Total > 0 && ls.Complete() == ls.Total && ls.Revealed > 0:
+		ls.Status = Revealed
+	case ls.Total > 0 && ls.Complete() == ls.Total:
+		ls.Status = Done
+	case ls.Total == 0 && rec.Read:
+		ls.Status = Done
+	case rec.Read || rec.Quiz != nil || ls.Complete() > 0 || ls.InProgress > 0:
+		ls.Status = InProgress
+	default:
+		ls.Status = NotStarted
+	}
+	return ls
+}
