@@ -448,7 +448,7 @@ func (v *exerciseLint) expect(f string, e *Expect, required bool) {
 			v.r.add(v.pos.line(f+".matches"), f+".matches", "invalid regular expression: %v", err)
 		}
 	}
-	for _, val := range e.values() {
+	for _, val := range e.Values() {
 		if val != nil && val.From != nil {
 			v.objectRef(f, val.From.Object, true)
 			v.jsonPath(f, val.From.Path)
@@ -456,7 +456,9 @@ func (v *exerciseLint) expect(f string, e *Expect, required bool) {
 	}
 }
 
-func (e *Expect) values() []*Value {
+// Values returns every expected value the operators hold (nil for unset
+// operators), so callers can find live values.
+func (e *Expect) Values() []*Value {
 	out := []*Value{e.Equals, e.NotEquals, e.Contains, e.NotContains, e.GreaterThan, e.AtLeast, e.LessThan, e.AtMost}
 	for _, list := range [][]Value{e.OneOf, e.Includes, e.Excludes, e.EqualsSet} {
 		for i := range list {

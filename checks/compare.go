@@ -1,0 +1,538 @@
+package checks
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"reflect"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/kubedojo/kubedojo/lessons"
+)
+
+// compareOpts are the modifiers of an Expect.
+type compareOpts struct {
+	caseInsensitive     bool
+	normalizeWhitespace bool
+	quantity            bool
+}
+
+func optsOf(e lessons.Expect) compareOpts {
+	return compareOpts{caseInsensitive: e.CaseInsensitive, normalizeWhitespace: e.NormalizeWhitespace, quantity: e.Quantity}
+}
+
+// valueResolver turns a Value into a concrete value (reading live values).
+type valueResolver func(ctx context.Context, v lessons.Value) (any, error)
+
+// mismatch is a failed comparison: what was expected, in words. The found
+// side is added by the caller, which knows how to describe the results.
+type mismatch struct{ expected string }
+
+// evalExpect applies every operator of e to results. It returns nil when
+// all hold. hide keeps expected values out of messages (answers).
+func evalExpect(ctx context.Context, e lessons.Expect, results []any, resolve valueResolver, hide bool) (*mismatch, error) {
+	o := optsOf(e)
+	show := func(v any) string {
+		if hide {
+			return "the correct value"
+		}
+		return lessons.FormatValue(v)
+	}
+	get := func(v *lessons.Value) (any, error) { return resolve(ctx, *v) }
+	getAll := func(vs []lessons.Value) ([]any, error) {
+		out := make([]any, len(vs))
+		for i := range vs {
+			x, err := resolve(ctx, vs[i])
+			if err != nil {
+				return nil, err
+			}
+			out[i] = x
+		}
+		return out, nil
+	}
+
+	if e.Exists != nil {
+		has := len(results) > 0 && !(len(results) == 1 && results[0] == nil)
+		if *e.Exists && !has {
+			return &mismatch{"a value"}, nil
+		}
+		if !*e.Exists && has {
+			return &mismatch{"no value"}, nil
+		}
+	}
+	if e.Count != nil && len(results) != *e.Count {
+		return &mismatch{fmt.Sprintf("%d value(s)", *e.Count)}, nil
+	}
+	single := func() (any, bool) {
+		if len(results) == 1 {
+			return results[0], true
+		}
+		return nil, false
+	}
+	if e.Equals != nil {
+		want, err := get(e.Equals)
+		if err != nil {
+			return nil, err
+		}
+		if list, isList := want.([]any); isList {
+			if !valuesEqual(list, flatten(results), o) {
+				return &mismatch{show(want)}, nil
+			}
+		} else if got, ok := single(); !ok || !valuesEqual(want, got, o) {
+			return &mismatch{show(want)}, nil
+		}
+	}
+	if e.NotEquals != nil {
+		not, err := get(e.NotEquals)
+		if err != nil {
+			return nil, err
+		}
+		if got, ok := single(); ok && valuesEqual(not, got, o) {
+			return &mismatch{"anything but " + show(not)}, nil
+		}
+	}
+	if len(e.OneOf) > 0 {
+		options, err := getAll(e.OneOf)
+		if err != nil {
+			return nil, err
+		}
+		got, ok := single()
+		match := false
+		for _, opt := range options {
+			if ok && valuesEqual(opt, got, o) {
+				match = true
+				break
+			}
+		}
+		if !match {
+			if hide {
+				return &mismatch{"the correct value"}, nil
+			}
+			return &mismatch{"one of " + lessons.FormatValue(options)}, nil
+		}
+	}
+	text := joinResults(results)
+	if e.Contains != nil {
+		sub, err := get(e.Contains)
+		if err != nil {
+			return nil, err
+		}
+		if !strings.Contains(normText(text, o), normText(fmt.Sprint(sub), o)) {
+			return &mismatch{"text containing " + show(fmt.Sprint(sub))}, nil
+		}
+	}
+	if e.NotContains != nil {
+		sub, err := get(e.NotContains)
+		if err != nil {
+			return nil, err
+		}
+		if strings.Contains(normText(text, o), normText(fmt.Sprint(sub), o)) {
+			return &mismatch{"text without " + show(fmt.Sprint(sub))}, nil
+		}
+	}
+	if e.Matches != "" {
+		pattern := e.Matches
+		if o.caseInsensitive {
+			pattern = "(?i)" + pattern
+		}
+		re, err := regexp.Compile(pattern)
+		if err != nil {
+			return nil, envErrorf("the exercise's regular expression is invalid: %v", err)
+		}
+		if !re.MatchString(text) {
+			if hide {
+				return &mismatch{"the correct value"}, nil
+			}
+			return &mismatch{fmt.Sprintf("text matching /%s/", e.Matches)}, nil
+		}
+	}
+	flat := flatten(results)
+	if len(e.Includes) > 0 {
+		want, err := getAll(e.Includes)
+		if err != nil {
+			return nil, err
+		}
+		for _, w := range want {
+			if !containsValue(flat, w, o) {
+				return &mismatch{"values including " + show(w)}, nil
+			}
+		}
+	}
+	if len(e.Excludes) > 0 {
+		bad, err := getAll(e.Excludes)
+		if err != nil {
+			return nil, err
+		}
+		for _, b := range bad {
+			if containsValue(flat, b, o) {
+				return &mismatch{"values without " + show(b)}, nil
+			}
+		}
+	}
+	if len(e.EqualsSet) > 0 {
+		want, err := getAll(e.EqualsSet)
+		if err != nil {
+			return nil, err
+		}
+		if !setEqual(want, flat, o) {
+			return &mismatch{"exactly " + show(want) + " in any order"}, nil
+		}
+	}
+	if e.Has != nil {
+		var got any = flat
+		if v, ok := single(); ok {
+			got = v
+		}
+		if ok, why := subset(e.Has, got, ""); !ok {
+			return &mismatch{why}, nil
+		}
+	}
+	for _, cmp := range []struct {
+		v    *lessons.Value
+		name string
+		ok   func(c int) bool
+	}{
+		{e.GreaterThan, "more than", func(c int) bool { return c > 0 }},
+		{e.AtLeast, "at least", func(c int) bool { return c >= 0 }},
+		{e.LessThan, "less than", func(c int) bool { return c < 0 }},
+		{e.AtMost, "at most", func(c int) bool { return c <= 0 }},
+	} {
+		if cmp.v == nil {
+			continue
+		}
+		want, err := get(cmp.v)
+		if err != nil {
+			return nil, err
+		}
+		got, ok := single()
+		if !ok {
+			return &mismatch{cmp.name + " " + show(want)}, nil
+		}
+		c, comparable := compareNumbers(got, want)
+		if !comparable || !cmp.ok(c) {
+			return &mismatch{cmp.name + " " + show(want)}, nil
+		}
+	}
+	return nil, nil
+}
+
+// describeResults renders what a path yielded, for "found …".
+func describeResults(results []any) string {
+	switch len(results) {
+	case 0:
+		return "nothing"
+	case 1:
+		return lessons.FormatValue(results[0])
+	}
+	return lessons.FormatValue(results)
+}
+
+func joinResults(results []any) string {
+	parts := make([]string, 0, len(results))
+	for _, r := range results {
+		switch t := r.(type) {
+		case string:
+			parts = append(parts, t)
+		case nil:
+		default:
+			parts = append(parts, lessons.FormatValue(t))
+		}
+	}
+	return strings.Join(parts, "\n")
+}
+
+// flatten turns a single list result into its items, so set operators work
+// whether a path yields many values or one list.
+func flatten(results []any) []any {
+	if len(results) == 1 {
+		if l, ok := results[0].([]any); ok {
+			return l
+		}
+	}
+	return results
+}
+
+func normText(s string, o compareOpts) string {
+	if o.normalizeWhitespace {
+		s = strings.Join(strings.Fields(s), " ")
+	}
+	if o.caseInsensitive {
+		s = strings.ToLower(s)
+	}
+	return s
+}
+
+func containsValue(list []any, v any, o compareOpts) bool {
+	for _, x := range list {
+		if valuesEqual(v, x, o) {
+			return true
+		}
+	}
+	return false
+}
+
+func setEqual(want, got []any, o compareOpts) bool {
+	if len(want) != len(got) {
+		return false
+	}
+	used := make([]bool, len(got))
+	for _, w := range want {
+		found := false
+		for i, g := range got {
+			if !used[i] && valuesEqual(w, g, o) {
+				used[i], found = true, true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// valuesEqual compares an expected value with a found one the way a person
+// would: 80 equals "80", true equals "true", "128Mi" equals 134217728 in
+// quantity mode, maps and lists element by element.
+func valuesEqual(want, got any, o compareOpts) bool {
+	want, got = normalizeNumber(want), normalizeNumber(got)
+	if o.quantity {
+		if a, ok := toQuantity(want); ok {
+			if b, ok := toQuantity(got); ok {
+				return a.Cmp(b) == 0
+			}
+		}
+	}
+	switch w := want.(type) {
+	case nil:
+		return got == nil || got == ""
+	case string:
+		switch g := got.(type) {
+		case string:
+			return normText(w, o) == normText(g, o)
+		case float64:
+			f, err := strconv.ParseFloat(w, 64)
+			return err == nil && f == g
+		case bool:
+			return strings.EqualFold(w, strconv.FormatBool(g))
+		}
+		return false
+	case float64:
+		switch g := got.(type) {
+		case float64:
+			return w == g
+		case string:
+			f, err := strconv.ParseFloat(strings.TrimSpace(g), 64)
+			return err == nil && f == w
+		}
+		return false
+	case bool:
+		switch g := got.(type) {
+		case bool:
+			return w == g
+		case string:
+			return strings.EqualFold(g, strconv.FormatBool(w))
+		}
+		return false
+	case []any:
+		g, ok := got.([]any)
+		if !ok || len(g) != len(w) {
+			return false
+		}
+		for i := range w {
+			if !valuesEqual(w[i], g[i], o) {
+				return false
+			}
+		}
+		return true
+	case map[string]any:
+		g, ok := got.(map[string]any)
+		if !ok || len(g) != len(w) {
+			return false
+		}
+		for k, v := range w {
+			if !valuesEqual(v, g[k], o) {
+				return false
+			}
+		}
+		return true
+	}
+	return reflect.DeepEqual(want, got)
+}
+
+// normalizeNumber maps every numeric type to float64 and string-keyed maps
+// from YAML to map[string]any.
+func normalizeNumber(v any) any {
+	switch t := v.(type) {
+	case int:
+		return float64(t)
+	case int32:
+		return float64(t)
+	case int64:
+		return float64(t)
+	case uint64:
+		return float64(t)
+	case float32:
+		return float64(t)
+	case json.Number:
+		f, _ := t.Float64()
+		return f
+	case map[any]any:
+		m := make(map[string]any, len(t))
+		for k, x := range t {
+			m[fmt.Sprint(k)] = x
+		}
+		return m
+	}
+	return v
+}
+
+func toQuantity(v any) (resource.Quantity, bool) {
+	switch t := normalizeNumber(v).(type) {
+	case string:
+		q, err := resource.ParseQuantity(strings.TrimSpace(t))
+		return q, err == nil
+	case float64:
+		if t == math.Trunc(t) {
+			return *resource.NewQuantity(int64(t), resource.DecimalSI), true
+		}
+		return *resource.NewMilliQuantity(int64(math.Round(t*1000)), resource.DecimalSI), true
+	}
+	return resource.Quantity{}, false
+}
+
+// compareNumbers compares numbers or quantities; comparable is false when
+// either side is neither.
+func compareNumbers(got, want any) (c int, comparable bool) {
+	a, ok1 := toQuantity(got)
+	b, ok2 := toQuantity(want)
+	if !ok1 || !ok2 {
+		return 0, false
+	}
+	return a.Cmp(b), true
+}
+
+// subset reports whether got contains the structure want: maps by key,
+// lists with every wanted item matched by some found item, zero values
+// matching absent fields, quantities compared as quantities and strings
+// compared with whitespace collapsed. why describes the first mismatch.
+func subset(want, got any, path string) (ok bool, why string) {
+	want, got = normalizeNumber(want), normalizeNumber(got)
+	at := func(s string) string {
+		if path == "" {
+			return s
+		}
+		return path + ": " + s
+	}
+	switch w := want.(type) {
+	case map[string]any:
+		g, isMap := got.(map[string]any)
+		if !isMap {
+			if got == nil && isZeroTree(w) {
+				return true, ""
+			}
+			return false, at("expected " + lessons.FormatValue(w) + ", found " + lessons.FormatValue(got))
+		}
+		keys := make([]string, 0, len(w))
+		for k := range w {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			child := k
+			if path != "" {
+				child = path + "." + k
+			}
+			gv, present := g[k]
+			if !present {
+				if isZero(w[k]) {
+					continue
+				}
+				return false, child + ": expected " + lessons.FormatValue(w[k]) + ", found nothing"
+			}
+			if ok, why := subset(w[k], gv, child); !ok {
+				return false, why
+			}
+		}
+		return true, ""
+	case []any:
+		g, isList := got.([]any)
+		if !isList {
+			if got == nil && len(w) == 0 {
+				return true, ""
+			}
+			return false, at("expected a list containing " + lessons.FormatValue(w) + ", found " + lessons.FormatValue(got))
+		}
+		for _, item := range w {
+			matched := false
+			for _, gi := range g {
+				if ok, _ := subset(item, gi, ""); ok {
+					matched = true
+					break
+				}
+			}
+			if !matched {
+				return false, at("expected an item " + lessons.FormatValue(item) + ", found " + lessons.FormatValue(g))
+			}
+		}
+		return true, ""
+	case nil:
+		return true, ""
+	}
+	if got == nil {
+		if isZero(want) {
+			return true, ""
+		}
+		return false, at("expected " + lessons.FormatValue(want) + ", found nothing")
+	}
+	if ws, ok := want.(string); ok {
+		if gs, ok := got.(string); ok {
+			if strings.Join(strings.Fields(ws), " ") == strings.Join(strings.Fields(gs), " ") {
+				return true, ""
+			}
+			if a, err := resource.ParseQuantity(ws); err == nil {
+				if b, err := resource.ParseQuantity(gs); err == nil && a.Cmp(b) == 0 {
+					return true, ""
+				}
+			}
+			return false, at("expected " + lessons.FormatValue(want) + ", found " + lessons.FormatValue(got))
+		}
+	}
+	if valuesEqual(want, got, compareOpts{}) {
+		return true, ""
+	}
+	return false, at("expected " + lessons.FormatValue(want) + ", found " + lessons.FormatValue(got))
+}
+
+func isZero(v any) bool {
+	switch t := normalizeNumber(v).(type) {
+	case nil:
+		return true
+	case bool:
+		return !t
+	case float64:
+		return t == 0
+	case string:
+		return t == ""
+	case map[string]any:
+		return isZeroTree(t)
+	case []any:
+		return len(t) == 0
+	}
+	return false
+}
+
+func isZeroTree(m map[string]any) bool {
+	for _, v := range m {
+		if !isZero(v) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,122 @@
+package checks
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/discovery/cached/memory"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/restmapper"
+
+	"github.com/kubedojo/kubedojo/lessons"
+)
+
+// NodeExec runs a shell script inside a cluster node (the lab provides it
+// for kind clusters). err is reserved for environment failures.
+type NodeExec interface {
+	Exec(ctx context.Context, node, script string) (stdout, stderr string, exitCode int, err error)
+}
+
+// Baselines gives the values recorded when an exercise's start state was
+// set up, for "unchanged" checks.
+type Baselines interface {
+	// ObjectBaseline returns the recorded UID, generation and path values
+	// (JSON) of the object ref names (namespace already defaulted).
+	ObjectBaseline(ex *lessons.Exercise, ref lessons.ObjectRef) (ObjectBaseline, error)
+}
+
+// ObjectBaseline is what was recorded about one object at setup.
+type ObjectBaseline struct {
+	UID        string
+	Generation int64
+	// Paths maps a JSONPath to the JSON encoding of its values.
+	Paths map[string]string
+}
+
+// Kubeconfig locates the lab kubeconfig the learner's shell uses, for
+// kubeconfig checks.
+type Kubeconfig struct {
+	// Path of the file.
+	Path string
+	// LabContext is the context kubedojo itself uses; its cluster and user
+	// are what "sameClusterAndUser" compares with.
+	LabContext string
+}
+
+// Env is everything checks need from the environment.
+type Env struct {
+	Kube    kubernetes.Interface
+	Dynamic dynamic.Interface
+	Mapper  meta.ResettableRESTMapper
+	// Exec runs commands in containers (pods/exec).
+	Exec PodExecutor
+	// Node runs commands inside nodes; nil when the cluster has no node
+	// access (node checks then report an environment error).
+	Node NodeExec
+	// Baselines is nil when no exercise was set up (unchanged checks then
+	// report an environment error).
+	Baselines Baselines
+	// Vars are the template values of this lab.
+	Vars       lessons.Vars
+	Kubeconfig Kubeconfig
+	// CheckTimeout bounds one check's evaluation (10 s by default).
+	CheckTimeout time.Duration
+	// Now returns the current time (tests fix it).
+	Now func() time.Time
+}
+
+// NewEnv builds an Env for a cluster from its REST config.
+func NewEnv(cfg *rest.Config) (*Env, error) {
+	cfg = rest.CopyConfig(cfg)
+	if cfg.QPS == 0 {
+		// Parallel checks issue bursts of requests; client-go's default of
+		// 5 QPS would queue them and make grading slow.
+		cfg.QPS, cfg.Burst = 50, 100
+	}
+	kube, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("build clientset: %w", err)
+	}
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("build dynamic client: %w", err)
+	}
+	disco, err := discovery.NewDiscoveryClientForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("build discovery client: %w", err)
+	}
+	exec, err := NewPodExecutor(cfg, kube)
+	if err != nil {
+		return nil, err
+	}
+	return &Env{
+		Kube:    kube,
+		Dynamic: dyn,
+		Mapper:  restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(disco)),
+		Exec:    exec,
+	}, nil
+}
+
+func (e *Env) now() time.Time {
+	if e.Now != nil {
+		return e.Now()
+	}
+	return time.Now()
+}
+
+func (e *Env) checkTimeout() time.Duration {
+	if e.CheckTimeout > 0 {
+		return e.CheckTimeout
+	}
+	return 10 * time.Second
+}
+
+// mapperMu serialises mapper resets: several checks may notice a missing
+// kind at once.
+var mapperMu sync.Mutex

@@ -1,0 +1,273 @@
+package checks
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/kubedojo/kubedojo/lessons"
+)
+
+// runnablePod picks the first pod whose containers run, or explains why
+// none can take a command.
+func (ev *evaluation) runnablePod(ctx context.Context, ref lessons.PodRef) (*corev1.Pod, string, error) {
+	pods, why, err := ev.pickPods(ctx, ref)
+	if err != nil || why != "" {
+		if ref.Name == "client" && why != "" {
+			why += "; the exercise's client pod is missing: reset the exercise"
+		}
+		return nil, why, err
+	}
+	for _, p := range pods {
+		if p.Status.Phase == corev1.PodRunning {
+			return p, "", nil
+		}
+	}
+	return nil, describePod(pods[0]) + "; commands can only run in a running pod", nil
+}
+
+// expandAnswers replaces {{answer:KEY}} with the learner's answers.
+func (ev *evaluation) expandAnswers(ctx context.Context, argv []string) ([]string, string, error) {
+	out := make([]string, len(argv))
+	for i, a := range argv {
+		var missing string
+		var ferr error
+		out[i] = lessons.AnswerRefRE.ReplaceAllStringFunc(a, func(m string) string {
+			key := lessons.AnswerRefRE.FindStringSubmatch(m)[1]
+			v, why, err := ev.answer(ctx, "", key)
+			if err != nil {
+				ferr = err
+			}
+			if why != "" {
+				missing = why
+			}
+			return v
+		})
+		if ferr != nil || missing != "" {
+			return nil, missing, ferr
+		}
+	}
+	return out, "", nil
+}
+
+func shellQuote(argv []string) string {
+	parts := make([]string, len(argv))
+	for i, a := range argv {
+		if a == "" || strings.ContainsAny(a, " \t\"'$;|&<>()") {
+			parts[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		} else {
+			parts[i] = a
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func (ev *evaluation) evalExec(ctx context.Context, x *lessons.ExecCheck) (bool, string, error) {
+	pod, why, err := ev.runnablePod(ctx, x.Pod)
+	if err != nil || why != "" {
+		return false, why, err
+	}
+	argv, why, err := ev.expandAnswers(ctx, x.Command)
+	if err != nil || why != "" {
+		return false, why, err
+	}
+	if ev.env.Exec == nil {
+		return false, "", envErrorf("this cluster connection cannot run commands in pods")
+	}
+	cmdline := shellQuote(argv)
+	runs := max(x.Repeat, 1)
+	for i := 0; i < runs; i++ {
+		cctx := ctx
+		if x.Timeout.Duration > 0 {
+			var cancel context.CancelFunc
+			cctx, cancel = context.WithTimeout(ctx, x.Timeout.Duration)
+			defer cancel()
+		}
+		res, err := ev.env.Exec.Exec(cctx, pod.Namespace, pod.Name, x.Container, argv)
+		if err != nil {
+			return false, "", err
+		}
+		if ok, why := judgeRun(ctx, ev, x.ExitCode, x.Fails, x.Stdout, res, fmt.Sprintf("`%s` in pod %s", cmdline, pod.Name)); !ok {
+			return false, why, nil
+		}
+	}
+	return true, "", nil
+}
+
+// judgeRun compares one command result with the expected exit code and
+// output.
+func judgeRun(ctx context.Context, ev *evaluation, exitCode *int, fails bool, stdout lessons.Expect, res ExecResult, what string) (bool, string) {
+	switch {
+	case fails && res.ExitCode == 0:
+		return false, fmt.Sprintf("%s succeeded, but it should fail", what)
+	case exitCode != nil && res.ExitCode != *exitCode:
+		return false, fmt.Sprintf("%s exited with code %d, expected %d%s", what, res.ExitCode, *exitCode, stderrNote(res))
+	case !fails && exitCode == nil && res.ExitCode != 0:
+		return false, fmt.Sprintf("%s failed with exit code %d%s", what, res.ExitCode, stderrNote(res))
+	}
+	if stdout.IsZero() {
+		return true, ""
+	}
+	out := strings.TrimSpace(res.Stdout)
+	m, err := evalExpect(ctx, stdout, []any{out}, ev.resolveValue, false)
+	if err != nil {
+		return false, err.Error()
+	}
+	if m != nil {
+		return false, fmt.Sprintf("%s printed %s, expected %s", what, lessons.FormatValue(truncate(out, 200)), m.expected)
+	}
+	return true, ""
+}
+
+func stderrNote(res ExecResult) string {
+	if s := firstLine(res.Stderr); s != "" {
+		return ": " + truncate(s, 160)
+	}
+	if s := firstLine(res.Stdout); s != "" {
+		return ": " + truncate(s, 160)
+	}
+	return ""
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+func (ev *evaluation) evalHTTP(ctx context.Context, h *lessons.HTTPCheck) (bool, string, error) {
+	pod, why, err := ev.runnablePod(ctx, h.From)
+	if err != nil || why != "" {
+		return false, why, err
+	}
+	timeout := h.Timeout.Duration
+	if timeout <= 0 {
+		timeout = 3 * time.Second
+	}
+	secs := fmt.Sprint(max(int(timeout.Seconds()), 1))
+	argv := []string{"wget", "-qO-", "-T", secs, h.URL}
+	if ev.env.Exec == nil {
+		return false, "", envErrorf("this cluster connection cannot run commands in pods")
+	}
+	runs := 1
+	if h.Blocked {
+		// Two failures in a row: one lost packet must not look like a
+		// working policy.
+		runs = 2
+	}
+	for i := 0; i < runs; i++ {
+		cctx, cancel := context.WithTimeout(ctx, timeout+5*time.Second)
+		res, err := ev.env.Exec.Exec(cctx, pod.Namespace, pod.Name, "", argv)
+		cancel()
+		if err != nil {
+			return false, "", err
+		}
+		if res.ExitCode == 127 {
+			return false, "", envErrorf("pod %s has no wget; connectivity checks need a busybox-based client pod", pod.Name)
+		}
+		if h.Blocked {
+			if res.ExitCode == 0 {
+				return false, fmt.Sprintf("pod %s reached %s (the request succeeded; it must be blocked)", pod.Name, h.URL), nil
+			}
+			continue
+		}
+		if res.ExitCode != 0 {
+			return false, fmt.Sprintf("pod %s cannot reach %s: %s", pod.Name, h.URL, wgetError(res)), nil
+		}
+		if h.Expect != "" && !strings.Contains(res.Stdout, h.Expect) {
+			return false, fmt.Sprintf("pod %s got a response from %s without %q: %s", pod.Name, h.URL, h.Expect, lessons.FormatValue(truncate(strings.TrimSpace(res.Stdout), 120))), nil
+		}
+	}
+	return true, "", nil
+}
+
+// wgetError turns busybox wget's terse errors into an explanation.
+func wgetError(res ExecResult) string {
+	msg := firstLine(res.Stderr)
+	switch {
+	case strings.Contains(msg, "bad address"):
+		return msg + " (the name does not resolve: is there a Service with that name in that namespace?)"
+	case strings.Contains(msg, "timed out"):
+		return msg + " (no answer: no ready endpoints, a wrong targetPort, or a NetworkPolicy dropping traffic)"
+	case strings.Contains(msg, "Connection refused"):
+		return msg + " (nothing listens there: check the port and targetPort)"
+	case msg == "":
+		return fmt.Sprintf("wget exited with code %d", res.ExitCode)
+	}
+	return msg
+}
+
+func (ev *evaluation) evalLogs(ctx context.Context, l *lessons.LogsCheck) (bool, string, error) {
+	pods, why, err := ev.pickPods(ctx, l.Pod)
+	if err != nil || why != "" {
+		return false, why, err
+	}
+	var last string
+	for _, p := range pods {
+		req := ev.env.Kube.CoreV1().Pods(p.Namespace).GetLogs(p.Name, &corev1.PodLogOptions{Container: l.Container, Previous: l.Previous, LimitBytes: ptr(int64(1 << 20))})
+		raw, err := req.DoRaw(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return false, "", classifyAPIError(ctx.Err(), "logs of pod "+p.Name)
+			}
+			// Logs are unavailable while a container has not started yet:
+			// that is the learner's state, not an outage.
+			last = fmt.Sprintf("no logs from pod %s yet (%s)", p.Name, firstLine(err.Error()))
+			continue
+		}
+		text := strings.TrimSpace(string(raw))
+		m, err := evalExpect(ctx, l.Expect, []any{text}, ev.resolveValue, false)
+		if err != nil {
+			return false, "", err
+		}
+		if m == nil {
+			return true, "", nil
+		}
+		last = fmt.Sprintf("the log of pod %s has no %s (last line: %s)", p.Name, strings.TrimPrefix(m.expected, "text "), lessons.FormatValue(truncate(lastLine(text), 120)))
+	}
+	return false, last, nil
+}
+
+func lastLine(s string) string {
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func (ev *evaluation) evalNode(ctx context.Context, n *lessons.NodeCheck) (bool, string, error) {
+	if ev.env.Node == nil {
+		return false, "", envErrorf("node checks need a shell inside the node, which this cluster does not offer (use the kind lab)")
+	}
+	node := n.Node
+	if node == "" {
+		node = ev.env.Vars.Node
+	}
+	script, what := n.Command, "`"+n.Command+"` on node "+node
+	if n.File != "" {
+		script, what = "cat "+shellQuote([]string{n.File}), "file "+n.File+" on node "+node
+	}
+	stdout, stderr, code, err := ev.env.Node.Exec(ctx, node, script)
+	if err != nil {
+		return false, "", &envError{err: fmt.Errorf("run on node %s: %w", node, err)}
+	}
+	if n.File != "" && code != 0 {
+		return false, fmt.Sprintf("%s does not exist or cannot be read", what), nil
+	}
+	ok, why := judgeRun(ctx, ev, n.ExitCode, n.Fails, n.Stdout, ExecResult{Stdout: stdout, Stderr: stderr, ExitCode: code}, what)
+	return ok, why, nil
+}

@@ -1,0 +1,274 @@
+package checks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/kubedojo/kubedojo/lessons"
+)
+
+// Grader evaluates exercises on one cluster.
+type Grader struct {
+	env *Env
+}
+
+// NewGrader returns a grader for env.
+func NewGrader(env *Env) *Grader { return &Grader{env: env} }
+
+// Env returns the grader's environment.
+func (g *Grader) Env() *Env { return g.env }
+
+// evaluation holds what evaluating one exercise's checks needs.
+type evaluation struct {
+	env    *Env
+	ex     *lessons.Exercise // template variables expanded
+	reader objectReader
+}
+
+func (g *Grader) newEvaluation(ex *lessons.Exercise, reader objectReader) *evaluation {
+	if reader == nil {
+		reader = liveReader{dyn: g.env.Dynamic}
+	}
+	return &evaluation{env: g.env, ex: ex.Expand(g.env.Vars), reader: reader}
+}
+
+// Evaluate grades every check of ex once, in parallel, each with its own
+// timeout, reading live state.
+func (g *Grader) Evaluate(ctx context.Context, ex *lessons.Exercise) Report {
+	ev := g.newEvaluation(ex, nil)
+	return ev.report(ctx, nil, "initial")
+}
+
+// report evaluates the checks whose index is in only (all when nil) and
+// returns results for those.
+func (ev *evaluation) report(ctx context.Context, only map[int]bool, trigger string) Report {
+	rep := Report{Exercise: ev.ex.ID, Results: make([]Result, len(ev.ex.Checks)), Trigger: trigger}
+	var wg sync.WaitGroup
+	for i := range ev.ex.Checks {
+		if only != nil && !only[i] {
+			continue
+		}
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			rep.Results[i] = ev.run(ctx, &ev.ex.Checks[i])
+		}(i)
+	}
+	wg.Wait()
+	rep.Time = ev.env.now()
+	return rep
+}
+
+// run evaluates one top-level check with its timeout.
+func (ev *evaluation) run(ctx context.Context, c *lessons.Check) Result {
+	start := time.Now()
+	timeout := ev.env.checkTimeout()
+	if c.Exec != nil && c.Exec.Repeat > 1 {
+		timeout *= time.Duration(c.Exec.Repeat)
+	}
+	if c.HTTP != nil {
+		timeout += 10 * time.Second // blocked checks wait for two wget timeouts
+	}
+	cctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	pass, detail, err := ev.eval(cctx, c)
+	res := Result{ID: c.ID, Title: c.Title, Duration: time.Since(start)}
+	switch {
+	case err != nil && (IsEnvironmentError(err) || cctx.Err() != nil):
+		res.Status = Error
+		res.Detail = err.Error()
+		if cctx.Err() != nil && ctx.Err() == nil {
+			res.Detail = fmt.Sprintf("timed out after %s: %v", timeout, err)
+		}
+	case err != nil:
+		res.Status = Error
+		res.Detail = err.Error()
+	case pass:
+		res.Status = Pass
+	default:
+		res.Status = Fail
+		res.Message = c.Message
+		res.Detail = detail
+	}
+	return res
+}
+
+// eval dispatches to the check kind. It returns pass, a detail for a
+// failure, or an error (an environment problem).
+func (ev *evaluation) eval(ctx context.Context, c *lessons.Check) (bool, string, error) {
+	switch {
+	case c.Exists != nil:
+		return ev.evalExists(ctx, *c.Exists, true)
+	case c.Absent != nil:
+		return ev.evalExists(ctx, *c.Absent, false)
+	case c.Field != nil:
+		return ev.evalField(ctx, c.Field)
+	case c.Condition != nil:
+		return ev.evalCondition(ctx, c.Condition)
+	case c.Pods != nil:
+		return ev.evalPods(ctx, c.Pods)
+	case c.Workload != nil:
+		return ev.evalWorkload(ctx, c.Workload)
+	case c.Container != nil:
+		return ev.evalContainer(ctx, c.Container)
+	case c.Service != nil:
+		return ev.evalService(ctx, c.Service)
+	case c.Selects != nil:
+		return ev.evalSelects(ctx, c.Selects)
+	case c.Access != nil:
+		return ev.evalAccess(ctx, c.Access)
+	case c.Exec != nil:
+		return ev.evalExec(ctx, c.Exec)
+	case c.HTTP != nil:
+		return ev.evalHTTP(ctx, c.HTTP)
+	case c.Logs != nil:
+		return ev.evalLogs(ctx, c.Logs)
+	case c.Events != nil:
+		return ev.evalEvents(ctx, c.Events)
+	case c.Node != nil:
+		return ev.evalNode(ctx, c.Node)
+	case c.Answer != nil:
+		return ev.evalAnswer(ctx, c.Answer)
+	case c.Unchanged != nil:
+		return ev.evalUnchanged(ctx, c.Unchanged)
+	case c.DryRun != nil:
+		return ev.evalDryRun(ctx, c.DryRun)
+	case c.Kubeconfig != nil:
+		return ev.evalKubeconfig(c.Kubeconfig)
+	case len(c.AllOf) > 0:
+		return ev.evalAllOf(ctx, c.AllOf)
+	case len(c.AnyOf) > 0:
+		return ev.evalAnyOf(ctx, c.AnyOf)
+	}
+	return false, "", envErrorf("check %q has no kind", c.ID)
+}
+
+// childDetail describes a failed child of allOf/anyOf.
+func childDetail(c *lessons.Check, detail string) string {
+	switch {
+	case c.Message != "" && detail != "":
+		return c.Message + " (" + detail + ")"
+	case c.Message != "":
+		return c.Message
+	}
+	return detail
+}
+
+func (ev *evaluation) evalAllOf(ctx context.Context, children []lessons.Check) (bool, string, error) {
+	type out struct {
+		pass   bool
+		detail string
+		err    error
+	}
+	results := make([]out, len(children))
+	var wg sync.WaitGroup
+	for i := range children {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			p, d, err := ev.eval(ctx, &children[i])
+			results[i] = out{p, d, err}
+		}(i)
+	}
+	wg.Wait()
+	// A wrong answer is more useful to show than an environment error in
+	// another child, but an error means the whole check cannot be judged.
+	var errs []error
+	for i, r := range results {
+		if r.err == nil && !r.pass {
+			return false, childDetail(&children[i], r.detail), nil
+		}
+		if r.err != nil {
+			errs = append(errs, r.err)
+		}
+	}
+	if len(errs) > 0 {
+		return false, "", errs[0]
+	}
+	return true, "", nil
+}
+
+func (ev *evaluation) evalAnyOf(ctx context.Context, children []lessons.Check) (bool, string, error) {
+	var details []string
+	var firstErr error
+	for i := range children {
+		p, d, err := ev.eval(ctx, &children[i])
+		if err == nil && p {
+			return true, "", nil
+		}
+		if err != nil {
+			if firstErr == nil {
+				firstErr = err
+			}
+			continue
+		}
+		if d = childDetail(&children[i], d); d != "" {
+			details = append(details, d)
+		}
+	}
+	if len(details) == 0 && firstErr != nil {
+		return false, "", firstErr
+	}
+	return false, strings.Join(details, "; or "), nil
+}
+
+// Converge evaluates ex until every check passes or each failing check's
+// "eventually" window (at least minWait) has passed, re-evaluating failing
+// checks every interval. It is what headless grading and verify use.
+func (g *Grader) Converge(ctx context.Context, ex *lessons.Exercise, minWait, interval time.Duration) Report {
+	ev := g.newEvaluation(ex, nil)
+	start := time.Now()
+	rep := ev.report(ctx, nil, "initial")
+	for {
+		pending := map[int]bool{}
+		for i, r := range rep.Results {
+			c := ev.ex.Checks[i]
+			window := max(c.Eventually.Duration, minWait)
+			if r.Status != Pass && time.Since(start) < window {
+				pending[i] = true
+			}
+		}
+		if len(pending) == 0 || ctx.Err() != nil {
+			return rep
+		}
+		select {
+		case <-ctx.Done():
+			return rep
+		case <-time.After(interval):
+		}
+		next := ev.report(ctx, pending, "retry")
+		for i := range pending {
+			rep.Results[i] = next.Results[i]
+		}
+		rep.Time = next.Time
+	}
+}
+
+// WaitFor blocks until check c of ex passes or timeout expires. It serves
+// the "wait" steps of start states. The error says what the check last
+// reported.
+func (g *Grader) WaitFor(ctx context.Context, ex *lessons.Exercise, c lessons.Check, timeout time.Duration) error {
+	ev := g.newEvaluation(ex, nil)
+	c = lessons.ExpandCheck(c, g.env.Vars)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	var last Result
+	for {
+		last = ev.run(ctx, &c)
+		if last.Status == Pass {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				return fmt.Errorf("start state did not settle within %s: %s", timeout, strings.TrimSpace(last.Message+" "+last.Detail))
+			}
+			return ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
+}
