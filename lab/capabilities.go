@@ -1,0 +1,185 @@
+package lab
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kubedojo/kubedojo/lessons"
+)
+
+// Add-ons Capabilities looks for (an addon exercise's `addon:` value).
+const (
+	AddonHelm          = "helm"
+	AddonGatewayAPI    = "gateway-api"
+	AddonMetricsServer = "metrics-server"
+)
+
+// Capabilities says which exercise tiers and add-ons a cluster can serve.
+type Capabilities struct {
+	// Tiers maps api, controllers, kubelet and node-access to whether the
+	// cluster provides them (each on its own; Serves applies the order).
+	Tiers map[lessons.Tier]bool
+	// Addons maps helm, gateway-api and metrics-server to availability.
+	Addons map[string]bool
+	// Workers counts Ready nodes besides the control plane.
+	Workers int
+	// Missing says why a tier or add-on is unavailable, by its name.
+	Missing map[string]string
+}
+
+// Serves reports whether an exercise can run here, and if not, why.
+func (c Capabilities) Serves(ex *lessons.Exercise) (bool, string) {
+	need := ex.Tier
+	if need == lessons.TierAddon {
+		// Add-on exercises install or use things that run pods.
+		need = lessons.TierKubelet
+	}
+	for _, t := range lessons.Tiers {
+		if t == lessons.TierAddon || t.Rank() > need.Rank() {
+			continue
+		}
+		if !c.Tiers[t] {
+			return false, fmt.Sprintf("tier %s: %s", t, c.Missing[string(t)])
+		}
+	}
+	if ex.Tier == lessons.TierAddon && !c.Addons[ex.Addon] {
+		reason := c.Missing[ex.Addon]
+		if reason == "" {
+			reason = "kubedojo does not know how to detect it"
+		}
+		return false, fmt.Sprintf("add-on %s: %s", ex.Addon, reason)
+	}
+	if ex.Workers > c.Workers {
+		return false, fmt.Sprintf("needs %d worker node(s); the cluster has %d ready", ex.Workers, c.Workers)
+	}
+	return true, ""
+}
+
+// leaseFresh is how old a controller's leader lease may be and still count
+// as held (leases renew every few seconds and last 15 s).
+const leaseFresh = 60 * time.Second
+
+// Capabilities finds out which tiers and add-ons this cluster serves. The
+// error is for an unreachable API server.
+func (e *Environment) Capabilities(ctx context.Context) (Capabilities, error) {
+	c := Capabilities{
+		Tiers:   map[lessons.Tier]bool{},
+		Addons:  map[string]bool{},
+		Missing: map[string]string{},
+	}
+	if _, err := e.kube.Discovery().ServerVersion(); err != nil {
+		return c, fmt.Errorf("%w: %v", ErrUnreachable, err)
+	}
+	c.Tiers[lessons.TierAPI] = true
+
+	var missing []string
+	for _, name := range []string{"kube-controller-manager", "kube-scheduler"} {
+		if why := e.leaseHeld(ctx, name); why != "" {
+			missing = append(missing, why)
+		}
+	}
+	c.Tiers[lessons.TierControllers] = len(missing) == 0
+	if len(missing) > 0 {
+		c.Missing[string(lessons.TierControllers)] = strings.Join(missing, "; ")
+	}
+	e.mu.Lock()
+	ok := c.Tiers[lessons.TierControllers]
+	e.controllers = &ok
+	e.mu.Unlock()
+
+	nodes, err := e.kube.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return c, fmt.Errorf("%w: list nodes: %v", ErrUnreachable, err)
+	}
+	ready := 0
+	for i := range nodes.Items {
+		n := &nodes.Items[i]
+		if !nodeReady(n) {
+			continue
+		}
+		ready++
+		if _, cp := n.Labels[controlPlaneLabel]; !cp {
+			c.Workers++
+		}
+	}
+	c.Tiers[lessons.TierKubelet] = ready > 0
+	if ready == 0 {
+		c.Missing[string(lessons.TierKubelet)] = fmt.Sprintf("no Ready node (%d nodes)", len(nodes.Items))
+	}
+	c.Tiers[lessons.TierNodeAccess] = e.opts.Node != nil
+	if e.opts.Node == nil {
+		c.Missing[string(lessons.TierNodeAccess)] = "no shell inside the nodes (only kubedojo's own kind lab has one)"
+	}
+
+	if _, err := e.lookPath("helm"); err == nil {
+		c.Addons[AddonHelm] = true
+	} else {
+		c.Missing[AddonHelm] = "the helm command is not on your PATH (https://helm.sh/docs/intro/install/)"
+	}
+	groups, err := e.kube.Discovery().ServerGroups()
+	if err != nil {
+		return c, fmt.Errorf("%w: discover API groups: %v", ErrUnreachable, err)
+	}
+	served := map[string][]string{}
+	for _, g := range groups.Groups {
+		for _, v := range g.Versions {
+			served[g.Name] = append(served[g.Name], v.GroupVersion)
+		}
+	}
+	c.Addons[AddonGatewayAPI] = len(served["gateway.networking.k8s.io"]) > 0
+	if !c.Addons[AddonGatewayAPI] {
+		c.Missing[AddonGatewayAPI] = "the Gateway API CRDs (gateway.networking.k8s.io) are not installed"
+	}
+	// metrics.k8s.io is an aggregated API: listed even when metrics-server
+	// is down, so ask it for its resources.
+	for _, gv := range served["metrics.k8s.io"] {
+		if _, err := e.kube.Discovery().ServerResourcesForGroupVersion(gv); err == nil {
+			c.Addons[AddonMetricsServer] = true
+			break
+		}
+	}
+	if !c.Addons[AddonMetricsServer] {
+		reason := "metrics-server is not installed (metrics.k8s.io is not served)"
+		if len(served["metrics.k8s.io"]) > 0 {
+			reason = "metrics.k8s.io is registered but does not answer (is metrics-server running?)"
+		}
+		c.Missing[AddonMetricsServer] = reason
+	}
+	return c, nil
+}
+
+// leaseHeld returns "" when the component's leader lease in kube-system is
+// fresh, else why not.
+func (e *Environment) leaseHeld(ctx context.Context, name string) string {
+	l, err := e.kube.CoordinationV1().Leases("kube-system").Get(ctx, name, metav1.GetOptions{})
+	if err != nil {
+		return fmt.Sprintf("%s does not run (no leader lease kube-system/%s)", name, name)
+	}
+	if l.Spec.RenewTime == nil {
+		return fmt.Sprintf("%s has never renewed its leader lease", name)
+	}
+	if age := e.now().Sub(l.Spec.RenewTime.Time); age > leaseFresh {
+		return fmt.Sprintf("%s last renewed its leader lease %s ago", name, age.Round(time.Second))
+	}
+	return ""
+}
+
+// hasControllers reports (once per environment) whether a controller
+// manager runs, which decides how namespaces are deleted.
+func (e *Environment) hasControllers(ctx context.Context) bool {
+	e.mu.Lock()
+	known := e.controllers
+	e.mu.Unlock()
+	if known != nil {
+		return *known
+	}
+	ok := e.leaseHeld(ctx, "kube-controller-manager") == ""
+	e.mu.Lock()
+	e.controllers = &ok
+	e.mu.Unlock()
+	return ok
+}

@@ -1,0 +1,458 @@
+package lab
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/util/retry"
+
+	"github.com/kubedojo/kubedojo/lessons"
+)
+
+// Bounds of a cleanup.
+const (
+	namespaceGoneWait = 2 * time.Minute
+	// stuckAfter is how long a terminating namespace may take before
+	// kubedojo releases the finalizers that hold its objects.
+	stuckAfter = 3 * time.Second
+)
+
+// Cleanup removes an exercise from the cluster: it runs the exercise's
+// cleanup steps (delete, restore, node, nodeLabel, nodeTaint, kubeconfig
+// restore), deletes every cluster-scoped object labelled with the exercise
+// and the exercise's namespaces, waiting (bounded) until they are gone, and
+// forgets the baseline. On the own lab that includes namespaces the learner
+// created; on a foreign cluster namespaces and objects without kubedojo's
+// labels stay, reported in a *KeptError (errors.Is(err, ErrKept)).
+func (e *Environment) Cleanup(ctx context.Context, ex *lessons.Exercise) error {
+	ctx = withExercise(ctx, ex)
+	vars, err := e.Vars(ctx)
+	if err != nil {
+		return fmt.Errorf("clean up %s: %w", ex.ID, err)
+	}
+	b, err := e.loadBaseline(ex)
+	if err != nil && !errors.Is(err, ErrNotSetUp) {
+		return fmt.Errorf("clean up %s: %w", ex.ID, err)
+	}
+	kept := &KeptError{Exercise: ex.ID}
+	for i, c := range ex.Cleanup {
+		if err := e.cleanupStep(ctx, ex, vars, b, c, kept); err != nil {
+			return &StepError{Exercise: ex.ID, File: ex.File, Phase: "cleanup", Index: i + 1, Action: cleanupAction(c), Err: err}
+		}
+	}
+	namespaces, err := e.namespacesToDelete(ctx, ex, kept)
+	if err != nil {
+		return fmt.Errorf("clean up %s: %w", ex.ID, err)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, len(namespaces)+1)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		errs[0] = e.deleteLabelled(ctx, ex)
+	}()
+	for i, ns := range namespaces {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i+1] = e.deleteNamespace(ctx, ns)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("clean up %s: %w", ex.ID, err)
+	}
+	if err := e.removeBaseline(ex); err != nil {
+		return err
+	}
+	if len(kept.Items) > 0 {
+		return kept
+	}
+	return nil
+}
+
+// Reset puts an exercise back to its start state: Cleanup, then Setup. A
+// *KeptError from the cleanup (foreign clusters) is returned after a
+// successful setup.
+func (e *Environment) Reset(ctx context.Context, ex *lessons.Exercise) error {
+	var kept *KeptError
+	if err := e.Cleanup(ctx, ex); err != nil && !errors.As(err, &kept) {
+		return err
+	}
+	if err := e.Setup(ctx, ex); err != nil {
+		return err
+	}
+	if kept != nil {
+		return kept
+	}
+	return nil
+}
+
+func cleanupAction(c lessons.CleanupStep) string {
+	switch {
+	case c.Delete != nil:
+		return "delete"
+	case c.Restore != nil:
+		return "restore"
+	case c.Node != "":
+		return "node"
+	case c.NodeLabel != nil:
+		return "nodeLabel"
+	case c.NodeTaint != nil:
+		return "nodeTaint"
+	case c.Kubeconfig != "":
+		return "kubeconfig"
+	}
+	return ""
+}
+
+// cleanupStep runs one cleanup step. On a foreign cluster steps that would
+// change what kubedojo does not own are listed in kept instead.
+func (e *Environment) cleanupStep(ctx context.Context, ex *lessons.Exercise, vars lessons.Vars, b *Baseline, c lessons.CleanupStep, kept *KeptError) error {
+	switch {
+	case c.Delete != nil:
+		ref := expandRef(vars, *c.Delete)
+		err := e.deleteRef(ctx, ex, ref)
+		if errors.Is(err, ErrForeignObject) {
+			kept.Items = append(kept.Items, fmt.Sprintf("%s (not labelled by kubedojo)", ref))
+			return nil
+		}
+		return err
+	case c.Restore != nil:
+		ref := expandRef(vars, *c.Restore)
+		if e.opts.Foreign {
+			kept.Items = append(kept.Items, fmt.Sprintf("%s (not restored: kubedojo does not change it in a cluster it did not create)", ref))
+			return nil
+		}
+		if b == nil || b.Snapshots[ObjectKey(ref, ex.DefaultNamespace())] == nil {
+			return nil // never snapshotted: the exercise was not set up
+		}
+		return e.restore(ctx, b.Snapshots[ObjectKey(ref, ex.DefaultNamespace())])
+	case c.Node != "":
+		if e.opts.Node == nil {
+			kept.Items = append(kept.Items, fmt.Sprintf("node command %q (no node access)", c.Node))
+			return nil
+		}
+		return e.nodeScript(ctx, vars, c.Node)
+	case c.NodeLabel != nil, c.NodeTaint != nil:
+		keys := c.NodeLabel
+		if keys == nil {
+			keys = c.NodeTaint
+		}
+		node := vars.Expand(keys.Node)
+		if e.opts.Foreign {
+			kept.Items = append(kept.Items, fmt.Sprintf("node %s %v (kubedojo does not change nodes of a cluster it did not create)", node, keys.Keys))
+			return nil
+		}
+		if c.NodeLabel != nil {
+			return e.removeNodeLabels(ctx, node, keys.Keys)
+		}
+		return e.removeNodeTaints(ctx, node, keys.Keys)
+	case c.Kubeconfig == "restore":
+		if e.opts.KubeconfigPath == "" {
+			return nil
+		}
+		target := e.opts.Context
+		if b != nil && b.KubeContext != "" {
+			target = b.KubeContext
+		}
+		return setCurrentContext(e.opts.KubeconfigPath, target)
+	}
+	return nil
+}
+
+// restore puts a snapshot back: the object is replaced as a whole (server-
+// side apply would keep fields the learner added), or recreated if it was
+// deleted.
+func (e *Environment) restore(ctx context.Context, snapshot json.RawMessage) error {
+	obj := &unstructured.Unstructured{}
+	if err := obj.UnmarshalJSON(snapshot); err != nil {
+		return fmt.Errorf("read snapshot: %w", err)
+	}
+	m, err := e.mapping(ctx, obj.GroupVersionKind())
+	if err != nil {
+		return err
+	}
+	ri := e.resource(m, obj.GetNamespace())
+	return retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		cur, err := ri.Get(ctx, obj.GetName(), metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			_, err = ri.Create(ctx, obj, metav1.CreateOptions{FieldManager: FieldManager})
+			return err
+		}
+		if err != nil {
+			return err
+		}
+		next := obj.DeepCopy()
+		next.SetResourceVersion(cur.GetResourceVersion())
+		_, err = ri.Update(ctx, next, metav1.UpdateOptions{FieldManager: FieldManager})
+		return err
+	})
+}
+
+func (e *Environment) removeNodeLabels(ctx context.Context, node string, keys []string) error {
+	labels := map[string]any{}
+	for _, k := range keys {
+		labels[k] = nil
+	}
+	patch, _ := json.Marshal(map[string]any{"metadata": map[string]any{"labels": labels}})
+	_, err := e.kube.CoreV1().Nodes().Patch(ctx, node, types.MergePatchType, patch, metav1.PatchOptions{FieldManager: FieldManager})
+	if apierrors.IsNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+func (e *Environment) removeNodeTaints(ctx context.Context, node string, keys []string) error {
+	return retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		n, err := e.kube.CoreV1().Nodes().Get(ctx, node, metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		taints := slices.DeleteFunc(slices.Clone(n.Spec.Taints), func(t corev1.Taint) bool { return slices.Contains(keys, t.Key) })
+		if len(taints) == len(n.Spec.Taints) {
+			return nil
+		}
+		n.Spec.Taints = taints
+		_, err = e.kube.CoreV1().Nodes().Update(ctx, n, metav1.UpdateOptions{FieldManager: FieldManager})
+		return err
+	})
+}
+
+// namespacesToDelete lists the exercise's namespaces that exist, plus any
+// namespace labelled with the exercise (left by an older version of it).
+// On a foreign cluster unlabelled ones go to kept instead.
+func (e *Environment) namespacesToDelete(ctx context.Context, ex *lessons.Exercise, kept *KeptError) ([]string, error) {
+	set := map[string]bool{}
+	for _, ns := range ex.Namespaces {
+		cur, err := e.namespaces().Get(ctx, ns.Name, metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%w: namespace %s: %v", ErrUnreachable, ns.Name, err)
+		}
+		if e.opts.Foreign && !labelledFor(cur, ex) {
+			kept.Items = append(kept.Items, fmt.Sprintf("namespace %s (not labelled by kubedojo)", ns.Name))
+			continue
+		}
+		set[ns.Name] = true
+	}
+	list, err := e.namespaces().List(ctx, metav1.ListOptions{LabelSelector: LabelExercise + "=" + ExerciseLabelValue(ex.ID)})
+	if err != nil {
+		return nil, fmt.Errorf("%w: list namespaces: %v", ErrUnreachable, err)
+	}
+	for _, ns := range list.Items {
+		set[ns.GetName()] = true
+	}
+	out := make([]string, 0, len(set))
+	for ns := range set {
+		out = append(out, ns)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// deleteLabelled deletes the cluster-scoped objects labelled with the
+// exercise (namespaces are deleted separately and waited for).
+func (e *Environment) deleteLabelled(ctx context.Context, ex *lessons.Exercise) error {
+	gvrs, err := e.resources(false)
+	if err != nil {
+		return err
+	}
+	selector := LabelExercise + "=" + ExerciseLabelValue(ex.ID)
+	return forEach(gvrs, func(gvr schema.GroupVersionResource) error {
+		if gvr.GroupResource() == namespaceGVR.GroupResource() {
+			return nil
+		}
+		ri := e.dyn.Resource(gvr)
+		list, err := ri.List(ctx, metav1.ListOptions{LabelSelector: selector})
+		if err != nil {
+			if apierrors.IsNotFound(err) || apierrors.IsMethodNotSupported(err) || apierrors.IsForbidden(err) {
+				return nil
+			}
+			return fmt.Errorf("list %s: %w", gvr.Resource, err)
+		}
+		for _, o := range list.Items {
+			if err := ri.Delete(ctx, o.GetName(), metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
+				return fmt.Errorf("delete %s %s: %w", o.GetKind(), o.GetName(), err)
+			}
+		}
+		return nil
+	})
+}
+
+// deleteNamespace deletes a namespace and waits until it is gone. Pods go
+// first without grace period: they are the slow part of namespace deletion
+// and an exercise's pods hold nothing worth a graceful shutdown.
+func (e *Environment) deleteNamespace(ctx context.Context, ns string) error {
+	zero := int64(0)
+	err := e.dyn.Resource(podGVR).Namespace(ns).DeleteCollection(ctx, metav1.DeleteOptions{GracePeriodSeconds: &zero}, metav1.ListOptions{})
+	if err != nil && !apierrors.IsNotFound(err) {
+		return fmt.Errorf("delete the pods of namespace %s: %w", ns, err)
+	}
+	// Foreground deletion only where a garbage collector will remove the
+	// foregroundDeletion finalizer again.
+	policy := metav1.DeletePropagationBackground
+	if e.hasControllers(ctx) {
+		policy = metav1.DeletePropagationForeground
+	}
+	err = e.namespaces().Delete(ctx, ns, metav1.DeleteOptions{PropagationPolicy: &policy})
+	if err != nil && !apierrors.IsNotFound(err) {
+		return fmt.Errorf("delete namespace %s: %w", ns, err)
+	}
+	return e.waitNamespaceGone(ctx, ns)
+}
+
+// waitNamespaceGone polls until a namespace has disappeared. Without a
+// namespace controller (envtest) kubedojo empties and finalizes it itself;
+// with one, objects still held by finalizers after stuckAfter are released
+// (a start state may leave an object held on purpose).
+func (e *Environment) waitNamespaceGone(ctx context.Context, ns string) error {
+	start := e.now()
+	released := false
+	for {
+		cur, err := e.namespaces().Get(ctx, ns, metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%w: namespace %s: %v", ErrUnreachable, ns, err)
+		}
+		if !released && (!e.hasControllers(ctx) || e.now().Sub(start) > stuckAfter) {
+			released = true
+			if err := e.purgeNamespace(ctx, ns, !e.hasControllers(ctx)); err != nil {
+				return err
+			}
+			continue
+		}
+		if e.now().Sub(start) > namespaceGoneWait {
+			return fmt.Errorf("namespace %s is still terminating after %s: %s", ns, namespaceGoneWait, namespaceBlockers(cur))
+		}
+		if err := sleep(ctx, e.poll); err != nil {
+			return err
+		}
+	}
+}
+
+// namespaceBlockers reads why a namespace is still terminating from its
+// status conditions.
+func namespaceBlockers(ns *unstructured.Unstructured) string {
+	conds, _, _ := unstructured.NestedSlice(ns.Object, "status", "conditions")
+	for _, c := range conds {
+		cm, _ := c.(map[string]any)
+		if msg, _ := cm["message"].(string); cm["status"] == "True" && msg != "" {
+			return msg
+		}
+	}
+	return "no reason given"
+}
+
+// purgeNamespace releases the finalizers of every object in the namespace
+// that is being deleted; with finalize it also deletes all objects and
+// finalizes the namespace, doing the namespace controller's work on
+// clusters that run none.
+func (e *Environment) purgeNamespace(ctx context.Context, ns string, finalize bool) error {
+	gvrs, err := e.resources(true)
+	if err != nil {
+		return err
+	}
+	err = forEach(gvrs, func(gvr schema.GroupVersionResource) error {
+		ri := e.dyn.Resource(gvr).Namespace(ns)
+		if finalize {
+			zero := int64(0)
+			err := ri.DeleteCollection(ctx, metav1.DeleteOptions{GracePeriodSeconds: &zero}, metav1.ListOptions{})
+			if err != nil && !apierrors.IsNotFound(err) && !apierrors.IsMethodNotSupported(err) {
+				return fmt.Errorf("empty namespace %s of %s: %w", ns, gvr.Resource, err)
+			}
+		}
+		list, err := ri.List(ctx, metav1.ListOptions{})
+		if err != nil {
+			if apierrors.IsNotFound(err) || apierrors.IsMethodNotSupported(err) {
+				return nil
+			}
+			return fmt.Errorf("list %s in namespace %s: %w", gvr.Resource, ns, err)
+		}
+		for _, o := range list.Items {
+			if o.GetDeletionTimestamp() == nil || len(o.GetFinalizers()) == 0 {
+				continue
+			}
+			patch := []byte(`{"metadata":{"finalizers":null}}`)
+			if _, err := ri.Patch(ctx, o.GetName(), types.MergePatchType, patch, metav1.PatchOptions{}); err != nil && !apierrors.IsNotFound(err) {
+				return fmt.Errorf("release %s %s in namespace %s: %w", o.GetKind(), o.GetName(), ns, err)
+			}
+		}
+		return nil
+	})
+	if err != nil || !finalize {
+		return err
+	}
+	cur, err := e.namespaces().Get(ctx, ns, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	unstructured.RemoveNestedField(cur.Object, "spec", "finalizers")
+	if _, err := e.namespaces().Update(ctx, cur, metav1.UpdateOptions{}, "finalize"); err != nil && !apierrors.IsNotFound(err) {
+		return fmt.Errorf("finalize namespace %s: %w", ns, err)
+	}
+	return nil
+}
+
+// resources lists the resource types the server can list and delete,
+// namespaced or cluster-scoped.
+func (e *Environment) resources(inNamespaces bool) ([]schema.GroupVersionResource, error) {
+	lists, err := e.disc.ServerPreferredResources()
+	if err != nil && len(lists) == 0 {
+		return nil, fmt.Errorf("%w: discover resource types: %v", ErrUnreachable, err)
+	}
+	var out []schema.GroupVersionResource
+	for _, l := range lists {
+		gv, err := schema.ParseGroupVersion(l.GroupVersion)
+		if err != nil {
+			continue
+		}
+		for _, r := range l.APIResources {
+			if r.Namespaced != inNamespaces || !slices.Contains(r.Verbs, "list") || !slices.Contains(r.Verbs, "delete") {
+				continue
+			}
+			out = append(out, gv.WithResource(r.Name))
+		}
+	}
+	return out, nil
+}
+
+// forEach runs f for every item, a few at a time, and joins the errors.
+func forEach[T any](items []T, f func(T) error) error {
+	sem := make(chan struct{}, 8)
+	errs := make([]error, len(items))
+	var wg sync.WaitGroup
+	for i, it := range items {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			errs[i] = f(it)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}

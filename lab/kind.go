@@ -1,0 +1,440 @@
+package lab
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
+	"sigs.k8s.io/kind/pkg/apis/config/v1alpha4"
+	"sigs.k8s.io/kind/pkg/cluster"
+)
+
+// errUnhealthy means an existing lab did not become ready after a restart.
+var errUnhealthy = errors.New("lab did not become healthy")
+
+func (l *Lab) detectKind(ctx context.Context) (engine, kindProvider, error) {
+	eng, opt, err := detectEngine(ctx, l.getenv, clientVersion)
+	if err != nil {
+		return nil, nil, err
+	}
+	return eng, cluster.NewProvider(opt, cluster.ProviderWithLogger(l.logger)), nil
+}
+
+// kind returns the container engine and kind provider, detecting them once.
+func (l *Lab) kind(ctx context.Context) (engine, kindProvider, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.provider == nil {
+		eng, prov, err := l.detect(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		l.eng, l.provider = eng, prov
+	}
+	return l.eng, l.provider, nil
+}
+
+// answeringEngine returns the engine once its daemon answers.
+func (l *Lab) answeringEngine(ctx context.Context) (engine, kindProvider, error) {
+	eng, prov, err := l.kind(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	ictx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	if _, err := eng.Info(ictx); err != nil {
+		if ctx.Err() != nil {
+			return nil, nil, ctx.Err()
+		}
+		return nil, nil, fmt.Errorf("%w: %s", ErrNoRuntime, notAnsweringHint(eng.Name(), err))
+	}
+	return eng, prov, nil
+}
+
+// Up makes the lab ready: it creates kubedojo's kind cluster, or reuses it,
+// starting node containers that stopped (after a reboot or an engine
+// restart) and recreating a lab that stays unhealthy; then it waits until
+// the API server answers and every node is Ready, writes the private
+// kubeconfig and preloads Config.Images. Cancelling ctx during creation
+// deletes the half-made cluster before Up returns. For an existing cluster
+// Up only checks that it answers.
+func (l *Lab) Up(ctx context.Context, progress func(Progress)) error {
+	if l.foreign {
+		t := newTracker(progress, []string{PhaseWait})
+		return l.waitReady(ctx, t, 30*time.Second)
+	}
+	eng, prov, err := l.answeringEngine(ctx)
+	if err != nil {
+		return err
+	}
+	l.forgetNodes()
+	ctrs, err := eng.NodeContainers(ctx, l.cfg.Name)
+	if err != nil {
+		return fmt.Errorf("%w: list the containers of lab %q: %v", ErrNoRuntime, l.cfg.Name, err)
+	}
+	rec, err := readOwner(l.cfg.ownerFile())
+	if err != nil {
+		return err
+	}
+	preload := len(l.cfg.Images) > 0
+	t := newTracker(progress, reusePlan(ctrs, preload))
+	l.logger.set(t)
+	defer l.logger.set(nil)
+
+	switch {
+	case len(ctrs) == 0:
+		t.plan = createPlan(l.cfg.Workers, preload)
+		if err := l.create(ctx, prov, t); err != nil {
+			return err
+		}
+	case rec == nil:
+		return fmt.Errorf("%w: a kind cluster named %q exists but kubedojo did not create it. Choose another lab name, "+
+			"delete it with `kind delete cluster --name %s`, or use it as an existing cluster (context %s) with --allow-foreign-cluster",
+			ErrForeignCluster, l.cfg.Name, l.cfg.Name, kindContext(l.cfg.Name))
+	case rec.CAFingerprint == "":
+		// A creation that kubedojo itself never finished (killed mid-way).
+		t.plan = createPlan(l.cfg.Workers, preload)
+		t.start(PhaseDelete, "removing an unfinished earlier creation")
+		if err := prov.Delete(l.cfg.Name, l.kubeconfig); err != nil {
+			return fmt.Errorf("delete unfinished lab %q: %w", l.cfg.Name, err)
+		}
+		t.done(PhaseDelete, nil)
+		if err := l.create(ctx, prov, t); err != nil {
+			return err
+		}
+	default:
+		err := l.revive(ctx, eng, prov, ctrs, rec, t)
+		if errors.Is(err, errUnhealthy) {
+			t.plan = createPlan(l.cfg.Workers, preload)
+			t.start(PhaseDelete, fmt.Sprintf("recreating: %v", err))
+			if err := prov.Delete(l.cfg.Name, l.kubeconfig); err != nil {
+				return fmt.Errorf("delete unhealthy lab %q: %w", l.cfg.Name, err)
+			}
+			t.done(PhaseDelete, nil)
+			err = l.create(ctx, prov, t)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if err := l.checkLayout(ctx); err != nil {
+		return err
+	}
+	if preload {
+		return l.preload(ctx, l.cfg.Images, t)
+	}
+	return nil
+}
+
+func reusePlan(ctrs []nodeContainer, preload bool) []string {
+	var p []string
+	for _, c := range ctrs {
+		if !c.running() {
+			p = append(p, PhaseRestart)
+			break
+		}
+	}
+	p = append(p, PhaseWait, PhaseKubeconfig)
+	if preload {
+		p = append(p, PhaseImages)
+	}
+	return p
+}
+
+// clusterConfig is the kind cluster layout: one control plane and the
+// configured workers.
+func (l *Lab) clusterConfig() *v1alpha4.Cluster {
+	c := &v1alpha4.Cluster{
+		TypeMeta: v1alpha4.TypeMeta{Kind: "Cluster", APIVersion: "kind.x-k8s.io/v1alpha4"},
+		Nodes:    []v1alpha4.Node{{Role: v1alpha4.ControlPlaneRole}},
+	}
+	for range l.cfg.Workers {
+		c.Nodes = append(c.Nodes, v1alpha4.Node{Role: v1alpha4.WorkerRole})
+	}
+	return c
+}
+
+// create runs kind's Create, which takes no context, in a goroutine. On
+// cancellation it deletes the cluster by name at once (so that kind's next
+// step fails fast) and again after Create returned (nodes kind made in
+// between), so no half-made cluster or orphan container stays behind.
+func (l *Lab) create(ctx context.Context, prov kindProvider, t *tracker) error {
+	name := l.cfg.Name
+	rec := &ownerRecord{Name: name, NodeImage: displayImage(l.nodeImage), Created: time.Now().UTC()}
+	// Written before creation: an Up that was killed mid-way then finds
+	// containers it may clean up.
+	if err := writeOwner(l.cfg.ownerFile(), rec); err != nil {
+		return fmt.Errorf("record lab ownership: %w", err)
+	}
+	opts := []cluster.CreateOption{
+		cluster.CreateWithV1Alpha4Config(l.clusterConfig()),
+		cluster.CreateWithKubeconfigPath(l.kubeconfig),
+		cluster.CreateWithDisplayUsage(false),
+		cluster.CreateWithDisplaySalutation(false),
+	}
+	if l.nodeImage != "" {
+		opts = append(opts, cluster.CreateWithNodeImage(l.nodeImage))
+	}
+	done := make(chan error, 1)
+	go func() { done <- prov.Create(name, opts...) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.done("", err)
+			_ = os.Remove(l.cfg.ownerFile())
+			return fmt.Errorf("create lab %q: %w", name, err)
+		}
+	case <-ctx.Done():
+		l.logger.set(nil) // kind's remaining lines describe a cluster that is going away
+		t.start(PhaseDelete, "interrupted: removing the half-made cluster")
+		_ = prov.Delete(name, l.kubeconfig)
+		<-done
+		err := prov.Delete(name, l.kubeconfig)
+		t.done(PhaseDelete, err)
+		if err != nil {
+			return errors.Join(fmt.Errorf("create lab %q: %w", name, ctx.Err()),
+				fmt.Errorf("remove the interrupted lab: %w (remove it with `kind delete cluster --name %s`)", err, name))
+		}
+		_ = os.Remove(l.cfg.ownerFile())
+		return fmt.Errorf("create lab %q: %w", name, ctx.Err())
+	}
+	if err := l.syncKubeconfig(prov, rec, t); err != nil {
+		return err
+	}
+	return l.waitReady(ctx, t, readyTimeout)
+}
+
+// revive brings an existing lab back: starts stopped node containers,
+// checks that the cluster is still the one kubedojo created, and waits
+// until it is ready (errUnhealthy if it does not get there).
+func (l *Lab) revive(ctx context.Context, eng engine, prov kindProvider, ctrs []nodeContainer, rec *ownerRecord, t *tracker) error {
+	var stopped []string
+	for _, c := range ctrs {
+		if !c.running() {
+			stopped = append(stopped, c.Name)
+		}
+	}
+	if len(stopped) > 0 {
+		t.start(PhaseRestart, strings.Join(stopped, ", "))
+		if err := eng.Start(ctx, stopped...); err != nil {
+			t.done(PhaseRestart, err)
+			return fmt.Errorf("%w: start stopped nodes %s: %v", errUnhealthy, strings.Join(stopped, ", "), err)
+		}
+		t.done(PhaseRestart, nil)
+	}
+	if err := l.syncKubeconfig(prov, rec, t); err != nil {
+		return err
+	}
+	timeout := 30 * time.Second
+	if len(stopped) > 0 {
+		timeout = restartTimeout
+	}
+	if err := l.waitReady(ctx, t, timeout); err != nil {
+		if ctx.Err() != nil {
+			return err
+		}
+		return fmt.Errorf("%w: %v", errUnhealthy, err)
+	}
+	return nil
+}
+
+// syncKubeconfig takes the admin kubeconfig kind reads from the control
+// plane, checks it against the ownership record (recording it on first
+// use), merges it into the private kubeconfig and, when asked, into
+// ~/.kube/config.
+func (l *Lab) syncKubeconfig(prov kindProvider, rec *ownerRecord, t *tracker) error {
+	t.start(PhaseKubeconfig, l.kubeconfig)
+	raw, err := prov.KubeConfig(l.cfg.Name, false)
+	if err != nil {
+		t.done(PhaseKubeconfig, err)
+		return fmt.Errorf("%w: read the kubeconfig of lab %q: %v", errUnhealthy, l.cfg.Name, err)
+	}
+	src, err := clientcmd.Load([]byte(raw))
+	if err != nil {
+		return fmt.Errorf("parse the kubeconfig of lab %q: %w", l.cfg.Name, err)
+	}
+	server, fp, err := contextIdentity(src, l.context)
+	if err != nil {
+		return fmt.Errorf("kubeconfig of lab %q: %w", l.cfg.Name, err)
+	}
+	if rec.CAFingerprint != "" && rec.CAFingerprint != fp {
+		return fmt.Errorf("%w: the kind cluster %q was recreated outside kubedojo (its certificate authority changed); "+
+			"delete it with `kind delete cluster --name %s` or choose another lab name", ErrForeignCluster, l.cfg.Name, l.cfg.Name)
+	}
+	if err := mergeContext(l.kubeconfig, src, l.context); err != nil {
+		return err
+	}
+	changed := rec.Server != server || rec.CAFingerprint != fp
+	if l.cfg.ExportKubeconfig {
+		if err := mergeContext(l.homeKubeconfig, src, l.context); err != nil {
+			return fmt.Errorf("export the lab context to %s: %w", l.homeKubeconfig, err)
+		}
+		changed = changed || rec.ExportedTo != l.homeKubeconfig
+		rec.ExportedTo = l.homeKubeconfig
+	}
+	if changed {
+		rec.Server, rec.CAFingerprint = server, fp
+		if err := writeOwner(l.cfg.ownerFile(), rec); err != nil {
+			return fmt.Errorf("record lab ownership: %w", err)
+		}
+	}
+	t.done(PhaseKubeconfig, nil)
+	return nil
+}
+
+// waitAPIReady polls until the API server is ready and every node is
+// Ready.
+func (l *Lab) waitAPIReady(ctx context.Context, t *tracker, timeout time.Duration) error {
+	t.start(PhaseWait, "API server")
+	rc, err := l.RESTConfig()
+	if err != nil {
+		return err
+	}
+	rc.Timeout = 5 * time.Second
+	kube, err := kubernetes.NewForConfig(rc)
+	if err != nil {
+		return err
+	}
+	wctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	last := ""
+	tick := time.NewTicker(500 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		ok, msg := clusterReady(wctx, kube)
+		if ok {
+			t.done(PhaseWait, nil)
+			return nil
+		}
+		if msg != last {
+			t.message(msg)
+			last = msg
+		}
+		select {
+		case <-wctx.Done():
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			err := fmt.Errorf("%w: %s is not ready after %s: %s", ErrUnreachable, l.context, timeout, msg)
+			t.done(PhaseWait, err)
+			return err
+		case <-tick.C:
+		}
+	}
+}
+
+// clusterReady reports whether the API server is ready and all nodes are
+// Ready, with what is still missing.
+func clusterReady(ctx context.Context, kube kubernetes.Interface) (bool, string) {
+	if _, err := kube.Discovery().RESTClient().Get().AbsPath("/readyz").DoRaw(ctx); err != nil {
+		return false, "API server not ready: " + shortErr(err)
+	}
+	list, err := kube.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return false, "cannot list nodes: " + shortErr(err)
+	}
+	ready := 0
+	for _, n := range list.Items {
+		if nodeReady(&n) {
+			ready++
+		}
+	}
+	if len(list.Items) == 0 || ready < len(list.Items) {
+		return false, fmt.Sprintf("%d/%d nodes ready", ready, len(list.Items))
+	}
+	return true, fmt.Sprintf("%d/%d nodes ready", ready, len(list.Items))
+}
+
+func nodeReady(n *corev1.Node) bool {
+	for _, c := range n.Status.Conditions {
+		if c.Type == corev1.NodeReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return false
+}
+
+func shortErr(err error) string {
+	s := err.Error()
+	if len(s) > 160 {
+		s = s[:160] + "…"
+	}
+	return s
+}
+
+// checkLayout refuses a reused lab with fewer workers than configured.
+func (l *Lab) checkLayout(ctx context.Context) error {
+	if l.cfg.Workers == 0 {
+		return nil
+	}
+	kube, err := l.clientset()
+	if err != nil {
+		return err
+	}
+	v, err := nodeVars(ctx, kube, "")
+	if err != nil {
+		return err
+	}
+	list, err := kube.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return fmt.Errorf("%w: list nodes: %v", ErrUnreachable, err)
+	}
+	if workers := len(list.Items) - 1; workers < l.cfg.Workers || v.Worker == "" {
+		return fmt.Errorf("lab %q has %d worker node(s) but %d are wanted: delete it (kubedojo lab down) and create it again",
+			l.cfg.Name, max(workers, 0), l.cfg.Workers)
+	}
+	return nil
+}
+
+// Down deletes kubedojo's own lab with its kubeconfig, ownership record and
+// exercise baselines. It refuses clusters kubedojo did not create.
+func (l *Lab) Down(ctx context.Context) error {
+	if l.foreign {
+		return fmt.Errorf("%w: kubedojo deletes only clusters it created; context %q stays", ErrForeignCluster, l.context)
+	}
+	eng, prov, err := l.answeringEngine(ctx)
+	if err != nil {
+		return err
+	}
+	l.forgetNodes()
+	ctrs, err := eng.NodeContainers(ctx, l.cfg.Name)
+	if err != nil {
+		return fmt.Errorf("%w: list the containers of lab %q: %v", ErrNoRuntime, l.cfg.Name, err)
+	}
+	rec, err := readOwner(l.cfg.ownerFile())
+	if err != nil {
+		return err
+	}
+	if len(ctrs) > 0 && rec == nil {
+		return fmt.Errorf("%w: the kind cluster %q was not created by kubedojo; delete it with `kind delete cluster --name %s`",
+			ErrForeignCluster, l.cfg.Name, l.cfg.Name)
+	}
+	if len(ctrs) > 0 {
+		if err := prov.Delete(l.cfg.Name, l.kubeconfig); err != nil {
+			return fmt.Errorf("delete lab %q: %w", l.cfg.Name, err)
+		}
+	}
+	if rec != nil && rec.ExportedTo != "" {
+		if err := removeContext(rec.ExportedTo, l.context); err != nil {
+			return fmt.Errorf("remove the lab context from %s: %w", rec.ExportedTo, err)
+		}
+	}
+	for _, p := range []string{l.kubeconfig, l.cfg.ownerFile()} {
+		if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
+			return fmt.Errorf("delete lab %q: %w", l.cfg.Name, err)
+		}
+	}
+	if err := os.RemoveAll(baselineDir(l.cfg.StateDir, l.context)); err != nil {
+		return fmt.Errorf("delete the exercise baselines of lab %q: %w", l.cfg.Name, err)
+	}
+	_ = os.Remove(filepath.Dir(l.cfg.ownerFile()))
+	return nil
+}

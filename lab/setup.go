@@ -1,0 +1,159 @@
+package lab
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/kubedojo/kubedojo/lessons"
+)
+
+// defaultWaitTimeout bounds a wait step that names no timeout.
+const defaultWaitTimeout = 60 * time.Second
+
+// Setup builds an exercise's start state: it creates and labels the
+// exercise's namespaces, runs the setup steps in order, and records the
+// baseline (unchanged checks, cleanup restores, the kubeconfig's current
+// context) under the state directory. Errors name the exercise file, line
+// and step.
+func (e *Environment) Setup(ctx context.Context, ex *lessons.Exercise) error {
+	ctx = withExercise(ctx, ex)
+	vars, err := e.Vars(ctx)
+	if err != nil {
+		return fmt.Errorf("set up %s: %w", ex.ID, err)
+	}
+	prev, err := e.loadBaseline(ex)
+	if err != nil && !errors.Is(err, ErrNotSetUp) {
+		return fmt.Errorf("set up %s: %w", ex.ID, err)
+	}
+	b := &Baseline{Exercise: ex.ID, Context: e.opts.Context, Objects: map[string]ObjectBaseline{}}
+	// Snapshots are taken before the steps, which may change the very
+	// objects to restore (a troubleshooting exercise breaking CoreDNS).
+	if err := e.recordRestores(ctx, ex, vars, prev, b); err != nil {
+		return fmt.Errorf("set up %s: %w", ex.ID, err)
+	}
+	b.Recorded = e.now().UTC()
+	if err := e.saveBaseline(ex, b); err != nil {
+		return fmt.Errorf("set up %s: %w", ex.ID, err)
+	}
+	if err := e.ensureNamespaces(ctx, ex); err != nil {
+		return fmt.Errorf("set up %s: %w", ex.ID, err)
+	}
+	for i, s := range ex.Setup {
+		if err := e.runStep(ctx, ex, vars, s); err != nil {
+			line := s.Line()
+			var me *manifestError
+			if errors.As(err, &me) && line > 0 {
+				line += me.line
+			}
+			return &StepError{Exercise: ex.ID, File: ex.File, Line: line, Phase: "setup", Index: i + 1, Action: s.Action(), Err: err}
+		}
+	}
+	if err := e.recordUnchanged(ctx, ex, vars, b); err != nil {
+		return fmt.Errorf("set up %s: %w", ex.ID, err)
+	}
+	b.Recorded = e.now().UTC()
+	if err := e.saveBaseline(ex, b); err != nil {
+		return fmt.Errorf("set up %s: %w", ex.ID, err)
+	}
+	return nil
+}
+
+// ensureNamespaces creates the namespaces the exercise owns (not those the
+// learner creates), labelled for the exercise. A namespace still
+// terminating from a cleanup is waited for. On a foreign cluster an
+// existing namespace without the exercise's label is refused; on the own
+// lab it is adopted.
+func (e *Environment) ensureNamespaces(ctx context.Context, ex *lessons.Exercise) error {
+	for _, ns := range ex.Namespaces {
+		if ns.LearnerCreates {
+			continue
+		}
+		cur, err := e.namespaces().Get(ctx, ns.Name, metav1.GetOptions{})
+		switch {
+		case apierrors.IsNotFound(err):
+		case err != nil:
+			return fmt.Errorf("%w: namespace %s: %v", ErrUnreachable, ns.Name, err)
+		case cur.GetDeletionTimestamp() != nil:
+			if err := e.waitNamespaceGone(ctx, ns.Name); err != nil {
+				return err
+			}
+		case e.opts.Foreign && !labelledFor(cur, ex):
+			return fmt.Errorf("%w: namespace %s already exists and was not created by kubedojo for this exercise; "+
+				"kubedojo will not use it in a cluster it did not create (delete or rename it, or use kubedojo's own lab)", ErrForeignObject, ns.Name)
+		}
+		labels := map[string]any{}
+		for k, v := range ns.Labels {
+			labels[k] = v
+		}
+		for k, v := range exerciseLabels(ex) {
+			labels[k] = v
+		}
+		obj := &unstructured.Unstructured{Object: map[string]any{
+			"apiVersion": "v1", "kind": "Namespace",
+			"metadata": map[string]any{"name": ns.Name, "labels": labels},
+		}}
+		if _, err := e.dyn.Resource(namespaceGVR).Apply(ctx, ns.Name, obj, metav1.ApplyOptions{FieldManager: FieldManager, Force: true}); err != nil {
+			return fmt.Errorf("create namespace %s: %w", ns.Name, err)
+		}
+	}
+	return nil
+}
+
+// runStep runs one setup step.
+func (e *Environment) runStep(ctx context.Context, ex *lessons.Exercise, vars lessons.Vars, s lessons.Step) error {
+	switch {
+	case s.Apply != "":
+		return e.applyStep(ctx, ex, vars, s.Apply)
+	case s.Delete != nil:
+		return e.deleteRef(ctx, ex, expandRef(vars, *s.Delete))
+	case s.Wait != nil:
+		if e.opts.Wait == nil {
+			return errors.New("wait steps need the grader's Waiter, and none is configured")
+		}
+		timeout := s.Wait.Timeout.Duration
+		if timeout == 0 {
+			timeout = defaultWaitTimeout
+		}
+		return e.opts.Wait(ctx, s.Wait.Check, timeout)
+	case s.Run != "":
+		return errors.New("start states cannot run shell scripts (run steps belong in solutions)")
+	case s.Node != "":
+		return e.nodeScript(ctx, vars, s.Node)
+	case s.File != nil:
+		return writeLabFile(vars, s.File)
+	case s.TLS != nil:
+		return writeTLS(vars, s.TLS)
+	}
+	return errors.New("the step has no action")
+}
+
+// nodeScript runs a script inside {{NODE}}; a non-zero exit fails.
+func (e *Environment) nodeScript(ctx context.Context, vars lessons.Vars, script string) error {
+	if e.opts.Node == nil {
+		return fmt.Errorf("%w: this cluster gives no shell inside its nodes (tier node-access)", ErrNoNodeAccess)
+	}
+	if vars.Node == "" {
+		return fmt.Errorf("%w: the cluster has no node to run in", ErrNoNodeAccess)
+	}
+	_, stderr, code, err := e.opts.Node.Exec(ctx, vars.Node, vars.Expand(script))
+	if err != nil {
+		return err
+	}
+	if code != 0 {
+		return fmt.Errorf("node command exited with %d: %s", code, shortText(stderr))
+	}
+	return nil
+}
+
+func shortText(s string) string {
+	if len(s) > 400 {
+		return s[:400] + "…"
+	}
+	return s
+}
