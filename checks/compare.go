@@ -507,6 +507,13 @@ func subset(want, got any, path string) (ok bool, why string) {
 	if valuesEqual(want, got, compareOpts{}) {
 		return true, ""
 	}
+	// Under resources and storage requests, 134217728 and "128Mi" are the
+	// same amount.
+	if strings.Contains(path, "resources") || strings.Contains(path, "storage") {
+		if valuesEqual(want, got, compareOpts{quantity: true}) {
+			return true, ""
+		}
+	}
 	return false, at("expected " + lessons.FormatValue(want) + ", found " + lessons.FormatValue(got))
 }
 
