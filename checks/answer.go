@@ -46,4 +46,3 @@ func (ev *evaluation) evalAnswer(ctx context.Context, a *lessons.AnswerCheck) (b
 	}
 	return true, "", nil
 }
-

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"gopkg.in/yaml.v3"
 	authorizationv1 "k8s.io/api/authorization/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -16,7 +17,6 @@ import (
 	kubefake "k8s.io/client-go/kubernetes/fake"
 	"k8s.io/client-go/kubernetes/scheme"
 	k8stesting "k8s.io/client-go/testing"
-	"gopkg.in/yaml.v3"
 
 	"github.com/kubedojo/kubedojo/lessons"
 )
