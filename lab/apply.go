@@ -24,7 +24,7 @@ var (
 
 // Bounds of the waits inside a setup.
 const (
-	discoveryWait      = 5 * time.Second  // a kind the API server just started serving
+	discoveryWait      = 2 * time.Second  // a kind the API server just started serving
 	crdEstablishedWait = 30 * time.Second // a CRD becoming usable
 	serviceAccountWait = 15 * time.Second // a new namespace's default ServiceAccount
 )
@@ -138,8 +138,8 @@ func labelledFor(obj metav1.Object, ex *lessons.Exercise) bool {
 }
 
 // applyStep applies the documents of an apply step in order.
-func (e *Environment) applyStep(ctx context.Context, ex *lessons.Exercise, vars lessons.Vars, text string) error {
-	docs, errs := lessons.ParseManifests(vars.Expand(text))
+func (e *Environment) applyStep(ctx context.Context, ex *lessons.Exercise, text string) error {
+	docs, errs := lessons.ParseManifests(text)
 	if len(errs) > 0 {
 		return &manifestError{line: errs[0].Line, err: fmt.Errorf("invalid manifest: %s", errs[0].Message)}
 	}

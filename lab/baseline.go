@@ -163,11 +163,11 @@ func (e *Environment) removeBaseline(ex *lessons.Exercise) error {
 // kubeconfig's current context. A snapshot from an earlier setup that was
 // never cleaned up is kept: it shows the object before that setup, while
 // the object now may be the broken start state.
-func (e *Environment) recordRestores(ctx context.Context, ex *lessons.Exercise, vars lessons.Vars, prev *Baseline, b *Baseline) error {
+func (e *Environment) recordRestores(ctx context.Context, ex *lessons.Exercise, prev *Baseline, b *Baseline) error {
 	for _, c := range ex.Cleanup {
 		switch {
 		case c.Restore != nil:
-			ref := expandRef(vars, *c.Restore)
+			ref := *c.Restore
 			key := ObjectKey(ref, ex.DefaultNamespace())
 			if prev != nil && prev.Snapshots[key] != nil {
 				if b.Snapshots == nil {
@@ -228,13 +228,13 @@ func (e *Environment) getRef(ctx context.Context, ex *lessons.Exercise, ref less
 
 // recordUnchanged records, for every unchanged check (nested ones too), the
 // object's UID, generation and path values as the start state left them.
-func (e *Environment) recordUnchanged(ctx context.Context, ex *lessons.Exercise, vars lessons.Vars, b *Baseline) error {
+func (e *Environment) recordUnchanged(ctx context.Context, ex *lessons.Exercise, b *Baseline) error {
 	var walk func(cs []lessons.Check) error
 	walk = func(cs []lessons.Check) error {
 		for i := range cs {
 			c := &cs[i]
 			if c.Unchanged != nil {
-				if err := e.recordObject(ctx, ex, vars, c, b); err != nil {
+				if err := e.recordObject(ctx, ex, c, b); err != nil {
 					return err
 				}
 			}
@@ -247,8 +247,8 @@ func (e *Environment) recordUnchanged(ctx context.Context, ex *lessons.Exercise,
 	return walk(ex.Checks)
 }
 
-func (e *Environment) recordObject(ctx context.Context, ex *lessons.Exercise, vars lessons.Vars, c *lessons.Check, b *Baseline) error {
-	ref := expandRef(vars, c.Unchanged.Object)
+func (e *Environment) recordObject(ctx context.Context, ex *lessons.Exercise, c *lessons.Check, b *Baseline) error {
+	ref := c.Unchanged.Object
 	key := ObjectKey(ref, ex.DefaultNamespace())
 	obj, err := e.getRef(ctx, ex, ref)
 	if apierrors.IsNotFound(err) {
@@ -260,7 +260,7 @@ func (e *Environment) recordObject(ctx context.Context, ex *lessons.Exercise, va
 	ob := b.Objects[key]
 	ob.UID, ob.Generation, ob.ResourceVersion = string(obj.GetUID()), obj.GetGeneration(), obj.GetResourceVersion()
 	for _, p := range c.Unchanged.Paths {
-		v, err := PathValues(obj.Object, vars.Expand(p))
+		v, err := PathValues(obj.Object, p)
 		if err != nil {
 			return fmt.Errorf("check %s: %w", c.ID, err)
 		}

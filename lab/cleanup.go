@@ -37,11 +37,12 @@ const (
 // created; on a foreign cluster namespaces and objects without kubedojo's
 // labels stay, reported in a *KeptError (errors.Is(err, ErrKept)).
 func (e *Environment) Cleanup(ctx context.Context, ex *lessons.Exercise) error {
-	ctx = withExercise(ctx, ex)
 	vars, err := e.Vars(ctx)
 	if err != nil {
 		return fmt.Errorf("clean up %s: %w", ex.ID, err)
 	}
+	ex = ex.Expand(vars)
+	ctx = withExercise(ctx, ex)
 	b, err := e.loadBaseline(ex)
 	if err != nil && !errors.Is(err, ErrNotSetUp) {
 		return fmt.Errorf("clean up %s: %w", ex.ID, err)
@@ -123,7 +124,7 @@ func cleanupAction(c lessons.CleanupStep) string {
 func (e *Environment) cleanupStep(ctx context.Context, ex *lessons.Exercise, vars lessons.Vars, b *Baseline, c lessons.CleanupStep, kept *KeptError) error {
 	switch {
 	case c.Delete != nil:
-		ref := expandRef(vars, *c.Delete)
+		ref := *c.Delete
 		err := e.deleteRef(ctx, ex, ref)
 		if errors.Is(err, ErrForeignObject) {
 			kept.Items = append(kept.Items, fmt.Sprintf("%s (not labelled by kubedojo)", ref))
@@ -131,7 +132,7 @@ func (e *Environment) cleanupStep(ctx context.Context, ex *lessons.Exercise, var
 		}
 		return err
 	case c.Restore != nil:
-		ref := expandRef(vars, *c.Restore)
+		ref := *c.Restore
 		if e.opts.Foreign {
 			kept.Items = append(kept.Items, fmt.Sprintf("%s (not restored: kubedojo does not change it in a cluster it did not create)", ref))
 			return nil
@@ -151,7 +152,7 @@ func (e *Environment) cleanupStep(ctx context.Context, ex *lessons.Exercise, var
 		if keys == nil {
 			keys = c.NodeTaint
 		}
-		node := vars.Expand(keys.Node)
+		node := keys.Node
 		if e.opts.Foreign {
 			kept.Items = append(kept.Items, fmt.Sprintf("node %s %v (kubedojo does not change nodes of a cluster it did not create)", node, keys.Keys))
 			return nil

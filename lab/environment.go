@@ -48,9 +48,9 @@ func ExerciseLabelValue(id string) string {
 
 // Waiter waits until a check passes or the timeout expires; the grader
 // supplies it for setup's wait steps (the lab does not import the grader).
-// The check is passed as the exercise file wrote it: the Waiter expands
-// template variables and defaults namespaces as it does for the exercise's
-// checks, finding the exercise with ExerciseFromContext.
+// The check comes with template variables expanded; references without a
+// namespace mean the exercise's default namespace (ExerciseFromContext
+// gives the exercise).
 type Waiter func(ctx context.Context, c lessons.Check, timeout time.Duration) error
 
 // EnvOptions configure an Environment.
@@ -99,6 +99,9 @@ type Environment struct {
 // cluster.
 func NewEnvironment(cfg *rest.Config, opts EnvOptions) (*Environment, error) {
 	cfg = rest.CopyConfig(cfg)
+	// Deprecation notices about types the cleanup lists would reach the
+	// learner's terminal.
+	cfg.WarningHandler = rest.NoWarnings{}
 	if cfg.QPS == 0 {
 		cfg.QPS, cfg.Burst = 50, 100
 	}
@@ -174,12 +177,4 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
-}
-
-// expandRef replaces template variables in a reference.
-func expandRef(v lessons.Vars, r lessons.ObjectRef) lessons.ObjectRef {
-	r.Name = v.Expand(r.Name)
-	r.Namespace = v.Expand(r.Namespace)
-	r.Selector = v.Expand(r.Selector)
-	return r
 }

@@ -19,7 +19,8 @@ import (
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
-// labPath expands a step's path and makes sure it stays inside the lab
+// labPath resolves a step's path (relative paths are inside the lab
+// directory) and makes sure it stays inside the lab
 // directory: a lesson pack must not write anywhere else on the learner's
 // machine.
 func labPath(vars lessons.Vars, p string) (string, error) {
@@ -27,7 +28,7 @@ func labPath(vars lessons.Vars, p string) (string, error) {
 		return "", fmt.Errorf("no lab directory ({{LAB}}) is configured")
 	}
 	root := filepath.Clean(vars.Lab)
-	path := filepath.Clean(vars.Expand(p))
+	path := filepath.Clean(p)
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(root, path)
 	}
@@ -52,7 +53,7 @@ func writeLabFile(vars lessons.Vars, f *lessons.FileStep) error {
 		}
 		mode = os.FileMode(m)
 	}
-	return writeFile(path, []byte(vars.Expand(f.Content)), mode)
+	return writeFile(path, []byte(f.Content), mode)
 }
 
 func writeFile(path string, data []byte, mode os.FileMode) error {
@@ -80,7 +81,7 @@ func writeTLS(vars lessons.Vars, t *lessons.TLSStep) error {
 	if err != nil {
 		return err
 	}
-	certPEM, keyPEM, err := selfSigned(vars.Expand(t.Host), time.Now())
+	certPEM, keyPEM, err := selfSigned(t.Host, time.Now())
 	if err != nil {
 		return err
 	}

@@ -191,6 +191,8 @@ func (l *Lab) RESTConfig() (*rest.Config, error) {
 	rc.Timeout = requestTimeout
 	rc.QPS, rc.Burst = 50, 100
 	rc.UserAgent = "kubedojo"
+	// client-go prints server warnings to stderr, under the TUI.
+	rc.WarningHandler = rest.NoWarnings{}
 	return rc, nil
 }
 

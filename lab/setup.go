@@ -22,11 +22,12 @@ const defaultWaitTimeout = 60 * time.Second
 // context) under the state directory. Errors name the exercise file, line
 // and step.
 func (e *Environment) Setup(ctx context.Context, ex *lessons.Exercise) error {
-	ctx = withExercise(ctx, ex)
 	vars, err := e.Vars(ctx)
 	if err != nil {
 		return fmt.Errorf("set up %s: %w", ex.ID, err)
 	}
+	ex = ex.Expand(vars)
+	ctx = withExercise(ctx, ex)
 	prev, err := e.loadBaseline(ex)
 	if err != nil && !errors.Is(err, ErrNotSetUp) {
 		return fmt.Errorf("set up %s: %w", ex.ID, err)
@@ -34,7 +35,7 @@ func (e *Environment) Setup(ctx context.Context, ex *lessons.Exercise) error {
 	b := &Baseline{Exercise: ex.ID, Context: e.opts.Context, Objects: map[string]ObjectBaseline{}}
 	// Snapshots are taken before the steps, which may change the very
 	// objects to restore (a troubleshooting exercise breaking CoreDNS).
-	if err := e.recordRestores(ctx, ex, vars, prev, b); err != nil {
+	if err := e.recordRestores(ctx, ex, prev, b); err != nil {
 		return fmt.Errorf("set up %s: %w", ex.ID, err)
 	}
 	b.Recorded = e.now().UTC()
@@ -54,7 +55,7 @@ func (e *Environment) Setup(ctx context.Context, ex *lessons.Exercise) error {
 			return &StepError{Exercise: ex.ID, File: ex.File, Line: line, Phase: "setup", Index: i + 1, Action: s.Action(), Err: err}
 		}
 	}
-	if err := e.recordUnchanged(ctx, ex, vars, b); err != nil {
+	if err := e.recordUnchanged(ctx, ex, b); err != nil {
 		return fmt.Errorf("set up %s: %w", ex.ID, err)
 	}
 	b.Recorded = e.now().UTC()
@@ -109,9 +110,9 @@ func (e *Environment) ensureNamespaces(ctx context.Context, ex *lessons.Exercise
 func (e *Environment) runStep(ctx context.Context, ex *lessons.Exercise, vars lessons.Vars, s lessons.Step) error {
 	switch {
 	case s.Apply != "":
-		return e.applyStep(ctx, ex, vars, s.Apply)
+		return e.applyStep(ctx, ex, s.Apply)
 	case s.Delete != nil:
-		return e.deleteRef(ctx, ex, expandRef(vars, *s.Delete))
+		return e.deleteRef(ctx, ex, *s.Delete)
 	case s.Wait != nil:
 		if e.opts.Wait == nil {
 			return errors.New("wait steps need the grader's Waiter, and none is configured")
@@ -141,7 +142,7 @@ func (e *Environment) nodeScript(ctx context.Context, vars lessons.Vars, script 
 	if vars.Node == "" {
 		return fmt.Errorf("%w: the cluster has no node to run in", ErrNoNodeAccess)
 	}
-	_, stderr, code, err := e.opts.Node.Exec(ctx, vars.Node, vars.Expand(script))
+	_, stderr, code, err := e.opts.Node.Exec(ctx, vars.Node, script)
 	if err != nil {
 		return err
 	}
