@@ -152,13 +152,18 @@ func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(
 	for k := range keys {
 		inf := dynamicinformer.NewFilteredDynamicInformer(g.env.Dynamic, k.gvr, k.namespace, 0, cache.Indexers{}, nil).Informer()
 		key := k
-		_, _ = inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
+		reg, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
 			AddFunc:    func(obj any) { ws.changed(key, obj) },
 			UpdateFunc: func(_, obj any) { ws.changed(key, obj) },
 			DeleteFunc: func(obj any) { ws.changed(key, obj) },
 		})
+		if err != nil {
+			return ws, fmt.Errorf("watch %s: %w", k, err)
+		}
 		informers[k] = inf
-		synced = append(synced, inf.HasSynced)
+		// The registration has synced once the handler has seen the initial
+		// list, so those notifications do not look like changes later.
+		synced = append(synced, reg.HasSynced)
 		go inf.RunWithContext(ctx)
 	}
 	syncCtx, syncCancel := context.WithTimeout(ctx, syncTimeout)

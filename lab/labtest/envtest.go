@@ -36,6 +36,12 @@ func StartEnvtest() (*Envtest, error) {
 		return nil, startErr
 	}
 	env := &envtest.Environment{}
+	// envtest turns the ServiceAccount admission plugin off because no
+	// controller creates "default" ServiceAccounts. Exercises are verified
+	// here against real admission (imagePullSecrets copied from a
+	// ServiceAccount, say), so turn it back on; start states that create
+	// pods on this tier must create their ServiceAccount.
+	env.ControlPlane.GetAPIServer().Configure().Disable("disable-admission-plugins")
 	cfg, err := env.Start()
 	if err != nil {
 		startErr = fmt.Errorf("start envtest: %w", err)
