@@ -336,4 +336,3 @@ func TestEnvtestWatch(t *testing.T) {
 		counter.mu.Unlock()
 	}
 }
-
