@@ -86,13 +86,7 @@ func (fx *apiFixture) apply(manifests string) {
 }
 
 func (fx *apiFixture) exercise(checks ...string) *lessons.Exercise {
-	ex := &lessons.Exercise{ID: "test/" + fx.ns, Namespaces: []lessons.Namespace{{Name: fx.ns}}}
-	for i, c := range checks {
-		parsed := parseCheck(fx.t.(*testing.T), c)
-		parsed.ID = fmt.Sprintf("c%d", i)
-		ex.Checks = append(ex.Checks, parsed)
-	}
-	return ex
+	return fx.exercise2(fx.t, checks...)
 }
 
 func (fx *apiFixture) grade(check string) Result {

@@ -152,7 +152,9 @@ func (fx *fixture) allowSAR(allowed ...string) {
 	})
 }
 
-func parseCheck(t *testing.T, src string) lessons.Check {
+func parseCheck(t *testing.T, src string) lessons.Check { return parseCheckTB(t, src) }
+
+func parseCheckTB(t testing.TB, src string) lessons.Check {
 	t.Helper()
 	var c lessons.Check
 	if err := yaml.Unmarshal([]byte(src), &c); err != nil {
