@@ -74,6 +74,9 @@ type Env struct {
 // NewEnv builds an Env for a cluster from its REST config.
 func NewEnv(cfg *rest.Config) (*Env, error) {
 	cfg = rest.CopyConfig(cfg)
+	// Every evaluation has its own context deadline; a client timeout would
+	// also cut the informers' long-running watches.
+	cfg.Timeout = 0
 	if cfg.QPS == 0 {
 		// Parallel checks issue bursts of requests; client-go's default of
 		// 5 QPS would queue them and make grading slow.

@@ -100,6 +100,15 @@ func (ev *evaluation) run(ctx context.Context, c *lessons.Check) Result {
 // eval dispatches to the check kind. It returns pass, a detail for a
 // failure, or an error (an environment problem).
 func (ev *evaluation) eval(ctx context.Context, c *lessons.Check) (bool, string, error) {
+	pass, detail, err := ev.evalKind(ctx, c)
+	var fe *failError
+	if errors.As(err, &fe) {
+		return false, fe.msg, nil
+	}
+	return pass, detail, err
+}
+
+func (ev *evaluation) evalKind(ctx context.Context, c *lessons.Check) (bool, string, error) {
 	switch {
 	case c.Exists != nil:
 		return ev.evalExists(ctx, *c.Exists, true)

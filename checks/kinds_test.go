@@ -196,7 +196,7 @@ func TestCheckKinds(t *testing.T) {
 		{"answer wrong never reveals", `{answer: {key: code, equals: 43}}`, Fail, "answers[code] = '42' is not correct"},
 		{"answer missing key", `{answer: {key: mode, equals: x}}`, Fail, "answers has no key 'mode'"},
 		{"answer live value", `{answer: {key: phase, equals: {from: {object: Pod/bare, path: .status.phase}}, caseInsensitive: true}}`, Pass, ""},
-		{"answer live value missing object is an error", `{answer: {key: phase, equals: {from: {object: Pod/nope, path: .status.phase}}}}`, Error, ""},
+		{"answer live value from a missing object fails", `{answer: {key: phase, equals: {from: {object: Pod/nope, path: .status.phase}}}}`, Fail, `cannot compare yet: Pod "nope" not found in namespace ns1 (the expected value is read from it)`},
 
 		{"allOf reports failing child", `{allOf: [{exists: Deployment/web}, {exists: Deployment/api, message: api is missing}]}`, Fail, `api is missing (Deployment "api" not found in namespace ns1)`},
 		{"anyOf passes on one", `{anyOf: [{exists: Deployment/api}, {exists: Deployment/web}]}`, Pass, ""},

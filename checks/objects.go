@@ -12,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
 
+	"github.com/kubedojo/kubedojo/lab"
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
@@ -107,7 +108,7 @@ func (ev *evaluation) resolveValue(ctx context.Context, v lessons.Value) (any, e
 		return nil, err
 	}
 	if obj == nil {
-		return nil, envErrorf("cannot compare: %s (the reference value is read from it)", notFound(t))
+		return nil, failf("cannot compare yet: %s (the expected value is read from it)", notFound(t))
 	}
 	vals, err := evalPath(obj.Object, v.From.Path)
 	if err != nil {
@@ -115,7 +116,7 @@ func (ev *evaluation) resolveValue(ctx context.Context, v lessons.Value) (any, e
 	}
 	switch len(vals) {
 	case 0:
-		return nil, envErrorf("cannot compare: %s has no value at %s", objName(t, obj), v.From.Path)
+		return nil, failf("cannot compare yet: %s has no value at %s", objName(t, obj), v.From.Path)
 	case 1:
 		return vals[0], nil
 	}
@@ -266,12 +267,11 @@ func (ev *evaluation) evalUnchanged(ctx context.Context, u *lessons.UnchangedChe
 		return false, fmt.Sprintf("%s was edited (generation %d, was %d at the start); the task asked you not to change it", objName(t, obj), obj.GetGeneration(), base.Generation), nil
 	}
 	for _, p := range u.Paths {
-		vals, err := evalPath(obj.Object, p)
+		now, err := lab.PathValues(obj.Object, p)
 		if err != nil {
-			return false, "", err
+			return false, "", envErrorf("the exercise's path %s: %v", p, err)
 		}
-		now, _ := json.Marshal(vals)
-		if was, ok := base.Paths[p]; ok && !jsonEqual(was, string(now)) {
+		if was, ok := base.Paths[p]; ok && !jsonEqual(was, now) {
 			return false, fmt.Sprintf("%s %s changed: was %s, now %s", objName(t, obj), p, was, now), nil
 		}
 	}

@@ -58,6 +58,15 @@ func envErrorf(format string, args ...any) error {
 	return &envError{err: fmt.Errorf(format, args...)}
 }
 
+// failError is a failed comparison discovered deep inside an evaluation,
+// such as a live reference value whose object the learner has not created
+// yet. It is a wrong answer, not an environment problem.
+type failError struct{ msg string }
+
+func (e *failError) Error() string { return e.msg }
+
+func failf(format string, args ...any) error { return &failError{msg: fmt.Sprintf(format, args...)} }
+
 // IsEnvironmentError reports whether err is an environment problem rather
 // than a wrong answer.
 func IsEnvironmentError(err error) bool {

@@ -1,0 +1,133 @@
+package checks
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/kubedojo/kubedojo/lessons"
+)
+
+// VerifyStatus is the outcome of verifying one exercise.
+type VerifyStatus string
+
+const (
+	// Verified: the checks fail on the start state and all pass after the
+	// reference solution.
+	Verified VerifyStatus = "verified"
+	// VerifyFailed: the exercise is broken (a check passes on the start
+	// state when all do, or the solution does not make them pass).
+	VerifyFailed VerifyStatus = "failed"
+	// NotVerified: this cluster cannot serve the exercise's tier or add-on.
+	NotVerified VerifyStatus = "not-verified"
+	// VerifyError: the environment broke during verification.
+	VerifyError VerifyStatus = "error"
+)
+
+// Exerciser sets up, solves and cleans up exercises on a cluster (the lab's
+// Environment).
+type Exerciser interface {
+	Reset(ctx context.Context, ex *lessons.Exercise) error
+	ApplySolution(ctx context.Context, ex *lessons.Exercise) error
+	Cleanup(ctx context.Context, ex *lessons.Exercise) error
+}
+
+// VerifyResult is the outcome of verifying one exercise.
+type VerifyResult struct {
+	Exercise string       `json:"exercise"`
+	Tier     lessons.Tier `json:"tier"`
+	Status   VerifyStatus `json:"status"`
+	// Reason explains a failure, an error or why the exercise was not
+	// verified.
+	Reason string `json:"reason,omitempty"`
+	// Start is the report on the start state; Solved after the solution.
+	Start    *Report       `json:"start,omitempty"`
+	Solved   *Report       `json:"solved,omitempty"`
+	Duration time.Duration `json:"durationMs"`
+}
+
+// VerifyOptions tune Verify.
+type VerifyOptions struct {
+	// Settle is how long the solution may take to converge at least, on top
+	// of each check's own "eventually" (default 20 s).
+	Settle time.Duration
+	// Interval between re-evaluations while converging (default 2 s).
+	Interval time.Duration
+	// KeepOnFailure leaves a failed exercise's environment in place for
+	// inspection.
+	KeepOnFailure bool
+}
+
+// Verify proves an exercise: it sets up the start state, asserts that the
+// checks do not all pass (and none errors), applies the reference solution,
+// waits for the checks to pass, and cleans up. Exercises the cluster cannot
+// serve are reported NotVerified by the caller with the reason; serves says
+// whether this one can run and why not.
+func (g *Grader) Verify(ctx context.Context, env Exerciser, ex *lessons.Exercise, serves func(*lessons.Exercise) (bool, string), opts VerifyOptions) (res VerifyResult) {
+	start := time.Now()
+	res = VerifyResult{Exercise: ex.ID, Tier: ex.Tier}
+	defer func() { res.Duration = time.Since(start) }()
+	if ok, why := serves(ex); !ok {
+		res.Status, res.Reason = NotVerified, why
+		return res
+	}
+	if opts.Settle == 0 {
+		opts.Settle = 20 * time.Second
+	}
+	if opts.Interval == 0 {
+		opts.Interval = 2 * time.Second
+	}
+	if err := env.Reset(ctx, ex); err != nil {
+		res.Status, res.Reason = VerifyError, fmt.Sprintf("set up the start state: %v", err)
+		return res
+	}
+	cleanup := func() {
+		if res.Status == VerifyFailed && opts.KeepOnFailure {
+			return
+		}
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+		defer cancel()
+		if err := env.Cleanup(cctx, ex); err != nil && res.Status == Verified {
+			res.Status, res.Reason = VerifyError, fmt.Sprintf("clean up: %v", err)
+		}
+	}
+	defer cleanup()
+
+	startRep := g.Evaluate(ctx, ex)
+	res.Start = &startRep
+	if errs := failing(startRep, Error); len(errs) > 0 {
+		res.Status, res.Reason = VerifyError, "on the start state, checks could not run: "+strings.Join(errs, "; ")
+		return res
+	}
+	if startRep.Passed() {
+		res.Status, res.Reason = VerifyFailed, "every check already passes on the start state: the exercise asks for nothing"
+		return res
+	}
+	if err := env.ApplySolution(ctx, ex); err != nil {
+		res.Status, res.Reason = VerifyFailed, fmt.Sprintf("the reference solution failed: %v", err)
+		return res
+	}
+	solved := g.Converge(ctx, ex, opts.Settle, opts.Interval)
+	res.Solved = &solved
+	switch {
+	case solved.Passed():
+		res.Status = Verified
+	case solved.HasErrors() && len(failing(solved, Fail)) == 0:
+		res.Status, res.Reason = VerifyError, "after the reference solution, checks could not run: "+strings.Join(failing(solved, Error), "; ")
+	default:
+		res.Status, res.Reason = VerifyFailed, "after the reference solution, checks still fail: "+strings.Join(append(failing(solved, Fail), failing(solved, Error)...), "; ")
+	}
+	return res
+}
+
+// failing lists the results with the given status as "id: detail".
+func failing(r Report, status Status) []string {
+	var out []string
+	for _, res := range r.Results {
+		if res.Status == status {
+			out = append(out, fmt.Sprintf("%s: %s", res.ID, strings.TrimSpace(res.Message+" "+res.Detail)))
+		}
+	}
+	return out
+}
