@@ -1,0 +1,71 @@
+package common
+
+import (
+	"context"
+	"os/exec"
+
+	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/lessons"
+)
+
+// Grader grades exercises on the live cluster. The TUI only calls these two
+// methods, so tests use a fake and cmd adapts the checks engine.
+type Grader interface {
+	// Evaluate grades the exercise once.
+	Evaluate(ctx context.Context, ex *lessons.Exercise) checks.Report
+	// Watch grades the exercise whenever the objects its checks read
+	// change, calling onReport (from another goroutine) with each new
+	// report, until ctx is done.
+	Watch(ctx context.Context, ex *lessons.Exercise, onReport func(checks.Report)) error
+}
+
+// Lab is the cluster the exercises run on.
+type Lab interface {
+	// Start creates or reuses the lab cluster, reporting its phases; it
+	// returns when the cluster is usable or has failed.
+	Start(ctx context.Context, progress func(LabProgress)) error
+	// Status describes the lab as it is now.
+	Status(ctx context.Context) (LabStatus, error)
+	// Reset sets up an exercise's start state, removing what the learner
+	// changed.
+	Reset(ctx context.Context, ex *lessons.Exercise) error
+	// Shell returns the learner's shell, set up for the exercise
+	// (KUBECONFIG, namespace), to run with tea.ExecProcess.
+	Shell(ex *lessons.Exercise) (*exec.Cmd, error)
+}
+
+// LabProgress is one progress event while the lab starts: a phase such as
+// kind's "Preparing nodes", its 1-based position among Total phases, and a
+// message. Done marks the end of a phase, with Err when it failed. The
+// fields match lab.Progress, so one converts to the other.
+type LabProgress struct {
+	Phase       string
+	Step, Total int
+	Message     string
+	Done        bool
+	Err         error
+}
+
+// LabStatus describes a lab: ready or not, a one-line summary and detail
+// (nodes, version, what to do when it is not ready).
+type LabStatus struct {
+	Ready   bool
+	Summary string
+	Detail  string
+}
+
+// LabState is what the TUI knows about the lab at a moment.
+type LabState struct {
+	// Disabled means there is no lab (started with --no-lab).
+	Disabled bool
+	// Starting is true from the start request to its end.
+	Starting bool
+	// Progress is the last progress event.
+	Progress LabProgress
+	// Ready is true once Start succeeded and Status reports ready.
+	Ready bool
+	// Status is the last status read.
+	Status LabStatus
+	// Err is why the lab could not start or is not usable.
+	Err error
+}

@@ -1,0 +1,80 @@
+// Package keymap is the one set of key bindings of the TUI. Pages match keys
+// with key.Matches against these bindings and build their help from them, so
+// a key is defined, documented and checked for conflicts in one place.
+package keymap
+
+import "charm.land/bubbles/v2/key"
+
+// KeyMap holds every binding of the TUI, grouped by where it applies.
+type KeyMap struct {
+	// Global bindings work on every screen (unless an input has focus).
+	Quit, Help, Back, RetryLab key.Binding
+
+	// Movement in lists and readers.
+	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+	// Open opens the selected item; NextItem and PrevItem move the
+	// selection below a reading.
+	Open, NextItem, PrevItem key.Binding
+	// Filter starts typing a filter on the course map.
+	Filter key.Binding
+	// FilterAccept and FilterCancel apply while the filter has focus.
+	FilterAccept, FilterCancel key.Binding
+
+	// Exercise bindings.
+	Hint, Reset, Shell, Solution, NextExercise, Check key.Binding
+
+	// Choose picks a quiz answer by number; Answer answers with the
+	// highlighted choice; Continue goes on after an answer.
+	Choose, Answer, Continue key.Binding
+
+	// Yes and No answer a confirmation prompt.
+	Yes, No key.Binding
+}
+
+// Default returns the TUI's key bindings.
+func Default() *KeyMap {
+	return &KeyMap{
+		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		RetryLab: key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "retry lab")),
+
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", "space"), key.WithHelp("pgdn/space", "page down")),
+		Top:      key.NewBinding(key.WithKeys("home"), key.WithHelp("home", "top")),
+		Bottom:   key.NewBinding(key.WithKeys("end"), key.WithHelp("end", "bottom")),
+		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+		NextItem: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next item")),
+		PrevItem: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous item")),
+
+		Filter:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		FilterAccept: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply filter")),
+		FilterCancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+
+		Hint:         key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "hint")),
+		Reset:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reset exercise")),
+		Shell:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "shell")),
+		Solution:     key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "show solution")),
+		NextExercise: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next")),
+		Check:        key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check now")),
+
+		Choose:   key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "choose")),
+		Answer:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "answer")),
+		Continue: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
+
+		Yes: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
+		No:  key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),
+	}
+}
+
+// Global returns the bindings that work on every screen, for help.
+func (k *KeyMap) Global() []key.Binding {
+	return []key.Binding{k.Back, k.RetryLab, k.Help, k.Quit}
+}
+
+// Scroll returns the movement bindings of a reader, for help.
+func (k *KeyMap) Scroll() []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}
+}

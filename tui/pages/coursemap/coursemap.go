@@ -1,0 +1,408 @@
+// Package coursemap is the first screen: the course's tracks and lessons
+// with the learner's progress marks, CKA domain tags, quiz scores and overall
+// progress, filtered with "/".
+package coursemap
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/kubedojo/kubedojo/lessons/progress"
+	"github.com/kubedojo/kubedojo/tui/common"
+	"github.com/kubedojo/kubedojo/tui/messages"
+	"github.com/kubedojo/kubedojo/tui/styles"
+)
+
+// Model is the course map page.
+type Model struct {
+	c             *common.Common
+	width, height int
+	// selected is the id of the selected lesson; it survives filtering.
+	selected string
+	// offset is the first list line on screen.
+	offset    int
+	filter    filterInput
+	filtering bool
+}
+
+// New returns the course map with the given lesson selected (the first
+// lesson that is not complete when id is "").
+func New(c *common.Common, selected string) *Model {
+	m := &Model{c: c, selected: selected}
+	if m.selected == "" {
+		sum := progress.Summarize(c.Course, c.Progress)
+		for _, t := range sum.Tracks {
+			for _, l := range t.Lessons {
+				if m.selected == "" && l.Status != progress.Done && l.Status != progress.Revealed {
+					m.selected = l.Lesson.ID
+				}
+			}
+		}
+	}
+	return m
+}
+
+// Init does nothing: the map needs no background work.
+func (m *Model) Init() tea.Cmd { return nil }
+
+// Close does nothing: the map has no background work.
+func (m *Model) Close() {}
+
+// Title names the page in the header.
+func (m *Model) Title() string { return "Course map" }
+
+// Location is the course map.
+func (m *Model) Location() progress.Location {
+	return progress.Location{Screen: progress.ScreenMap, Lesson: m.selected}
+}
+
+// Focus is FocusInput while the filter is being typed.
+func (m *Model) Focus() common.Focus {
+	if m.filtering {
+		return common.FocusInput
+	}
+	return common.FocusNone
+}
+
+// SetSize sets the page's size.
+func (m *Model) SetSize(width, height int) {
+	m.width, m.height = width, height
+}
+
+// Selected is the id of the selected lesson.
+func (m *Model) Selected() string { return m.selected }
+
+// row is a line of the list: a track heading or a lesson.
+type row struct {
+	track  *progress.TrackSummary
+	lesson *progress.LessonSummary
+}
+
+// rows returns the list's lines for the current filter.
+func (m *Model) rows(sum *progress.Summary) []row {
+	q := strings.ToLower(strings.TrimSpace(m.filter.value))
+	var out []row
+	for ti := range sum.Tracks {
+		t := &sum.Tracks[ti]
+		var ls []row
+		for li := range t.Lessons {
+			l := &t.Lessons[li]
+			if q == "" || matches(q, t, l) {
+				ls = append(ls, row{track: t, lesson: l})
+			}
+		}
+		if len(ls) > 0 {
+			out = append(out, row{track: t})
+			out = append(out, ls...)
+		}
+	}
+	return out
+}
+
+func matches(q string, t *progress.TrackSummary, l *progress.LessonSummary) bool {
+	les := l.Lesson
+	for _, s := range []string{les.Title, les.ID, t.Track.Title, t.Track.ID, string(les.Domain), les.Domain.Short(), les.Domain.Title()} {
+		if strings.Contains(strings.ToLower(s), q) {
+			return true
+		}
+	}
+	return false
+}
+
+// lessonIndex returns the positions of lesson rows and the selected one's
+// index among them (-1 when filtered out).
+func (m *Model) lessonIndex(rows []row) (lessonRows []int, sel int) {
+	sel = -1
+	for i, r := range rows {
+		if r.lesson != nil {
+			if r.lesson.Lesson.ID == m.selected {
+				sel = len(lessonRows)
+			}
+			lessonRows = append(lessonRows, i)
+		}
+	}
+	return lessonRows, sel
+}
+
+// Update handles the filter, movement and opening a lesson.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.PasteMsg:
+		if m.filtering {
+			m.filter.update(msg)
+			m.keepSelectionVisible()
+		}
+	case tea.KeyPressMsg:
+		if m.filtering {
+			m.updateFilter(msg)
+			return nil
+		}
+		return m.updateList(msg)
+	}
+	return nil
+}
+
+func (m *Model) updateFilter(msg tea.KeyPressMsg) {
+	k := m.c.Keys
+	switch {
+	case key.Matches(msg, k.FilterAccept):
+		m.filtering = false
+		return
+	case key.Matches(msg, k.FilterCancel):
+		m.filtering = false
+		m.filter.value = ""
+		return
+	case key.Matches(msg, k.Up, k.Down) && msg.Text == "":
+		// Arrows move the selection while typing; letters type.
+		m.updateList(msg)
+		return
+	}
+	m.filter.update(msg)
+	m.keepSelectionVisible()
+}
+
+// keepSelectionVisible selects the first match when the filter hides the
+// selected lesson.
+func (m *Model) keepSelectionVisible() {
+	sum := progress.Summarize(m.c.Course, m.c.Progress)
+	rows := m.rows(&sum)
+	lessonRows, sel := m.lessonIndex(rows)
+	if sel < 0 && len(lessonRows) > 0 {
+		m.selected = rows[lessonRows[0]].lesson.Lesson.ID
+	}
+	m.offset = 0
+}
+
+func (m *Model) updateList(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.c.Keys
+	sum := progress.Summarize(m.c.Course, m.c.Progress)
+	rows := m.rows(&sum)
+	lessonRows, sel := m.lessonIndex(rows)
+	move := func(to int) {
+		if len(lessonRows) == 0 {
+			return
+		}
+		to = max(0, min(len(lessonRows)-1, to))
+		m.selected = rows[lessonRows[to]].lesson.Lesson.ID
+	}
+	page := max(1, m.listHeight()-2)
+	switch {
+	case key.Matches(msg, k.Filter):
+		m.filtering = true
+	case key.Matches(msg, k.FilterCancel) && m.filter.value != "":
+		m.filter.value = ""
+	case key.Matches(msg, k.Up):
+		move(sel - 1)
+	case key.Matches(msg, k.Down):
+		move(sel + 1)
+	case key.Matches(msg, k.PageUp):
+		move(sel - page)
+	case key.Matches(msg, k.PageDown):
+		move(sel + page)
+	case key.Matches(msg, k.Top):
+		move(0)
+	case key.Matches(msg, k.Bottom):
+		move(len(lessonRows) - 1)
+	case key.Matches(msg, k.Open):
+		if sel >= 0 {
+			return messages.Cmd(messages.OpenLessonMsg{Lesson: rows[lessonRows[sel]].lesson.Lesson})
+		}
+	}
+	return nil
+}
+
+// header is the course title and overall progress.
+func (m *Model) header(sum *progress.Summary) []string {
+	s := m.c.Styles
+	title := ansi.Truncate(s.Title.Render(m.c.Course.Title), m.width, "…")
+	stats := fmt.Sprintf(" %d%% · %d of %d exercises complete · %d of %d lessons read",
+		sum.Percent(), sum.Complete(), sum.Total, sum.LessonsRead, sum.Lessons)
+	barW := max(10, min(30, m.width-lipgloss.Width(stats)))
+	line := s.Bar(barW, sum.Complete(), sum.Total) + s.Muted.Render(stats)
+	return []string{title, ansi.Truncate(line, m.width, "…")}
+}
+
+// detail describes the selected lesson under the list.
+func (m *Model) detail(sum *progress.Summary) []string {
+	s := m.c.Styles
+	var ls *progress.LessonSummary
+	for ti := range sum.Tracks {
+		for li := range sum.Tracks[ti].Lessons {
+			if sum.Tracks[ti].Lessons[li].Lesson.ID == m.selected {
+				ls = &sum.Tracks[ti].Lessons[li]
+			}
+		}
+	}
+	if ls == nil {
+		return nil
+	}
+	l := ls.Lesson
+	out := []string{s.Subtitle.Render(l.Title) + s.Muted.Render(" · "+l.Domain.Title())}
+	facts := fmt.Sprintf("%s, %d complete", plural(ls.Total, "exercise"), ls.Complete())
+	if l.Quiz != nil {
+		facts += " · quiz of " + plural(len(l.Quiz.Questions), "question")
+		if q := ls.Record.Quiz; q != nil {
+			facts += fmt.Sprintf(", best %d/%d", q.Best, q.Total)
+		}
+	}
+	if ls.Record.Read {
+		facts += " · read"
+	}
+	out = append(out, s.Muted.Render(facts))
+	if len(l.Goals) > 0 {
+		out = append(out, s.Muted.Render("You will: ")+strings.Join(l.Goals, "; "))
+	}
+	for i := range out {
+		out[i] = ansi.Truncate(out[i], m.width, "…")
+	}
+	return out
+}
+
+func (m *Model) legend() string {
+	s := m.c.Styles
+	return ansi.Truncate(strings.Join([]string{
+		s.NotStarted.Render(styles.MarkNotStarted) + s.Muted.Render(" not started"),
+		s.InProgress.Render(styles.MarkInProgress) + s.Muted.Render(" in progress"),
+		s.Done.Render(styles.MarkDone) + s.Muted.Render(" done"),
+		s.Revealed.Render(styles.MarkRevealed) + s.Muted.Render(" solution seen"),
+	}, "   "), m.width, "…")
+}
+
+// chrome is the number of lines around the list.
+const chrome = 2 /* header */ + 1 /* filter or blank */ + 1 /* blank */ + 3 /* detail */ + 1 /* legend */
+
+func (m *Model) listHeight() int { return max(3, m.height-chrome) }
+
+// Columns of a lesson row: cursor, mark, title, domain, exercises, quiz.
+const (
+	domainW, countW, quizW = 12, 5, 9
+	maxTitleW              = 56
+	fixedW                 = 2 + 2 + 1 + domainW + 1 + countW + 1 + quizW
+)
+
+// rowWidth is the width of list rows: the terminal's, up to what a long
+// title needs, so wide terminals do not spread the columns apart.
+func (m *Model) rowWidth() int { return min(m.width, fixedW+maxTitleW) }
+
+func (m *Model) renderRow(r row, selected bool) string {
+	s := m.c.Styles
+	w := m.rowWidth()
+	if r.lesson == nil {
+		t := r.track
+		right := fmt.Sprintf("%d/%d", t.Complete(), t.Total)
+		title := t.Track.Title
+		if t.Track.Optional {
+			title += " (optional)"
+		}
+		title = ansi.Truncate(title, max(1, w-lipgloss.Width(right)-1), "…")
+		gap := max(1, w-lipgloss.Width(title)-lipgloss.Width(right))
+		return s.Subtitle.Render(title) + strings.Repeat(" ", gap) + s.Muted.Render(right)
+	}
+	l := r.lesson
+	prefix := "  "
+	if selected {
+		prefix = s.Selected.Render(styles.Cursor) + " "
+	}
+	domain := l.Lesson.Domain.Short()
+	count := fmt.Sprintf("%d/%d", l.Complete(), l.Total)
+	quiz := ""
+	if q := l.Record.Quiz; q != nil {
+		quiz = fmt.Sprintf("quiz %d/%d", q.Best, q.Total)
+	}
+	titleW := max(8, w-fixedW)
+	title := ansi.Truncate(l.Lesson.Title, titleW, "…")
+	titleStyle := lipgloss.NewStyle()
+	if selected {
+		titleStyle = s.Selected
+	}
+	return prefix + s.Mark(l.Status) + " " +
+		titleStyle.Render(title) + strings.Repeat(" ", titleW-lipgloss.Width(title)+1) +
+		s.Tag.Render(fmt.Sprintf("%-*s", domainW, domain)) + " " +
+		s.Muted.Render(fmt.Sprintf("%*s", countW, count)) + " " +
+		s.Muted.Render(fmt.Sprintf("%-*s", quizW, quiz))
+}
+
+// View renders the page.
+func (m *Model) View() string {
+	s := m.c.Styles
+	sum := progress.Summarize(m.c.Course, m.c.Progress)
+	rows := m.rows(&sum)
+	lines := m.header(&sum)
+	switch {
+	case m.filtering || m.filter.value != "":
+		lines = append(lines, m.filter.view(s, m.filtering, m.width))
+	default:
+		lines = append(lines, "")
+	}
+
+	h := m.listHeight()
+	var list []string
+	selLine := 0
+	for i, r := range rows {
+		sel := r.lesson != nil && r.lesson.Lesson.ID == m.selected
+		if sel {
+			selLine = i
+		}
+		list = append(list, m.renderRow(r, sel))
+	}
+	if len(rows) == 0 {
+		list = append(list, s.Muted.Render(fmt.Sprintf("No lesson matches %q.", m.filter.value)))
+	}
+	// Scroll so the selection stays visible, with its track heading when
+	// there is room.
+	if selLine-1 < m.offset {
+		m.offset = max(0, selLine-1)
+	}
+	if selLine >= m.offset+h {
+		m.offset = selLine - h + 1
+	}
+	m.offset = max(0, min(m.offset, len(list)-h))
+	end := min(len(list), m.offset+h)
+	visible := list[m.offset:end]
+	for len(visible) < h {
+		visible = append(visible, "")
+	}
+	lines = append(lines, visible...)
+	lines = append(lines, "")
+	detail := m.detail(&sum)
+	for len(detail) < 3 {
+		detail = append(detail, "")
+	}
+	lines = append(lines, detail[:3]...)
+	lines = append(lines, m.legend())
+	return strings.Join(lines, "\n")
+}
+
+// ShortHelp lists the page's main keys.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.c.Keys
+	if m.filtering {
+		return []key.Binding{k.FilterAccept, k.FilterCancel}
+	}
+	out := []key.Binding{k.Up, k.Down, k.Open, k.Filter}
+	if m.filter.value != "" {
+		out = append(out, k.FilterCancel)
+	}
+	return out
+}
+
+// FullHelp lists all the page's keys.
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.c.Keys
+	if m.filtering {
+		return [][]key.Binding{{k.Up, k.Down, k.FilterAccept, k.FilterCancel}}
+	}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, m.ShortHelp()[2:]}
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

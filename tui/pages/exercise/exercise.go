@@ -1,0 +1,460 @@
+// Package exercise is the exercise screen: the task, the hints and solution
+// the learner asked for, and the live check list. It sets up the exercise
+// on the lab the first time, grades it continuously while it is open, opens
+// a shell for kubectl, resets the start state, and records progress.
+package exercise
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/lessons"
+	"github.com/kubedojo/kubedojo/lessons/progress"
+	"github.com/kubedojo/kubedojo/tui/common"
+	"github.com/kubedojo/kubedojo/tui/components/checklist"
+	"github.com/kubedojo/kubedojo/tui/components/confirm"
+	"github.com/kubedojo/kubedojo/tui/components/labpanel"
+	"github.com/kubedojo/kubedojo/tui/components/markdown"
+	"github.com/kubedojo/kubedojo/tui/messages"
+	"github.com/kubedojo/kubedojo/tui/styles"
+)
+
+// wideLayout is the width from which the task and the checks sit side by
+// side.
+const wideLayout = 110
+
+// Model is the exercise page.
+type Model struct {
+	c       *common.Common
+	id      int
+	ex      *lessons.Exercise
+	reader  *markdown.Model
+	checks  *checklist.Model
+	lab     *labpanel.Model
+	confirm *confirm.Model
+	spinner spinner.Model
+
+	width, height int
+	// leftWidth and panelWidth split the page in the wide layout.
+	leftWidth, panelWidth int
+
+	report    checks.Report
+	hasReport bool
+	// started is true once grading began in this session (after the
+	// set-up, when one was needed).
+	started bool
+	// needsSetup is true when the exercise has never been set up: the
+	// first time it is opened with a lab.
+	needsSetup bool
+	watch      *watch
+	watchSeq   int
+	// busy names the background action in progress ("" when idle).
+	busy string
+	// setupErr is why the last set-up or reset failed.
+	setupErr error
+	// gradingErr is why live grading stopped.
+	gradingErr error
+	// showSolution is true while the revealed solution is shown.
+	showSolution bool
+}
+
+// New returns the page for an exercise.
+func New(c *common.Common, ex *lessons.Exercise) *Model {
+	rec := c.Progress.Exercise(ex.ID)
+	m := &Model{
+		c:            c,
+		id:           c.NextID(),
+		ex:           ex,
+		reader:       markdown.New(c),
+		checks:       checklist.New(c, ex.Checks),
+		lab:          labpanel.New(c),
+		confirm:      confirm.New(c),
+		spinner:      spinner.New(spinner.WithSpinner(spinner.Dot)),
+		needsSetup:   rec.Status == progress.NotStarted,
+		showSolution: rec.SolutionRevealed,
+	}
+	m.spinner.Style = c.Styles.Accent
+	m.refreshDocument()
+	return m
+}
+
+// Exercise is the exercise shown.
+func (m *Model) Exercise() *lessons.Exercise { return m.ex }
+
+func (m *Model) refreshDocument() {
+	rec := m.c.Progress.Exercise(m.ex.ID)
+	m.reader.SetMarkdown(document(m.ex, rec.Hints, m.showSolution, m.c.Expand))
+}
+
+// labUsable reports whether exercises can be set up and graded now.
+func (m *Model) labUsable() bool {
+	return m.c.Lab != nil && m.c.Grader != nil && m.c.LabState.Ready
+}
+
+// Init renders the task and, when the lab is up, starts grading.
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(m.reader.Render(), m.begin())
+}
+
+// begin sets the exercise up if needed, then grades it live; it waits for
+// the lab when it is not ready.
+func (m *Model) begin() tea.Cmd {
+	if m.started || m.busy != "" || !m.labUsable() {
+		return nil
+	}
+	if m.needsSetup {
+		return m.reset(true)
+	}
+	m.started = true
+	return m.startWatch()
+}
+
+// Close stops live grading.
+func (m *Model) Close() { m.stopWatch() }
+
+// Title names the page in the header.
+func (m *Model) Title() string { return m.ex.Title }
+
+// Location is this exercise.
+func (m *Model) Location() progress.Location {
+	return progress.Location{Screen: progress.ScreenExercise, Lesson: m.ex.Lesson.ID, Exercise: m.ex.ID}
+}
+
+// Focus is FocusPrompt while a confirmation is open.
+func (m *Model) Focus() common.Focus {
+	if m.confirm.Open() {
+		return common.FocusPrompt
+	}
+	return common.FocusNone
+}
+
+// SetSize lays out the task and the panel.
+func (m *Model) SetSize(width, height int) {
+	m.width, m.height = width, height
+	m.layout()
+}
+
+func (m *Model) layout() {
+	if m.width >= wideLayout {
+		m.leftWidth = m.width * 3 / 5
+		m.panelWidth = m.width - m.leftWidth - 3
+		m.reader.SetSize(m.leftWidth, m.height)
+		m.checks.SetSize(m.panelWidth, m.height-m.panelFixedLines())
+	} else {
+		m.panelWidth = m.width
+		panel := m.panelHeight()
+		m.reader.SetSize(m.width, max(3, m.height-panel))
+		m.checks.SetSize(m.width, panel-m.panelFixedLines())
+	}
+	m.lab.SetSize(m.panelWidth, 0)
+	m.confirm.SetSize(m.panelWidth, 0)
+}
+
+// panelHeight is the height of the panel under the task in the narrow
+// layout: what it needs, up to half the page.
+func (m *Model) panelHeight() int {
+	m.checks.SetSize(m.panelWidth, 0)
+	need := m.panelFixedLines() + lipgloss.Height(m.checks.View())
+	return max(4, min(need, m.height/2))
+}
+
+// panelFixedLines counts the panel's lines besides the check list.
+func (m *Model) panelFixedLines() int {
+	n := 1 // heading
+	if m.width < wideLayout {
+		n++ // rule
+	}
+	if !m.labUsable() {
+		n += lipgloss.Height(m.lab.View())
+	}
+	if foot := m.footer(); foot != "" {
+		n += lipgloss.Height(foot)
+	}
+	return n
+}
+
+// Update handles the page's keys, grading reports, lab changes and the
+// results of its background commands.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	cmds := []tea.Cmd{m.update(msg)}
+	if _, ok := msg.(tea.KeyPressMsg); !ok || !m.confirm.Open() {
+		cmds = append(cmds, m.reader.Update(msg))
+	}
+	m.layout()
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		if m.confirm.Open() {
+			return m.confirm.Update(msg)
+		}
+		return m.updateKeys(msg)
+	case spinner.TickMsg:
+		if m.busy == "" {
+			return nil // let the spinner stop
+		}
+		var cmd tea.Cmd
+		m.spinner, cmd = m.spinner.Update(msg)
+		return cmd
+	case messages.ThemeChangedMsg:
+		m.spinner.Style = m.c.Styles.Accent
+	case messages.VarsChangedMsg:
+		m.refreshDocument()
+	case messages.LabChangedMsg:
+		return m.begin()
+	case reportMsg:
+		if msg.page != m.id {
+			return nil
+		}
+		cmd := m.applyReport(msg.report)
+		if m.watch != nil && msg.watch == m.watch.seq {
+			return tea.Batch(cmd, m.watch.next(m.id))
+		}
+		return cmd
+	case watchEndedMsg:
+		if msg.page != m.id || m.watch == nil || msg.watch != m.watch.seq {
+			return nil
+		}
+		m.watch = nil
+		m.started = false
+		m.gradingErr = msg.err
+		if m.gradingErr == nil {
+			m.gradingErr = fmt.Errorf("the grader stopped watching")
+		}
+		m.c.Log.Warn("live grading stopped", "exercise", m.ex.ID, "err", msg.err)
+	case resetDoneMsg:
+		if msg.page != m.id {
+			return nil
+		}
+		m.busy = ""
+		if msg.err != nil {
+			m.setupErr = msg.err
+			return nil
+		}
+		m.setupErr = nil
+		var cmds []tea.Cmd
+		if msg.initial {
+			m.needsSetup = false
+			if m.c.Progress.StartExercise(m.ex.ID) {
+				cmds = append(cmds, m.c.Save())
+			}
+		} else {
+			cmds = append(cmds, messages.Cmd(messages.NoticeMsg{Text: "The exercise is back at its start state."}))
+		}
+		if m.watch == nil {
+			m.started = true
+			cmds = append(cmds, m.startWatch())
+		} else {
+			cmds = append(cmds, m.evaluate())
+		}
+		return tea.Batch(cmds...)
+	case shellCmdMsg:
+		if msg.page != m.id {
+			return nil
+		}
+		m.busy = ""
+		if msg.err != nil {
+			return messages.Cmd(messages.ErrorMsg{Err: fmt.Errorf("open a shell: %w", msg.err)})
+		}
+		page := m.id
+		return tea.ExecProcess(msg.cmd, func(err error) tea.Msg { return shellDoneMsg{page: page, err: err} })
+	case shellDoneMsg:
+		if msg.page != m.id {
+			return nil
+		}
+		var cmds []tea.Cmd
+		if shellFailed(msg.err) {
+			cmds = append(cmds, messages.Cmd(messages.ErrorMsg{Err: fmt.Errorf("the shell did not run: %w", msg.err)}))
+		}
+		if m.labUsable() {
+			cmds = append(cmds, m.evaluate())
+		}
+		return tea.Batch(cmds...)
+	case resetConfirmedMsg:
+		if msg.page == m.id && m.labUsable() {
+			return m.reset(false)
+		}
+	case revealConfirmedMsg:
+		if msg.page != m.id {
+			return nil
+		}
+		m.showSolution = true
+		m.refreshDocument()
+		if m.c.Progress.RevealSolution(m.ex.ID) {
+			return m.c.Save()
+		}
+	}
+	return nil
+}
+
+// applyReport shows a grading report and records the exercise done when
+// every check passes.
+func (m *Model) applyReport(r checks.Report) tea.Cmd {
+	m.report, m.hasReport = r, true
+	m.gradingErr = nil
+	m.checks.SetReport(r)
+	if r.Passed() && m.c.Progress.MarkDone(m.ex.ID) {
+		return m.c.Save()
+	}
+	return nil
+}
+
+func (m *Model) notReady() tea.Cmd {
+	what := "the lab is not ready yet; the panel shows its state"
+	if m.c.LabState.Disabled || m.c.Lab == nil {
+		what = "there is no lab (kubedojo runs with --no-lab)"
+	}
+	return messages.Cmd(messages.ErrorMsg{Err: fmt.Errorf("cannot do that now: %s", what)})
+}
+
+func (m *Model) updateKeys(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.c.Keys
+	switch {
+	case key.Matches(msg, k.Hint):
+		n, changed := m.c.Progress.RevealHint(m.ex.ID, len(m.ex.Hints))
+		if !changed {
+			return messages.Cmd(messages.NoticeMsg{Text: fmt.Sprintf("All %d hints are shown; %s shows the solution.", n, k.Solution.Help().Key)})
+		}
+		m.refreshDocument()
+		return m.c.Save()
+	case key.Matches(msg, k.Solution):
+		if m.c.Progress.Exercise(m.ex.ID).SolutionRevealed {
+			m.showSolution = !m.showSolution
+			m.refreshDocument()
+			return nil
+		}
+		m.confirm.Ask("Show the reference solution? It is recorded as seen.", messages.Cmd(revealConfirmedMsg{page: m.id}))
+	case key.Matches(msg, k.Reset):
+		if !m.labUsable() {
+			return m.notReady()
+		}
+		var ns []string
+		for _, n := range m.ex.Namespaces {
+			ns = append(ns, n.Name)
+		}
+		m.confirm.Ask(fmt.Sprintf("Reset to the start state? What is in namespace %s is deleted.", strings.Join(ns, ", ")),
+			messages.Cmd(resetConfirmedMsg{page: m.id}))
+	case key.Matches(msg, k.Shell):
+		if !m.labUsable() {
+			return m.notReady()
+		}
+		m.busy = "Opening a shell"
+		return tea.Batch(m.spinner.Tick, m.shell())
+	case key.Matches(msg, k.Check):
+		if !m.labUsable() {
+			return m.notReady()
+		}
+		cmds := []tea.Cmd{m.evaluate()}
+		if m.watch == nil && !m.needsSetup {
+			m.started = true
+			cmds = append(cmds, m.startWatch())
+		}
+		return tea.Batch(cmds...)
+	case key.Matches(msg, k.NextExercise):
+		return m.next()
+	}
+	return nil
+}
+
+// next moves on: the lesson's next exercise, then its quiz, then back to
+// the lesson.
+func (m *Model) next() tea.Cmd {
+	l := m.ex.Lesson
+	for i, e := range l.Exercises {
+		if e == m.ex && i+1 < len(l.Exercises) {
+			return messages.Cmd(messages.OpenExerciseMsg{Exercise: l.Exercises[i+1], Replace: true})
+		}
+	}
+	if l.Quiz != nil {
+		return messages.Cmd(messages.OpenQuizMsg{Lesson: l, Replace: true})
+	}
+	return messages.Cmd(messages.BackMsg{})
+}
+
+// footer is the panel's last lines: a confirmation, the background action,
+// problems, or the done banner.
+func (m *Model) footer() string {
+	s := m.c.Styles
+	var lines []string
+	wrap := func(st lipgloss.Style, text string) string {
+		return st.Render(lipgloss.Wrap(text, max(20, m.panelWidth), " "))
+	}
+	if m.setupErr != nil {
+		lines = append(lines, wrap(s.Error, fmt.Sprintf("%s Setting up the exercise failed (environment problem): %v. Press %s to try again.", styles.IconError, m.setupErr, m.c.Keys.Reset.Help().Key)))
+	}
+	if m.gradingErr != nil {
+		lines = append(lines, wrap(s.Error, fmt.Sprintf("%s Live grading stopped: %v. Press %s to check again.", styles.IconError, m.gradingErr, m.c.Keys.Check.Help().Key)))
+	}
+	switch {
+	case m.confirm.Open():
+		lines = append(lines, m.confirm.View())
+	case m.busy != "":
+		lines = append(lines, m.spinner.View()+" "+m.busy+"…")
+	case m.hasReport && m.report.Passed():
+		lines = append(lines, wrap(s.Banner, fmt.Sprintf("%s All checks pass: exercise done! Press %s for the next one.", styles.IconPass, m.c.Keys.NextExercise.Help().Key)))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// panel is the checks heading, the lab panel when the lab is not usable,
+// the check list and the footer.
+func (m *Model) panel() string {
+	s := m.c.Styles
+	rec := m.c.Progress.Exercise(m.ex.ID)
+	heading := s.Subtitle.Render("Checks") + s.Muted.Render(" · ") + m.checks.Summary()
+	switch rec.Status {
+	case progress.Done:
+		heading += s.Done.Render("  " + styles.MarkDone + " done")
+	case progress.Revealed:
+		heading += s.Revealed.Render("  " + styles.MarkRevealed + " solution seen")
+	}
+	var parts []string
+	if m.width < wideLayout {
+		parts = append(parts, s.Rule.Render(strings.Repeat("─", m.width)))
+	}
+	parts = append(parts, heading)
+	if !m.labUsable() {
+		parts = append(parts, m.lab.View())
+	}
+	parts = append(parts, m.checks.View())
+	if foot := m.footer(); foot != "" {
+		parts = append(parts, foot)
+	}
+	return strings.Join(parts, "\n")
+}
+
+// View renders the task and the panel, side by side on wide terminals.
+func (m *Model) View() string {
+	if m.width >= wideLayout {
+		sep := m.c.Styles.Rule.Render(strings.Repeat("│\n", max(1, m.height-1)) + "│")
+		left := lipgloss.NewStyle().Width(m.leftWidth).Render(m.reader.View())
+		return lipgloss.JoinHorizontal(lipgloss.Top, left, " ", sep, " ", m.panel())
+	}
+	return lipgloss.JoinVertical(lipgloss.Left, m.reader.View(), m.panel())
+}
+
+// ShortHelp lists the page's main keys.
+func (m *Model) ShortHelp() []key.Binding {
+	if m.confirm.Open() {
+		return m.confirm.ShortHelp()
+	}
+	k := m.c.Keys
+	return []key.Binding{k.Shell, k.Hint, k.NextExercise, k.Down}
+}
+
+// FullHelp lists all the page's keys.
+func (m *Model) FullHelp() [][]key.Binding {
+	if m.confirm.Open() {
+		return m.confirm.FullHelp()
+	}
+	k := m.c.Keys
+	return [][]key.Binding{{k.Shell, k.Check, k.Hint, k.Solution, k.Reset, k.NextExercise}, k.Scroll()}
+}

@@ -1,0 +1,142 @@
+package exercise
+
+import (
+	"context"
+	"errors"
+	"os/exec"
+	"sync"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/kubedojo/kubedojo/checks"
+)
+
+// Messages of the exercise page. Each carries the page's id, so a reply
+// that arrives after the learner left is ignored; reports also carry the
+// watch's sequence number (0 for a one-shot evaluation).
+type (
+	reportMsg struct {
+		page, watch int
+		report      checks.Report
+	}
+	watchEndedMsg struct {
+		page, watch int
+		err         error
+	}
+	resetDoneMsg struct {
+		page    int
+		initial bool
+		err     error
+	}
+	shellCmdMsg struct {
+		page int
+		cmd  *exec.Cmd
+		err  error
+	}
+	shellDoneMsg struct {
+		page int
+		err  error
+	}
+	// Confirmed actions.
+	resetConfirmedMsg  struct{ page int }
+	revealConfirmedMsg struct{ page int }
+)
+
+// watch bridges Grader.Watch, which calls back from its own goroutine, into
+// Bubble Tea: the callback leaves the newest report in a one-slot channel
+// (replacing one not yet read, since only the latest state matters), and a
+// command waits for it. The page re-arms the command after each report and
+// cancels the watch when the learner leaves.
+type watch struct {
+	seq     int
+	cancel  context.CancelFunc
+	mu      sync.Mutex // serialises deliver
+	reports chan checks.Report
+	done    chan error
+}
+
+func newWatch(parent context.Context, seq int) (*watch, context.Context) {
+	ctx, cancel := context.WithCancel(parent)
+	return &watch{seq: seq, cancel: cancel, reports: make(chan checks.Report, 1), done: make(chan error, 1)}, ctx
+}
+
+// deliver is the Watch callback.
+func (w *watch) deliver(r checks.Report) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	select {
+	case <-w.reports: // drop the unread, older report
+	default:
+	}
+	w.reports <- r
+}
+
+// next waits for the next report or the end of the watch.
+func (w *watch) next(page int) tea.Cmd {
+	return func() tea.Msg {
+		select {
+		case r := <-w.reports:
+			return reportMsg{page: page, watch: w.seq, report: r}
+		case err := <-w.done:
+			return watchEndedMsg{page: page, watch: w.seq, err: err}
+		}
+	}
+}
+
+// startWatch starts live grading, replacing a running watch.
+func (m *Model) startWatch() tea.Cmd {
+	m.stopWatch()
+	m.watchSeq++
+	w, ctx := newWatch(m.c.Ctx, m.watchSeq)
+	m.watch = w
+	grader, ex, page := m.c.Grader, m.ex, m.id
+	return func() tea.Msg {
+		go func() { w.done <- grader.Watch(ctx, ex, w.deliver) }()
+		return w.next(page)()
+	}
+}
+
+func (m *Model) stopWatch() {
+	if m.watch != nil {
+		m.watch.cancel()
+		m.watch = nil
+	}
+}
+
+// evaluate grades the exercise once.
+func (m *Model) evaluate() tea.Cmd {
+	grader, ex, ctx, page := m.c.Grader, m.ex, m.c.Ctx, m.id
+	return func() tea.Msg {
+		return reportMsg{page: page, report: grader.Evaluate(ctx, ex)}
+	}
+}
+
+// reset sets up the exercise's start state; initial is the first set-up.
+func (m *Model) reset(initial bool) tea.Cmd {
+	m.busy = "Resetting the exercise"
+	if initial {
+		m.busy = "Setting up the exercise"
+	}
+	lab, ex, ctx, page := m.c.Lab, m.ex, m.c.Ctx, m.id
+	return tea.Batch(m.spinner.Tick, func() tea.Msg {
+		return resetDoneMsg{page: page, initial: initial, err: lab.Reset(ctx, ex)}
+	})
+}
+
+// shell asks the lab for the learner's shell; the page then runs it with
+// tea.ExecProcess.
+func (m *Model) shell() tea.Cmd {
+	lab, ex, page := m.c.Lab, m.ex, m.id
+	return func() tea.Msg {
+		cmd, err := lab.Shell(ex)
+		return shellCmdMsg{page: page, cmd: cmd, err: err}
+	}
+}
+
+// shellFailed reports whether a finished shell failed to run. An exit
+// status is not a failure: an interactive shell exits with the status of
+// the last command the learner typed.
+func shellFailed(err error) bool {
+	var exit *exec.ExitError
+	return err != nil && !errors.As(err, &exit)
+}

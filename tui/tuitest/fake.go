@@ -1,0 +1,165 @@
+package tuitest
+
+import (
+	"context"
+	"os/exec"
+	"sync"
+	"time"
+
+	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/lessons"
+	"github.com/kubedojo/kubedojo/tui/common"
+)
+
+// Grader is a fake grader. Evaluate and the first report of Watch come from
+// Result; Push sends a new report to every running watch, as a change in
+// the cluster would.
+type Grader struct {
+	mu sync.Mutex
+	// Result grades an exercise; by default every check is pending.
+	Result      func(ex *lessons.Exercise) checks.Report
+	watches     map[string]map[int]func(checks.Report)
+	nextWatch   int
+	Evaluations int
+}
+
+// NewGrader returns a fake grader whose reports give every check the
+// same status.
+func NewGrader(status checks.Status) *Grader {
+	return &Grader{Result: func(ex *lessons.Exercise) checks.Report { return Uniform(ex, status) }}
+}
+
+// Uniform is a report that gives every check of ex the same status.
+func Uniform(ex *lessons.Exercise, status checks.Status) checks.Report {
+	r := checks.Report{Exercise: ex.ID, Time: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
+	for _, c := range ex.Checks {
+		res := checks.Result{ID: c.ID, Title: c.Title, Status: status}
+		if status == checks.Fail {
+			res.Message, res.Detail = c.Message, "expected something else"
+		}
+		r.Results = append(r.Results, res)
+	}
+	return r
+}
+
+// Evaluate grades once.
+func (g *Grader) Evaluate(_ context.Context, ex *lessons.Exercise) checks.Report {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.Evaluations++
+	return g.Result(ex)
+}
+
+// Watch reports once, then each pushed report, until ctx is done.
+func (g *Grader) Watch(ctx context.Context, ex *lessons.Exercise, onReport func(checks.Report)) error {
+	g.mu.Lock()
+	if g.watches == nil {
+		g.watches = map[string]map[int]func(checks.Report){}
+	}
+	if g.watches[ex.ID] == nil {
+		g.watches[ex.ID] = map[int]func(checks.Report){}
+	}
+	g.nextWatch++
+	id := g.nextWatch
+	g.watches[ex.ID][id] = onReport
+	first := g.Result(ex)
+	g.mu.Unlock()
+	onReport(first)
+	<-ctx.Done()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	delete(g.watches[ex.ID], id)
+	return nil
+}
+
+// Watching is the number of running watches of an exercise.
+func (g *Grader) Watching(id string) int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return len(g.watches[id])
+}
+
+// Push sends a report to the running watches of its exercise.
+func (g *Grader) Push(r checks.Report) {
+	g.mu.Lock()
+	var ws []func(checks.Report)
+	for _, w := range g.watches[r.Exercise] {
+		ws = append(ws, w)
+	}
+	g.mu.Unlock()
+	for _, w := range ws {
+		w(r)
+	}
+}
+
+// Lab is a fake lab. Start replays Events, then waits for Release (when
+// set) and returns StartErr.
+type Lab struct {
+	mu       sync.Mutex
+	Events   []common.LabProgress
+	Release  chan struct{}
+	StartErr error
+	State    common.LabStatus
+	ResetErr error
+	// ShellCmd is the command Shell returns.
+	ShellCmd *exec.Cmd
+	resets   []string
+	starts   int
+}
+
+// ReadyLab returns a fake lab that starts at once and is ready.
+func ReadyLab() *Lab {
+	return &Lab{State: common.LabStatus{Ready: true, Summary: "kind cluster kubedojo (v1.33.1)", Detail: "1 control-plane node"}}
+}
+
+// Start replays the events.
+func (l *Lab) Start(ctx context.Context, progress func(common.LabProgress)) error {
+	l.mu.Lock()
+	l.starts++
+	events, release, err := l.Events, l.Release, l.StartErr
+	l.mu.Unlock()
+	for _, e := range events {
+		progress(e)
+	}
+	if release != nil {
+		select {
+		case <-release:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return err
+}
+
+// Status returns State.
+func (l *Lab) Status(context.Context) (common.LabStatus, error) { return l.State, nil }
+
+// Reset records the exercise and returns ResetErr.
+func (l *Lab) Reset(_ context.Context, ex *lessons.Exercise) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.resets = append(l.resets, ex.ID)
+	return l.ResetErr
+}
+
+// Shell returns ShellCmd.
+func (l *Lab) Shell(*lessons.Exercise) (*exec.Cmd, error) { return l.ShellCmd, nil }
+
+// Resets lists the exercises reset so far.
+func (l *Lab) Resets() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.resets...)
+}
+
+// Starts counts the calls to Start.
+func (l *Lab) Starts() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.starts
+}
+
+// Vars are template values for tests.
+func Vars(context.Context) (lessons.Vars, error) {
+	return lessons.Vars{Node: "kubedojo-control-plane", NodeIP: "172.18.0.2", Lab: "/lab"}, nil
+}
