@@ -99,10 +99,15 @@ cluster changes. The lab is a local kind cluster that kubedojo creates for you.`
 	pf.StringVar(&opts.context, "context", "", "kubeconfig context to use (with --kubeconfig, or from $KUBECONFIG)")
 	pf.StringVar(&opts.stateDir, "state-dir", defaultStateDir(), "where kubedojo keeps progress, the lab kubeconfig and lab files")
 
+	var tf tuiFlags
+	addTUIFlags(root, &tf)
+	root.RunE = tuiRunE(opts, &tf, nil)
 	root.AddCommand(
 		newLintCmd(opts),
 		newListCmd(opts),
 		newVersionCmd(opts),
+		newTUICmd(opts, nil),
+		newProgressCmd(opts),
 	)
 	return root
 }
