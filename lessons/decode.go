@@ -82,14 +82,15 @@ func decodeFile(r reporter, data []byte, out any) (positions, bool) {
 	walkFields(r, pos, root, reflect.TypeOf(out).Elem(), "")
 	if err := root.Decode(out); err != nil {
 		var te *yaml.TypeError
-		if errors.As(err, &te) {
-			for _, e := range te.Errors {
-				reportDecodeError(r, pos, e)
-			}
-		} else {
+		if !errors.As(err, &te) {
 			reportDecodeError(r, pos, err.Error())
+			return pos, false
 		}
-		return pos, false
+		// yaml.v3 keeps decoding past type errors, so the rest of the file
+		// is still worth validating: all problems at once.
+		for _, e := range te.Errors {
+			reportDecodeError(r, pos, e)
+		}
 	}
 	return pos, true
 }

@@ -1,0 +1,218 @@
+package lessons_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/kubedojo/kubedojo/assets"
+	"github.com/kubedojo/kubedojo/lessons"
+)
+
+const goodCourse = `format: kubedojo/v1
+id: demo
+title: Demo
+version: 1.0.0
+images: [nginx:1.27]
+tracks:
+  - id: basics
+    title: Basics
+    lessons:
+      - id: pods
+        title: Pods
+        domain: workloads
+        exercises: [first-pod]
+`
+
+const goodQuiz = `questions:
+  - id: q1
+    question: Which is a pod?
+    choices:
+      - text: a group of containers
+        correct: true
+      - text: a node
+    explanation: Pods group containers.
+`
+
+const goodExercise = `id: first-pod
+title: First pod
+tier: kubelet
+namespaces: [pod-1]
+task: |
+  Create pod web.
+setup:
+  - apply: |
+      apiVersion: v1
+      kind: ConfigMap
+      metadata: {name: seed}
+      data: {a: b}
+checks:
+  - id: exists
+    title: web exists
+    message: pod web not found
+    exists: Pod/web
+hints:
+  - kubectl run
+  - kubectl run web --image=nginx:1.27
+solution:
+  steps:
+    - run: kubectl -n pod-1 run web --image=nginx:1.27
+`
+
+func pack(files map[string]string) fstest.MapFS {
+	fs := fstest.MapFS{
+		"course.yaml":                           {Data: []byte(goodCourse)},
+		"lessons/pods/reading.md":               {Data: []byte("# Pods\n\nRead me.\n")},
+		"lessons/pods/quiz.yaml":                {Data: []byte(goodQuiz)},
+		"lessons/pods/exercises/first-pod.yaml": {Data: []byte(goodExercise)},
+	}
+	for name, data := range files {
+		if data == "" {
+			delete(fs, name)
+			continue
+		}
+		fs[name] = &fstest.MapFile{Data: []byte(data)}
+	}
+	return fs
+}
+
+func problemsOf(t *testing.T, files map[string]string) []string {
+	t.Helper()
+	_, err := lessons.Load(pack(files))
+	if err == nil {
+		return nil
+	}
+	var ps lessons.Problems
+	if !errors.As(err, &ps) {
+		t.Fatalf("unexpected error type %T: %v", err, err)
+	}
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.String()
+	}
+	return out
+}
+
+func TestGoodPackLoads(t *testing.T) {
+	c, err := lessons.Load(pack(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := c.Exercise("pods/first-pod")
+	if ex == nil || ex.Lesson.ID != "pods" || ex.DefaultNamespace() != "pod-1" || ex.Checks[0].Kind() != "exists" {
+		t.Fatalf("loaded %+v", ex)
+	}
+	if c.Lesson("pods").Quiz.Questions[0].Correct() != 0 {
+		t.Fatal("quiz answer")
+	}
+}
+
+func replace(s, old, new string) string {
+	if !strings.Contains(s, old) {
+		panic("test fixture does not contain " + old)
+	}
+	return strings.Replace(s, old, new, 1)
+}
+
+// TestBrokenPacks asserts the exact message and position of each problem an
+// author can make.
+func TestBrokenPacks(t *testing.T) {
+	ex := "lessons/pods/exercises/first-pod.yaml"
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  []string
+	}{
+		{"missing course file", map[string]string{"course.yaml": ""},
+			[]string{"course.yaml: missing: a lesson pack starts with course.yaml at its root"}},
+		{"invalid YAML", map[string]string{"course.yaml": "format: [kubedojo\n"},
+			[]string{"course.yaml:1: invalid YAML: did not find expected ',' or ']'"}},
+		{"unsupported format", map[string]string{"course.yaml": replace(goodCourse, "kubedojo/v1", "kubedojo/v9")},
+			[]string{`course.yaml:1: format: unsupported pack format "kubedojo/v9"; this kubedojo reads "kubedojo/v1"`}},
+		{"unknown domain and field typo", map[string]string{"course.yaml": replace(replace(goodCourse, "domain: workloads", "domain: pods"), "title: Basics", "titel: Basics")},
+			[]string{
+				`course.yaml:7: tracks[0].title: is required`,
+				`course.yaml:8: tracks[0].titel: unknown field "titel" (did you mean "title"?)`,
+				`course.yaml:12: tracks[0].lessons[0].domain: unknown CKA domain "pods" (one of architecture, workloads, networking, storage, troubleshooting, background)`,
+			}},
+		{"latest image", map[string]string{"course.yaml": replace(goodCourse, "nginx:1.27", "nginx")},
+			[]string{`course.yaml:5: images[0]: image "nginx" has no tag; pin one (untagged means :latest, which is always pulled)`}},
+		{"duplicate lesson id", map[string]string{"course.yaml": goodCourse + "      - {id: pods, title: Again, domain: workloads, exercises: [first-pod]}\n"},
+			[]string{`course.yaml:14: tracks[0].lessons[1].id: duplicate lesson id "pods" (also tracks[0].lessons[0])`}},
+		{"missing exercise file and stray file", map[string]string{ex: "", "lessons/pods/exercises/second.yaml": goodExercise},
+			[]string{
+				"course.yaml:13: tracks[0].lessons[0].exercises[0]: exercise file lessons/pods/exercises/first-pod.yaml is missing",
+				"lessons/pods/exercises/second.yaml: exercise is not listed under lesson pods in course.yaml (add \"second\" to its exercises)",
+			}},
+		{"unknown tier, check kind and missing hints", map[string]string{ex: replace(replace(replace(goodExercise, "tier: kubelet", "tier: cluster"), "exists: Pod/web", "exsits: Pod/web"), "  - kubectl run web --image=nginx:1.27\n", "")},
+			[]string{
+				`lessons/pods/exercises/first-pod.yaml:3: tier: unknown tier "cluster" (one of api, controllers, kubelet, node-access, addon)`,
+				`lessons/pods/exercises/first-pod.yaml:14: checks[0]: no check kind given (one of exists, absent, field, condition, pods, workload, container, service, selects, access, exec, http, logs, events, node, answer, unchanged, dryRun, kubeconfig, allOf, anyOf)`,
+				`lessons/pods/exercises/first-pod.yaml:17: checks[0].exsits: unknown check kind "exsits" (did you mean "exists"?)`,
+				`lessons/pods/exercises/first-pod.yaml:18: hints: give 2 or 3 progressive hints (found 1)`,
+			}},
+		{"duplicate check ids and bad JSONPath", map[string]string{ex: replace(goodExercise, "    exists: Pod/web\n", "    exists: Pod/web\n  - id: exists\n    title: t\n    message: m\n    field: {object: Pod/web, path: '.spec.containers[', equals: x}\n")},
+			[]string{
+				`lessons/pods/exercises/first-pod.yaml:18: checks[1].id: duplicate check id "exists"`,
+				`lessons/pods/exercises/first-pod.yaml:21: checks[1].field.path: invalid JSONPath ".spec.containers[": unterminated array`,
+			}},
+		{"invalid start-state manifest", map[string]string{ex: replace(replace(goodExercise, "kind: ConfigMap", "kind: Pod"), "data: {a: b}", "spec: {containers: [{name: c, imagee: nginx:1.27}]}")},
+			[]string{`lessons/pods/exercises/first-pod.yaml:12: setup[0].apply: spec.containers[0].imagee: unknown field`}},
+		{"manifest outside the exercise namespaces", map[string]string{ex: replace(goodExercise, "metadata: {name: seed}", "metadata: {name: seed, namespace: other}")},
+			[]string{`lessons/pods/exercises/first-pod.yaml:9: setup[0].apply: ConfigMap seed is in namespace "other", which the exercise does not own (list it under namespaces)`}},
+		{"exec check below the kubelet tier", map[string]string{ex: replace(replace(goodExercise, "tier: kubelet", "tier: api"), "exists: Pod/web", "exec: {pod: web, command: [id]}")},
+			[]string{`lessons/pods/exercises/first-pod.yaml:17: checks[0].exec: exec needs tier kubelet or higher (the exercise is api)`}},
+		{"run in a start state and unknown template var", map[string]string{ex: replace(goodExercise, "  - apply: |", "  - run: kubectl get pods -n {{NAMESPACE}}\n  - apply: |")},
+			[]string{
+				`lessons/pods/exercises/first-pod.yaml:8: unknown template variable {{NAMESPACE}} (known: {{NODE}}, {{NODE_IP}}, {{WORKER}}, {{LAB}})`,
+				`lessons/pods/exercises/first-pod.yaml:8: setup[0].run: start states cannot run shell commands (the learner may have no kubectl yet); use apply, delete, wait, file, tls or node`,
+			}},
+		{"id does not match file name", map[string]string{ex: replace(goodExercise, "id: first-pod", "id: first")},
+			[]string{`lessons/pods/exercises/first-pod.yaml:1: id: "first" does not match the file name "first-pod"`}},
+		{"answer key not declared", map[string]string{ex: replace(goodExercise, "exists: Pod/web", "answer: {key: phase, equals: Running}")},
+			[]string{`lessons/pods/exercises/first-pod.yaml:17: checks[0].answer.key: answer key "phase" is not declared under answers`}},
+		{"quiz without a correct answer", map[string]string{"lessons/pods/quiz.yaml": replace(goodQuiz, "        correct: true\n", "")},
+			[]string{"lessons/pods/quiz.yaml:4: questions[0].choices: no choice is marked correct: true"}},
+		{"missing reading and image", map[string]string{"lessons/pods/reading.md": "# Pods\n\n![diagram](images/pod.png)\n"},
+			[]string{"lessons/pods/reading.md:3: image images/pod.png is missing (looked for lessons/pods/images/pod.png)"}},
+		{"bad duration and two kinds", map[string]string{ex: replace(goodExercise, "    exists: Pod/web\n", "    eventually: soon\n    exists: Pod/web\n    absent: Pod/web\n")},
+			[]string{
+				`lessons/pods/exercises/first-pod.yaml:14: checks[0]: one check has one kind; found exists and absent (use allOf to combine)`,
+				`lessons/pods/exercises/first-pod.yaml:17: checks[0].eventually: invalid duration "soon" (write it like 30s, 90s or 2m)`,
+			}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := problemsOf(t, tc.files)
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+		})
+	}
+}
+
+// TestBuiltinCourseLints makes a broken built-in lesson fail CI.
+func TestBuiltinCourseLints(t *testing.T) {
+	c, err := lessons.Load(assets.Course())
+	if err != nil {
+		t.Fatalf("the built-in course has problems:\n%v", err)
+	}
+	if len(c.Exercises()) == 0 {
+		t.Fatal("the built-in course has no exercises")
+	}
+}
+
+// FuzzLoadExercise feeds arbitrary bytes as an exercise file: the loader
+// must report problems, never panic.
+func FuzzLoadExercise(f *testing.F) {
+	f.Add(goodExercise)
+	f.Add(replace(goodExercise, "exists: Pod/web", "allOf: [{field: {object: Pod/web, path: .x, has: {a: [1, {b: 2}]}}}]"))
+	f.Add("checks: [{id: a, exists: {kind: 1}}]")
+	f.Add("setup: [{apply: \"---\\n- a\\n\"}]")
+	f.Add("{")
+	f.Add("id: first-pod\nchecks: &a [*a]\n")
+	f.Fuzz(func(t *testing.T, data string) {
+		_, _ = lessons.Load(pack(map[string]string{"lessons/pods/exercises/first-pod.yaml": data}))
+	})
+}
