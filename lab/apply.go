@@ -141,7 +141,11 @@ func labelledFor(obj metav1.Object, ex *lessons.Exercise) bool {
 func (e *Environment) applyStep(ctx context.Context, ex *lessons.Exercise, text string) error {
 	docs, errs := lessons.ParseManifests(text)
 	if len(errs) > 0 {
-		return &manifestError{line: errs[0].Line, err: fmt.Errorf("invalid manifest: %s", errs[0].Message)}
+		msg := errs[0].Message
+		if errs[0].Field != "" {
+			msg = errs[0].Field + ": " + msg
+		}
+		return &manifestError{line: errs[0].Line, err: fmt.Errorf("invalid manifest: %s", msg)}
 	}
 	for _, d := range docs {
 		obj := d.Object.DeepCopy()

@@ -1,0 +1,187 @@
+package lab
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	osexec "os/exec"
+	"strings"
+	"sync"
+
+	"sigs.k8s.io/kind/pkg/cluster"
+	"sigs.k8s.io/kind/pkg/cluster/nodes"
+	kindexec "sigs.k8s.io/kind/pkg/exec"
+)
+
+// fakeEngine is a container engine in memory.
+type fakeEngine struct {
+	mu         sync.Mutex
+	infoErr    error
+	info       engineInfo
+	containers []nodeContainer
+	started    []string
+	images     map[string]string // local image store: name -> ID
+	saved      []string
+}
+
+func (f *fakeEngine) Name() string { return "docker" }
+
+func (f *fakeEngine) Info(context.Context) (engineInfo, error) { return f.info, f.infoErr }
+
+func (f *fakeEngine) NodeContainers(context.Context, string) ([]nodeContainer, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]nodeContainer(nil), f.containers...), nil
+}
+
+func (f *fakeEngine) setContainers(cs ...nodeContainer) {
+	f.mu.Lock()
+	f.containers = cs
+	f.mu.Unlock()
+}
+
+func (f *fakeEngine) Start(_ context.Context, names ...string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.started = append(f.started, names...)
+	for i := range f.containers {
+		f.containers[i].State = "running"
+	}
+	return nil
+}
+
+func (f *fakeEngine) ImageID(_ context.Context, image string) (string, error) {
+	return f.images[image], nil
+}
+
+// SaveImage writes a stand-in archive the fake node understands.
+func (f *fakeEngine) SaveImage(_ context.Context, image string, w io.Writer) error {
+	f.saved = append(f.saved, image)
+	_, err := fmt.Fprintf(w, "%s %s", image, f.images[image])
+	return err
+}
+
+// fakeProvider is kind's provider in memory; Create and Delete act on the
+// fake engine's containers.
+type fakeProvider struct {
+	mu         sync.Mutex
+	eng        *fakeEngine
+	creates    int
+	deletes    int
+	kubeconfig string
+	nodes      []nodes.Node
+	// create runs inside Create; nil creates a running control plane.
+	create func(p *fakeProvider) error
+}
+
+func (p *fakeProvider) Create(name string, _ ...cluster.CreateOption) error {
+	p.mu.Lock()
+	p.creates++
+	p.mu.Unlock()
+	if p.create != nil {
+		return p.create(p)
+	}
+	p.eng.setContainers(nodeContainer{Name: name + "-control-plane", State: "running", Role: "control-plane", Image: "img"})
+	return nil
+}
+
+func (p *fakeProvider) Delete(string, string) error {
+	p.mu.Lock()
+	p.deletes++
+	p.mu.Unlock()
+	p.eng.setContainers()
+	return nil
+}
+
+func (p *fakeProvider) ListNodes(string) ([]nodes.Node, error) { return p.nodes, nil }
+
+func (p *fakeProvider) KubeConfig(string, bool) (string, error) { return p.kubeconfig, nil }
+
+func (p *fakeProvider) counts() (creates, deletes int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.creates, p.deletes
+}
+
+// fakeNode answers the commands kind's node helpers and NodeExec run.
+// Shell scripts really run on the host, so exit codes are real.
+type fakeNode struct {
+	name   string
+	mu     sync.Mutex
+	images map[string]string // name -> ID in the node's containerd
+	loads  []string
+}
+
+func (n *fakeNode) String() string              { return n.name }
+func (n *fakeNode) Role() (string, error)       { return "control-plane", nil }
+func (n *fakeNode) IP() (string, string, error) { return "172.18.0.2", "", nil }
+func (n *fakeNode) SerialLogs(io.Writer) error  { return nil }
+func (n *fakeNode) Command(name string, args ...string) kindexec.Cmd {
+	return n.CommandContext(context.Background(), name, args...)
+}
+func (n *fakeNode) CommandContext(ctx context.Context, name string, args ...string) kindexec.Cmd {
+	return &fakeCmd{ctx: ctx, node: n, argv: append([]string{name}, args...)}
+}
+
+type fakeCmd struct {
+	ctx            context.Context
+	node           *fakeNode
+	argv           []string
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+func (c *fakeCmd) SetEnv(...string) kindexec.Cmd      { return c }
+func (c *fakeCmd) SetStdin(r io.Reader) kindexec.Cmd  { c.stdin = r; return c }
+func (c *fakeCmd) SetStdout(w io.Writer) kindexec.Cmd { c.stdout = w; return c }
+func (c *fakeCmd) SetStderr(w io.Writer) kindexec.Cmd { c.stderr = w; return c }
+func (c *fakeCmd) out() io.Writer {
+	if c.stdout == nil {
+		return io.Discard
+	}
+	return c.stdout
+}
+
+func (c *fakeCmd) Run() error {
+	n := c.node
+	switch c.argv[0] {
+	case "crictl": // crictl inspecti IMAGE
+		n.mu.Lock()
+		id, ok := n.images[c.argv[2]]
+		n.mu.Unlock()
+		if !ok {
+			return &kindexec.RunError{Command: c.argv, Inner: errors.New("no such image")}
+		}
+		return json.NewEncoder(c.out()).Encode(map[string]any{"status": map[string]any{"id": id}})
+	case "containerd": // containerd config dump
+		_, err := io.WriteString(c.out(), "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd]\nsnapshotter = \"overlayfs\"\n")
+		return err
+	case "ctr": // ctr images import -
+		data, err := io.ReadAll(c.stdin)
+		if err != nil {
+			return err
+		}
+		name, id, _ := strings.Cut(string(data), " ")
+		n.mu.Lock()
+		n.images[name] = id
+		n.loads = append(n.loads, name)
+		n.mu.Unlock()
+		return nil
+	case "sh":
+		cmd := osexec.CommandContext(c.ctx, "sh", c.argv[1:]...)
+		var stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = c.out(), &stderr
+		err := cmd.Run()
+		if c.stderr != nil {
+			c.stderr.Write(stderr.Bytes())
+		}
+		if err != nil {
+			return &kindexec.RunError{Command: c.argv, Inner: err}
+		}
+		return nil
+	}
+	return fmt.Errorf("fake node: unexpected command %v", c.argv)
+}
