@@ -116,8 +116,8 @@ func render(k renderKey) (string, error) {
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case renderedMsg:
-		if msg.id != m.id {
-			return nil
+		if msg.id != m.id || msg.key != m.requested {
+			return nil // another reader's, or superseded while rendering
 		}
 		out := msg.out
 		var errCmd tea.Cmd

@@ -211,11 +211,12 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case messages.LabChangedMsg:
 		return m.begin()
 	case reportMsg:
-		if msg.page != m.id {
-			return nil
+		current := m.watch != nil && msg.watch == m.watch.seq
+		if msg.page != m.id || (msg.watch != 0 && !current) {
+			return nil // another page's, or a cancelled watch's
 		}
 		cmd := m.applyReport(msg.report)
-		if m.watch != nil && msg.watch == m.watch.seq {
+		if current {
 			return tea.Batch(cmd, m.watch.next(m.id))
 		}
 		return cmd

@@ -1,0 +1,83 @@
+package coursemap
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/kubedojo/kubedojo/tui/messages"
+	"github.com/kubedojo/kubedojo/tui/tuitest"
+)
+
+func TestFilter(t *testing.T) {
+	tests := []struct {
+		query     string
+		want      []string
+		unwanted  []string
+		selection string
+	}{
+		{"serv", []string{"Services and endpoints"}, []string{"Pods and containers"}, "services"},
+		{"NETWORK", []string{"Services and endpoints"}, []string{"Pods and containers"}, "services"}, // domain, any case
+		{"pods", []string{"Pods and containers"}, []string{"Services and endpoints"}, "pods-basics"},  // track and title
+		{"zzz", []string{`No lesson matches "zzz".`}, []string{"Pods and containers"}, "pods-basics"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			c := tuitest.NewCommon(t)
+			m := New(c, "")
+			d := tuitest.NewDriver(t, tuitest.PageModel{Page: m}, 80, 24)
+			d.Press("/")
+			d.Press(strings.Split(tt.query, "")...)
+			list := listPart(d.View())
+			for _, w := range tt.want {
+				if !strings.Contains(list, w) {
+					t.Errorf("list lacks %q:\n%s", w, list)
+				}
+			}
+			for _, u := range tt.unwanted {
+				if strings.Contains(list, u) {
+					t.Errorf("list shows %q:\n%s", u, list)
+				}
+			}
+			if m.Selected() != tt.selection {
+				t.Errorf("selected %q, want %q", m.Selected(), tt.selection)
+			}
+		})
+	}
+}
+
+// listPart is the screen without the detail of the selected lesson.
+func listPart(v string) string {
+	lines := strings.Split(v, "\n")
+	return strings.Join(lines[:len(lines)-4], "\n")
+}
+
+func TestFilterKeysAndOpen(t *testing.T) {
+	c := tuitest.NewCommon(t)
+	m := New(c, "")
+	d := tuitest.NewDriver(t, tuitest.PageModel{Page: m}, 80, 24)
+	d.Press("/", "s", "x", "backspace", "e", "enter")
+	if m.filtering || m.filter.value != "se" {
+		t.Fatalf("after typing and enter: filtering %v, value %q", m.filtering, m.filter.value)
+	}
+	d.Press("esc")
+	if m.filter.value != "" {
+		t.Errorf("esc did not clear the filter")
+	}
+	d.Press("down", "enter")
+	open := tuitest.SeenOf[messages.OpenLessonMsg](d)
+	if len(open) != 1 || open[0].Lesson.ID != "services" {
+		t.Errorf("enter opened %+v", open)
+	}
+}
+
+func TestSelectsFirstUnfinishedLesson(t *testing.T) {
+	c := tuitest.NewCommon(t)
+	c.Progress.MarkDone("pods-basics/first-pod")
+	c.Progress.MarkDone("pods-basics/labels")
+	if got := New(c, "").Selected(); got != "services" {
+		t.Errorf("selected %q, want the first lesson not complete", got)
+	}
+	if got := New(c, "pods-basics").Selected(); got != "pods-basics" {
+		t.Errorf("selected %q, want the resumed lesson", got)
+	}
+}

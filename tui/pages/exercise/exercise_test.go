@@ -1,0 +1,259 @@
+package exercise
+
+import (
+	"errors"
+	"fmt"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/lessons/progress"
+	"github.com/kubedojo/kubedojo/tui/common"
+	"github.com/kubedojo/kubedojo/tui/messages"
+	"github.com/kubedojo/kubedojo/tui/tuitest"
+)
+
+const first = "pods-basics/first-pod"
+
+type fixture struct {
+	*tuitest.Driver
+	c      *common.Common
+	page   *Model
+	grader *tuitest.Grader
+	lab    *tuitest.Lab
+}
+
+// open opens the exercise on a ready lab whose grader reports st.
+func open(t *testing.T, id string, st checks.Status, prepare ...func(*common.Common)) *fixture {
+	t.Helper()
+	c := tuitest.NewCommon(t)
+	f := &fixture{c: c, grader: tuitest.NewGrader(st), lab: tuitest.ReadyLab()}
+	c.Grader, c.Lab = f.grader, f.lab
+	c.LabState = common.LabState{Ready: true}
+	for _, p := range prepare {
+		p(c)
+	}
+	f.page = New(c, c.Course.Exercise(id))
+	f.Driver = tuitest.NewDriver(t, tuitest.PageModel{Page: f.page}, 80, 30)
+	return f
+}
+
+func (f *fixture) record() progress.Exercise { return f.c.Progress.Exercise(f.page.ex.ID) }
+
+func TestFirstOpenSetsUpThenWatches(t *testing.T) {
+	f := open(t, first, checks.Fail)
+	if got := f.lab.Resets(); len(got) != 1 {
+		t.Fatalf("resets = %v, want one set-up", got)
+	}
+	if f.record().Status != progress.InProgress {
+		t.Errorf("status = %s after set-up", f.record().Status)
+	}
+	if f.grader.Watching(first) != 1 {
+		t.Fatal("not watching")
+	}
+	f.page.Close()
+	f.Send()
+	if n := f.grader.Watching(first); n != 0 {
+		t.Errorf("%d watches still running after leaving", n)
+	}
+}
+
+func TestReopenDoesNotResetTheLearnersWork(t *testing.T) {
+	f := open(t, first, checks.Fail, func(c *common.Common) { c.Progress.StartExercise(first) })
+	if got := f.lab.Resets(); len(got) != 0 {
+		t.Errorf("reopening an exercise in progress reset it: %v", got)
+	}
+	if f.grader.Watching(first) != 1 {
+		t.Error("not watching")
+	}
+}
+
+func TestLiveReportsAndDone(t *testing.T) {
+	f := open(t, first, checks.Fail)
+	ex := f.page.ex
+	if !strings.Contains(f.View(), "0/3 pass") {
+		t.Fatalf("first report not shown:\n%s", f.View())
+	}
+	partial := tuitest.Uniform(ex, checks.Fail)
+	partial.Results[0].Status = checks.Pass
+	f.grader.Push(partial)
+	f.Send()
+	if !strings.Contains(f.View(), "1/3 pass") {
+		t.Errorf("second report not shown:\n%s", f.View())
+	}
+	if f.record().Status == progress.Done {
+		t.Fatal("done before all checks pass")
+	}
+	f.grader.Push(tuitest.Uniform(ex, checks.Pass))
+	f.Send()
+	if rec := f.record(); rec.Status != progress.Done || rec.DoneAt == nil {
+		t.Errorf("record = %+v, want done", rec)
+	}
+	if !strings.Contains(f.View(), "exercise done") {
+		t.Errorf("no done banner:\n%s", f.View())
+	}
+}
+
+func TestEnvironmentErrorsAreNotWrongAnswers(t *testing.T) {
+	f := open(t, first, checks.Error)
+	v := f.View()
+	if !strings.Contains(v, "could not run") || !strings.Contains(v, "environment problem, not your answer") {
+		t.Errorf("errors not explained as environment problems:\n%s", v)
+	}
+	if strings.Contains(v, "✘") {
+		t.Errorf("an environment error is drawn as a failed check:\n%s", v)
+	}
+}
+
+func TestReportsOfAnOldWatchAreIgnored(t *testing.T) {
+	f := open(t, first, checks.Fail)
+	old := f.page.watch.seq
+	f.Press("c") // a one-shot check keeps the watch
+	f.page.startWatch()
+	f.Send(reportMsg{page: f.page.id, watch: old, report: tuitest.Uniform(f.page.ex, checks.Pass)})
+	if f.record().Status == progress.Done {
+		t.Error("a report from a cancelled watch marked the exercise done")
+	}
+	f.Send(reportMsg{page: f.page.id + 100, report: tuitest.Uniform(f.page.ex, checks.Pass)})
+	if f.record().Status == progress.Done {
+		t.Error("another page's report marked the exercise done")
+	}
+}
+
+func TestHintsOneAtATime(t *testing.T) {
+	f := open(t, first, checks.Fail)
+	hints := len(f.page.ex.Hints)
+	for i := 1; i <= hints; i++ {
+		f.Press("h")
+		if got := f.record().Hints; got != i {
+			t.Fatalf("after %d presses %d hints revealed", i, got)
+		}
+	}
+	f.Press("h")
+	if got := f.record().Hints; got != hints {
+		t.Errorf("hints went past the last: %d", got)
+	}
+	if n := len(tuitest.SeenOf[messages.NoticeMsg](f.Driver)); n != 1 {
+		t.Errorf("%d notices after the last hint, want one saying there are no more", n)
+	}
+}
+
+func TestSolutionNeedsConfirmation(t *testing.T) {
+	f := open(t, first, checks.Fail)
+	f.Press("S", "n")
+	if f.record().SolutionRevealed || strings.Contains(f.View(), "Solution") {
+		t.Fatal("answering no revealed the solution")
+	}
+	f.Press("S", "esc")
+	if f.record().SolutionRevealed {
+		t.Fatal("esc revealed the solution")
+	}
+	f.Press("S", "y")
+	if rec := f.record(); !rec.SolutionRevealed || rec.Status != progress.Revealed {
+		t.Errorf("record = %+v, want the solution recorded as revealed", rec)
+	}
+	if !strings.Contains(strings.Join(strings.Fields(f.page.reader.View()), " "), "kubectl -n pod-1 run web") {
+		t.Errorf("solution not shown:\n%s", f.View())
+	}
+	f.Press("S")
+	if f.page.confirm.Open() {
+		t.Error("a revealed solution asks again")
+	}
+}
+
+func TestResetAfterConfirmation(t *testing.T) {
+	f := open(t, first, checks.Fail)
+	f.Press("r", "n")
+	if n := len(f.lab.Resets()); n != 1 {
+		t.Fatalf("declined reset ran: %d resets", n)
+	}
+	f.Press("r", "y")
+	if n := len(f.lab.Resets()); n != 2 {
+		t.Errorf("confirmed reset did not run: %d resets", n)
+	}
+	if got := tuitest.SeenOf[messages.NoticeMsg](f.Driver); len(got) != 1 {
+		t.Errorf("notices = %v, want the reset announced", got)
+	}
+}
+
+func TestSetupFailureIsShownWithTheFix(t *testing.T) {
+	f := open(t, first, checks.Fail, func(c *common.Common) {
+		c.Lab.(*tuitest.Lab).ResetErr = errors.New("namespace pod-1 is stuck terminating")
+	})
+	v := strings.Join(strings.Fields(f.View()), " ")
+	if !strings.Contains(v, "Setting up the exercise failed (environment problem): namespace pod-1 is stuck terminating. Press r to try again.") {
+		t.Errorf("set-up failure not explained:\n%s", f.View())
+	}
+	if f.grader.Watching(first) != 0 {
+		t.Error("grading started although the set-up failed")
+	}
+}
+
+func TestShellThenRegrade(t *testing.T) {
+	f := open(t, first, checks.Fail)
+	f.lab.ShellCmd = exec.Command("true")
+	before := f.grader.Evaluations
+	f.Press("s")
+	execs := 0
+	for _, m := range f.Seen {
+		if fmt.Sprintf("%T", m) == "tea.execMsg" {
+			execs++
+		}
+	}
+	if execs != 1 {
+		t.Fatalf("the shell was not run with tea.ExecProcess (messages: %v)", f.Seen)
+	}
+	f.Send(shellDoneMsg{page: f.page.id, err: &exec.ExitError{}})
+	if f.grader.Evaluations != before+1 {
+		t.Errorf("no re-grade after the shell (%d evaluations)", f.grader.Evaluations)
+	}
+	if n := len(tuitest.SeenOf[messages.ErrorMsg](f.Driver)); n != 0 {
+		t.Errorf("an exit status was reported as an error")
+	}
+	f.Send(shellDoneMsg{page: f.page.id, err: errors.New("exec: \"zsh\": not found")})
+	if n := len(tuitest.SeenOf[messages.ErrorMsg](f.Driver)); n != 1 {
+		t.Errorf("a shell that could not start was not reported")
+	}
+}
+
+func TestActionsNeedTheLab(t *testing.T) {
+	c := tuitest.NewCommon(t)
+	p := New(c, c.Course.Exercise(first))
+	d := tuitest.NewDriver(t, tuitest.PageModel{Page: p}, 80, 24)
+	d.Press("s", "r", "c")
+	if n := len(tuitest.SeenOf[messages.ErrorMsg](d)); n != 3 {
+		t.Errorf("%d errors, want one per action explaining there is no lab", n)
+	}
+	if c.Progress.Exercise(first).Status != progress.NotStarted {
+		t.Error("opening without a lab started the exercise")
+	}
+}
+
+func TestNextGoesThroughTheLesson(t *testing.T) {
+	f := open(t, first, checks.Fail)
+	f.Press("n")
+	got := tuitest.SeenOf[messages.OpenExerciseMsg](f.Driver)
+	if len(got) != 1 || got[0].Exercise.ID != "pods-basics/labels" || !got[0].Replace {
+		t.Errorf("n opened %+v, want the next exercise in place", got)
+	}
+	g := open(t, "pods-basics/labels", checks.Fail)
+	g.Press("n")
+	if q := tuitest.SeenOf[messages.OpenQuizMsg](g.Driver); len(q) != 1 || !q[0].Replace {
+		t.Errorf("n after the last exercise opened %+v, want the quiz", q)
+	}
+}
+
+func TestDocumentExpandsOnlyKnownVars(t *testing.T) {
+	c := tuitest.NewCommon(t)
+	ex := c.Course.Exercise(first)
+	doc := document(ex, 1, true, c.Expand)
+	for _, want := range []string{"# Run your first pod", "namespace `pod-1`", "## Hints (1 of 3)", "## Solution", "```sh\nkubectl -n pod-1 run web --image=nginx:1.27\n```", "{{NODE}}"} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("document lacks %q:\n%s", want, doc)
+		}
+	}
+	if strings.Contains(doc, "Do not forget") {
+		t.Error("an unrevealed hint is in the document")
+	}
+}
