@@ -17,7 +17,7 @@ func TestFilter(t *testing.T) {
 	}{
 		{"serv", []string{"Services and endpoints"}, []string{"Pods and containers"}, "services"},
 		{"NETWORK", []string{"Services and endpoints"}, []string{"Pods and containers"}, "services"}, // domain, any case
-		{"pods", []string{"Pods and containers"}, []string{"Services and endpoints"}, "pods-basics"},  // track and title
+		{"pods", []string{"Pods and containers"}, []string{"Services and endpoints"}, "pods-basics"}, // track and title
 		{"zzz", []string{`No lesson matches "zzz".`}, []string{"Pods and containers"}, "pods-basics"},
 	}
 	for _, tt := range tests {
