@@ -1,0 +1,69 @@
+package labtest
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/kubedojo/kubedojo/lab"
+)
+
+// KindImages are the learner images RequireKindLab preloads.
+var KindImages = []string{"busybox:1.36", "nginx:1.27"}
+
+// RequireKind skips (fails in CI) unless kind clusters can be made here: a
+// container engine answers and $KUBEDOJO_NODE_IMAGE names the node image.
+// Tests pass the image explicitly so that they never pull kind's default.
+func RequireKind(tb testing.TB) {
+	tb.Helper()
+	if os.Getenv(lab.EnvNodeImage) == "" {
+		Unavailable(tb, "kind", lab.EnvNodeImage+" is not set (the kind node image to use, e.g. local/kind-node:v1.33.13)")
+	}
+	l, err := lab.New(lab.Config{StateDir: tb.TempDir()})
+	if err != nil {
+		tb.Fatalf("kind tier: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := l.Preflight(ctx); err != nil {
+		Unavailable(tb, "kind", err.Error())
+	}
+}
+
+// KindLabStateDir is the state directory RequireKindLab uses for a lab, the
+// same in every test binary so that they share the cluster.
+func KindLabStateDir(name string) string {
+	return filepath.Join(os.TempDir(), "kubedojo-labtest", name)
+}
+
+// RequireKindLab brings up, or reuses, kubedojo's kind lab with this name,
+// with KindImages preloaded, and returns it. It registers no teardown: the
+// caller decides whether the lab outlives the test (Down deletes it). Test
+// binaries running at the same time wait for each other's Up.
+func RequireKindLab(tb testing.TB, name string) *lab.Lab {
+	tb.Helper()
+	RequireKind(tb)
+	state := KindLabStateDir(name)
+	if err := os.MkdirAll(state, 0o700); err != nil {
+		tb.Fatalf("kind lab %s: %v", name, err)
+	}
+	unlock, err := lockFile(filepath.Join(state, ".lock"))
+	if err != nil {
+		tb.Fatalf("kind lab %s: %v", name, err)
+	}
+	defer unlock()
+	l, err := lab.New(lab.Config{Name: name, StateDir: state, Images: KindImages})
+	if err != nil {
+		tb.Fatalf("kind lab %s: %v", name, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	start := time.Now()
+	if err := l.Up(ctx, nil); err != nil {
+		tb.Fatalf("bring up kind lab %s: %v", name, err)
+	}
+	tb.Logf("kind lab %s ready in %s", name, time.Since(start).Round(time.Millisecond))
+	return l
+}
