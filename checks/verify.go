@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kubedojo/kubedojo/lessons"
@@ -130,4 +131,46 @@ func failing(r Report, status Status) []string {
 		}
 	}
 	return out
+}
+
+// VerifyAll verifies exercises, up to parallel at once; exclusive ones
+// (cluster-wide changes) run alone afterwards. onResult sees each result as
+// it comes; the returned results are in the order of exs.
+func (g *Grader) VerifyAll(ctx context.Context, env Exerciser, exs []*lessons.Exercise, serves func(*lessons.Exercise) (bool, string), parallel int, opts VerifyOptions, onResult func(VerifyResult)) ([]VerifyResult, error) {
+	parallel = max(parallel, 1)
+	results := make([]VerifyResult, len(exs))
+	var mu sync.Mutex
+	run := func(i int) {
+		r := g.Verify(ctx, env, exs[i], serves, opts)
+		mu.Lock()
+		results[i] = r
+		if onResult != nil {
+			onResult(r)
+		}
+		mu.Unlock()
+	}
+	sem := make(chan struct{}, parallel)
+	var wg sync.WaitGroup
+	var exclusive []int
+	for i, ex := range exs {
+		if ex.Exclusive {
+			exclusive = append(exclusive, i)
+			continue
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(i int) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			run(i)
+		}(i)
+	}
+	wg.Wait()
+	for _, i := range exclusive {
+		if ctx.Err() != nil {
+			break
+		}
+		run(i)
+	}
+	return results, ctx.Err()
 }

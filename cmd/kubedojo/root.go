@@ -34,6 +34,10 @@ type exitError struct {
 func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
 
+// errSilent ends a command with its exit code and no further message (the
+// output already said everything).
+var errSilent = errors.New("")
+
 func withCode(code int, err error) error {
 	if err == nil {
 		return nil
@@ -47,8 +51,11 @@ type options struct {
 	kubeconfig string
 	context    string
 	stateDir   string
-	stdout     io.Writer
-	stderr     io.Writer
+	lab        labFlags
+	// exportKubeconfig is set by "lab up --export-kubeconfig".
+	exportKubeconfig bool
+	stdout           io.Writer
+	stderr           io.Writer
 }
 
 func run(args []string) int {
@@ -98,6 +105,7 @@ cluster changes. The lab is a local kind cluster that kubedojo creates for you.`
 	pf.StringVar(&opts.kubeconfig, "kubeconfig", "", "kubeconfig of an existing cluster to use instead of the kind lab")
 	pf.StringVar(&opts.context, "context", "", "kubeconfig context to use (with --kubeconfig, or from $KUBECONFIG)")
 	pf.StringVar(&opts.stateDir, "state-dir", defaultStateDir(), "where kubedojo keeps progress, the lab kubeconfig and lab files")
+	opts.lab.register(pf)
 
 	var tf tuiFlags
 	addTUIFlags(root, &tf)
@@ -108,6 +116,9 @@ cluster changes. The lab is a local kind cluster that kubedojo creates for you.`
 		newVersionCmd(opts),
 		newTUICmd(opts, nil),
 		newProgressCmd(opts),
+		newLabCmd(opts),
+		newCheckCmd(opts),
+		newVerifyCmd(opts),
 	)
 	return root
 }

@@ -3,10 +3,12 @@ package labtest
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 
 	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 )
 
@@ -73,4 +75,27 @@ func RequireEnvtest(tb testing.TB) *Envtest {
 		Unavailable(tb, "envtest", err.Error())
 	}
 	return e
+}
+
+// WriteKubeconfig writes an admin kubeconfig for the envtest API server to
+// dir, for tools that run kubectl (reference solutions), and returns its
+// path and context name.
+func (e *Envtest) WriteKubeconfig(dir string) (path, context string, err error) {
+	user, err := e.env.AddUser(envtest.User{Name: "kubedojo-admin", Groups: []string{"system:masters"}}, nil)
+	if err != nil {
+		return "", "", fmt.Errorf("envtest admin user: %w", err)
+	}
+	data, err := user.KubeConfig()
+	if err != nil {
+		return "", "", fmt.Errorf("envtest kubeconfig: %w", err)
+	}
+	path = filepath.Join(dir, "kubeconfig")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		return "", "", fmt.Errorf("write envtest kubeconfig: %w", err)
+	}
+	cfg, err := clientcmd.Load(data)
+	if err != nil {
+		return "", "", fmt.Errorf("read envtest kubeconfig: %w", err)
+	}
+	return path, cfg.CurrentContext, nil
 }

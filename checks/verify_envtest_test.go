@@ -1,0 +1,79 @@
+package checks_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/kubedojo/kubedojo/assets"
+	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/lab"
+	"github.com/kubedojo/kubedojo/lab/labtest"
+	"github.com/kubedojo/kubedojo/lessons"
+)
+
+// TestVerifyAPIExercisesOnEnvtest proves every built-in exercise of tier
+// api on a real API server: its checks fail on the start state and pass
+// after the reference solution.
+func TestVerifyAPIExercisesOnEnvtest(t *testing.T) {
+	et := labtest.RequireEnvtest(t)
+	course, err := lessons.Load(assets.Course())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	kubeconfig, kubeContext, err := et.WriteKubeconfig(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Reference solutions run kubectl; envtest's assets include one.
+	t.Setenv("PATH", os.Getenv("KUBEBUILDER_ASSETS")+string(os.PathListSeparator)+os.Getenv("PATH"))
+
+	vars := lessons.Vars{Lab: filepath.Join(dir, "lab")}
+	genv, err := checks.NewEnv(et.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	genv.Vars = vars
+	genv.Kubeconfig = checks.Kubeconfig{Path: kubeconfig, LabContext: kubeContext}
+	g := checks.NewGrader(genv)
+	env, err := lab.NewEnvironment(et.Config, lab.EnvOptions{
+		Vars: vars, StateDir: filepath.Join(dir, "state"), KubeconfigPath: kubeconfig, Context: "envtest", Wait: g.Waiter(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	genv.Baselines = checks.LabBaselines(env)
+
+	var exs []*lessons.Exercise
+	for _, ex := range course.Exercises() {
+		if ex.Tier == lessons.TierAPI {
+			exs = append(exs, ex)
+		}
+	}
+	if len(exs) == 0 {
+		t.Fatal("the built-in course has no api-tier exercises")
+	}
+	// envtest is an API server and nothing else: exactly the api tier.
+	serves := func(ex *lessons.Exercise) (bool, string) {
+		if ex.Tier != lessons.TierAPI {
+			return false, "envtest serves only the api tier"
+		}
+		return true, ""
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	results, err := g.VerifyAll(ctx, env, exs, serves, 4, checks.VerifyOptions{Settle: 5 * time.Second, Interval: 500 * time.Millisecond}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range results {
+		if r.Status != checks.Verified {
+			t.Errorf("%s: %s: %s", r.Exercise, r.Status, r.Reason)
+			continue
+		}
+		t.Logf("%s verified in %s (%d/%d checks fail on the start state)", r.Exercise, r.Duration.Round(time.Millisecond), r.Start.Counts().Fail, len(r.Start.Results))
+	}
+}

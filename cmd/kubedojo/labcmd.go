@@ -1,0 +1,302 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kubedojo/kubedojo/lab"
+)
+
+func newLabCmd(opts *options) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "lab",
+		Short: "Manage the practice cluster: up, down, status, shell, reset, preload",
+		Long: `The lab is a local kind cluster that kubedojo creates and owns (named
+"kubedojo" unless --lab-name says otherwise). Its kubeconfig is private, under
+the state directory: kubedojo never edits ~/.kube/config unless you pass
+--export-kubeconfig to "lab up".
+
+With --kubeconfig/--context kubedojo uses an existing cluster instead, but only
+with --allow-foreign-cluster, and then only creates, changes and deletes the
+namespaces and objects it labels itself.`,
+		Args: cobra.NoArgs,
+	}
+	cmd.AddCommand(newLabUpCmd(opts), newLabDownCmd(opts), newLabStatusCmd(opts), newLabShellCmd(opts), newLabResetCmd(opts), newLabPreloadCmd(opts))
+	return cmd
+}
+
+func newLabUpCmd(opts *options) *cobra.Command {
+	var export bool
+	cmd := &cobra.Command{
+		Use:   "up",
+		Short: "Create the lab cluster, or start it again if it stopped",
+		Long: `up checks for Docker or Podman, then creates the kind cluster (or reuses it,
+restarting node containers that stopped after a reboot), waits until it is
+ready and preloads the course's images into its nodes.`,
+		Example: `  kubedojo lab up
+  kubedojo lab up --workers 1            # a control plane and one worker
+  KUBEDOJO_NODE_IMAGE=kindest/node:v1.33.1 kubedojo lab up`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			course, err := opts.loadCourse()
+			if err != nil {
+				return err
+			}
+			opts.exportKubeconfig = export
+			l, err := opts.openLab(course)
+			if err != nil {
+				return err
+			}
+			start := time.Now()
+			if !l.Foreign() {
+				pf, err := l.Preflight(cmd.Context())
+				if err != nil {
+					return withCode(exitEnv, err)
+				}
+				for _, w := range pf.Warnings {
+					fmt.Fprintln(cmd.ErrOrStderr(), "warning:", w)
+				}
+				if !pf.OK() {
+					for _, p := range pf.Problems {
+						fmt.Fprintln(cmd.ErrOrStderr(), "✗", p)
+					}
+					return withCode(exitEnv, errors.New("the lab cannot start on this machine yet (see above)"))
+				}
+			}
+			pp := newProgressPrinter(cmd.ErrOrStderr())
+			err = l.Up(cmd.Context(), pp.Update)
+			pp.Close()
+			if err != nil {
+				return withCode(exitEnv, err)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "lab %q is ready (%s)\nkubeconfig: %s\nopen a shell with: kubedojo lab shell\n",
+				l.Name(), time.Since(start).Round(100*time.Millisecond), l.KubeconfigPath())
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&export, "export-kubeconfig", false, "also merge the lab's context into ~/.kube/config")
+	return cmd
+}
+
+func newLabDownCmd(opts *options) *cobra.Command {
+	return &cobra.Command{
+		Use:   "down",
+		Short: "Delete the lab cluster (your progress is kept)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			l, err := opts.openLab(nil)
+			if err != nil {
+				return err
+			}
+			start := time.Now()
+			if err := l.Down(cmd.Context()); err != nil {
+				return withCode(exitEnv, err)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "lab %q deleted (%s)\n", l.Name(), time.Since(start).Round(100*time.Millisecond))
+			return nil
+		},
+	}
+}
+
+func newLabStatusCmd(opts *options) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Show whether the lab exists, runs and is healthy",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			l, err := opts.openLab(nil)
+			if err != nil {
+				return err
+			}
+			st, err := l.Status(cmd.Context())
+			if err != nil {
+				return withCode(exitEnv, err)
+			}
+			if asJSON {
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(statusJSON(st)); err != nil {
+					return err
+				}
+			} else {
+				printStatus(cmd, st)
+			}
+			if !st.Ready() {
+				return withCode(exitEnv, errSilent)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the status as JSON")
+	return cmd
+}
+
+func statusJSON(s lab.Status) map[string]any {
+	return map[string]any{
+		"name": s.Name, "context": s.Context, "kubeconfig": s.KubeconfigPath, "foreign": s.Foreign,
+		"runtime": s.Runtime, "exists": s.Exists, "running": s.Running, "apiHealthy": s.APIHealthy,
+		"nodes": s.Nodes, "nodesReady": s.NodesReady, "nodeImage": s.NodeImage,
+		"kubernetesVersion": s.KubernetesVersion, "ready": s.Ready(), "problem": s.Problem,
+	}
+}
+
+func printStatus(cmd *cobra.Command, s lab.Status) {
+	w := cmd.OutOrStdout()
+	yes := func(b bool) string {
+		if b {
+			return "yes"
+		}
+		return "no"
+	}
+	kind := "kubedojo's own kind cluster"
+	if s.Foreign {
+		kind = "an existing cluster (kubedojo only touches what it labels)"
+	}
+	fmt.Fprintf(w, "lab:         %s (%s)\n", s.Name, kind)
+	fmt.Fprintf(w, "context:     %s\nkubeconfig:  %s\n", s.Context, s.KubeconfigPath)
+	if s.Runtime != "" {
+		fmt.Fprintf(w, "runtime:     %s\n", s.Runtime)
+	}
+	fmt.Fprintf(w, "exists:      %s\nrunning:     %s\napi healthy: %s\n", yes(s.Exists), yes(s.Running), yes(s.APIHealthy))
+	if s.Nodes > 0 {
+		fmt.Fprintf(w, "nodes:       %d/%d ready\n", s.NodesReady, s.Nodes)
+	}
+	if s.KubernetesVersion != "" {
+		fmt.Fprintf(w, "kubernetes:  %s\n", s.KubernetesVersion)
+	}
+	if s.NodeImage != "" {
+		fmt.Fprintf(w, "node image:  %s\n", s.NodeImage)
+	}
+	if s.Ready() {
+		fmt.Fprintln(w, "status:      ready")
+	} else {
+		fmt.Fprintf(w, "status:      not ready: %s\n", s.Problem)
+	}
+}
+
+func newLabShellCmd(opts *options) *cobra.Command {
+	return &cobra.Command{
+		Use:   "shell [EXERCISE]",
+		Short: "Open your shell with KUBECONFIG set to the lab (and the exercise's namespace)",
+		Example: `  kubedojo lab shell
+  kubedojo lab shell pods-basics/first-pod   # kubectl defaults to namespace pod-1`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			course, err := opts.loadCourse()
+			if err != nil {
+				return err
+			}
+			l, err := opts.openLab(course)
+			if err != nil {
+				return err
+			}
+			var exName string
+			sh, err := func() (*exec.Cmd, error) {
+				if len(args) == 0 {
+					return l.ShellCommand(nil)
+				}
+				ex, err := findExercise(course, args[0])
+				if err != nil {
+					return nil, err
+				}
+				exName = ex.ID
+				return l.ShellCommand(ex)
+			}()
+			if err != nil {
+				return withCode(exitEnv, err)
+			}
+			sh.Stdin, sh.Stdout, sh.Stderr = os.Stdin, os.Stdout, os.Stderr
+			msg := "kubedojo lab shell: KUBECONFIG=" + l.KubeconfigPath()
+			if exName != "" {
+				msg += " (exercise " + exName + ")"
+			}
+			fmt.Fprintln(cmd.ErrOrStderr(), msg+"; exit to return")
+			if err := sh.Run(); err != nil {
+				var ee *exec.ExitError
+				if errors.As(err, &ee) {
+					return withCode(ee.ExitCode(), errSilent)
+				}
+				return withCode(exitEnv, err)
+			}
+			return nil
+		},
+	}
+}
+
+func newLabResetCmd(opts *options) *cobra.Command {
+	return &cobra.Command{
+		Use:   "reset EXERCISE",
+		Short: "Set an exercise up from scratch (delete and recreate its environment)",
+		Long: `reset deletes the exercise's namespaces and everything its start state
+created, undoes the cluster-wide changes it declares (node labels, CoreDNS,
+ClusterRoles…), and applies the start state again. Use it to start an exercise
+from the command line, or to start over.`,
+		Example: `  kubedojo lab reset services/fix-selector`,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			course, err := opts.loadCourse()
+			if err != nil {
+				return err
+			}
+			ex, err := findExercise(course, args[0])
+			if err != nil {
+				return err
+			}
+			l, err := opts.openLab(course)
+			if err != nil {
+				return err
+			}
+			s, err := connect(cmd.Context(), l)
+			if err != nil {
+				return err
+			}
+			start := time.Now()
+			if err := s.env.Reset(cmd.Context(), ex); err != nil && !errors.Is(err, lab.ErrKept) {
+				return withCode(exitEnv, fmt.Errorf("reset %s: %w", ex.ID, err))
+			} else if err != nil {
+				fmt.Fprintln(cmd.ErrOrStderr(), "warning:", err)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s is ready (%s); namespace %s\n", ex.ID, time.Since(start).Round(10*time.Millisecond), ex.DefaultNamespace())
+			return nil
+		},
+	}
+}
+
+func newLabPreloadCmd(opts *options) *cobra.Command {
+	return &cobra.Command{
+		Use:   "preload [IMAGE...]",
+		Short: "Load the course's images from your local image store into the lab's nodes",
+		Long: `preload copies images from Docker's (or Podman's) local store into every lab
+node, so exercises never wait for a pull and an offline machine works. Without
+arguments it loads the images the course declares.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			course, err := opts.loadCourse()
+			if err != nil {
+				return err
+			}
+			l, err := opts.openLab(course)
+			if err != nil {
+				return err
+			}
+			images := args
+			if len(images) == 0 {
+				images = course.Images
+			}
+			pp := newProgressPrinter(cmd.ErrOrStderr())
+			err = l.Preload(cmd.Context(), images, pp.Update)
+			pp.Close()
+			if err != nil {
+				return withCode(exitEnv, err)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%d image(s) present on every node\n", len(images))
+			return nil
+		},
+	}
+}

@@ -1,0 +1,170 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/pflag"
+	"gopkg.in/yaml.v3"
+
+	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/lab"
+	"github.com/kubedojo/kubedojo/lessons"
+)
+
+// labFlags select and shape the lab; they are global because every command
+// that talks to a cluster needs them.
+type labFlags struct {
+	name         string
+	nodeImage    string
+	workers      int
+	allowForeign bool
+}
+
+func (f *labFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&f.name, "lab-name", "", `name of kubedojo's kind cluster (default "kubedojo")`)
+	fs.StringVar(&f.nodeImage, "node-image", "", "kind node image for a new lab (default: $KUBEDOJO_NODE_IMAGE, the config file, then kind's default)")
+	fs.IntVar(&f.workers, "workers", -1, "worker nodes for a new lab (default 0: one node)")
+	fs.BoolVar(&f.allowForeign, "allow-foreign-cluster", false, "use a --kubeconfig/--context cluster kubedojo did not create (it then only touches objects it labels)")
+}
+
+// fileConfig is $XDG_CONFIG_HOME/kubedojo/config.yaml.
+type fileConfig struct {
+	LabName   string `yaml:"labName"`
+	NodeImage string `yaml:"nodeImage"`
+	Workers   int    `yaml:"workers"`
+}
+
+func configFilePath() string {
+	dir := os.Getenv("XDG_CONFIG_HOME")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return ""
+		}
+		dir = filepath.Join(home, ".config")
+	}
+	return filepath.Join(dir, "kubedojo", "config.yaml")
+}
+
+func loadFileConfig() (fileConfig, error) {
+	var fc fileConfig
+	path := configFilePath()
+	if path == "" {
+		return fc, nil
+	}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return fc, nil
+	}
+	if err != nil {
+		return fc, fmt.Errorf("read %s: %w", path, err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&fc); err != nil {
+		return fc, fmt.Errorf("%s: %w (known keys: labName, nodeImage, workers)", path, err)
+	}
+	return fc, nil
+}
+
+// labConfig merges flags, the config file and defaults. The node image
+// falls back to $KUBEDOJO_NODE_IMAGE and then kind's default inside lab.
+func (o *options) labConfig(images []string) (lab.Config, error) {
+	fc, err := loadFileConfig()
+	if err != nil {
+		return lab.Config{}, withCode(exitEnv, err)
+	}
+	cfg := lab.Config{
+		Name: fc.LabName, NodeImage: fc.NodeImage, Workers: fc.Workers,
+		StateDir: o.stateDir, Kubeconfig: o.kubeconfig, Context: o.context,
+		AllowForeign: o.lab.allowForeign, Images: images, ExportKubeconfig: o.exportKubeconfig,
+	}
+	if o.lab.name != "" {
+		cfg.Name = o.lab.name
+	}
+	if o.lab.nodeImage != "" {
+		cfg.NodeImage = o.lab.nodeImage
+	}
+	if o.lab.workers >= 0 {
+		cfg.Workers = o.lab.workers
+	}
+	return cfg, nil
+}
+
+// openLab builds the lab the flags select (it does not start it).
+func (o *options) openLab(course *lessons.Course) (*lab.Lab, error) {
+	var images []string
+	if course != nil {
+		images = course.Images
+	}
+	cfg, err := o.labConfig(images)
+	if err != nil {
+		return nil, err
+	}
+	l, err := lab.New(cfg)
+	if err != nil {
+		return nil, withCode(exitEnv, err)
+	}
+	return l, nil
+}
+
+// session is a connected lab: the grader and the exercise environment.
+type session struct {
+	lab    *lab.Lab
+	grader *checks.Grader
+	env    *lab.Environment
+	vars   lessons.Vars
+}
+
+// connect wires the grader and the exercise environment to a running lab.
+// A lab that is down or unreachable is an environment error (exit 2) that
+// says how to start it.
+func connect(ctx context.Context, l *lab.Lab) (*session, error) {
+	rc, err := l.RESTConfig()
+	if err != nil {
+		return nil, withCode(exitEnv, err)
+	}
+	vars, err := l.Vars(ctx)
+	if err != nil {
+		return nil, withCode(exitEnv, fmt.Errorf("%w (is the lab running? kubedojo lab status)", err))
+	}
+	genv, err := checks.NewEnv(rc)
+	if err != nil {
+		return nil, withCode(exitEnv, err)
+	}
+	genv.Vars = vars
+	if n := l.NodeExec(); n != nil {
+		genv.Node = n
+	}
+	genv.Kubeconfig = checks.Kubeconfig{Path: l.KubeconfigPath(), LabContext: l.ContextName()}
+	g := checks.NewGrader(genv)
+	env, err := l.Environment()
+	if err != nil {
+		return nil, withCode(exitEnv, err)
+	}
+	env.SetWaiter(g.Waiter())
+	genv.Baselines = checks.LabBaselines(env)
+	return &session{lab: l, grader: g, env: env, vars: vars}, nil
+}
+
+// exercise finds an exercise by full id, with a helpful error.
+func findExercise(c *lessons.Course, id string) (*lessons.Exercise, error) {
+	if ex := c.Exercise(id); ex != nil {
+		return ex, nil
+	}
+	var near []string
+	for _, ex := range c.Exercises() {
+		if ex.Name() == id || ex.Lesson.ID == id {
+			near = append(near, ex.ID)
+		}
+	}
+	if len(near) > 0 {
+		return nil, withCode(exitUsage, fmt.Errorf("no exercise %q; did you mean %v? (ids are lesson/exercise; see kubedojo list)", id, near))
+	}
+	return nil, withCode(exitUsage, fmt.Errorf("no exercise %q (see kubedojo list)", id))
+}
