@@ -86,10 +86,6 @@ func (e *Environment) Capabilities(ctx context.Context) (Capabilities, error) {
 	if len(missing) > 0 {
 		c.Missing[string(lessons.TierControllers)] = strings.Join(missing, "; ")
 	}
-	e.mu.Lock()
-	ok := c.Tiers[lessons.TierControllers]
-	e.controllers = &ok
-	e.mu.Unlock()
 
 	nodes, err := e.kube.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
 	if err != nil {
@@ -166,20 +162,4 @@ func (e *Environment) leaseHeld(ctx context.Context, name string) string {
 		return fmt.Sprintf("%s last renewed its leader lease %s ago", name, age.Round(time.Second))
 	}
 	return ""
-}
-
-// hasControllers reports (once per environment) whether a controller
-// manager runs, which decides how namespaces are deleted.
-func (e *Environment) hasControllers(ctx context.Context) bool {
-	e.mu.Lock()
-	known := e.controllers
-	e.mu.Unlock()
-	if known != nil {
-		return *known
-	}
-	ok := e.leaseHeld(ctx, "kube-controller-manager") == ""
-	e.mu.Lock()
-	e.controllers = &ok
-	e.mu.Unlock()
-	return ok
 }

@@ -21,13 +21,8 @@ import (
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
-// Bounds of a cleanup.
-const (
-	namespaceGoneWait = 2 * time.Minute
-	// stuckAfter is how long a terminating namespace may take before
-	// kubedojo releases the finalizers that hold its objects.
-	stuckAfter = 3 * time.Second
-)
+// namespaceGoneWait bounds the wait for a namespace to disappear.
+const namespaceGoneWait = 2 * time.Minute
 
 // Cleanup removes an exercise from the cluster: it runs the exercise's
 // cleanup steps (delete, restore, node, nodeLabel, nodeTaint, kubeconfig
@@ -298,35 +293,29 @@ func (e *Environment) deleteLabelled(ctx context.Context, ex *lessons.Exercise) 
 	})
 }
 
-// deleteNamespace deletes a namespace and waits until it is gone. Pods go
-// first without grace period: they are the slow part of namespace deletion
-// and an exercise's pods hold nothing worth a graceful shutdown.
+// deleteNamespace deletes a namespace and waits until it is gone.
 func (e *Environment) deleteNamespace(ctx context.Context, ns string) error {
-	zero := int64(0)
-	err := e.dyn.Resource(podGVR).Namespace(ns).DeleteCollection(ctx, metav1.DeleteOptions{GracePeriodSeconds: &zero}, metav1.ListOptions{})
-	if err != nil && !apierrors.IsNotFound(err) {
-		return fmt.Errorf("delete the pods of namespace %s: %w", ns, err)
-	}
-	// Foreground deletion only where a garbage collector will remove the
-	// foregroundDeletion finalizer again.
+	// Background, not foreground: the namespace controller, not the garbage
+	// collector, removes a namespace's objects, and a foregroundDeletion
+	// finalizer would only add the collector's delay.
 	policy := metav1.DeletePropagationBackground
-	if e.hasControllers(ctx) {
-		policy = metav1.DeletePropagationForeground
+	err := e.namespaces().Delete(ctx, ns, metav1.DeleteOptions{PropagationPolicy: &policy})
+	if apierrors.IsNotFound(err) {
+		return nil
 	}
-	err = e.namespaces().Delete(ctx, ns, metav1.DeleteOptions{PropagationPolicy: &policy})
-	if err != nil && !apierrors.IsNotFound(err) {
+	if err != nil {
 		return fmt.Errorf("delete namespace %s: %w", ns, err)
 	}
 	return e.waitNamespaceGone(ctx, ns)
 }
 
-// waitNamespaceGone polls until a namespace has disappeared. Without a
-// namespace controller (envtest) kubedojo empties and finalizes it itself;
-// with one, objects still held by finalizers after stuckAfter are released
-// (a start state may leave an object held on purpose).
+// waitNamespaceGone waits until a terminating namespace has disappeared,
+// doing the namespace controller's work meanwhile: the controller queues
+// it and took 5-7 s for an empty namespace on kind, envtest runs none, and
+// an object held by a finalizer (a start state may hold one on purpose)
+// would keep the namespace forever.
 func (e *Environment) waitNamespaceGone(ctx context.Context, ns string) error {
 	start := e.now()
-	released := false
 	for {
 		cur, err := e.namespaces().Get(ctx, ns, metav1.GetOptions{})
 		if apierrors.IsNotFound(err) {
@@ -335,12 +324,10 @@ func (e *Environment) waitNamespaceGone(ctx context.Context, ns string) error {
 		if err != nil {
 			return fmt.Errorf("%w: namespace %s: %v", ErrUnreachable, ns, err)
 		}
-		if !released && (!e.hasControllers(ctx) || e.now().Sub(start) > stuckAfter) {
-			released = true
-			if err := e.purgeNamespace(ctx, ns, !e.hasControllers(ctx)); err != nil {
+		if cur.GetDeletionTimestamp() != nil {
+			if err := e.purgeNamespace(ctx, cur); err != nil {
 				return err
 			}
-			continue
 		}
 		if e.now().Sub(start) > namespaceGoneWait {
 			return fmt.Errorf("namespace %s is still terminating after %s: %s", ns, namespaceGoneWait, namespaceBlockers(cur))
@@ -364,55 +351,57 @@ func namespaceBlockers(ns *unstructured.Unstructured) string {
 	return "no reason given"
 }
 
-// purgeNamespace releases the finalizers of every object in the namespace
-// that is being deleted; with finalize it also deletes all objects and
-// finalizes the namespace, doing the namespace controller's work on
-// clusters that run none.
-func (e *Environment) purgeNamespace(ctx context.Context, ns string, finalize bool) error {
+// purgeNamespace empties a terminating namespace (no object can be created
+// in it any more): it deletes the objects of every type, pods without grace
+// period, releases the finalizers that still hold any, and finalizes the
+// namespace once a fresh listing finds it empty.
+func (e *Environment) purgeNamespace(ctx context.Context, ns *unstructured.Unstructured) error {
 	gvrs, err := e.resources(true)
 	if err != nil {
 		return err
 	}
+	name := ns.GetName()
+	var mu sync.Mutex
+	remaining := 0
 	err = forEach(gvrs, func(gvr schema.GroupVersionResource) error {
-		ri := e.dyn.Resource(gvr).Namespace(ns)
-		if finalize {
-			zero := int64(0)
-			err := ri.DeleteCollection(ctx, metav1.DeleteOptions{GracePeriodSeconds: &zero}, metav1.ListOptions{})
-			if err != nil && !apierrors.IsNotFound(err) && !apierrors.IsMethodNotSupported(err) {
-				return fmt.Errorf("empty namespace %s of %s: %w", ns, gvr.Resource, err)
-			}
-		}
+		ri := e.dyn.Resource(gvr).Namespace(name)
 		list, err := ri.List(ctx, metav1.ListOptions{})
 		if err != nil {
 			if apierrors.IsNotFound(err) || apierrors.IsMethodNotSupported(err) {
 				return nil
 			}
-			return fmt.Errorf("list %s in namespace %s: %w", gvr.Resource, ns, err)
+			return fmt.Errorf("list %s in namespace %s: %w", gvr.Resource, name, err)
 		}
+		zero := int64(0)
 		for _, o := range list.Items {
-			if o.GetDeletionTimestamp() == nil || len(o.GetFinalizers()) == 0 {
-				continue
+			if o.GetDeletionTimestamp() == nil {
+				err := ri.Delete(ctx, o.GetName(), metav1.DeleteOptions{GracePeriodSeconds: &zero})
+				if err != nil && !apierrors.IsNotFound(err) {
+					return fmt.Errorf("delete %s %s in namespace %s: %w", o.GetKind(), o.GetName(), name, err)
+				}
 			}
-			patch := []byte(`{"metadata":{"finalizers":null}}`)
-			if _, err := ri.Patch(ctx, o.GetName(), types.MergePatchType, patch, metav1.PatchOptions{}); err != nil && !apierrors.IsNotFound(err) {
-				return fmt.Errorf("release %s %s in namespace %s: %w", o.GetKind(), o.GetName(), ns, err)
+			if len(o.GetFinalizers()) > 0 {
+				patch := []byte(`{"metadata":{"finalizers":null}}`)
+				_, err := ri.Patch(ctx, o.GetName(), types.MergePatchType, patch, metav1.PatchOptions{})
+				if err != nil && !apierrors.IsNotFound(err) {
+					return fmt.Errorf("release %s %s in namespace %s: %w", o.GetKind(), o.GetName(), name, err)
+				}
 			}
+		}
+		if len(list.Items) > 0 {
+			mu.Lock()
+			remaining += len(list.Items)
+			mu.Unlock()
 		}
 		return nil
 	})
-	if err != nil || !finalize {
+	if err != nil || remaining > 0 {
+		// Deleted now; the next round's listing confirms it.
 		return err
 	}
-	cur, err := e.namespaces().Get(ctx, ns, metav1.GetOptions{})
-	if apierrors.IsNotFound(err) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	unstructured.RemoveNestedField(cur.Object, "spec", "finalizers")
-	if _, err := e.namespaces().Update(ctx, cur, metav1.UpdateOptions{}, "finalize"); err != nil && !apierrors.IsNotFound(err) {
-		return fmt.Errorf("finalize namespace %s: %w", ns, err)
+	unstructured.RemoveNestedField(ns.Object, "spec", "finalizers")
+	if _, err := e.namespaces().Update(ctx, ns, metav1.UpdateOptions{}, "finalize"); err != nil && !apierrors.IsNotFound(err) && !apierrors.IsConflict(err) {
+		return fmt.Errorf("finalize namespace %s: %w", name, err)
 	}
 	return nil
 }

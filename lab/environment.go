@@ -88,10 +88,9 @@ type Environment struct {
 	// poll is the interval of the environment's own waits.
 	poll time.Duration
 
-	mu          sync.Mutex
-	memory      map[string]*Baseline // when there is no StateDir
-	varsCache   *lessons.Vars
-	controllers *bool
+	mu        sync.Mutex
+	memory    map[string]*Baseline // when there is no StateDir
+	varsCache *lessons.Vars
 }
 
 // NewEnvironment prepares exercise environments on the cluster cfg points
@@ -102,9 +101,8 @@ func NewEnvironment(cfg *rest.Config, opts EnvOptions) (*Environment, error) {
 	// Deprecation notices about types the cleanup lists would reach the
 	// learner's terminal.
 	cfg.WarningHandler = rest.NoWarnings{}
-	if cfg.QPS == 0 {
-		cfg.QPS, cfg.Burst = 50, 100
-	}
+	// A cleanup lists every resource type a few times in parallel.
+	cfg.QPS, cfg.Burst = max(cfg.QPS, 100), max(cfg.Burst, 200)
 	kube, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("exercise environment: %w", err)

@@ -72,6 +72,7 @@ type fakeProvider struct {
 	creates    int
 	deletes    int
 	kubeconfig string
+	reads      int // KubeConfig calls
 	nodes      []nodes.Node
 	// create runs inside Create; nil creates a running control plane.
 	create func(p *fakeProvider) error
@@ -98,7 +99,12 @@ func (p *fakeProvider) Delete(string, string) error {
 
 func (p *fakeProvider) ListNodes(string) ([]nodes.Node, error) { return p.nodes, nil }
 
-func (p *fakeProvider) KubeConfig(string, bool) (string, error) { return p.kubeconfig, nil }
+func (p *fakeProvider) KubeConfig(string, bool) (string, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.reads++
+	return p.kubeconfig, nil
+}
 
 func (p *fakeProvider) counts() (creates, deletes int) {
 	p.mu.Lock()

@@ -13,6 +13,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 	"sigs.k8s.io/kind/pkg/apis/config/v1alpha4"
 	"sigs.k8s.io/kind/pkg/cluster"
 )
@@ -42,21 +43,33 @@ func (l *Lab) kind(ctx context.Context) (engine, kindProvider, error) {
 	return l.eng, l.provider, nil
 }
 
-// answeringEngine returns the engine once its daemon answers.
-func (l *Lab) answeringEngine(ctx context.Context) (engine, kindProvider, error) {
+// containers lists the lab's node containers. A failure is explained by
+// asking the engine about itself only then, which keeps `docker info` (a
+// second or more on a busy machine) off the happy path.
+func (l *Lab) containers(ctx context.Context) (engine, kindProvider, []nodeContainer, error) {
 	eng, prov, err := l.kind(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
+	}
+	ctrs, err := eng.NodeContainers(ctx, l.cfg.Name)
+	if err != nil {
+		return nil, nil, nil, l.engineFailure(ctx, eng, fmt.Sprintf("list the containers of lab %q", l.cfg.Name), err)
+	}
+	return eng, prov, ctrs, nil
+}
+
+// engineFailure turns a failed engine command into an ErrNoRuntime error
+// that says how to get the engine answering.
+func (l *Lab) engineFailure(ctx context.Context, eng engine, what string, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
 	}
 	ictx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	if _, err := eng.Info(ictx); err != nil {
-		if ctx.Err() != nil {
-			return nil, nil, ctx.Err()
-		}
-		return nil, nil, fmt.Errorf("%w: %s", ErrNoRuntime, notAnsweringHint(eng.Name(), err))
+	if _, ierr := eng.Info(ictx); ierr != nil {
+		return fmt.Errorf("%w: %s", ErrNoRuntime, notAnsweringHint(eng.Name(), ierr))
 	}
-	return eng, prov, nil
+	return fmt.Errorf("%w: %s: %v", ErrNoRuntime, what, err)
 }
 
 // Up makes the lab ready: it creates kubedojo's kind cluster, or reuses it,
@@ -71,15 +84,11 @@ func (l *Lab) Up(ctx context.Context, progress func(Progress)) error {
 		t := newTracker(progress, []string{PhaseWait})
 		return l.waitReady(ctx, t, 30*time.Second)
 	}
-	eng, prov, err := l.answeringEngine(ctx)
+	eng, prov, ctrs, err := l.containers(ctx)
 	if err != nil {
 		return err
 	}
 	l.forgetNodes()
-	ctrs, err := eng.NodeContainers(ctx, l.cfg.Name)
-	if err != nil {
-		return fmt.Errorf("%w: list the containers of lab %q: %v", ErrNoRuntime, l.cfg.Name, err)
-	}
 	rec, err := readOwner(l.cfg.ownerFile())
 	if err != nil {
 		return err
@@ -206,7 +215,7 @@ func (l *Lab) create(ctx context.Context, prov kindProvider, t *tracker) error {
 		_ = os.Remove(l.cfg.ownerFile())
 		return fmt.Errorf("create lab %q: %w", name, ctx.Err())
 	}
-	if err := l.syncKubeconfig(prov, rec, t); err != nil {
+	if err := l.syncKubeconfig(prov, nil, rec, t); err != nil {
 		return err
 	}
 	return l.waitReady(ctx, t, readyTimeout)
@@ -230,7 +239,16 @@ func (l *Lab) revive(ctx context.Context, eng engine, prov kindProvider, ctrs []
 		}
 		t.done(PhaseRestart, nil)
 	}
-	if err := l.syncKubeconfig(prov, rec, t); err != nil {
+	// The private kubeconfig trusts only the recorded CA, so an API server
+	// that answers it is the lab kubedojo created: kind's copy (a docker
+	// exec, slow on a busy machine) is read only when that file is missing
+	// or stale, or the nodes were stopped.
+	var src *clientcmdapi.Config
+	if len(stopped) == 0 {
+		src = l.trustedKubeconfig(rec)
+	}
+	trusted := src != nil
+	if err := l.syncKubeconfig(prov, src, rec, t); err != nil {
 		return err
 	}
 	timeout := 30 * time.Second
@@ -241,25 +259,45 @@ func (l *Lab) revive(ctx context.Context, eng engine, prov kindProvider, ctrs []
 		if ctx.Err() != nil {
 			return err
 		}
+		if trusted {
+			// Before recreating, make sure the cluster is still kubedojo's.
+			if err := l.syncKubeconfig(prov, nil, rec, t); errors.Is(err, ErrForeignCluster) {
+				return err
+			}
+		}
 		return fmt.Errorf("%w: %v", errUnhealthy, err)
 	}
 	return nil
 }
 
-// syncKubeconfig takes the admin kubeconfig kind reads from the control
-// plane, checks it against the ownership record (recording it on first
-// use), merges it into the private kubeconfig and, when asked, into
-// ~/.kube/config.
-func (l *Lab) syncKubeconfig(prov kindProvider, rec *ownerRecord, t *tracker) error {
-	t.start(PhaseKubeconfig, l.kubeconfig)
-	raw, err := prov.KubeConfig(l.cfg.Name, false)
+// trustedKubeconfig returns the private kubeconfig when it names the
+// recorded server and CA, else nil.
+func (l *Lab) trustedKubeconfig(rec *ownerRecord) *clientcmdapi.Config {
+	cfg, err := loadKubeconfigFile(l.kubeconfig)
 	if err != nil {
-		t.done(PhaseKubeconfig, err)
-		return fmt.Errorf("%w: read the kubeconfig of lab %q: %v", errUnhealthy, l.cfg.Name, err)
+		return nil
 	}
-	src, err := clientcmd.Load([]byte(raw))
-	if err != nil {
-		return fmt.Errorf("parse the kubeconfig of lab %q: %w", l.cfg.Name, err)
+	if server, fp, err := contextIdentity(cfg, l.context); err != nil || !rec.matches(server, fp) {
+		return nil
+	}
+	return cfg
+}
+
+// syncKubeconfig checks the lab's admin kubeconfig (src, or when nil the
+// one kind reads from the control plane) against the ownership record
+// (recording it on first use), merges it into the private kubeconfig and,
+// when asked, into ~/.kube/config.
+func (l *Lab) syncKubeconfig(prov kindProvider, src *clientcmdapi.Config, rec *ownerRecord, t *tracker) error {
+	t.start(PhaseKubeconfig, l.kubeconfig)
+	if src == nil {
+		raw, err := prov.KubeConfig(l.cfg.Name, false)
+		if err != nil {
+			t.done(PhaseKubeconfig, err)
+			return fmt.Errorf("%w: read the kubeconfig of lab %q: %v", errUnhealthy, l.cfg.Name, err)
+		}
+		if src, err = clientcmd.Load([]byte(raw)); err != nil {
+			return fmt.Errorf("parse the kubeconfig of lab %q: %w", l.cfg.Name, err)
+		}
 	}
 	server, fp, err := contextIdentity(src, l.context)
 	if err != nil {
@@ -400,15 +438,11 @@ func (l *Lab) Down(ctx context.Context) error {
 	if l.foreign {
 		return fmt.Errorf("%w: kubedojo deletes only clusters it created; context %q stays", ErrForeignCluster, l.context)
 	}
-	eng, prov, err := l.answeringEngine(ctx)
+	_, prov, ctrs, err := l.containers(ctx)
 	if err != nil {
 		return err
 	}
 	l.forgetNodes()
-	ctrs, err := eng.NodeContainers(ctx, l.cfg.Name)
-	if err != nil {
-		return fmt.Errorf("%w: list the containers of lab %q: %v", ErrNoRuntime, l.cfg.Name, err)
-	}
 	rec, err := readOwner(l.cfg.ownerFile())
 	if err != nil {
 		return err

@@ -106,12 +106,13 @@ func TestUpCreatesReusesAndDown(t *testing.T) {
 		t.Fatalf("exported kubeconfig: %v", err)
 	}
 
-	// Warm: the running lab is reused.
+	// Warm: the running lab is reused, trusting the private kubeconfig.
+	reads := f.prov.reads
 	if err := f.Up(ctx, nil); err != nil {
 		t.Fatalf("second Up: %v", err)
 	}
-	if c, _ := f.prov.counts(); c != 1 || len(f.waits) != 2 {
-		t.Errorf("reuse created again (%d creates) or skipped the wait (%d waits)", c, len(f.waits))
+	if c, _ := f.prov.counts(); c != 1 || len(f.waits) != 2 || f.prov.reads != reads {
+		t.Errorf("reuse created again (%d creates), skipped the wait (%d waits) or read kind's kubeconfig (%d reads)", c, len(f.waits), f.prov.reads-reads)
 	}
 
 	if err := f.Down(ctx); err != nil {
@@ -255,6 +256,23 @@ func TestUpRefusesKindClustersItDidNotCreate(t *testing.T) {
 	}
 }
 
+func TestUpDoesNotRecreateAClusterReplacedBehindItsBack(t *testing.T) {
+	f := newFakeLab(t, Config{})
+	ctx := context.Background()
+	if err := f.Up(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	// Someone recreated kd: the private kubeconfig's CA no longer answers.
+	f.prov.kubeconfig = f.kindKubeconfig(t, testCA(t, "someone else"))
+	f.unhealthy = 1
+	if err := f.Up(ctx, nil); !errors.Is(err, ErrForeignCluster) {
+		t.Errorf("Up: %v, want ErrForeignCluster", err)
+	}
+	if c, d := f.prov.counts(); c != 1 || d != 0 {
+		t.Errorf("creates %d deletes %d: someone else's cluster was recreated", c, d)
+	}
+}
+
 func TestUpWithoutRuntime(t *testing.T) {
 	f := newFakeLab(t, Config{})
 	f.Lab.detect = func(context.Context) (engine, kindProvider, error) {
@@ -371,7 +389,7 @@ func TestPreloadSkipsPresentAndReportsMissing(t *testing.T) {
 	if strings.Join(f.eng.saved, ",") != "busybox:1.36,nginx:1.27" {
 		t.Errorf("saved %v: each image is saved once for all nodes", f.eng.saved)
 	}
-	if len(msgs) < 3 || msgs[1] != "busybox:1.36 (1/3)" {
+	if len(msgs) != 3 || msgs[1] != "busybox:1.36 (1/2)" {
 		t.Errorf("progress messages %v", msgs)
 	}
 	// A second preload finds everything in place.

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
+	"sync"
 
 	"sigs.k8s.io/kind/pkg/cluster/nodes"
 	"sigs.k8s.io/kind/pkg/cluster/nodeutils"
@@ -25,41 +27,42 @@ func (l *Lab) Preload(ctx context.Context, images []string, progress func(Progre
 }
 
 func (l *Lab) preload(ctx context.Context, images []string, t *tracker) error {
-	eng, prov, err := l.answeringEngine(ctx)
+	eng, prov, err := l.kind(ctx)
 	if err != nil {
 		return err
 	}
 	all, err := prov.ListNodes(l.cfg.Name)
 	if err != nil {
-		return fmt.Errorf("list the nodes of lab %q: %w", l.cfg.Name, err)
+		return l.engineFailure(ctx, eng, fmt.Sprintf("list the nodes of lab %q", l.cfg.Name), err)
 	}
 	targets, err := nodeutils.InternalNodes(all)
 	if err != nil || len(targets) == 0 {
 		return fmt.Errorf("%w: lab %q has no nodes to load images into (kubedojo lab up creates it)", ErrNoCluster, l.cfg.Name)
 	}
 	t.start(PhaseImages, strings.Join(images, ", "))
-	var missing []string
-	for i, img := range images {
-		t.message(fmt.Sprintf("%s (%d/%d)", img, i+1, len(images)))
+	ids := map[string]string{}
+	var missing, local []string
+	for _, img := range images {
 		id, err := eng.ImageID(ctx, img)
 		if err != nil {
+			err = l.engineFailure(ctx, eng, "look up image "+img, err)
 			t.done(PhaseImages, err)
-			return fmt.Errorf("%w: look up image %s: %v", ErrNoRuntime, img, err)
+			return err
 		}
 		if id == "" {
 			missing = append(missing, img)
 			continue
 		}
-		var need []nodes.Node
-		for _, n := range targets {
-			if have, err := nodeutils.ImageID(ctxNode{n, ctx}, img); err != nil || have != id {
-				need = append(need, n)
-			}
-		}
-		if len(need) == 0 {
+		ids[img] = id
+		local = append(local, img)
+	}
+	need := imagesToLoad(ctx, targets, local, ids)
+	for i, img := range local {
+		t.message(fmt.Sprintf("%s (%d/%d)", img, i+1, len(local)))
+		if len(need[img]) == 0 {
 			continue
 		}
-		if err := l.loadImage(ctx, eng, img, need); err != nil {
+		if err := l.loadImage(ctx, eng, img, need[img]); err != nil {
 			t.done(PhaseImages, err)
 			return err
 		}
@@ -71,6 +74,38 @@ func (l *Lab) preload(ctx context.Context, images []string, t *tracker) error {
 	}
 	t.done(PhaseImages, nil)
 	return nil
+}
+
+// imagesToLoad asks every node, in parallel, which images it lacks or has
+// with another ID. A node that cannot answer (no crictl in the node image)
+// gets every image.
+func imagesToLoad(ctx context.Context, targets []nodes.Node, images []string, ids map[string]string) map[string][]nodes.Node {
+	type pair struct {
+		img string
+		n   nodes.Node
+	}
+	var pairs []pair
+	for _, img := range images {
+		for _, n := range targets {
+			pairs = append(pairs, pair{img, n})
+		}
+	}
+	var mu sync.Mutex
+	need := map[string][]nodes.Node{}
+	_ = forEach(pairs, func(p pair) error {
+		if have, err := nodeutils.ImageID(ctxNode{p.n, ctx}, p.img); err != nil || have != ids[p.img] {
+			mu.Lock()
+			need[p.img] = append(need[p.img], p.n)
+			mu.Unlock()
+		}
+		return nil
+	})
+	// Keep the nodes in a stable order for loading.
+	for img, ns := range need {
+		sort.Slice(ns, func(i, j int) bool { return ns[i].String() < ns[j].String() })
+		need[img] = ns
+	}
+	return need
 }
 
 // loadImage saves the image once to a temporary archive and imports it

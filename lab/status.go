@@ -51,17 +51,12 @@ func (l *Lab) Status(ctx context.Context) (Status, error) {
 		s.Running = s.APIHealthy
 		return s, nil
 	}
-	eng, _, err := l.answeringEngine(ctx)
+	eng, _, ctrs, err := l.containers(ctx)
 	if err != nil {
 		s.Problem = err.Error()
 		return s, err
 	}
 	s.Runtime = eng.Name()
-	ctrs, err := eng.NodeContainers(ctx, l.cfg.Name)
-	if err != nil {
-		s.Problem = err.Error()
-		return s, fmt.Errorf("%w: list the containers of lab %q: %v", ErrNoRuntime, l.cfg.Name, err)
-	}
 	rec, err := readOwner(l.cfg.ownerFile())
 	if err != nil {
 		return s, err
