@@ -44,3 +44,42 @@ func (g *Grader) Waiter() lab.Waiter {
 		return g.WaitFor(ctx, ex, c, timeout)
 	}
 }
+
+// LabSession is a grader wired to a kubedojo lab and its exercise
+// environment: what the CLI, the TUI and the e2e tests grade with.
+type LabSession struct {
+	Lab    *lab.Lab
+	Grader *Grader
+	Env    *lab.Environment
+	Vars   lessons.Vars
+}
+
+// ConnectLab wires a grader and an exercise environment to a running lab.
+// Errors are environment errors (the lab is down or unreachable).
+func ConnectLab(ctx context.Context, l *lab.Lab) (*LabSession, error) {
+	rc, err := l.RESTConfig()
+	if err != nil {
+		return nil, err
+	}
+	vars, err := l.Vars(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%w (is the lab running? kubedojo lab status)", err)
+	}
+	genv, err := NewEnv(rc)
+	if err != nil {
+		return nil, err
+	}
+	genv.Vars = vars
+	if n := l.NodeExec(); n != nil {
+		genv.Node = n
+	}
+	genv.Kubeconfig = Kubeconfig{Path: l.KubeconfigPath(), LabContext: l.ContextName()}
+	g := NewGrader(genv)
+	env, err := l.Environment()
+	if err != nil {
+		return nil, err
+	}
+	env.SetWaiter(g.Waiter())
+	genv.Baselines = LabBaselines(env)
+	return &LabSession{Lab: l, Grader: g, Env: env, Vars: vars}, nil
+}

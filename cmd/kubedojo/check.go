@@ -184,7 +184,7 @@ skipped. Fields are only ever added in version 1.`,
 			}
 			if watch {
 				var last checks.Report
-				err := s.grader.Watch(cmd.Context(), ex, func(r checks.Report) {
+				err := s.Grader.Watch(cmd.Context(), ex, func(r checks.Report) {
 					last = r
 					emit(r)
 				})
@@ -195,9 +195,9 @@ skipped. Fields are only ever added in version 1.`,
 			}
 			var rep checks.Report
 			if noWait {
-				rep = s.grader.Evaluate(cmd.Context(), ex)
+				rep = s.Grader.Evaluate(cmd.Context(), ex)
 			} else {
-				rep = s.grader.Converge(cmd.Context(), ex, 0, 2*time.Second)
+				rep = s.Grader.Converge(cmd.Context(), ex, 0, 2*time.Second)
 			}
 			emit(rep)
 			if code := exitFor(rep); code != exitOK {

@@ -258,7 +258,7 @@ from the command line, or to start over.`,
 				return err
 			}
 			start := time.Now()
-			if err := s.env.Reset(cmd.Context(), ex); err != nil && !errors.Is(err, lab.ErrKept) {
+			if err := s.Env.Reset(cmd.Context(), ex); err != nil && !errors.Is(err, lab.ErrKept) {
 				return withCode(exitEnv, fmt.Errorf("reset %s: %w", ex.ID, err))
 			} else if err != nil {
 				fmt.Fprintln(cmd.ErrOrStderr(), "warning:", err)

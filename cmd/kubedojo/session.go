@@ -113,43 +113,15 @@ func (o *options) openLab(course *lessons.Course) (*lab.Lab, error) {
 	return l, nil
 }
 
-// session is a connected lab: the grader and the exercise environment.
-type session struct {
-	lab    *lab.Lab
-	grader *checks.Grader
-	env    *lab.Environment
-	vars   lessons.Vars
-}
-
 // connect wires the grader and the exercise environment to a running lab.
 // A lab that is down or unreachable is an environment error (exit 2) that
 // says how to start it.
-func connect(ctx context.Context, l *lab.Lab) (*session, error) {
-	rc, err := l.RESTConfig()
+func connect(ctx context.Context, l *lab.Lab) (*checks.LabSession, error) {
+	s, err := checks.ConnectLab(ctx, l)
 	if err != nil {
 		return nil, withCode(exitEnv, err)
 	}
-	vars, err := l.Vars(ctx)
-	if err != nil {
-		return nil, withCode(exitEnv, fmt.Errorf("%w (is the lab running? kubedojo lab status)", err))
-	}
-	genv, err := checks.NewEnv(rc)
-	if err != nil {
-		return nil, withCode(exitEnv, err)
-	}
-	genv.Vars = vars
-	if n := l.NodeExec(); n != nil {
-		genv.Node = n
-	}
-	genv.Kubeconfig = checks.Kubeconfig{Path: l.KubeconfigPath(), LabContext: l.ContextName()}
-	g := checks.NewGrader(genv)
-	env, err := l.Environment()
-	if err != nil {
-		return nil, withCode(exitEnv, err)
-	}
-	env.SetWaiter(g.Waiter())
-	genv.Baselines = checks.LabBaselines(env)
-	return &session{lab: l, grader: g, env: env, vars: vars}, nil
+	return s, nil
 }
 
 // exercise finds an exercise by full id, with a helpful error.

@@ -68,11 +68,11 @@ environment broke.`,
 			if err != nil {
 				return err
 			}
-			caps, err := s.env.Capabilities(cmd.Context())
+			caps, err := s.Env.Capabilities(cmd.Context())
 			if err != nil {
 				return withCode(exitEnv, fmt.Errorf("find out what the cluster can serve: %w", err))
 			}
-			results, err := s.grader.VerifyAll(cmd.Context(), s.env, exs, caps.Serves, parallel, checks.VerifyOptions{KeepOnFailure: keep}, func(r checks.VerifyResult) {
+			results, err := s.Grader.VerifyAll(cmd.Context(), s.Env, exs, caps.Serves, parallel, checks.VerifyOptions{KeepOnFailure: keep}, func(r checks.VerifyResult) {
 				if !asJSON {
 					printVerify(cmd.ErrOrStderr(), r)
 				}
