@@ -1,0 +1,109 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/exp/golden"
+)
+
+// runCLI runs kubedojo with args and returns its exit code and output.
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	opts := &options{stdout: &stdout, stderr: &stderr}
+	root := newRootCmd(opts)
+	root.SetArgs(append([]string{"--state-dir", t.TempDir()}, args...))
+	err := root.Execute()
+	code := exitOK
+	if err != nil {
+		var ee *exitError
+		code = exitUsage
+		if ok := asExit(err, &ee); ok {
+			code = ee.code
+		}
+		if msg := err.Error(); msg != "" {
+			stderr.WriteString(msg + "\n")
+		}
+	}
+	return code, stdout.String(), stderr.String()
+}
+
+func asExit(err error, target **exitError) bool {
+	for err != nil {
+		if e, ok := err.(*exitError); ok {
+			*target = e
+			return true
+		}
+		u, ok := err.(interface{ Unwrap() error })
+		if !ok {
+			return false
+		}
+		err = u.Unwrap()
+	}
+	return false
+}
+
+func TestListGolden(t *testing.T) {
+	code, out, errOut := runCLI(t, "list")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	golden.RequireEqual(t, out)
+}
+
+func TestListJSONGolden(t *testing.T) {
+	code, out, errOut := runCLI(t, "list", "--json")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var v courseJSON
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatalf("list --json is not JSON: %v", err)
+	}
+	golden.RequireEqual(t, out)
+}
+
+func TestLintBuiltinCourse(t *testing.T) {
+	code, out, errOut := runCLI(t, "lint")
+	if code != exitOK || !strings.Contains(out, "built-in course: ok (5 tracks, 20 lessons, 62 exercises") {
+		t.Fatalf("exit %d:\n%s%s", code, out, errOut)
+	}
+}
+
+// TestLintBrokenCopy lints a deliberately broken copy of a small pack and
+// expects every problem as file:line: field: message, and exit status 1.
+func TestLintBrokenCopy(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, data string) {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("course.yaml", "format: kubedojo/v1\nid: broken\ntitle: Broken\nversion: 1\ntracks:\n  - id: t\n    title: T\n    lessons:\n      - {id: l, title: L, domain: networking, exercises: [e]}\n")
+	write("lessons/l/reading.md", "# L\n")
+	write("lessons/l/quiz.yaml", "questions:\n  - id: q\n    question: Q?\n    choices: [{text: a}, {text: b}]\n    explanation: x\n")
+	write("lessons/l/exercises/e.yaml", "id: e\ntitle: E\ntier: kubelet\nnamespaces: [n]\ntask: do it\nchecks:\n  - id: c\n    title: c\n    message: m\n    container: {object: Pod/p, name: p, imagee: x}\nhints: [a, b]\nsolution: {steps: [{run: 'true'}]}\n")
+	code, out, _ := runCLI(t, "lint", dir)
+	want := `lessons/l/exercises/e.yaml:10: checks[0].container.imagee: unknown field "imagee" (did you mean "image"?)
+lessons/l/quiz.yaml:4: questions[0].choices: no choice is marked correct: true
+`
+	if code != exitFail || out != want {
+		t.Fatalf("exit %d, output:\n%s\nwant:\n%s", code, out, want)
+	}
+}
+
+func TestUnknownExerciseIsAUsageError(t *testing.T) {
+	code, _, errOut := runCLI(t, "check", "first-pod")
+	if code != exitUsage || !strings.Contains(errOut, `did you mean [pods-basics/first-pod]`) {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+}
