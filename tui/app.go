@@ -9,6 +9,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -375,6 +376,15 @@ func (m *Model) View() tea.View {
 		parts = append(parts, sv)
 	}
 	parts = append(parts, m.helpView())
-	v.SetContent(strings.Join(parts, "\n"))
+	screen := strings.Join(parts, "\n")
+	if m.c.Width < minWidth || m.c.Height < minHeight {
+		screen = lipgloss.Wrap(fmt.Sprintf("kubedojo needs a terminal of at least %dx%d (this one is %dx%d). Make it larger, or press q to quit.",
+			minWidth, minHeight, m.c.Width, m.c.Height), m.c.Width, " ")
+	}
+	// Whatever happens above, never draw more than the terminal holds.
+	v.SetContent(lipgloss.NewStyle().MaxHeight(m.c.Height).MaxWidth(m.c.Width).Render(screen))
 	return v
 }
+
+// The smallest terminal the screens are laid out for.
+const minWidth, minHeight = 40, 10

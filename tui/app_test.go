@@ -373,3 +373,23 @@ func TestVarsExpandedOnceKnown(t *testing.T) {
 	b.contains(t, "control-plane")
 	b.lacks(t, "{{NODE}}")
 }
+
+// TestTinyTerminals checks that no screen panics or overflows when the
+// terminal is far below 80x24.
+func TestTinyTerminals(t *testing.T) {
+	some := map[string]bool{"map-help": true, "lesson": true, "exercise-failing": true, "exercise-lab-starting": true, "quiz-answered": true}
+	for _, s := range []struct{ w, h int }{{40, 10}, {20, 6}, {1, 1}} {
+		for _, sc := range screens {
+			if !some[sc.name] {
+				continue
+			}
+			t.Run(fmt.Sprintf("%dx%d/%s", s.w, s.h, sc.name), func(t *testing.T) {
+				a := newApp(t, s.w, s.h, sc.opts...)
+				sc.run(t, a)
+				if got := len(strings.Split(a.View(), "\n")); got > s.h {
+					t.Errorf("%d lines on a %d-line terminal", got, s.h)
+				}
+			})
+		}
+	}
+}
