@@ -32,6 +32,10 @@ const namespaceGoneWait = 2 * time.Minute
 // created; on a foreign cluster namespaces and objects without kubedojo's
 // labels stay, reported in a *KeptError (errors.Is(err, ErrKept)).
 func (e *Environment) Cleanup(ctx context.Context, ex *lessons.Exercise) error {
+	return environmentError(e.cleanup(ctx, ex))
+}
+
+func (e *Environment) cleanup(ctx context.Context, ex *lessons.Exercise) error {
 	vars, err := e.Vars(ctx)
 	if err != nil {
 		return fmt.Errorf("clean up %s: %w", ex.ID, err)

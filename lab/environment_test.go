@@ -27,6 +27,7 @@ import (
 	dynamicfake "k8s.io/client-go/dynamic/fake"
 	kubefake "k8s.io/client-go/kubernetes/fake"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
 	clienttesting "k8s.io/client-go/testing"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
@@ -558,5 +559,22 @@ func TestFileSteps(t *testing.T) {
 	}
 	if m := mode(t, filepath.Join(lab, "tls", "c.key")); m != 0o600 {
 		t.Errorf("key mode %o", m)
+	}
+}
+
+func TestEnvironmentErrorsFromAnUnreachableCluster(t *testing.T) {
+	env, err := NewEnvironment(&rest.Config{Host: "https://127.0.0.1:1", Timeout: time.Second}, EnvOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := &lessons.Exercise{ID: "l/e", Namespaces: []lessons.Namespace{{Name: "ns"}}}
+	ctx := context.Background()
+	for name, err := range map[string]error{"Setup": env.Setup(ctx, ex), "Cleanup": env.Cleanup(ctx, ex)} {
+		if !errors.Is(err, ErrUnreachable) {
+			t.Errorf("%s: %v, want ErrUnreachable", name, err)
+		}
+	}
+	if _, err := env.Capabilities(ctx); !errors.Is(err, ErrUnreachable) {
+		t.Errorf("Capabilities: %v", err)
 	}
 }

@@ -3,8 +3,6 @@ package lab
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	osexec "os/exec"
@@ -117,7 +115,7 @@ func (p *fakeProvider) counts() (creates, deletes int) {
 type fakeNode struct {
 	name   string
 	mu     sync.Mutex
-	images map[string]string // name -> ID in the node's containerd
+	images map[string]string // normalized name -> ID in the node's containerd
 	loads  []string
 }
 
@@ -154,28 +152,29 @@ func (c *fakeCmd) out() io.Writer {
 func (c *fakeCmd) Run() error {
 	n := c.node
 	switch c.argv[0] {
-	case "crictl": // crictl inspecti IMAGE
-		n.mu.Lock()
-		id, ok := n.images[c.argv[2]]
-		n.mu.Unlock()
-		if !ok {
-			return &kindexec.RunError{Command: c.argv, Inner: errors.New("no such image")}
+	case "ctr":
+		if c.argv[2] == "images" && c.argv[3] == "list" { // ctr -n k8s.io images list -q
+			n.mu.Lock()
+			defer n.mu.Unlock()
+			for name, id := range n.images {
+				fmt.Fprintf(c.out(), "%s\n%s\n", name, id)
+			}
+			return nil
 		}
-		return json.NewEncoder(c.out()).Encode(map[string]any{"status": map[string]any{"id": id}})
-	case "containerd": // containerd config dump
-		_, err := io.WriteString(c.out(), "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd]\nsnapshotter = \"overlayfs\"\n")
-		return err
-	case "ctr": // ctr images import -
+		// ctr -n k8s.io images import -
 		data, err := io.ReadAll(c.stdin)
 		if err != nil {
 			return err
 		}
 		name, id, _ := strings.Cut(string(data), " ")
 		n.mu.Lock()
-		n.images[name] = id
+		n.images[normalizeImage(name)] = id
 		n.loads = append(n.loads, name)
 		n.mu.Unlock()
 		return nil
+	case "containerd": // containerd config dump
+		_, err := io.WriteString(c.out(), "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd]\nsnapshotter = \"overlayfs\"\n")
+		return err
 	case "sh":
 		cmd := osexec.CommandContext(c.ctx, "sh", c.argv[1:]...)
 		var stderr bytes.Buffer

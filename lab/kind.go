@@ -100,7 +100,7 @@ func (l *Lab) Up(ctx context.Context, progress func(Progress)) error {
 
 	switch {
 	case len(ctrs) == 0:
-		t.plan = createPlan(l.cfg.Workers, preload)
+		t.setPlan(createPlan(l.cfg.Workers, preload))
 		if err := l.create(ctx, prov, t); err != nil {
 			return err
 		}
@@ -110,7 +110,7 @@ func (l *Lab) Up(ctx context.Context, progress func(Progress)) error {
 			ErrForeignCluster, l.cfg.Name, l.cfg.Name, kindContext(l.cfg.Name))
 	case rec.CAFingerprint == "":
 		// A creation that kubedojo itself never finished (killed mid-way).
-		t.plan = createPlan(l.cfg.Workers, preload)
+		t.setPlan(createPlan(l.cfg.Workers, preload))
 		t.start(PhaseDelete, "removing an unfinished earlier creation")
 		if err := prov.Delete(l.cfg.Name, l.kubeconfig); err != nil {
 			return fmt.Errorf("delete unfinished lab %q: %w", l.cfg.Name, err)
@@ -122,7 +122,7 @@ func (l *Lab) Up(ctx context.Context, progress func(Progress)) error {
 	default:
 		err := l.revive(ctx, eng, prov, ctrs, rec, t)
 		if errors.Is(err, errUnhealthy) {
-			t.plan = createPlan(l.cfg.Workers, preload)
+			t.setPlan(createPlan(l.cfg.Workers, preload))
 			t.start(PhaseDelete, fmt.Sprintf("recreating: %v", err))
 			if err := prov.Delete(l.cfg.Name, l.kubeconfig); err != nil {
 				return fmt.Errorf("delete unhealthy lab %q: %w", l.cfg.Name, err)
@@ -151,7 +151,7 @@ func reusePlan(ctrs []nodeContainer, preload bool) []string {
 			break
 		}
 	}
-	p = append(p, PhaseWait, PhaseKubeconfig)
+	p = append(p, PhaseKubeconfig, PhaseWait)
 	if preload {
 		p = append(p, PhaseImages)
 	}

@@ -120,7 +120,17 @@ func TestKindLabEndToEnd(t *testing.T) {
 
 	t.Run("preload", func(t *testing.T) {
 		timed(t, "Preload busybox nginx", func() error { return l.Preload(ctx, labtest.KindImages, nil) })
-		timed(t, "Preload again (present)", func() error { return l.Preload(ctx, labtest.KindImages, nil) })
+		var msgs []string
+		timed(t, "Preload again (present)", func() error {
+			return l.Preload(ctx, labtest.KindImages, func(p lab.Progress) {
+				if strings.Contains(p.Message, "(") {
+					msgs = append(msgs, p.Message)
+				}
+			})
+		})
+		if len(msgs) != 2 || !strings.HasSuffix(msgs[0], "already loaded") || !strings.HasSuffix(msgs[1], "already loaded") {
+			t.Errorf("second preload loaded again: %q", msgs)
+		}
 		err := l.Preload(ctx, []string{"kubedojo.invalid/none:1"}, nil)
 		if !errors.Is(err, lab.ErrImagesMissing) || !strings.Contains(err.Error(), "docker pull kubedojo.invalid/none:1") {
 			t.Errorf("missing image: %v", err)
@@ -243,15 +253,24 @@ func TestKindLabEndToEnd(t *testing.T) {
 	})
 
 	t.Run("interrupted create", func(t *testing.T) {
-		cctx, cancel := context.WithCancel(ctx)
+		// Cancel a few seconds into kubeadm init, the longest step.
+		cctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
+		defer cancel()
 		var phase string
-		time.AfterFunc(8*time.Second, cancel)
+		var armed bool
 		err := l.Up(cctx, func(p lab.Progress) {
+			if p.Phase == lab.PhaseControlPlane && !p.Done && !armed {
+				armed = true
+				time.AfterFunc(3*time.Second, cancel)
+			}
 			if !p.Done && p.Phase != lab.PhaseDelete {
 				phase = p.Phase
 			}
 		})
 		t.Logf("cancelled during %q: %v", phase, err)
+		if phase != lab.PhaseControlPlane {
+			t.Errorf("cancelled during %q, want during %q", phase, lab.PhaseControlPlane)
+		}
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("Up: %v, want context.Canceled", err)
 		}

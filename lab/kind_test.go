@@ -371,8 +371,8 @@ func TestParseEngineOutput(t *testing.T) {
 func TestPreloadSkipsPresentAndReportsMissing(t *testing.T) {
 	f := newFakeLab(t, Config{})
 	f.eng.images = map[string]string{"busybox:1.36": "sha256:b", "nginx:1.27": "sha256:n"}
-	n1 := &fakeNode{name: "kd-control-plane", images: map[string]string{"busybox:1.36": "sha256:b"}}
-	n2 := &fakeNode{name: "kd-worker", images: map[string]string{"busybox:1.36": "sha256:old"}}
+	n1 := &fakeNode{name: "kd-control-plane", images: map[string]string{"docker.io/library/busybox:1.36": "sha256:b"}}
+	n2 := &fakeNode{name: "kd-worker", images: map[string]string{"docker.io/library/busybox:1.36": "sha256:old"}}
 	f.prov.nodes = []nodes.Node{n1, n2}
 	var msgs []string
 	err := f.Preload(context.Background(), []string{"busybox:1.36", "nginx:1.27", "redis:7"}, func(p Progress) {
@@ -389,13 +389,30 @@ func TestPreloadSkipsPresentAndReportsMissing(t *testing.T) {
 	if strings.Join(f.eng.saved, ",") != "busybox:1.36,nginx:1.27" {
 		t.Errorf("saved %v: each image is saved once for all nodes", f.eng.saved)
 	}
-	if len(msgs) != 3 || msgs[1] != "busybox:1.36 (1/2)" {
+	if len(msgs) != 3 || msgs[1] != "busybox:1.36 (1/2): loading into 1 node(s)" || msgs[2] != "nginx:1.27 (2/2): loading into 2 node(s)" {
 		t.Errorf("progress messages %v", msgs)
 	}
 	// A second preload finds everything in place.
 	f.eng.saved = nil
 	if err := f.Preload(context.Background(), []string{"busybox:1.36", "nginx:1.27"}, nil); err != nil || len(f.eng.saved) != 0 {
 		t.Errorf("second Preload: %v, saved %v", err, f.eng.saved)
+	}
+}
+
+func TestNormalizeImage(t *testing.T) {
+	for in, want := range map[string]string{
+		"busybox:1.36":               "docker.io/library/busybox:1.36",
+		"nginx":                      "docker.io/library/nginx:latest",
+		"bitnami/redis:7":            "docker.io/bitnami/redis:7",
+		"registry.k8s.io/pause:3.10": "registry.k8s.io/pause:3.10",
+		"localhost:5000/app:v1":      "localhost:5000/app:v1",
+		"localhost/app":              "localhost/app:latest",
+		"busybox@sha256:0123":        "docker.io/library/busybox@sha256:0123",
+		"ghcr.io/org/tool:1.0":       "ghcr.io/org/tool:1.0",
+	} {
+		if got := normalizeImage(in); got != want {
+			t.Errorf("normalizeImage(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 

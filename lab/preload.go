@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -58,10 +59,11 @@ func (l *Lab) preload(ctx context.Context, images []string, t *tracker) error {
 	}
 	need := imagesToLoad(ctx, targets, local, ids)
 	for i, img := range local {
-		t.message(fmt.Sprintf("%s (%d/%d)", img, i+1, len(local)))
 		if len(need[img]) == 0 {
+			t.message(fmt.Sprintf("%s (%d/%d): already loaded", img, i+1, len(local)))
 			continue
 		}
+		t.message(fmt.Sprintf("%s (%d/%d): loading into %d node(s)", img, i+1, len(local), len(need[img])))
 		if err := l.loadImage(ctx, eng, img, need[img]); err != nil {
 			t.done(PhaseImages, err)
 			return err
@@ -77,35 +79,67 @@ func (l *Lab) preload(ctx context.Context, images []string, t *tracker) error {
 }
 
 // imagesToLoad asks every node, in parallel, which images it lacks or has
-// with another ID. A node that cannot answer (no crictl in the node image)
-// gets every image.
+// with another ID. A node that cannot answer gets every image.
 func imagesToLoad(ctx context.Context, targets []nodes.Node, images []string, ids map[string]string) map[string][]nodes.Node {
-	type pair struct {
-		img string
-		n   nodes.Node
-	}
-	var pairs []pair
-	for _, img := range images {
-		for _, n := range targets {
-			pairs = append(pairs, pair{img, n})
-		}
-	}
 	var mu sync.Mutex
 	need := map[string][]nodes.Node{}
-	_ = forEach(pairs, func(p pair) error {
-		if have, err := nodeutils.ImageID(ctxNode{p.n, ctx}, p.img); err != nil || have != ids[p.img] {
+	var wg sync.WaitGroup
+	for _, n := range targets {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			refs, err := nodeImages(ctx, n)
 			mu.Lock()
-			need[p.img] = append(need[p.img], p.n)
-			mu.Unlock()
-		}
-		return nil
-	})
-	// Keep the nodes in a stable order for loading.
-	for img, ns := range need {
+			defer mu.Unlock()
+			for _, img := range images {
+				if err != nil || !refs[ids[img]] || !refs[normalizeImage(img)] {
+					need[img] = append(need[img], n)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	// Load into the nodes in a stable order.
+	for _, ns := range need {
 		sort.Slice(ns, func(i, j int) bool { return ns[i].String() < ns[j].String() })
-		need[img] = ns
 	}
 	return need
+}
+
+// nodeImages lists the image references in a node's containerd: the
+// normalized tags, and the "sha256:<ID>" names the CRI plugin adds, which
+// are the IDs the local image store shows. kind's nodeutils.ImageID asks
+// crictl instead, one image per docker exec, and some node images have no
+// crictl; ctr is what kind loads images with.
+func nodeImages(ctx context.Context, n nodes.Node) (map[string]bool, error) {
+	var out bytes.Buffer
+	if err := n.CommandContext(ctx, "ctr", "--namespace=k8s.io", "images", "list", "-q").SetStdout(&out).Run(); err != nil {
+		return nil, err
+	}
+	refs := map[string]bool{}
+	for _, r := range strings.Fields(out.String()) {
+		refs[r] = true
+	}
+	return refs, nil
+}
+
+// normalizeImage spells an image reference the way containerd stores it:
+// "busybox:1.36" is "docker.io/library/busybox:1.36".
+func normalizeImage(ref string) string {
+	name, suffix := ref, ":latest"
+	if i := strings.Index(ref, "@"); i >= 0 {
+		name, suffix = ref[:i], ref[i:]
+	} else if i := strings.LastIndex(ref, ":"); i > strings.LastIndex(ref, "/") {
+		name, suffix = ref[:i], ref[i:]
+	}
+	first, _, hasSlash := strings.Cut(name, "/")
+	switch {
+	case !hasSlash:
+		name = "docker.io/library/" + name
+	case !strings.ContainsAny(first, ".:") && first != "localhost":
+		name = "docker.io/" + name
+	}
+	return name + suffix
 }
 
 // loadImage saves the image once to a temporary archive and imports it

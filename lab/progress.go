@@ -49,7 +49,7 @@ func createPlan(workers int, preload bool) []string {
 	if workers > 0 {
 		p = append(p, PhaseJoin)
 	}
-	p = append(p, PhaseWait, PhaseKubeconfig)
+	p = append(p, PhaseKubeconfig, PhaseWait)
 	if preload {
 		p = append(p, PhaseImages)
 	}
@@ -71,6 +71,13 @@ func newTracker(sink func(Progress), plan []string) *tracker {
 		sink = func(Progress) {}
 	}
 	return &tracker{sink: sink, plan: plan}
+}
+
+// setPlan replaces the plan (a reused lab that must be recreated).
+func (t *tracker) setPlan(plan []string) {
+	t.mu.Lock()
+	t.plan = plan
+	t.mu.Unlock()
 }
 
 func (t *tracker) emit(p Progress) {

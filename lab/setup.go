@@ -22,6 +22,10 @@ const defaultWaitTimeout = 60 * time.Second
 // context) under the state directory. Errors name the exercise file, line
 // and step.
 func (e *Environment) Setup(ctx context.Context, ex *lessons.Exercise) error {
+	return environmentError(e.setup(ctx, ex))
+}
+
+func (e *Environment) setup(ctx context.Context, ex *lessons.Exercise) error {
 	vars, err := e.Vars(ctx)
 	if err != nil {
 		return fmt.Errorf("set up %s: %w", ex.ID, err)
