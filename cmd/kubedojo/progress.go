@@ -197,7 +197,7 @@ func writeProgressText(w io.Writer, v progressJSON) {
 					done++
 				}
 			}
-			line(w, "  %s %-28s %d/%d exercises  %s", statusMarks[l.Status], l.ID, done, len(l.Exercises), strings.Join(notes, ", "))
+			progressLine(w, "  %s %-28s %d/%d exercises  %s", statusMarks[l.Status], l.ID, done, len(l.Exercises), strings.Join(notes, ", "))
 			for _, ex := range l.Exercises {
 				if ex.Status == progress.NotStarted {
 					continue
@@ -209,13 +209,13 @@ func writeProgressText(w io.Writer, v progressJSON) {
 				if ex.DoneAt != nil {
 					exNotes = append(exNotes, "solved "+ex.DoneAt.Local().Format("2006-01-02"))
 				}
-				line(w, "      %s %-40s %s", statusMarks[ex.Status], ex.ID, strings.Join(exNotes, ", "))
+				progressLine(w, "      %s %-40s %s", statusMarks[ex.Status], ex.ID, strings.Join(exNotes, ", "))
 			}
 		}
 	}
 }
 
-// line prints one line without trailing blanks.
-func line(w io.Writer, format string, args ...any) {
+// progressLine prints one line without trailing blanks.
+func progressLine(w io.Writer, format string, args ...any) {
 	fmt.Fprintln(w, strings.TrimRight(fmt.Sprintf(format, args...), " "))
 }
