@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -163,6 +164,9 @@ func Run(ctx context.Context, opts Options, progOpts ...tea.ProgramOption) error
 	m := New(ctx, opts)
 	p := tea.NewProgram(m, append([]tea.ProgramOption{tea.WithContext(ctx)}, progOpts...)...)
 	_, err := p.Run()
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		err = nil // stopped by a signal: a normal end, progress is saved below
+	}
 	if serr := opts.Progress.Save(); serr != nil && err == nil {
 		err = serr
 	}

@@ -9,7 +9,9 @@ import (
 )
 
 // Grader grades exercises on the live cluster. The TUI only calls these two
-// methods, so tests use a fake and cmd adapts the checks engine.
+// methods, so tests use a fake and cmd adapts the checks engine. It calls
+// them only once Lab.Start has returned nil and Lab.Status reported Ready,
+// so an adapter may connect to the cluster at the end of Start.
 type Grader interface {
 	// Evaluate grades the exercise once.
 	Evaluate(ctx context.Context, ex *lessons.Exercise) checks.Report
@@ -19,7 +21,8 @@ type Grader interface {
 	Watch(ctx context.Context, ex *lessons.Exercise, onReport func(checks.Report)) error
 }
 
-// Lab is the cluster the exercises run on.
+// Lab is the cluster the exercises run on. Status is called after Start
+// returned nil; Reset and Shell only once Status reported Ready.
 type Lab interface {
 	// Start creates or reuses the lab cluster, reporting its phases; it
 	// returns when the cluster is usable or has failed.
