@@ -2,9 +2,14 @@ package tui
 
 import (
 	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest/v2"
@@ -55,4 +60,25 @@ func TestProgram(t *testing.T) {
 		t.Errorf("record %+v, want done", rec)
 	}
 	golden.RequireEqual(t, ansi.Strip(fm.View().Content))
+}
+
+// TestRunEndsCleanlyOnSignal cancels the context, as SIGTERM does in cmd:
+// Run returns no error and the progress file is written.
+func TestRunEndsCleanlyOnSignal(t *testing.T) {
+	dir := t.TempDir()
+	store, err := progress.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store.Course("testpack").MarkRead("services")
+	ctx, cancel := context.WithCancel(t.Context())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	err = Run(ctx, Options{Course: tuitest.Course(t), Progress: store},
+		tea.WithInput(bytes.NewReader(nil)), tea.WithOutput(io.Discard), tea.WithWindowSize(80, 24))
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, progress.FileName)); err != nil {
+		t.Errorf("progress not saved at the end: %v", err)
+	}
 }
