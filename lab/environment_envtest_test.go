@@ -535,3 +535,60 @@ solution: {steps: [{run: "true"}]}
 		t.Errorf("namespace still there: %v", err)
 	}
 }
+
+func TestEnvironmentApplySolution(t *testing.T) {
+	et, c := clients(t)
+	ctx := context.Background()
+	// The envtest binaries include kubectl.
+	t.Setenv("PATH", os.Getenv("KUBEBUILDER_ASSETS")+string(os.PathListSeparator)+os.Getenv("PATH"))
+	state := t.TempDir()
+	kubeconfig := filepath.Join(state, "kubeconfig")
+	cfg := clientcmdapi.NewConfig()
+	cfg.Clusters["envtest"] = &clientcmdapi.Cluster{Server: et.Config.Host, CertificateAuthorityData: et.Config.CAData}
+	cfg.AuthInfos["admin"] = &clientcmdapi.AuthInfo{ClientCertificateData: et.Config.CertData, ClientKeyData: et.Config.KeyData}
+	cfg.Contexts["envtest"] = &clientcmdapi.Context{Cluster: "envtest", AuthInfo: "admin", Namespace: "env-sol"}
+	cfg.CurrentContext = "envtest"
+	if err := clientcmd.WriteToFile(*cfg, kubeconfig); err != nil {
+		t.Fatal(err)
+	}
+	env, err := lab.NewEnvironment(et.Config, lab.EnvOptions{Context: "envtest-sol", KubeconfigPath: kubeconfig, Vars: lessons.Vars{Lab: filepath.Join(state, "lab")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := decodeExercise(t, "env/sol", `title: Solution
+tier: api
+namespaces: [env-sol]
+task: t
+checks: [{id: a, title: t, message: m, exists: ConfigMap/from-run}]
+hints: [a, b]
+solution:
+  steps:
+    - apply: |
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: from-apply}
+    - run: |
+        kubectl create configmap from-run --from-literal=dir="$(basename "$PWD")"
+    - run: |
+        echo about to fail
+        false
+`)
+	if err := env.Setup(ctx, ex); err != nil {
+		t.Fatal(err)
+	}
+	err = env.ApplySolution(ctx, ex)
+	var stepErr *lab.StepError
+	if !errors.As(err, &stepErr) || stepErr.Index != 3 || stepErr.Phase != "solution" || !strings.Contains(err.Error(), "about to fail") {
+		t.Fatalf("ApplySolution: %v, want the third step to fail with its output", err)
+	}
+	cm, err := c.kube.CoreV1().ConfigMaps("env-sol").Get(ctx, "from-run", metav1.GetOptions{})
+	if err != nil || cm.Data["dir"] != "lab" {
+		t.Errorf("run step: %v, data %v (scripts run in the lab directory)", err, cm.Data)
+	}
+	if _, err := c.kube.CoreV1().ConfigMaps("env-sol").Get(ctx, "from-apply", metav1.GetOptions{}); err != nil {
+		t.Errorf("apply step: %v", err)
+	}
+	if err := env.Cleanup(ctx, ex); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -51,12 +51,7 @@ func (e *Environment) setup(ctx context.Context, ex *lessons.Exercise) error {
 	}
 	for i, s := range ex.Setup {
 		if err := e.runStep(ctx, ex, vars, s); err != nil {
-			line := s.Line()
-			var me *manifestError
-			if errors.As(err, &me) && line > 0 {
-				line += me.line
-			}
-			return &StepError{Exercise: ex.ID, File: ex.File, Line: line, Phase: "setup", Index: i + 1, Action: s.Action(), Err: err}
+			return stepError(ex, "setup", i, s, err)
 		}
 	}
 	if err := e.recordUnchanged(ctx, ex, b); err != nil {
@@ -108,6 +103,17 @@ func (e *Environment) ensureNamespaces(ctx context.Context, ex *lessons.Exercise
 		}
 	}
 	return nil
+}
+
+// stepError places a failed step at its line in the exercise file, and a
+// failed object of an apply step at the object's own line.
+func stepError(ex *lessons.Exercise, phase string, i int, s lessons.Step, err error) error {
+	line := s.Line()
+	var me *manifestError
+	if errors.As(err, &me) && line > 0 {
+		line += me.line
+	}
+	return &StepError{Exercise: ex.ID, File: ex.File, Line: line, Phase: phase, Index: i + 1, Action: s.Action(), Err: err}
 }
 
 // runStep runs one setup step.

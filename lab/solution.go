@@ -19,6 +19,10 @@ import (
 // uses it; errors name the step and its file:line, and carry the script's
 // output.
 func (e *Environment) ApplySolution(ctx context.Context, ex *lessons.Exercise) error {
+	return environmentError(e.applySolution(ctx, ex))
+}
+
+func (e *Environment) applySolution(ctx context.Context, ex *lessons.Exercise) error {
 	vars, err := e.Vars(ctx)
 	if err != nil {
 		return fmt.Errorf("solve %s: %w", ex.ID, err)
@@ -33,7 +37,7 @@ func (e *Environment) ApplySolution(ctx context.Context, ex *lessons.Exercise) e
 			err = e.runStep(ctx, ex, vars, s)
 		}
 		if err != nil {
-			return &StepError{Exercise: ex.ID, File: ex.File, Line: s.Line(), Phase: "solution", Index: i + 1, Action: s.Action(), Err: err}
+			return stepError(ex, "solution", i, s, err)
 		}
 	}
 	return nil
