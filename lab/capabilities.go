@@ -132,6 +132,7 @@ func (e *Environment) Capabilities(ctx context.Context) (Capabilities, error) {
 	}
 	// metrics.k8s.io is an aggregated API: listed even when metrics-server
 	// is down, so ask it for its resources.
+	c.Addons[AddonMetricsServer] = false
 	for _, gv := range served["metrics.k8s.io"] {
 		if _, err := e.kube.Discovery().ServerResourcesForGroupVersion(gv); err == nil {
 			c.Addons[AddonMetricsServer] = true

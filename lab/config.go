@@ -36,8 +36,9 @@ type Config struct {
 	Kubeconfig, Context string
 	// AllowForeign lets kubedojo use a cluster it did not create.
 	AllowForeign bool
-	// ExportKubeconfig also merges the lab's context into ~/.kube/config.
-	// kubedojo never touches that file otherwise.
+	// ExportKubeconfig also merges the lab's context into ~/.kube/config
+	// (current there only when the file has no current context); Down
+	// removes it again. kubedojo never touches that file otherwise.
 	ExportKubeconfig bool
 	// Images are preloaded into the nodes by Up (the course's images).
 	Images []string

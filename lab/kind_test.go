@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -435,5 +436,20 @@ func TestNodeExec(t *testing.T) {
 	}
 	if _, _, _, err := ne.Exec(ctx, "elsewhere", "true"); err == nil || !strings.Contains(err.Error(), "kd-control-plane") {
 		t.Errorf("unknown node: %v", err)
+	}
+}
+
+func TestClusterLayout(t *testing.T) {
+	f := newFakeLab(t, Config{Workers: 2})
+	c := f.clusterConfig()
+	var roles []string
+	for _, n := range c.Nodes {
+		roles = append(roles, string(n.Role))
+	}
+	if strings.Join(roles, ",") != "control-plane,worker,worker" {
+		t.Errorf("nodes %v", roles)
+	}
+	if got := createPlan(2, true); got[len(got)-1] != PhaseImages || !slices.Contains(got, PhaseJoin) {
+		t.Errorf("plan %v", got)
 	}
 }

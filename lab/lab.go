@@ -21,7 +21,9 @@ import (
 )
 
 // Lab is the cluster kubedojo teaches on: its own kind cluster, or an
-// existing cluster selected by kubeconfig context.
+// existing cluster selected by kubeconfig context. Its methods may be called
+// from several goroutines, but Up, Down and Preload change the cluster and
+// must not overlap.
 type Lab struct {
 	cfg       Config
 	nodeImage string
