@@ -47,14 +47,17 @@ func (e *Environment) cleanup(ctx context.Context, ex *lessons.Exercise) error {
 		return fmt.Errorf("clean up %s: %w", ex.ID, err)
 	}
 	kept := &KeptError{Exercise: ex.ID}
+	// A failed step does not stop the others: the more of the exercise is
+	// gone, the better the next setup works.
+	var stepErrs []error
 	for i, c := range ex.Cleanup {
 		if err := e.cleanupStep(ctx, ex, vars, b, c, kept); err != nil {
-			return &StepError{Exercise: ex.ID, File: ex.File, Phase: "cleanup", Index: i + 1, Action: cleanupAction(c), Err: err}
+			stepErrs = append(stepErrs, &StepError{Exercise: ex.ID, File: ex.File, Phase: "cleanup", Index: i + 1, Action: cleanupAction(c), Err: err})
 		}
 	}
 	namespaces, err := e.namespacesToDelete(ctx, ex, kept)
 	if err != nil {
-		return fmt.Errorf("clean up %s: %w", ex.ID, err)
+		return errors.Join(append(stepErrs, fmt.Errorf("clean up %s: %w", ex.ID, err))...)
 	}
 	var wg sync.WaitGroup
 	errs := make([]error, len(namespaces)+1)
@@ -72,7 +75,10 @@ func (e *Environment) cleanup(ctx context.Context, ex *lessons.Exercise) error {
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("clean up %s: %w", ex.ID, err)
+		stepErrs = append(stepErrs, fmt.Errorf("clean up %s: %w", ex.ID, err))
+	}
+	if len(stepErrs) > 0 {
+		return errors.Join(stepErrs...)
 	}
 	if err := e.removeBaseline(ex); err != nil {
 		return err

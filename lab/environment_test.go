@@ -578,3 +578,31 @@ func TestEnvironmentErrorsFromAnUnreachableCluster(t *testing.T) {
 		t.Errorf("Capabilities: %v", err)
 	}
 }
+
+// failingNode is node access whose scripts all fail.
+type failingNode struct{}
+
+func (failingNode) Exec(context.Context, string, string) (string, string, int, error) {
+	return "", "rm: cannot remove", 1, nil
+}
+
+func TestCleanupContinuesAfterAFailedStep(t *testing.T) {
+	f := newFakeCluster(t, EnvOptions{Vars: lessons.Vars{Node: "n1", Lab: t.TempDir()}, Node: failingNode{}})
+	ctx := context.Background()
+	ex := exerciseYAML(t, "l/node", `title: t
+namespaces: [node-ns]
+cleanup:
+  - node: rm /etc/kubernetes/manifests/static-web.yaml
+`)
+	if err := f.env.Setup(ctx, ex); err != nil {
+		t.Fatal(err)
+	}
+	err := f.env.Cleanup(ctx, ex)
+	var se *StepError
+	if !errors.As(err, &se) || se.Phase != "cleanup" || se.Action != "node" || !strings.Contains(err.Error(), "exited with 1: rm: cannot remove") {
+		t.Errorf("Cleanup: %v, want the node step's failure", err)
+	}
+	if _, err := f.dyn.Resource(namespaceGVR).Get(ctx, "node-ns", metav1.GetOptions{}); err == nil {
+		t.Error("namespace kept because an earlier cleanup step failed")
+	}
+}
