@@ -39,8 +39,8 @@ type ObjectBaseline struct {
 	UID             string `json:"uid"`
 	Generation      int64  `json:"generation"`
 	ResourceVersion string `json:"resourceVersion"`
-	// Paths maps each path of the unchanged check to PathValues of the
-	// object.
+	// Paths maps each path of the unchanged check, as the check writes it
+	// (template variables expanded), to PathValues of the object.
 	Paths map[string]string `json:"paths,omitempty"`
 }
 

@@ -332,12 +332,7 @@ func (l *Lab) syncKubeconfig(prov kindProvider, src *clientcmdapi.Config, rec *o
 // Ready.
 func (l *Lab) waitAPIReady(ctx context.Context, t *tracker, timeout time.Duration) error {
 	t.start(PhaseWait, "API server")
-	rc, err := l.RESTConfig()
-	if err != nil {
-		return err
-	}
-	rc.Timeout = 5 * time.Second
-	kube, err := kubernetes.NewForConfig(rc)
+	kube, err := l.clientset(5 * time.Second)
 	if err != nil {
 		return err
 	}
@@ -372,7 +367,7 @@ func (l *Lab) waitAPIReady(ctx context.Context, t *tracker, timeout time.Duratio
 // clusterReady reports whether the API server is ready and all nodes are
 // Ready, with what is still missing.
 func clusterReady(ctx context.Context, kube kubernetes.Interface) (bool, string) {
-	if _, err := kube.Discovery().RESTClient().Get().AbsPath("/readyz").DoRaw(ctx); err != nil {
+	if err := readyz(ctx, kube); err != nil {
 		return false, "API server not ready: " + shortErr(err)
 	}
 	list, err := kube.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
@@ -413,7 +408,7 @@ func (l *Lab) checkLayout(ctx context.Context) error {
 	if l.cfg.Workers == 0 {
 		return nil
 	}
-	kube, err := l.clientset()
+	kube, err := l.clientset(0)
 	if err != nil {
 		return err
 	}

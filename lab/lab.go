@@ -201,7 +201,7 @@ func (l *Lab) RESTConfig() (*rest.Config, error) {
 // Vars returns the template values for this cluster: {{NODE}}, {{NODE_IP}},
 // {{WORKER}} from its nodes and {{LAB}}, the lab directory.
 func (l *Lab) Vars(ctx context.Context) (lessons.Vars, error) {
-	kube, err := l.clientset()
+	kube, err := l.clientset(0)
 	if err != nil {
 		return lessons.Vars{}, err
 	}

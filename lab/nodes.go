@@ -8,6 +8,7 @@ import (
 	osexec "os/exec"
 	"sort"
 	"strings"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -113,17 +114,27 @@ func (l *Lab) forgetNodes() {
 	l.mu.Unlock()
 }
 
-// clientset builds a typed client for the lab.
-func (l *Lab) clientset() (kubernetes.Interface, error) {
+// clientset builds a typed client for the lab; a non-zero timeout
+// replaces RESTConfig's, for quick probes.
+func (l *Lab) clientset(timeout time.Duration) (kubernetes.Interface, error) {
 	rc, err := l.RESTConfig()
 	if err != nil {
 		return nil, err
+	}
+	if timeout > 0 {
+		rc.Timeout = timeout
 	}
 	kube, err := kubernetes.NewForConfig(rc)
 	if err != nil {
 		return nil, fmt.Errorf("client for lab %q: %w", l.cfg.Name, err)
 	}
 	return kube, nil
+}
+
+// readyz asks the API server whether it is ready to serve.
+func readyz(ctx context.Context, kube kubernetes.Interface) error {
+	_, err := kube.Discovery().RESTClient().Get().AbsPath("/readyz").DoRaw(ctx)
+	return err
 }
 
 const controlPlaneLabel = "node-role.kubernetes.io/control-plane"

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"time"
-
-	"k8s.io/client-go/kubernetes"
 )
 
 // Preflight is what the lab needs from this machine, checked before Up.
@@ -35,13 +33,9 @@ const (
 func (l *Lab) Preflight(ctx context.Context) (Preflight, error) {
 	var p Preflight
 	if l.foreign {
-		rc, err := l.RESTConfig()
+		kube, err := l.clientset(10 * time.Second)
 		if err == nil {
-			rc.Timeout = 10 * time.Second
-			var kube *kubernetes.Clientset
-			if kube, err = kubernetes.NewForConfig(rc); err == nil {
-				_, err = kube.Discovery().RESTClient().Get().AbsPath("/readyz").DoRaw(ctx)
-			}
+			err = readyz(ctx, kube)
 		}
 		if err != nil {
 			msg := fmt.Sprintf("the cluster of context %q does not answer: %s", l.context, shortErr(err))

@@ -16,11 +16,12 @@ import (
 // defaultWaitTimeout bounds a wait step that names no timeout.
 const defaultWaitTimeout = 60 * time.Second
 
-// Setup builds an exercise's start state: it creates and labels the
-// exercise's namespaces, runs the setup steps in order, and records the
-// baseline (unchanged checks, cleanup restores, the kubeconfig's current
-// context) under the state directory. Errors name the exercise file, line
-// and step.
+// Setup builds an exercise's start state, with the environment's template
+// variables expanded: it creates and labels the exercise's namespaces, runs
+// the setup steps in order, and records the baseline (unchanged checks,
+// cleanup restores, the kubeconfig's current context) under the state
+// directory. Errors name the exercise file, line and step; an unreachable
+// API server is ErrUnreachable.
 func (e *Environment) Setup(ctx context.Context, ex *lessons.Exercise) error {
 	return environmentError(e.setup(ctx, ex))
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/kubernetes"
 )
 
 // Status describes the lab as it is now.
@@ -95,18 +94,12 @@ func (l *Lab) Status(ctx context.Context) (Status, error) {
 
 // probeAPI fills the API fields of s.
 func (l *Lab) probeAPI(ctx context.Context, s *Status) {
-	rc, err := l.RESTConfig()
+	kube, err := l.clientset(5 * time.Second)
 	if err != nil {
 		s.Problem = err.Error()
 		return
 	}
-	rc.Timeout = 5 * time.Second
-	kube, err := kubernetes.NewForConfig(rc)
-	if err != nil {
-		s.Problem = err.Error()
-		return
-	}
-	if _, err := kube.Discovery().RESTClient().Get().AbsPath("/readyz").DoRaw(ctx); err != nil {
+	if err := readyz(ctx, kube); err != nil {
 		s.Problem = fmt.Sprintf("the API server of %s is not ready: %s", l.context, shortErr(err))
 		return
 	}
