@@ -109,12 +109,12 @@ cluster changes. The lab is a local kind cluster that kubedojo creates for you.`
 
 	var tf tuiFlags
 	addTUIFlags(root, &tf)
-	root.RunE = tuiRunE(opts, &tf, nil)
+	root.RunE = tuiRunE(opts, &tf, newTUIBackends)
 	root.AddCommand(
 		newLintCmd(opts),
 		newListCmd(opts),
 		newVersionCmd(opts),
-		newTUICmd(opts, nil),
+		newTUICmd(opts, newTUIBackends),
 		newProgressCmd(opts),
 		newLabCmd(opts),
 		newCheckCmd(opts),

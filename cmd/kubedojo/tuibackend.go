@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os/exec"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/lab"
+	"github.com/kubedojo/kubedojo/lessons"
+	"github.com/kubedojo/kubedojo/tui"
+)
+
+// errLabNotReady is what grading says before the lab has started.
+var errLabNotReady = errors.New("the lab is not ready yet; it is starting in the background")
+
+// labBackend adapts the kind lab and the grader to the TUI. The grader
+// exists only once the lab is up, so the TUI can open (and the learner
+// read) while the cluster starts.
+type labBackend struct {
+	lab *lab.Lab
+
+	mu   sync.Mutex
+	sess *checks.LabSession
+}
+
+// newTUIBackends builds the TUI's lab back ends from the global flags.
+func newTUIBackends(_ context.Context, opts *options) (tuiBackends, error) {
+	course, err := opts.loadCourse()
+	if err != nil {
+		return tuiBackends{}, err
+	}
+	l, err := opts.openLab(course)
+	if err != nil {
+		return tuiBackends{}, err
+	}
+	b := &labBackend{lab: l}
+	return tuiBackends{lab: b, grader: b, vars: b.vars}, nil
+}
+
+func (b *labBackend) session() (*checks.LabSession, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.sess == nil {
+		return nil, errLabNotReady
+	}
+	return b.sess, nil
+}
+
+// Start creates or restarts the lab, then connects the grader.
+func (b *labBackend) Start(ctx context.Context, progress func(tui.LabProgress)) error {
+	if !b.lab.Foreign() {
+		pf, err := b.lab.Preflight(ctx)
+		if err != nil {
+			return err
+		}
+		if !pf.OK() {
+			return errors.New(strings.Join(pf.Problems, "\n"))
+		}
+	}
+	err := b.lab.Up(ctx, func(p lab.Progress) {
+		if progress != nil {
+			progress(tui.LabProgress{Phase: p.Phase, Step: p.Step, Total: p.Total, Message: p.Message, Done: p.Done, Err: p.Err})
+		}
+	})
+	if err != nil {
+		return err
+	}
+	s, err := checks.ConnectLab(ctx, b.lab)
+	if err != nil {
+		return err
+	}
+	b.mu.Lock()
+	b.sess = s
+	b.mu.Unlock()
+	return nil
+}
+
+// Status summarises the lab for the lab panel.
+func (b *labBackend) Status(ctx context.Context) (tui.LabStatus, error) {
+	st, err := b.lab.Status(ctx)
+	if err != nil {
+		return tui.LabStatus{}, err
+	}
+	out := tui.LabStatus{Ready: st.Ready()}
+	if st.Ready() {
+		out.Summary = fmt.Sprintf("%s ready · %d node(s) · Kubernetes %s", st.Name, st.Nodes, st.KubernetesVersion)
+		out.Detail = "KUBECONFIG=" + st.KubeconfigPath
+		return out, nil
+	}
+	out.Summary = st.Name + " is not ready"
+	out.Detail = st.Problem
+	return out, nil
+}
+
+// Reset sets the exercise up from scratch. Objects kubedojo kept on a
+// foreign cluster are not an error: the exercise is still set up.
+func (b *labBackend) Reset(ctx context.Context, ex *lessons.Exercise) error {
+	s, err := b.session()
+	if err != nil {
+		return err
+	}
+	if err := s.Env.Reset(ctx, ex); err != nil && !errors.Is(err, lab.ErrKept) {
+		return err
+	}
+	return nil
+}
+
+// Shell returns the learner's shell for the exercise.
+func (b *labBackend) Shell(ex *lessons.Exercise) (*exec.Cmd, error) {
+	return b.lab.ShellCommand(ex)
+}
+
+// Evaluate grades once; before the lab is up every check is an
+// environment error, never a wrong answer.
+func (b *labBackend) Evaluate(ctx context.Context, ex *lessons.Exercise) checks.Report {
+	s, err := b.session()
+	if err != nil {
+		return notReadyReport(ex, err)
+	}
+	return s.Grader.Evaluate(ctx, ex)
+}
+
+// Watch streams re-evaluations until ctx ends.
+func (b *labBackend) Watch(ctx context.Context, ex *lessons.Exercise, onReport func(checks.Report)) error {
+	s, err := b.session()
+	if err != nil {
+		onReport(notReadyReport(ex, err))
+		return err
+	}
+	return s.Grader.Watch(ctx, ex, onReport)
+}
+
+func (b *labBackend) vars(context.Context) (lessons.Vars, error) {
+	s, err := b.session()
+	if err != nil {
+		return lessons.Vars{}, err
+	}
+	return s.Vars, nil
+}
+
+func notReadyReport(ex *lessons.Exercise, err error) checks.Report {
+	r := checks.Report{Exercise: ex.ID, Time: time.Now(), Trigger: "initial"}
+	for _, c := range ex.Checks {
+		r.Results = append(r.Results, checks.Result{ID: c.ID, Title: c.Title, Status: checks.Error, Detail: err.Error()})
+	}
+	return r
+}
