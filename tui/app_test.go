@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -180,6 +181,7 @@ func TestScreens(t *testing.T) {
 				t.Run(sc.name, func(t *testing.T) {
 					a := newApp(t, size.w, size.h, sc.opts...)
 					sc.run(t, a)
+					a.Stable(5 * time.Second)
 					v := a.View()
 					requireFits(t, v, size.w, size.h)
 					golden.RequireEqual(t, v)

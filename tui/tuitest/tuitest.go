@@ -112,21 +112,47 @@ func (d *Driver) Send(msgs ...tea.Msg) {
 // Press sends key presses by name.
 func (d *Driver) Press(names ...string) { d.Send(Keys(names...)...) }
 
+// Stable settles until the screen no longer changes between two quiet
+// periods, for up to max: a slow command (a rendering on a loaded machine)
+// may finish after one quiet period.
+func (d *Driver) Stable(max time.Duration) {
+	d.tb.Helper()
+	deadline := time.Now().Add(max)
+	prev := d.View()
+	for time.Now().Before(deadline) {
+		d.settle()
+		v := d.View()
+		if v == prev && !strings.Contains(v, "Rendering…") {
+			return
+		}
+		prev = v
+	}
+}
+
 // View is the model's screen with ANSI sequences removed.
 func (d *Driver) View() string {
 	return ansi.Strip(d.Model.View().Content)
 }
 
+// settle processes results until none arrives for Quiet. While a reader
+// still shows its placeholder, a rendering is under way, so it waits on
+// (up to renderWait) even past a quiet period.
 func (d *Driver) settle() {
+	deadline := time.Now().Add(renderWait)
 	for {
 		select {
 		case msg := <-d.results:
 			d.process(msg)
 		case <-time.After(d.Quiet):
-			return
+			if !strings.Contains(d.View(), "Rendering…") || time.Now().After(deadline) {
+				return
+			}
 		}
 	}
 }
+
+// renderWait bounds how long settle waits for a rendering.
+const renderWait = 5 * time.Second
 
 func (d *Driver) run(cmd tea.Cmd) {
 	if cmd == nil {
