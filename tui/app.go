@@ -107,9 +107,6 @@ func New(ctx context.Context, opts Options) *Model {
 	return m
 }
 
-// Common returns the shared state, for tests and benchmarks.
-func (m *Model) Common() *common.Common { return m.c }
-
 // resumePages rebuilds the page stack for the last recorded location.
 func (m *Model) resumePages() []common.Page {
 	c := m.c

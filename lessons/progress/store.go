@@ -186,17 +186,6 @@ func writeAtomic(path string, data []byte) error {
 	return nil
 }
 
-// Snapshot returns a deep copy of the whole file, for printing.
-func (s *Store) Snapshot() File {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := File{Version: s.data.Version, Courses: make(map[string]*Course, len(s.data.Courses))}
-	for id, c := range s.data.Courses {
-		out.Courses[id] = c.clone()
-	}
-	return out
-}
-
 // Course returns the tracker of one course's record.
 func (s *Store) Course(id string) *Tracker {
 	return &Tracker{s: s, id: id}

@@ -214,15 +214,3 @@ func TestConcurrentSavesKeepNewestState(t *testing.T) {
 		t.Errorf("hints on disk = %d, want 20", n)
 	}
 }
-
-func TestSnapshotIsACopy(t *testing.T) {
-	s, _ := Open(t.TempDir())
-	tr := s.Course("c")
-	tr.MarkDone("x")
-	snap := s.Snapshot()
-	snap.Courses["c"].Exercises["x"].Status = NotStarted
-	*snap.Courses["c"].Exercises["x"].DoneAt = time.Time{}
-	if e := tr.Exercise("x"); e.Status != Done || e.DoneAt.IsZero() {
-		t.Errorf("changing the snapshot changed the store: %+v", e)
-	}
-}

@@ -12,9 +12,6 @@ type Tracker struct {
 	id string
 }
 
-// CourseID is the id of the course this tracker records.
-func (t *Tracker) CourseID() string { return t.id }
-
 // Store is the store the tracker writes to.
 func (t *Tracker) Store() *Store { return t.s }
 
@@ -210,27 +207,6 @@ func (t *Tracker) RecordQuiz(lessonID string, score, total int) {
 	q.Score, q.Total, q.At = score, total, now
 	q.Attempts++
 	q.Best = max(q.Best, score)
-}
-
-func (c *Course) clone() *Course {
-	out := &Course{Updated: c.Updated}
-	if c.Last != nil {
-		last := *c.Last
-		out.Last = &last
-	}
-	if c.Lessons != nil {
-		out.Lessons = make(map[string]*Lesson, len(c.Lessons))
-		for id, l := range c.Lessons {
-			out.Lessons[id] = l.clone()
-		}
-	}
-	if c.Exercises != nil {
-		out.Exercises = make(map[string]*Exercise, len(c.Exercises))
-		for id, e := range c.Exercises {
-			out.Exercises[id] = e.clone()
-		}
-	}
-	return out
 }
 
 func (l *Lesson) clone() *Lesson {
