@@ -242,12 +242,13 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		m.setupErr = nil
 		var cmds []tea.Cmd
-		if msg.initial {
-			m.needsSetup = false
-			if m.c.Progress.StartExercise(m.ex.ID) {
-				cmds = append(cmds, m.c.Save())
-			}
-		} else {
+		// Any successful reset sets the exercise up, also a retry after a
+		// failed first set-up.
+		m.needsSetup = false
+		if m.c.Progress.StartExercise(m.ex.ID) {
+			cmds = append(cmds, m.c.Save())
+		}
+		if !msg.initial {
 			cmds = append(cmds, messages.Cmd(messages.NoticeMsg{Text: "The exercise is back at its start state."}))
 		}
 		if m.watch == nil {

@@ -188,6 +188,14 @@ func TestSetupFailureIsShownWithTheFix(t *testing.T) {
 	if f.grader.Watching(first) != 0 {
 		t.Error("grading started although the set-up failed")
 	}
+	if f.record().Status != progress.NotStarted {
+		t.Error("a failed set-up started the exercise")
+	}
+	f.lab.ResetErr = nil
+	f.Press("r", "y")
+	if f.record().Status != progress.InProgress || f.grader.Watching(first) != 1 {
+		t.Errorf("after a successful retry: status %s, %d watches", f.record().Status, f.grader.Watching(first))
+	}
 }
 
 func TestShellThenRegrade(t *testing.T) {
