@@ -129,7 +129,7 @@ func (x *tmux) rssKiB() (int, error) {
 // help, quits, and checks that a restart resumes in that lesson, without
 // colours under NO_COLOR.
 func TestSmokeTmux(t *testing.T) {
-	if testing.Short() {
+	if testing.Short() && !labtest.InCI() {
 		t.Skip("builds the kubedojo binary; not in -short mode")
 	}
 	if _, err := exec.LookPath("tmux"); err != nil {
