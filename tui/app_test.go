@@ -357,7 +357,7 @@ func TestLabStartsInBackground(t *testing.T) {
 func TestLabFailureCanBeRetried(t *testing.T) {
 	l := &tuitest.Lab{StartErr: errors.New("docker is not running")}
 	a := newApp(t, 80, 24, withFakeLab(l))
-	a.contains(t, "lab failed", "L retry lab")
+	a.contains(t, "lab failed", "L retry lab", "The lab could not start: docker is not running (press L to retry)")
 	a.Press("enter", "enter")
 	a.contains(t, "The lab could not start", "docker is not running")
 	a.Press("L")

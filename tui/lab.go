@@ -113,6 +113,8 @@ func (m *Model) updateLab(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			st.Err = msg.err
 			m.c.Log.Error("lab start failed", "err", msg.err)
+			// Said on every screen, not only in an exercise's lab panel.
+			m.status = status{isErr: true, text: fmt.Sprintf("The lab could not start: %v (press %s to retry)", msg.err, m.c.Keys.RetryLab.Help().Key)}
 			return m.broadcast(messages.LabChangedMsg{})
 		}
 		return tea.Batch(m.readStatus(msg.seq), m.readVars(msg.seq))
