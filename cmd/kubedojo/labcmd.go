@@ -241,19 +241,11 @@ from the command line, or to start over.`,
 		Example: `  kubedojo lab reset services/fix-selector`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			course, err := opts.loadCourse()
+			course, ex, err := opts.courseExercise(args[0])
 			if err != nil {
 				return err
 			}
-			ex, err := findExercise(course, args[0])
-			if err != nil {
-				return err
-			}
-			l, err := opts.openLab(course)
-			if err != nil {
-				return err
-			}
-			s, err := connect(cmd.Context(), l)
+			s, err := opts.labSession(cmd.Context(), course)
 			if err != nil {
 				return err
 			}

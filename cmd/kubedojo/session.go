@@ -113,15 +113,29 @@ func (o *options) openLab(course *lessons.Course) (*lab.Lab, error) {
 	return l, nil
 }
 
-// connect wires the grader and the exercise environment to a running lab.
-// A lab that is down or unreachable is an environment error (exit 2) that
-// says how to start it.
-func connect(ctx context.Context, l *lab.Lab) (*checks.LabSession, error) {
+// labSession opens the selected lab and wires the grader and the exercise
+// environment to it. A lab that is down or unreachable is an environment
+// error (exit 2) that says how to start it.
+func (o *options) labSession(ctx context.Context, course *lessons.Course) (*checks.LabSession, error) {
+	l, err := o.openLab(course)
+	if err != nil {
+		return nil, err
+	}
 	s, err := checks.ConnectLab(ctx, l)
 	if err != nil {
 		return nil, withCode(exitEnv, err)
 	}
 	return s, nil
+}
+
+// courseExercise loads the course and finds one exercise in it.
+func (o *options) courseExercise(id string) (*lessons.Course, *lessons.Exercise, error) {
+	course, err := o.loadCourse()
+	if err != nil {
+		return nil, nil, err
+	}
+	ex, err := findExercise(course, id)
+	return course, ex, err
 }
 
 // exercise finds an exercise by full id, with a helpful error.

@@ -60,11 +60,7 @@ environment broke.`,
 					exs = append(exs, ex)
 				}
 			}
-			l, err := opts.openLab(course)
-			if err != nil {
-				return err
-			}
-			s, err := connect(cmd.Context(), l)
+			s, err := opts.labSession(cmd.Context(), course)
 			if err != nil {
 				return err
 			}
