@@ -41,7 +41,7 @@ type tuiBackends struct {
 
 // backendsFunc builds the lab back ends from the global flags; it is not
 // called with --no-lab. Nil runs every TUI without a lab.
-type backendsFunc func(ctx context.Context, opts *options) (tuiBackends, error)
+type backendsFunc func(ctx context.Context, opts *options, course *lessons.Course) (tuiBackends, error)
 
 const tuiLong = `Open the course in the terminal: the course map, the lessons, exercises graded
 live on the lab cluster, and quizzes. The lab starts in the background while you
@@ -84,7 +84,7 @@ func tuiRunE(opts *options, f *tuiFlags, newBackends backendsFunc) func(*cobra.C
 
 		var b tuiBackends
 		if !f.noLab && newBackends != nil {
-			if b, err = newBackends(ctx, opts); err != nil {
+			if b, err = newBackends(ctx, opts, course); err != nil {
 				return withCode(exitEnv, err)
 			}
 		}

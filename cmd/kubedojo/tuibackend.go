@@ -29,11 +29,7 @@ type labBackend struct {
 }
 
 // newTUIBackends builds the TUI's lab back ends from the global flags.
-func newTUIBackends(_ context.Context, opts *options) (tuiBackends, error) {
-	course, err := opts.loadCourse()
-	if err != nil {
-		return tuiBackends{}, err
-	}
+func newTUIBackends(_ context.Context, opts *options, course *lessons.Course) (tuiBackends, error) {
 	l, err := opts.openLab(course)
 	if err != nil {
 		return tuiBackends{}, err
