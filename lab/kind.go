@@ -433,7 +433,7 @@ func (l *Lab) Down(ctx context.Context) error {
 	if l.foreign {
 		return fmt.Errorf("%w: kubedojo deletes only clusters it created; context %q stays", ErrForeignCluster, l.context)
 	}
-	_, prov, ctrs, err := l.containers(ctx)
+	eng, prov, ctrs, err := l.containers(ctx)
 	if err != nil {
 		return err
 	}
@@ -448,7 +448,8 @@ func (l *Lab) Down(ctx context.Context) error {
 	}
 	if len(ctrs) > 0 {
 		if err := prov.Delete(l.cfg.Name, l.kubeconfig); err != nil {
-			return fmt.Errorf("delete lab %q: %w", l.cfg.Name, err)
+			return fmt.Errorf("delete lab %q: %w (if %s cannot remove the node containers, restarting %s usually frees them)",
+				l.cfg.Name, err, eng.Name(), eng.Name())
 		}
 	}
 	if rec != nil && rec.ExportedTo != "" {

@@ -12,6 +12,9 @@ import (
 	"testing"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+
 	"github.com/kubedojo/kubedojo/lab"
 	"github.com/kubedojo/kubedojo/lab/labtest"
 	"github.com/kubedojo/kubedojo/lessons"
@@ -240,6 +243,11 @@ func TestKindLabEndToEnd(t *testing.T) {
 		if s, err := l.Status(ctx); err != nil || !s.Ready() {
 			t.Errorf("status after restart: %+v %v", s, err)
 		}
+		// Let the kubelet finish starting the system pods again before the
+		// next step deletes the node: on cgroup v1 hosts (this VM), killing a
+		// node while its runc creates a container leaves that container's
+		// cgroup frozen, and the engine can then never remove the node.
+		settleSystemPods(t, l)
 	})
 
 	t.Run("down", func(t *testing.T) {
@@ -278,4 +286,33 @@ func TestKindLabEndToEnd(t *testing.T) {
 			t.Errorf("containers left after an interrupted create: %v", cs)
 		}
 	})
+}
+
+// settleSystemPods waits (bounded) until every kube-system pod is Ready.
+func settleSystemPods(t *testing.T, l *lab.Lab) {
+	t.Helper()
+	rc, err := l.RESTConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	kube, err := kubernetes.NewForConfig(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	for time.Since(start) < 2*time.Minute {
+		pods, err := kube.CoreV1().Pods("kube-system").List(context.Background(), metav1.ListOptions{})
+		ready := err == nil && len(pods.Items) > 0
+		for _, p := range pods.Items {
+			for _, c := range p.Status.ContainerStatuses {
+				ready = ready && c.Ready
+			}
+		}
+		if ready {
+			t.Logf("system pods ready %s after Up returned", time.Since(start).Round(time.Second))
+			return
+		}
+		time.Sleep(time.Second)
+	}
+	t.Logf("system pods not all ready after %s", time.Since(start).Round(time.Second))
 }
