@@ -1,5 +1,6 @@
-// Package assets holds the files kubedojo embeds: the built-in course and
-// the JSON Schemas of the lesson-pack format.
+// Package assets holds the files kubedojo embeds: the built-in course, the
+// JSON Schemas of the lesson-pack format and the add-on manifests the lab
+// installs.
 package assets
 
 import (
@@ -12,6 +13,9 @@ var course embed.FS
 
 //go:embed schema/*.json
 var schemas embed.FS
+
+//go:embed addons/gateway-api-standard.yaml
+var gatewayAPI string
 
 // Course returns the built-in lesson pack, rooted at its course.yaml.
 func Course() fs.FS {
@@ -31,3 +35,7 @@ func Schemas() fs.FS {
 	}
 	return sub
 }
+
+// GatewayAPICRDs returns the Gateway API standard-channel CRDs (v1.6.3) that
+// kubedojo installs on its own lab for the Gateway API exercises.
+func GatewayAPICRDs() string { return gatewayAPI }

@@ -207,13 +207,9 @@ func (e *Environment) waitEstablished(ctx context.Context, name string) error {
 		if err != nil {
 			return fmt.Errorf("CustomResourceDefinition %s: %w", name, err)
 		}
-		conds, _, _ := unstructured.NestedSlice(crd.Object, "status", "conditions")
-		for _, c := range conds {
-			cm, _ := c.(map[string]any)
-			if cm["type"] == "Established" && cm["status"] == "True" {
-				e.mapper.Reset()
-				return nil
-			}
+		if crdEstablished(crd) {
+			e.mapper.Reset()
+			return nil
 		}
 		if e.now().After(deadline) {
 			return fmt.Errorf("CustomResourceDefinition %s is not Established after %s", name, crdEstablishedWait)

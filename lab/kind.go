@@ -137,6 +137,9 @@ func (l *Lab) Up(ctx context.Context, progress func(Progress)) error {
 	if err := l.checkLayout(ctx); err != nil {
 		return err
 	}
+	if err := l.addons(ctx, t); err != nil {
+		return err
+	}
 	if preload {
 		return l.preload(ctx, l.cfg.Images, t)
 	}
@@ -177,6 +180,10 @@ func (l *Lab) clusterConfig() *v1alpha4.Cluster {
 // between), so no half-made cluster or orphan container stays behind.
 func (l *Lab) create(ctx context.Context, prov kindProvider, t *tracker) error {
 	name := l.cfg.Name
+	// Baselines describe exercises set up on the cluster this one replaces.
+	if err := os.RemoveAll(baselineDir(l.cfg.StateDir, l.context)); err != nil {
+		return fmt.Errorf("delete the exercise baselines of lab %q: %w", name, err)
+	}
 	rec := &ownerRecord{Name: name, NodeImage: displayImage(l.nodeImage), Created: time.Now().UTC()}
 	// Written before creation: an Up that was killed mid-way then finds
 	// containers it may clean up.

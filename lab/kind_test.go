@@ -42,6 +42,7 @@ func newFakeLab(t *testing.T, cfg Config) *fakeLab {
 	f.prov = &fakeProvider{eng: f.eng, kubeconfig: f.kindKubeconfig(t, f.ca)}
 	l.homeKubeconfig = filepath.Join(t.TempDir(), "home-config")
 	l.detect = func(context.Context) (engine, kindProvider, error) { return f.eng, f.prov, nil }
+	l.addons = func(context.Context, *tracker) error { return nil }
 	l.waitReady = func(_ context.Context, tr *tracker, timeout time.Duration) error {
 		tr.start(PhaseWait, "")
 		f.waits = append(f.waits, timeout)

@@ -41,6 +41,7 @@ type Lab struct {
 	logger    *kindLogger
 	detect    func(ctx context.Context) (engine, kindProvider, error)
 	waitReady func(ctx context.Context, t *tracker, timeout time.Duration) error
+	addons    func(ctx context.Context, t *tracker) error
 
 	mu       sync.Mutex
 	eng      engine
@@ -95,6 +96,7 @@ func newLab(cfg Config, getenv func(string) string) (*Lab, error) {
 	}
 	l.detect = l.detectKind
 	l.waitReady = l.waitAPIReady
+	l.addons = l.ensureAddons
 	if cfg.Kubeconfig == "" && cfg.Context == "" {
 		l.kubeconfig, l.context = cfg.ownKubeconfig(), kindContext(cfg.Name)
 		return l, nil

@@ -40,6 +40,7 @@ const (
 	PhaseWait         = "Waiting for ready"
 	PhaseKubeconfig   = "Writing kubeconfig"
 	PhaseImages       = "Loading images"
+	PhaseAddons       = "Installing add-ons"
 	PhaseDelete       = "Deleting cluster"
 )
 
@@ -49,7 +50,7 @@ func createPlan(workers int, preload bool) []string {
 	if workers > 0 {
 		p = append(p, PhaseJoin)
 	}
-	p = append(p, PhaseKubeconfig, PhaseWait)
+	p = append(p, PhaseKubeconfig, PhaseWait, PhaseAddons)
 	if preload {
 		p = append(p, PhaseImages)
 	}

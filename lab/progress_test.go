@@ -48,15 +48,15 @@ func TestKindLoggerProgress(t *testing.T) {
 	l.V(0).Info("after the operation: dropped")
 
 	want := []Progress{
-		{Phase: PhaseCreate, Step: 0, Total: 8, Message: `"t"`},
-		{Phase: PhaseCreate, Step: 0, Total: 8, Done: true},
-		{Phase: PhaseNodeImage, Step: 1, Total: 8, Message: "img:1"},
-		{Phase: PhaseNodeImage, Step: 1, Total: 8, Done: true},
-		{Phase: PhasePrepare, Step: 2, Total: 8},
-		{Phase: PhasePrepare, Step: 2, Total: 8, Message: "WARNING: cgroup v1 is deprecated"},
-		{Phase: PhasePrepare, Step: 2, Total: 8, Done: true},
-		{Phase: PhaseConfig, Step: 3, Total: 8},
-		{Phase: PhaseConfig, Step: 3, Total: 8, Done: true, Err: errPlaceholder},
+		{Phase: PhaseCreate, Step: 0, Total: 9, Message: `"t"`},
+		{Phase: PhaseCreate, Step: 0, Total: 9, Done: true},
+		{Phase: PhaseNodeImage, Step: 1, Total: 9, Message: "img:1"},
+		{Phase: PhaseNodeImage, Step: 1, Total: 9, Done: true},
+		{Phase: PhasePrepare, Step: 2, Total: 9},
+		{Phase: PhasePrepare, Step: 2, Total: 9, Message: "WARNING: cgroup v1 is deprecated"},
+		{Phase: PhasePrepare, Step: 2, Total: 9, Done: true},
+		{Phase: PhaseConfig, Step: 3, Total: 9},
+		{Phase: PhaseConfig, Step: 3, Total: 9, Done: true, Err: errPlaceholder},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %d events, want %d:\n%+v", len(got), len(want), got)

@@ -1,0 +1,107 @@
+package lab
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/rest"
+
+	"github.com/kubedojo/kubedojo/assets"
+	"github.com/kubedojo/kubedojo/lessons"
+)
+
+
+// gatewayAPIMarker is a CRD whose presence means the Gateway API CRDs are
+// installed.
+const gatewayAPIMarker = "httproutes.gateway.networking.k8s.io"
+
+// ensureAddons installs what kubedojo's own lab promises beyond kind: the
+// Gateway API standard-channel CRDs (the Gateway API exercises need them,
+// and no controller). It is a quick check when they are there.
+func (l *Lab) ensureAddons(ctx context.Context, t *tracker) error {
+	rc, err := l.RESTConfig()
+	if err != nil {
+		return err
+	}
+	crds, err := crdClient(rc)
+	if err != nil {
+		return err
+	}
+	if _, err := crds.Get(ctx, gatewayAPIMarker, metav1.GetOptions{}); err == nil {
+		return nil
+	} else if !apierrors.IsNotFound(err) {
+		return fmt.Errorf("%w: look for the Gateway API CRDs: %v", ErrUnreachable, err)
+	}
+	t.start(PhaseAddons, "Gateway API CRDs")
+	err = installCRDs(ctx, crds, assets.GatewayAPICRDs())
+	t.done(PhaseAddons, err)
+	return err
+}
+
+// InstallGatewayAPI installs (or updates) the embedded Gateway API
+// standard-channel CRDs on a cluster and waits until they are established.
+func InstallGatewayAPI(ctx context.Context, cfg *rest.Config) error {
+	crds, err := crdClient(cfg)
+	if err != nil {
+		return err
+	}
+	return installCRDs(ctx, crds, assets.GatewayAPICRDs())
+}
+
+func crdClient(cfg *rest.Config) (dynamic.ResourceInterface, error) {
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("add-ons: %w", err)
+	}
+	return dyn.Resource(crdGVR), nil
+}
+
+func installCRDs(ctx context.Context, crds dynamic.ResourceInterface, manifests string) error {
+	docs, errs := lessons.ParseManifests(manifests)
+	if len(errs) > 0 {
+		return fmt.Errorf("embedded add-on manifests are invalid: %v", errs[0])
+	}
+	for _, d := range docs {
+		if _, err := crds.Apply(ctx, d.Object.GetName(), d.Object, metav1.ApplyOptions{FieldManager: FieldManager, Force: true}); err != nil {
+			return fmt.Errorf("install CRD %s: %w", d.Object.GetName(), err)
+		}
+	}
+	for _, d := range docs {
+		if err := waitCRDEstablished(ctx, crds, d.Object.GetName()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func waitCRDEstablished(ctx context.Context, crds dynamic.ResourceInterface, name string) error {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	for {
+		crd, err := crds.Get(ctx, name, metav1.GetOptions{})
+		if err == nil && crdEstablished(crd) {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("CRD %s did not become established: %w", name, ctx.Err())
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+func crdEstablished(crd *unstructured.Unstructured) bool {
+	conds, _, _ := unstructured.NestedSlice(crd.Object, "status", "conditions")
+	for _, c := range conds {
+		m, _ := c.(map[string]any)
+		if m["type"] == "Established" && m["status"] == "True" {
+			return true
+		}
+	}
+	return false
+}
