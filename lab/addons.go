@@ -15,7 +15,6 @@ import (
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
-
 // gatewayAPIMarker is a CRD whose presence means the Gateway API CRDs are
 // installed.
 const gatewayAPIMarker = "httproutes.gateway.networking.k8s.io"
