@@ -121,12 +121,26 @@ func (b *labBackend) Evaluate(ctx context.Context, ex *lessons.Exercise) checks.
 	return s.Grader.Evaluate(ctx, ex)
 }
 
-// Watch streams re-evaluations until ctx ends.
+// Watch streams re-evaluations until ctx ends. An exercise resumed on a
+// lab that no longer holds its start state (recreated since, or its
+// namespace deleted) is set up first, so the learner continues where they
+// were instead of facing environment errors.
 func (b *labBackend) Watch(ctx context.Context, ex *lessons.Exercise, onReport func(checks.Report)) error {
 	s, err := b.session()
 	if err != nil {
 		onReport(notReadyReport(ex, err))
 		return err
+	}
+	ok, err := s.Env.IsSetUp(ctx, ex)
+	if err != nil {
+		onReport(notReadyReport(ex, err))
+		return err
+	}
+	if !ok {
+		if err := b.Reset(ctx, ex); err != nil {
+			onReport(notReadyReport(ex, fmt.Errorf("set up %s: %w", ex.ID, err)))
+			return err
+		}
 	}
 	return s.Grader.Watch(ctx, ex, onReport)
 }
