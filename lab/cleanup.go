@@ -52,7 +52,7 @@ func (e *Environment) cleanup(ctx context.Context, ex *lessons.Exercise) error {
 	var stepErrs []error
 	for i, c := range ex.Cleanup {
 		if err := e.cleanupStep(ctx, ex, vars, b, c, kept); err != nil {
-			stepErrs = append(stepErrs, &StepError{Exercise: ex.ID, File: ex.File, Phase: "cleanup", Index: i + 1, Action: cleanupAction(c), Err: err})
+			stepErrs = append(stepErrs, &StepError{Exercise: ex.ID, File: ex.File, Line: c.Line(), Phase: "cleanup", Index: i + 1, Action: cleanupAction(c), Err: err})
 		}
 	}
 	namespaces, err := e.namespacesToDelete(ctx, ex, kept)

@@ -221,6 +221,21 @@ type CleanupStep struct {
 	NodeTaint *NodeKeys `yaml:"nodeTaint,omitempty" json:"nodeTaint,omitempty"`
 	// Kubeconfig restores the lab kubeconfig's current context ("restore").
 	Kubeconfig string `yaml:"kubeconfig,omitempty" json:"kubeconfig,omitempty"`
+
+	line int
+}
+
+// Line is the cleanup step's line in its exercise file (0 when unknown).
+func (c CleanupStep) Line() int { return c.line }
+
+// UnmarshalYAML records the step's line for error messages at reset time.
+func (c *CleanupStep) UnmarshalYAML(node *yaml.Node) error {
+	type plain CleanupStep
+	if err := node.Decode((*plain)(c)); err != nil {
+		return err
+	}
+	c.line = node.Line
+	return nil
 }
 
 func (c CleanupStep) actionCount() int {
