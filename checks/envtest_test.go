@@ -222,6 +222,17 @@ metadata: {name: cm}
 		t.Fatal(err)
 	}
 	expectResult(t, fx.grade(`{events: {object: ConfigMap/cm, reason: Tested, messageContains: grader}}`), Pass, "")
+	// The API server filters by field selector: an event about another
+	// object with the same reason does not count.
+	_, err = fx.env.Kube.CoreV1().Events(fx.ns).Create(ctx, &corev1.Event{
+		ObjectMeta:     metav1.ObjectMeta{Name: "other.1", Namespace: fx.ns},
+		InvolvedObject: corev1.ObjectReference{Kind: "ConfigMap", Name: "other", Namespace: fx.ns, UID: "other-uid"},
+		Reason:         "Other", Message: "not about cm", Type: "Normal",
+	}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	expectResult(t, fx.grade(`{events: {object: ConfigMap/cm, reason: Other}}`), Fail, "ConfigMap cm has no Other event")
 }
 
 func TestEnvtestKubeconfig(t *testing.T) {

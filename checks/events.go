@@ -6,8 +6,11 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/kubedojo/kubedojo/lessons"
 )
@@ -24,27 +27,19 @@ func (ev *evaluation) evalEvents(ctx context.Context, e *lessons.EventsCheck) (b
 	if ns == "" {
 		ns = "default" // events about cluster-scoped objects live there
 	}
-	et, err := ev.env.gvrFor("Event", ns)
+	events, err := ev.eventsAbout(ctx, ns, obj.GetUID(), e.Reason)
 	if err != nil {
 		return false, "", err
 	}
-	objs, err := ev.reader.list(ctx, et.gvr, ns, labels.Everything())
-	if err != nil {
-		return false, "", classifyAPIError(err, "events in "+ns)
-	}
 	var matched []string
-	for _, o := range objs {
-		var ev corev1.Event
-		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(o.Object, &ev); err != nil {
+	for _, event := range events {
+		if event.InvolvedObject.UID != obj.GetUID() || event.Reason != e.Reason {
 			continue
 		}
-		if ev.InvolvedObject.UID != obj.GetUID() || ev.Reason != e.Reason {
+		if e.MessageContains != "" && !strings.Contains(event.Message, e.MessageContains) {
 			continue
 		}
-		if e.MessageContains != "" && !strings.Contains(ev.Message, e.MessageContains) {
-			continue
-		}
-		matched = append(matched, ev.Message)
+		matched = append(matched, event.Message)
 	}
 	label := objName(t, obj)
 	switch {
@@ -58,4 +53,34 @@ func (ev *evaluation) evalEvents(ctx context.Context, e *lessons.EventsCheck) (b
 		return false, fmt.Sprintf("%s has no %s event", label, what), nil
 	}
 	return true, "", nil
+}
+
+// eventsAbout returns the events about an object with a reason. Read live,
+// the API server filters them with a field selector (a namespace can hold
+// thousands of events); in watch mode the informer cache is filtered here.
+func (ev *evaluation) eventsAbout(ctx context.Context, ns string, uid types.UID, reason string) ([]corev1.Event, error) {
+	if _, live := ev.reader.(liveReader); live {
+		sel := fields.Set{"involvedObject.uid": string(uid), "reason": reason}.AsSelector().String()
+		list, err := ev.env.Kube.CoreV1().Events(ns).List(ctx, metav1.ListOptions{FieldSelector: sel})
+		if err != nil {
+			return nil, classifyAPIError(err, "events in "+ns)
+		}
+		return list.Items, nil
+	}
+	et, err := ev.env.gvrFor("Event", ns)
+	if err != nil {
+		return nil, err
+	}
+	objs, err := ev.reader.list(ctx, et.gvr, ns, labels.Everything())
+	if err != nil {
+		return nil, classifyAPIError(err, "events in "+ns)
+	}
+	out := make([]corev1.Event, 0, len(objs))
+	for _, o := range objs {
+		var event corev1.Event
+		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(o.Object, &event); err == nil {
+			out = append(out, event)
+		}
+	}
+	return out, nil
 }
