@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"context"
 	"testing"
 )
 
@@ -315,5 +316,44 @@ func TestUnchanged(t *testing.T) {
 	r = fx.grade(t, `{unchanged: {object: Deployment/web, uid: true}}`)
 	if r.Status != Fail || r.Detail != "Deployment web was deleted and recreated (its UID changed); the task asked you to change it in place" {
 		t.Fatalf("got %s %q", r.Status, r.Detail)
+	}
+}
+
+// fakeNode answers node commands by script.
+type fakeNode map[string]ExecResult
+
+func (f fakeNode) Exec(_ context.Context, node, script string) (string, string, int, error) {
+	r, ok := f[node+": "+script]
+	if !ok {
+		return "", "sh: not found", 127, nil
+	}
+	return r.Stdout, r.Stderr, r.ExitCode, nil
+}
+
+func TestNodeChecks(t *testing.T) {
+	fx := newFixture(t, podsFixture)
+	if r := fx.grade(t, `{node: {command: "systemctl is-active kubelet", stdout: {equals: active}}}`); r.Status != Error {
+		t.Fatalf("without node access: got %s %q, want an environment error", r.Status, r.Detail)
+	}
+	fx.env.Node = fakeNode{
+		"node1: systemctl is-active kubelet":                     {Stdout: "inactive\n", ExitCode: 3},
+		"node1: cat /etc/kubernetes/manifests/static-web.yaml":   {Stdout: "image: nginx:1.27\n"},
+		"node1: cat /etc/kubernetes/manifests/missing.yaml":      {ExitCode: 1, Stderr: "No such file"},
+		"node1: test -f /var/lib/etcd-backup/snap.db && echo ok": {Stdout: "ok\n"},
+	}
+	tests := []struct {
+		check, detail string
+		status        Status
+	}{
+		{`{node: {command: "systemctl is-active kubelet", stdout: {equals: active}}}`, "`systemctl is-active kubelet` on node node1 failed with exit code 3: inactive", Fail},
+		{`{node: {file: /etc/kubernetes/manifests/static-web.yaml, stdout: {contains: "image: nginx:1.27"}}}`, "", Pass},
+		{`{node: {file: /etc/kubernetes/manifests/missing.yaml, stdout: {contains: x}}}`, "file /etc/kubernetes/manifests/missing.yaml on node node1 does not exist or cannot be read", Fail},
+		{`{node: {command: "test -f /var/lib/etcd-backup/snap.db && echo ok", stdout: {equals: ok}}}`, "", Pass},
+	}
+	for _, tc := range tests {
+		r := fx.grade(t, tc.check)
+		if r.Status != tc.status || r.Detail != tc.detail {
+			t.Errorf("%s: got %s %q, want %s %q", tc.check, r.Status, r.Detail, tc.status, tc.detail)
+		}
 	}
 }
