@@ -23,12 +23,16 @@ type labFlags struct {
 	nodeImage    string
 	workers      int
 	allowForeign bool
+	// flags tells whether --workers was given (0 is a valid choice that
+	// must override the config file).
+	flags *pflag.FlagSet
 }
 
 func (f *labFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.name, "lab-name", "", `name of kubedojo's kind cluster (default "kubedojo")`)
 	fs.StringVar(&f.nodeImage, "node-image", "", "kind node image for a new lab (default: $KUBEDOJO_NODE_IMAGE, the config file, then kind's default)")
-	fs.IntVar(&f.workers, "workers", -1, "worker nodes for a new lab (default 0: one node)")
+	fs.IntVar(&f.workers, "workers", 0, "worker nodes for a new lab, next to the control plane")
+	f.flags = fs
 	fs.BoolVar(&f.allowForeign, "allow-foreign-cluster", false, "use a --kubeconfig/--context cluster kubedojo did not create (it then only touches objects it labels)")
 }
 
@@ -90,7 +94,7 @@ func (o *options) labConfig(images []string) (lab.Config, error) {
 	if o.lab.nodeImage != "" {
 		cfg.NodeImage = o.lab.nodeImage
 	}
-	if o.lab.workers >= 0 {
+	if o.lab.flags != nil && o.lab.flags.Changed("workers") {
 		cfg.Workers = o.lab.workers
 	}
 	return cfg, nil
