@@ -2,7 +2,9 @@ package checks
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
+	"time"
 )
 
 const podsFixture = `
@@ -355,5 +357,22 @@ func TestNodeChecks(t *testing.T) {
 		if r.Status != tc.status || r.Detail != tc.detail {
 			t.Errorf("%s: got %s %q, want %s %q", tc.check, r.Status, r.Detail, tc.status, tc.detail)
 		}
+	}
+}
+
+func TestResultJSONInMilliseconds(t *testing.T) {
+	b, err := json.Marshal(Result{ID: "a", Status: Pass, Duration: 1500 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(b) != `{"id":"a","title":"","status":"pass","durationMs":1500}` {
+		t.Fatalf("got %s", b)
+	}
+	b, err = json.Marshal(VerifyResult{Exercise: "l/e", Status: Verified, Duration: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(b) != `{"exercise":"l/e","tier":"","status":"verified","durationMs":2000}` {
+		t.Fatalf("got %s", b)
 	}
 }

@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"encoding/json"
 	"time"
 )
 
@@ -36,8 +37,18 @@ type Result struct {
 	// Detail says what was expected and what was found (fail), or what went
 	// wrong in the environment (error), or why the check was skipped.
 	Detail string `json:"detail,omitempty"`
-	// Duration is how long the evaluation took.
-	Duration time.Duration `json:"durationMs"`
+	// Duration is how long the evaluation took (milliseconds in JSON).
+	Duration time.Duration `json:"-"`
+}
+
+// MarshalJSON writes Duration as whole milliseconds, the unit scripts
+// expect.
+func (r Result) MarshalJSON() ([]byte, error) {
+	type plain Result
+	return json.Marshal(struct {
+		plain
+		DurationMS int64 `json:"durationMs"`
+	}{plain(r), r.Duration.Milliseconds()})
 }
 
 // Report is the graded state of one exercise.

@@ -2,6 +2,7 @@ package checks
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
@@ -45,7 +46,16 @@ type VerifyResult struct {
 	// Start is the report on the start state; Solved after the solution.
 	Start    *Report       `json:"start,omitempty"`
 	Solved   *Report       `json:"solved,omitempty"`
-	Duration time.Duration `json:"durationMs"`
+	Duration time.Duration `json:"-"`
+}
+
+// MarshalJSON writes Duration as whole milliseconds.
+func (r VerifyResult) MarshalJSON() ([]byte, error) {
+	type plain VerifyResult
+	return json.Marshal(struct {
+		plain
+		DurationMS int64 `json:"durationMs"`
+	}{plain(r), r.Duration.Milliseconds()})
 }
 
 // VerifyOptions tune Verify.
