@@ -202,7 +202,7 @@ func wgetError(res ExecResult) string {
 	case strings.Contains(msg, "timed out"):
 		return msg + " (no answer: no ready endpoints, a wrong targetPort, or a NetworkPolicy dropping traffic)"
 	case strings.Contains(msg, "Connection refused"):
-		return msg + " (nothing listens there: check the port and targetPort)"
+		return msg + " (refused: a Service with no ready endpoints, or a port/targetPort that nothing listens on)"
 	case msg == "":
 		return fmt.Sprintf("wget exited with code %d", res.ExitCode)
 	}
