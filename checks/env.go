@@ -69,6 +69,10 @@ type Env struct {
 	CheckTimeout time.Duration
 	// Now returns the current time (tests fix it).
 	Now func() time.Time
+
+	// mapperMu serialises mapper resets: several checks may notice a
+	// missing kind at once.
+	mapperMu sync.Mutex
 }
 
 // NewEnv builds an Env for a cluster from its REST config.
@@ -119,7 +123,3 @@ func (e *Env) checkTimeout() time.Duration {
 	}
 	return 10 * time.Second
 }
-
-// mapperMu serialises mapper resets: several checks may notice a missing
-// kind at once.
-var mapperMu sync.Mutex

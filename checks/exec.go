@@ -88,13 +88,7 @@ func (ev *evaluation) evalExec(ctx context.Context, x *lessons.ExecCheck) (bool,
 	cmdline := shellQuote(argv)
 	runs := max(x.Repeat, 1)
 	for i := 0; i < runs; i++ {
-		cctx := ctx
-		if x.Timeout.Duration > 0 {
-			var cancel context.CancelFunc
-			cctx, cancel = context.WithTimeout(ctx, x.Timeout.Duration)
-			defer cancel()
-		}
-		res, err := ev.env.Exec.Exec(cctx, pod.Namespace, pod.Name, x.Container, argv)
+		res, err := ev.execOnce(ctx, pod, x.Container, argv, x.Timeout.Duration)
 		if err != nil {
 			return false, "", err
 		}
@@ -103,6 +97,16 @@ func (ev *evaluation) evalExec(ctx context.Context, x *lessons.ExecCheck) (bool,
 		}
 	}
 	return true, "", nil
+}
+
+// execOnce runs one command, within its own timeout when one is given.
+func (ev *evaluation) execOnce(ctx context.Context, pod *corev1.Pod, container string, argv []string, timeout time.Duration) (ExecResult, error) {
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	return ev.env.Exec.Exec(ctx, pod.Namespace, pod.Name, container, argv)
 }
 
 // judgeRun compares one command result with the expected exit code and

@@ -138,9 +138,9 @@ func (e *Env) resolve(ref lessons.ObjectRef, defaultNS string) (target, error) {
 	mapping, err := e.Mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
 	if meta.IsNoMatchError(err) {
 		// A CRD may have been created since discovery was cached.
-		mapperMu.Lock()
+		e.mapperMu.Lock()
 		e.Mapper.Reset()
-		mapperMu.Unlock()
+		e.mapperMu.Unlock()
 		mapping, err = e.Mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
 	}
 	if err != nil {

@@ -11,7 +11,10 @@ import (
 	"k8s.io/client-go/util/jsonpath"
 )
 
-var idRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
+var (
+	idRE       = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
+	fileModeRE = regexp.MustCompile(`^0?[0-7]{3}$`)
+)
 
 func validID(s string) bool { return idRE.MatchString(s) }
 
@@ -329,7 +332,7 @@ func (v *exerciseLint) step(f string, s *Step, setup bool) {
 		if s.File.Path != "" && !strings.HasPrefix(s.File.Path, "{{LAB}}/") {
 			r.add(pos.line(f+".file.path"), f+".file.path", "files must be written under {{LAB}}/")
 		}
-		if s.File.Mode != "" && !regexp.MustCompile(`^0?[0-7]{3}$`).MatchString(s.File.Mode) {
+		if s.File.Mode != "" && !fileModeRE.MatchString(s.File.Mode) {
 			r.add(pos.line(f+".file.mode"), f+".file.mode", "%q is not an octal mode such as 0644", s.File.Mode)
 		}
 	case s.TLS != nil:

@@ -154,11 +154,7 @@ skipped. Fields are only ever added in version 1.`,
   kubedojo check pods-basics/first-pod --watch`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			course, ex, err := opts.courseExercise(args[0])
-			if err != nil {
-				return err
-			}
-			s, err := opts.labSession(cmd.Context(), course)
+			ex, s, err := opts.exerciseSession(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}

@@ -241,11 +241,7 @@ from the command line, or to start over.`,
 		Example: `  kubedojo lab reset services/fix-selector`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			course, ex, err := opts.courseExercise(args[0])
-			if err != nil {
-				return err
-			}
-			s, err := opts.labSession(cmd.Context(), course)
+			ex, s, err := opts.exerciseSession(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}

@@ -132,14 +132,19 @@ func (o *options) labSession(ctx context.Context, course *lessons.Course) (*chec
 	return s, nil
 }
 
-// courseExercise loads the course and finds one exercise in it.
-func (o *options) courseExercise(id string) (*lessons.Course, *lessons.Exercise, error) {
+// exerciseSession loads the course, finds one exercise in it and connects
+// to the lab it runs on.
+func (o *options) exerciseSession(ctx context.Context, id string) (*lessons.Exercise, *checks.LabSession, error) {
 	course, err := o.loadCourse()
 	if err != nil {
 		return nil, nil, err
 	}
 	ex, err := findExercise(course, id)
-	return course, ex, err
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := o.labSession(ctx, course)
+	return ex, s, err
 }
 
 // exercise finds an exercise by full id, with a helpful error.
