@@ -16,6 +16,9 @@ type Exercise struct {
 	Tier  Tier   `yaml:"tier" json:"tier"`
 	// Domain overrides the lesson's CKA domain (troubleshooting tasks).
 	Domain Domain `yaml:"domain,omitempty" json:"domain,omitempty"`
+	// Competency is the id of the CKA competency the exercise trains (see
+	// CKA-COMPETENCIES in the pack guide), for coverage reports.
+	Competency string `yaml:"competency,omitempty" json:"competency,omitempty"`
 	// Troubleshooting marks an exercise whose start state is broken.
 	Troubleshooting bool `yaml:"troubleshooting,omitempty" json:"troubleshooting,omitempty"`
 	// Addon names what a tier "addon" exercise needs.

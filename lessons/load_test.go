@@ -168,6 +168,8 @@ func TestBrokenPacks(t *testing.T) {
 				`lessons/pods/exercises/first-pod.yaml:8: unknown template variable {{NAMESPACE}} (known: {{NODE}}, {{NODE_IP}}, {{WORKER}}, {{LAB}})`,
 				`lessons/pods/exercises/first-pod.yaml:8: setup[0].run: start states cannot run shell commands (the learner may have no kubectl yet); use apply, delete, wait, file, tls or node`,
 			}},
+		{"unknown competency", map[string]string{ex: replace(goodExercise, "tier: kubelet", "tier: kubelet\ncompetency: wl-deploi")},
+			[]string{`lessons/pods/exercises/first-pod.yaml:4: competency: unknown CKA competency "wl-deploi" (did you mean "wl-deploy"?); known: arch-crd-operators, arch-ha, arch-helm-kustomize, arch-infra, arch-interfaces, arch-kubeadm, arch-lifecycle, arch-rbac, containers-docker, etcd-backup, net-connectivity, net-dns, net-gateway, net-ingress, net-policy, net-services, sto-classes, sto-pv-pvc, sto-volumes, ts-components, ts-logs, ts-monitoring, ts-nodes, ts-services-networking, wl-admission-scheduling, wl-autoscale, wl-config, wl-deploy, wl-selfheal`}},
 		{"id does not match file name", map[string]string{ex: replace(goodExercise, "id: first-pod", "id: first")},
 			[]string{`lessons/pods/exercises/first-pod.yaml:1: id: "first" does not match the file name "first-pod"`}},
 		{"answer key not declared", map[string]string{ex: replace(goodExercise, "exists: Pod/web", "answer: {key: phase, equals: Running}")},
@@ -200,6 +202,13 @@ func TestBuiltinCourseLints(t *testing.T) {
 	}
 	if len(c.Exercises()) == 0 {
 		t.Fatal("the built-in course has no exercises")
+	}
+	// Coverage against the exam is only meaningful when every built-in
+	// exercise says which competency it trains.
+	for _, ex := range c.Exercises() {
+		if ex.Competency == "" {
+			t.Errorf("%s: no competency (add competency: <id> from lessons.Competencies)", ex.ID)
+		}
 	}
 }
 

@@ -199,6 +199,15 @@ func validateExercise(fsys fs.FS, r reporter, pos positions, ex *Exercise, raw s
 	if ex.Domain != "" && !ex.Domain.valid() {
 		r.add(pos.line("domain"), "domain", "unknown CKA domain %q (one of %s)", ex.Domain, domainList())
 	}
+	if ex.Competency != "" {
+		if _, ok := CompetencyByID(ex.Competency); !ok {
+			msg := fmt.Sprintf("unknown CKA competency %q", ex.Competency)
+			if near := closest(ex.Competency, competencyIDs()); near != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", near)
+			}
+			r.add(pos.line("competency"), "competency", "%s; known: %s", msg, competencyList())
+		}
+	}
 	if ex.Workers < 0 {
 		r.add(pos.line("workers"), "workers", "cannot be negative")
 	}
