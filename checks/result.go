@@ -11,6 +11,9 @@ type Status string
 const (
 	// Pending means the check has not been evaluated yet.
 	Pending Status = "pending"
+	// Running means the check is being evaluated now; a progressive report
+	// carries it for checks that have not finished while others have.
+	Running Status = "running"
 	// Pass means the cluster is as the task asks.
 	Pass Status = "pass"
 	// Fail means the cluster is not as the task asks: a wrong or unfinished
