@@ -19,6 +19,9 @@ type Exercise struct {
 	// Competency is the id of the CKA competency the exercise trains (see
 	// CKA-COMPETENCIES in the pack guide), for coverage reports.
 	Competency string `yaml:"competency,omitempty" json:"competency,omitempty"`
+	// Weight is an exam task's weight, shown next to it as the real exam
+	// shows each task's share of the score (exam pools only; 1–20).
+	Weight int `yaml:"weight,omitempty" json:"weight,omitempty"`
 	// Troubleshooting marks an exercise whose start state is broken.
 	Troubleshooting bool `yaml:"troubleshooting,omitempty" json:"troubleshooting,omitempty"`
 	// Addon names what a tier "addon" exercise needs.

@@ -108,6 +108,59 @@ func TestGoodPackLoads(t *testing.T) {
 	}
 }
 
+const poolCourse = `format: kubedojo/v1
+id: mock
+title: Mock exams
+version: 1.0.0
+exam: {duration: 2h, passMark: 66, tasks: 1}
+tracks:
+  - id: tasks
+    title: Tasks
+    lessons:
+      - id: pods
+        title: Pods
+        domain: workloads
+        exercises: [first-pod]
+`
+
+// TestExamPool loads a pool whose lesson has no reading and no quiz, and
+// checks the exam rules: tasks need weights, points sit on top-level checks,
+// weights belong to pools only.
+func TestExamPool(t *testing.T) {
+	task := replace(goodExercise, "tier: kubelet", "tier: kubelet\nweight: 4")
+	c, err := lessons.Load(pack(map[string]string{"course.yaml": poolCourse, "lessons/pods/reading.md": "", "lessons/pods/quiz.yaml": "", "lessons/pods/exercises/first-pod.yaml": task}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.IsExamPool() || c.Exam.Duration.Hours() != 2 || c.Exercises()[0].Weight != 4 || c.Exercises()[0].Checks[0].PointsWorth() != 1 {
+		t.Fatalf("pool loaded as %+v", c.Exam)
+	}
+	ex := "lessons/pods/exercises/first-pod.yaml"
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  []string
+	}{
+		{"task without weight", map[string]string{"course.yaml": poolCourse, ex: goodExercise},
+			[]string{`lessons/pods/exercises/first-pod.yaml:1: weight: an exam task needs a weight (1–20), shown to the learner as its share of the exam`}},
+		{"weight outside a pool", map[string]string{ex: task},
+			[]string{`lessons/pods/exercises/first-pod.yaml:4: weight: only exam tasks have a weight (add exam: to course.yaml to make the pack an exam pool)`}},
+		{"nested points and too many tasks", map[string]string{"course.yaml": replace(poolCourse, "tasks: 1}", "tasks: 3}"), ex: replace(task, "    exists: Pod/web\n", "    points: 2\n    allOf: [{exists: Pod/web, points: 1}]\n")},
+			[]string{
+				`course.yaml:5: exam.tasks: an exam draws 3 tasks but the pool has only 1`,
+				`lessons/pods/exercises/first-pod.yaml:19: checks[0].allOf[0].points: points belong on top-level checks; a nested check counts through its parent`,
+			}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := problemsOf(t, tc.files)
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+		})
+	}
+}
+
 func replace(s, old, new string) string {
 	if !strings.Contains(s, old) {
 		panic("test fixture does not contain " + old)

@@ -37,6 +37,17 @@ func validateCourse(r reporter, pos positions, c *Course) {
 	if len(c.Tracks) == 0 {
 		r.add(pos.line(""), "tracks", "a course needs at least one track")
 	}
+	if e := c.Exam; e != nil {
+		if e.Duration.Duration <= 0 {
+			r.add(pos.line("exam"), "exam.duration", "is required (for example 2h)")
+		}
+		if e.PassMark < 1 || e.PassMark > 100 {
+			r.add(pos.line("exam"), "exam.passMark", "must be a percentage between 1 and 100 (found %d)", e.PassMark)
+		}
+		if e.Tasks < 1 {
+			r.add(pos.line("exam"), "exam.tasks", "say how many tasks one exam draws (found %d)", e.Tasks)
+		}
+	}
 	trackIDs := map[string]bool{}
 	lessonIDs := map[string]string{}
 	for ti, t := range c.Tracks {
@@ -182,10 +193,12 @@ type exerciseLint struct {
 	namespaces map[string]bool
 	answerKeys map[string]bool
 	checkedKey map[string]bool
+	// pool is true in an exam pool, whose tasks carry weights and points.
+	pool bool
 }
 
-func validateExercise(fsys fs.FS, r reporter, pos positions, ex *Exercise, raw string) {
-	v := &exerciseLint{fsys: fsys, r: r, pos: pos, ex: ex, namespaces: map[string]bool{}, answerKeys: map[string]bool{}, checkedKey: map[string]bool{}}
+func validateExercise(fsys fs.FS, r reporter, pos positions, ex *Exercise, raw string, pool bool) {
+	v := &exerciseLint{fsys: fsys, r: r, pos: pos, ex: ex, namespaces: map[string]bool{}, answerKeys: map[string]bool{}, checkedKey: map[string]bool{}, pool: pool}
 	require(r, pos, "title", ex.Title)
 	switch {
 	case ex.Tier == "":
@@ -207,6 +220,14 @@ func validateExercise(fsys fs.FS, r reporter, pos positions, ex *Exercise, raw s
 			}
 			r.add(pos.line("competency"), "competency", "%s; known: %s", msg, competencyList())
 		}
+	}
+	switch {
+	case pool && ex.Weight == 0:
+		r.add(pos.line(""), "weight", "an exam task needs a weight (1–20), shown to the learner as its share of the exam")
+	case pool && (ex.Weight < 1 || ex.Weight > 20):
+		r.add(pos.line("weight"), "weight", "must be between 1 and 20 (found %d)", ex.Weight)
+	case !pool && ex.Weight != 0:
+		r.add(pos.line("weight"), "weight", "only exam tasks have a weight (add exam: to course.yaml to make the pack an exam pool)")
 	}
 	if ex.Workers < 0 {
 		r.add(pos.line("workers"), "workers", "cannot be negative")
@@ -255,6 +276,9 @@ func validateExercise(fsys fs.FS, r reporter, pos positions, ex *Exercise, raw s
 		}
 		require(r, pos, f+".title", c.Title)
 		require(r, pos, f+".message", c.Message)
+		if c.Points < 0 {
+			r.add(pos.line(f+".points"), f+".points", "cannot be negative")
+		}
 		v.check(f, c)
 	}
 	for _, a := range ex.Answers {
@@ -681,6 +705,10 @@ func (v *exerciseLint) check(f string, c *Check) {
 	case len(c.AllOf) > 0 || len(c.AnyOf) > 0:
 		children := c.Children()
 		for i := range children {
+			if children[i].Points != 0 {
+				fi := indexPath(k, i) + ".points"
+				r.add(pos.line(fi), fi, "points belong on top-level checks; a nested check counts through its parent")
+			}
 			v.check(indexPath(k, i), &children[i])
 		}
 	}
