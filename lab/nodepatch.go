@@ -57,15 +57,7 @@ func (e *Environment) patchNode(ctx context.Context, ex *lessons.Exercise, b *Ba
 	if e.opts.Foreign {
 		return fmt.Errorf("%w: kubedojo does not change nodes of a cluster it did not create (node %s)", ErrForeignObject, name)
 	}
-	nodes := e.kube.CoreV1().Nodes()
-	return retry.RetryOnConflict(retry.DefaultRetry, func() error {
-		n, err := nodes.Get(ctx, name, metav1.GetOptions{})
-		if apierrors.IsNotFound(err) {
-			return fmt.Errorf("node %s does not exist", name)
-		}
-		if err != nil {
-			return fmt.Errorf("read node %s: %w", name, err)
-		}
+	err := e.updateNode(ctx, name, func(n *corev1.Node) error {
 		if b.Nodes == nil {
 			b.Nodes = map[string]*NodeRecord{}
 		}
@@ -77,16 +69,37 @@ func (e *Environment) patchNode(ctx context.Context, ex *lessons.Exercise, b *Ba
 				return err
 			}
 		}
-		next := n.DeepCopy()
 		if s.NodeLabel != nil {
-			if next.Labels == nil {
-				next.Labels = map[string]string{}
+			if n.Labels == nil {
+				n.Labels = map[string]string{}
 			}
-			maps.Copy(next.Labels, s.NodeLabel.Labels)
+			maps.Copy(n.Labels, s.NodeLabel.Labels)
 		} else {
-			next.Spec.Taints = withTaints(next.Spec.Taints, s.NodeTaint.Taints, metav1.NewTime(e.now()))
+			n.Spec.Taints = withTaints(n.Spec.Taints, s.NodeTaint.Taints, metav1.NewTime(e.now()))
 		}
-		if reflect.DeepEqual(next.Labels, n.Labels) && reflect.DeepEqual(next.Spec.Taints, n.Spec.Taints) {
+		return nil
+	})
+	if apierrors.IsNotFound(err) {
+		return fmt.Errorf("node %s does not exist", name)
+	}
+	return err
+}
+
+// updateNode reads a node, lets change edit it, and writes it back when
+// anything changed, reading again after a conflict. A missing node is a
+// NotFound error.
+func (e *Environment) updateNode(ctx context.Context, name string, change func(n *corev1.Node) error) error {
+	nodes := e.kube.CoreV1().Nodes()
+	return retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		cur, err := nodes.Get(ctx, name, metav1.GetOptions{})
+		if err != nil {
+			return fmt.Errorf("read node %s: %w", name, err)
+		}
+		next := cur.DeepCopy()
+		if err := change(next); err != nil {
+			return err
+		}
+		if reflect.DeepEqual(next.Labels, cur.Labels) && reflect.DeepEqual(next.Spec.Taints, cur.Spec.Taints) {
 			return nil
 		}
 		_, err = nodes.Update(ctx, next, metav1.UpdateOptions{FieldManager: FieldManager})
@@ -157,27 +170,13 @@ func (e *Environment) restoreNodes(ctx context.Context, b *Baseline) error {
 	}
 	names := slices.Collect(maps.Keys(b.Nodes))
 	sort.Strings(names)
-	nodes := e.kube.CoreV1().Nodes()
 	var errs []error
 	for _, name := range names {
-		rec := b.Nodes[name]
-		err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
-			n, err := nodes.Get(ctx, name, metav1.GetOptions{})
-			if apierrors.IsNotFound(err) {
-				return nil
-			}
-			if err != nil {
-				return fmt.Errorf("read node %s: %w", name, err)
-			}
-			next := n.DeepCopy()
-			rec.restore(next)
-			if reflect.DeepEqual(next.Labels, n.Labels) && reflect.DeepEqual(next.Spec.Taints, n.Spec.Taints) {
-				return nil
-			}
-			_, err = nodes.Update(ctx, next, metav1.UpdateOptions{FieldManager: FieldManager})
-			return err
+		err := e.updateNode(ctx, name, func(n *corev1.Node) error {
+			b.Nodes[name].restore(n)
+			return nil
 		})
-		if err != nil {
+		if err != nil && !apierrors.IsNotFound(err) {
 			errs = append(errs, fmt.Errorf("put node %s back as it was: %w", name, err))
 		}
 	}
