@@ -70,7 +70,7 @@ func TestListJSONGolden(t *testing.T) {
 
 func TestLintBuiltinCourse(t *testing.T) {
 	code, out, errOut := runCLI(t, "lint")
-	if code != exitOK || !strings.Contains(out, "built-in course: ok (5 tracks, 20 lessons, 62 exercises") {
+	if code != exitOK || !strings.Contains(out, "built-in course: ok (6 tracks, 22 lessons, 71 exercises") {
 		t.Fatalf("exit %d:\n%s%s", code, out, errOut)
 	}
 }
