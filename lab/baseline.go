@@ -28,6 +28,9 @@ type Baseline struct {
 	// Snapshots are the objects of cleanup restore steps as they were
 	// before setup, by ObjectKey.
 	Snapshots map[string]json.RawMessage `json:"snapshots,omitempty"`
+	// Nodes are what nodeLabel and nodeTaint steps found on each node
+	// before they changed it, by node name, for Cleanup to put back.
+	Nodes map[string]*NodeRecord `json:"nodes,omitempty"`
 	// KubeContext is the learner kubeconfig's current context at setup
 	// (for `kubeconfig: restore`).
 	KubeContext string    `json:"kubeContext,omitempty"`

@@ -55,6 +55,11 @@ func (e *Environment) cleanup(ctx context.Context, ex *lessons.Exercise) error {
 			stepErrs = append(stepErrs, &StepError{Exercise: ex.ID, File: ex.File, Line: c.Line(), Phase: "cleanup", Index: i + 1, Action: cleanupAction(c), Err: err})
 		}
 	}
+	// After the steps, so that a nodeTaint cleanup of a key the node had
+	// before the start state does not have the last word.
+	if err := e.restoreNodes(ctx, b); err != nil {
+		stepErrs = append(stepErrs, fmt.Errorf("clean up %s: %w", ex.ID, err))
+	}
 	namespaces, err := e.namespacesToDelete(ctx, ex, kept)
 	if err != nil {
 		return errors.Join(append(stepErrs, fmt.Errorf("clean up %s: %w", ex.ID, err))...)

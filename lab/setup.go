@@ -38,6 +38,10 @@ func (e *Environment) setup(ctx context.Context, ex *lessons.Exercise) error {
 		return fmt.Errorf("set up %s: %w", ex.ID, err)
 	}
 	b := &Baseline{Exercise: ex.ID, Context: e.opts.Context, Objects: map[string]ObjectBaseline{}}
+	if prev != nil {
+		// Nodes as they were before that earlier setup, not as it left them.
+		b.Nodes = prev.Nodes
+	}
 	// Snapshots are taken before the steps, which may change the very
 	// objects to restore (a troubleshooting exercise breaking CoreDNS).
 	if err := e.recordRestores(ctx, ex, prev, b); err != nil {
@@ -51,7 +55,7 @@ func (e *Environment) setup(ctx context.Context, ex *lessons.Exercise) error {
 		return fmt.Errorf("set up %s: %w", ex.ID, err)
 	}
 	for i, s := range ex.Setup {
-		if err := e.runStep(ctx, ex, vars, s); err != nil {
+		if err := e.runStep(ctx, ex, vars, b, s); err != nil {
 			return stepError(ex, "setup", i, s, err)
 		}
 	}
@@ -117,8 +121,9 @@ func stepError(ex *lessons.Exercise, phase string, i int, s lessons.Step, err er
 	return &StepError{Exercise: ex.ID, File: ex.File, Line: line, Phase: phase, Index: i + 1, Action: s.Action(), Err: err}
 }
 
-// runStep runs one setup step.
-func (e *Environment) runStep(ctx context.Context, ex *lessons.Exercise, vars lessons.Vars, s lessons.Step) error {
+// runStep runs one setup step. b is the baseline being recorded (nil for
+// reference solutions).
+func (e *Environment) runStep(ctx context.Context, ex *lessons.Exercise, vars lessons.Vars, b *Baseline, s lessons.Step) error {
 	switch {
 	case s.Apply != "":
 		return e.applyStep(ctx, ex, s.Apply)
@@ -141,6 +146,8 @@ func (e *Environment) runStep(ctx context.Context, ex *lessons.Exercise, vars le
 		return writeLabFile(vars, s.File)
 	case s.TLS != nil:
 		return writeTLS(vars, s.TLS)
+	case s.NodeLabel != nil, s.NodeTaint != nil:
+		return e.patchNode(ctx, ex, b, s)
 	}
 	return errors.New("the step has no action")
 }

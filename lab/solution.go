@@ -34,7 +34,7 @@ func (e *Environment) applySolution(ctx context.Context, ex *lessons.Exercise) e
 		if s.Run != "" {
 			err = e.runScript(ctx, vars, s.Run)
 		} else {
-			err = e.runStep(ctx, ex, vars, s)
+			err = e.runStep(ctx, ex, vars, nil, s)
 		}
 		if err != nil {
 			return stepError(ex, "solution", i, s, err)
