@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -266,13 +267,32 @@ func structFields(t reflect.Type) map[string]reflect.Type {
 
 // closest returns the candidate within edit distance 2 of s, if any.
 func closest(s string, candidates []string) string {
-	best, bestD := "", 3
+	if near := Similar(s, candidates, 2); len(near) > 0 {
+		return near[0]
+	}
+	return ""
+}
+
+// Similar returns the candidates within maxDistance edits of s, ignoring
+// case, closest first (ties in the candidates' order): the "did you mean"
+// of field names, commands and exercise ids.
+func Similar(s string, candidates []string, maxDistance int) []string {
+	type near struct {
+		c string
+		d int
+	}
+	var found []near
 	for _, c := range candidates {
-		if d := editDistance(strings.ToLower(s), strings.ToLower(c)); d < bestD {
-			best, bestD = c, d
+		if d := editDistance(strings.ToLower(s), strings.ToLower(c)); d <= maxDistance {
+			found = append(found, near{c, d})
 		}
 	}
-	return best
+	sort.SliceStable(found, func(i, j int) bool { return found[i].d < found[j].d })
+	out := make([]string, len(found))
+	for i, n := range found {
+		out[i] = n.c
+	}
+	return out
 }
 
 func editDistance(a, b string) int {

@@ -103,7 +103,42 @@ lessons/l/quiz.yaml:4: questions[0].choices: no choice is marked correct: true
 
 func TestUnknownExerciseIsAUsageError(t *testing.T) {
 	code, _, errOut := runCLI(t, "check", "first-pod")
-	if code != exitUsage || !strings.Contains(errOut, `did you mean [pods-basics/first-pod]`) {
+	if code != exitUsage || !strings.Contains(errOut, `did you mean pods-basics/first-pod?`) {
 		t.Fatalf("exit %d: %s", code, errOut)
+	}
+}
+
+// TestTyposAreUsageErrorsWithSuggestions: a mistyped command, subcommand
+// or exercise id is a usage error that names the closest match in words,
+// never a help page with exit status 0.
+func TestTyposAreUsageErrorsWithSuggestions(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"lab", "statsu"}, `unknown command "statsu" for "kubedojo lab"; did you mean status?`},
+		{[]string{"chek"}, `unknown command "chek" for "kubedojo"; did you mean check?`},
+		{[]string{"check", "pods-basics/first-pd"}, `no exercise "pods-basics/first-pd"; did you mean pods-basics/first-pod?`},
+		{[]string{"lab", "reset", "first-pd"}, `did you mean pods-basics/first-pod?`},
+	} {
+		code, out, errOut := runCLI(t, tc.args...)
+		if code != exitUsage || !strings.Contains(errOut, tc.want) || strings.Contains(errOut, "[") {
+			t.Errorf("kubedojo %s: exit %d, stderr %q, want %q (stdout %d bytes)", strings.Join(tc.args, " "), code, errOut, tc.want, len(out))
+		}
+	}
+}
+
+func TestReadableList(t *testing.T) {
+	for _, tc := range []struct {
+		in   []string
+		want string
+	}{
+		{[]string{"a"}, "a"},
+		{[]string{"a", "b"}, "a or b"},
+		{[]string{"a", "b", "c"}, "a, b or c"},
+	} {
+		if got := orList(tc.in); got != tc.want {
+			t.Errorf("orList(%q) = %q, want %q", tc.in, got, tc.want)
+		}
 	}
 }

@@ -25,7 +25,8 @@ the state directory: kubedojo never edits ~/.kube/config unless you pass
 With --kubeconfig/--context kubedojo uses an existing cluster instead, but only
 with --allow-foreign-cluster, and then only creates, changes and deletes the
 namespaces and objects it labels itself.`,
-		Args: cobra.NoArgs,
+		Args: noSubcommand,
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(newLabUpCmd(opts), newLabDownCmd(opts), newLabStatusCmd(opts), newLabShellCmd(opts), newLabResetCmd(opts), newLabPreloadCmd(opts))
 	return cmd

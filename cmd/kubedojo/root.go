@@ -96,7 +96,7 @@ cluster changes. The lab is a local kind cluster that kubedojo creates for you.`
   kubedojo check pods-basics/first-pod --json`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Args:          cobra.NoArgs,
+		Args:          noSubcommand,
 	}
 	root.SetOut(opts.stdout)
 	root.SetErr(opts.stderr)

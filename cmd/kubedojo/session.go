@@ -146,20 +146,3 @@ func (o *options) exerciseSession(ctx context.Context, id string) (*lessons.Exer
 	s, err := o.labSession(ctx, course)
 	return ex, s, err
 }
-
-// exercise finds an exercise by full id, with a helpful error.
-func findExercise(c *lessons.Course, id string) (*lessons.Exercise, error) {
-	if ex := c.Exercise(id); ex != nil {
-		return ex, nil
-	}
-	var near []string
-	for _, ex := range c.Exercises() {
-		if ex.Name() == id || ex.Lesson.ID == id {
-			near = append(near, ex.ID)
-		}
-	}
-	if len(near) > 0 {
-		return nil, withCode(exitUsage, fmt.Errorf("no exercise %q; did you mean %v? (ids are lesson/exercise; see kubedojo list)", id, near))
-	}
-	return nil, withCode(exitUsage, fmt.Errorf("no exercise %q (see kubedojo list)", id))
-}
