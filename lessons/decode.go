@@ -123,13 +123,38 @@ func humaniseYAMLError(msg string) string {
 	return msg
 }
 
+// splitYAMLError returns the 1-based line and the message of a yaml.v3
+// syntax error.
 func splitYAMLError(err error) (int, string) {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 0
 	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return line, m[2]
+		line, _ = strconv.Atoi(m[1])
+		msg = m[2]
 	}
-	return 0, msg
+	if parserProblems[msg] {
+		// yaml.v3 adds one to the 0-based marks of scanner errors only
+		// (decode.go, parser.fail): a parser error names the line above,
+		// and on the first line none at all.
+		line++
+	}
+	return line, msg
+}
+
+// parserProblems are the messages of yaml.v3's parser errors (parserc.go);
+// every other syntax error comes from its scanner.
+var parserProblems = map[string]bool{
+	"did not find expected <stream-start>":   true,
+	"did not find expected <document start>": true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found duplicate %TAG directive":         true,
+	"found undefined tag handle":             true,
+	"did not find expected node content":     true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected key":              true,
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
 }
 
 func nodeKindName(n *yaml.Node) string {
