@@ -67,7 +67,7 @@ func (l *Lab) engineFailure(ctx context.Context, eng engine, what string, err er
 	ictx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	if _, ierr := eng.Info(ictx); ierr != nil {
-		return fmt.Errorf("%w: %s", ErrNoRuntime, notAnsweringHint(eng.Name(), ierr))
+		return fmt.Errorf("%w: %s", ErrNoRuntime, notAnsweringHint(eng.Name(), ierr, l.getenv))
 	}
 	return fmt.Errorf("%w: %s: %v", ErrNoRuntime, what, err)
 }

@@ -54,7 +54,7 @@ func (l *Lab) Preflight(ctx context.Context) (Preflight, error) {
 	defer cancel()
 	info, err := eng.Info(ictx)
 	if err != nil {
-		hint := notAnsweringHint(eng.Name(), err)
+		hint := notAnsweringHint(eng.Name(), err, l.getenv)
 		p.Problems = append(p.Problems, hint)
 		return p, fmt.Errorf("%w: %s", ErrNoRuntime, hint)
 	}

@@ -142,3 +142,36 @@ func TestReadableList(t *testing.T) {
 		}
 	}
 }
+
+// TestCourseNotFound: a --course directory that does not exist is named
+// as not found, not as a pack without course.yaml.
+func TestCourseNotFound(t *testing.T) {
+	code, _, errOut := runCLI(t, "--course", "/nonexistent/pack", "list")
+	if code != exitUsage || !strings.Contains(errOut, "/nonexistent/pack: not found") || strings.Contains(errOut, "course.yaml: missing") {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+	file := filepath.Join(t.TempDir(), "course.yaml")
+	if err := os.WriteFile(file, []byte("id: x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = runCLI(t, "--course", file, "list")
+	if code != exitUsage || !strings.Contains(errOut, "is a file, not a directory") {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+}
+
+// TestLabStatusWithoutDocker: lab status says that the container engine
+// does not answer and how to start it, in text and JSON, with exit 2.
+func TestLabStatusWithoutDocker(t *testing.T) {
+	t.Setenv("KIND_EXPERIMENTAL_PROVIDER", "")
+	t.Setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+	code, out, errOut := runCLI(t, "lab", "status")
+	if code != exitEnv || !strings.Contains(out, "status:      not ready: ") || !strings.Contains(out, "Docker") {
+		t.Errorf("exit %d, stdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	code, out, _ = runCLI(t, "lab", "status", "--json")
+	var st map[string]any
+	if err := json.Unmarshal([]byte(out), &st); err != nil || code != exitEnv || st["ready"] != false || st["problem"] == "" {
+		t.Errorf("exit %d, JSON %v (%v):\n%s", code, st, err, out)
+	}
+}

@@ -117,9 +117,11 @@ func newLabStatusCmd(opts *options) *cobra.Command {
 				return err
 			}
 			st, err := l.Status(cmd.Context())
-			if err != nil {
+			if err != nil && !errors.Is(err, lab.ErrNoRuntime) {
 				return withCode(exitEnv, err)
 			}
+			// Without an answering engine the status still says so (and
+			// what to do), on stdout like any other state.
 			if asJSON {
 				enc := json.NewEncoder(cmd.OutOrStdout())
 				enc.SetIndent("", "  ")
@@ -127,7 +129,7 @@ func newLabStatusCmd(opts *options) *cobra.Command {
 					return err
 				}
 			} else {
-				printStatus(cmd, st)
+				printStatus(cmd, st, err == nil)
 			}
 			if !st.Ready() {
 				return withCode(exitEnv, errSilent)
@@ -148,7 +150,9 @@ func statusJSON(s lab.Status) map[string]any {
 	}
 }
 
-func printStatus(cmd *cobra.Command, s lab.Status) {
+// printStatus writes the status for people; looked is false when the
+// container engine could not be asked about the nodes.
+func printStatus(cmd *cobra.Command, s lab.Status, looked bool) {
 	w := cmd.OutOrStdout()
 	yes := func(b bool) string {
 		if b {
@@ -165,7 +169,9 @@ func printStatus(cmd *cobra.Command, s lab.Status) {
 	if s.Runtime != "" {
 		fmt.Fprintf(w, "runtime:     %s\n", s.Runtime)
 	}
-	fmt.Fprintf(w, "exists:      %s\nrunning:     %s\napi healthy: %s\n", yes(s.Exists), yes(s.Running), yes(s.APIHealthy))
+	if looked {
+		fmt.Fprintf(w, "exists:      %s\nrunning:     %s\napi healthy: %s\n", yes(s.Exists), yes(s.Running), yes(s.APIHealthy))
+	}
 	if s.Nodes > 0 {
 		fmt.Fprintf(w, "nodes:       %d/%d ready\n", s.NodesReady, s.Nodes)
 	}
