@@ -434,6 +434,9 @@ func TestCapabilities(t *testing.T) {
 			t.Errorf("no reason for missing %s", k)
 		}
 	}
+	if !strings.HasPrefix(c.Missing[AddonHelm], "helm not found on PATH; install Helm 3") {
+		t.Errorf("helm is missing because %q", c.Missing[AddonHelm])
+	}
 	if ok, why := c.Serves(&lessons.Exercise{Tier: lessons.TierKubelet}); ok || !strings.Contains(why, "controllers") {
 		t.Errorf("Serves(kubelet) = %v %q", ok, why)
 	}
