@@ -184,7 +184,7 @@ func (l *Lab) create(ctx context.Context, prov kindProvider, t *tracker) error {
 	if err := os.RemoveAll(baselineDir(l.cfg.StateDir, l.context)); err != nil {
 		return fmt.Errorf("delete the exercise baselines of lab %q: %w", name, err)
 	}
-	rec := &ownerRecord{Name: name, NodeImage: displayImage(l.nodeImage), Created: time.Now().UTC()}
+	rec := &ownerRecord{Name: name, NodeImage: l.nodeImage, Created: time.Now().UTC()}
 	// Written before creation: an Up that was killed mid-way then finds
 	// containers it may clean up.
 	if err := writeOwner(l.cfg.ownerFile(), rec); err != nil {
@@ -196,9 +196,7 @@ func (l *Lab) create(ctx context.Context, prov kindProvider, t *tracker) error {
 		cluster.CreateWithDisplayUsage(false),
 		cluster.CreateWithDisplaySalutation(false),
 	}
-	if l.nodeImage != "" {
-		opts = append(opts, cluster.CreateWithNodeImage(l.nodeImage))
-	}
+	opts = append(opts, cluster.CreateWithNodeImage(l.nodeImage))
 	done := make(chan error, 1)
 	go func() { done <- prov.Create(name, opts...) }()
 	select {

@@ -89,7 +89,7 @@ func newLab(cfg Config, getenv func(string) string) (*Lab, error) {
 	cfg.StateDir = abs
 	l := &Lab{
 		cfg:            cfg,
-		nodeImage:      resolveNodeImage(cfg.NodeImage, getenv),
+		nodeImage:      ChooseNodeImage(cfg.NodeImage, cfg.NodeImageFile, getenv).Image,
 		homeKubeconfig: clientcmd.RecommendedHomeFile,
 		getenv:         getenv,
 		logger:         &kindLogger{},
@@ -162,9 +162,8 @@ func (l *Lab) Name() string { return l.cfg.Name }
 // Foreign reports whether the lab is a cluster kubedojo did not create.
 func (l *Lab) Foreign() bool { return l.foreign }
 
-// NodeImage is the node image a new lab gets (kind's default when none is
-// configured).
-func (l *Lab) NodeImage() string { return displayImage(l.nodeImage) }
+// NodeImage is the node image a new lab gets (ChooseNodeImage).
+func (l *Lab) NodeImage() string { return l.nodeImage }
 
 // StateDir is the lab's state directory.
 func (l *Lab) StateDir() string { return l.cfg.StateDir }

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/kubedojo/kubedojo/lab"
 )
 
 // runCLI runs kubedojo with args and returns its exit code and output.
@@ -173,5 +175,21 @@ func TestLabStatusWithoutDocker(t *testing.T) {
 	var st map[string]any
 	if err := json.Unmarshal([]byte(out), &st); err != nil || code != exitEnv || st["ready"] != false || st["problem"] == "" {
 		t.Errorf("exit %d, JSON %v (%v):\n%s", code, st, err, out)
+	}
+}
+
+// TestVersionNamesTheNodeImage: kubedojo version says which node image
+// (and so which Kubernetes) a new lab gets, and why.
+func TestVersionNamesTheNodeImage(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv(lab.EnvNodeImage, "")
+	code, out, _ := runCLI(t, "version")
+	if code != exitOK || !strings.Contains(out, "node image: "+lab.DefaultNodeImage+" (Kubernetes "+lab.DefaultKubernetesVersion+", kubedojo's default)") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	t.Setenv(lab.EnvNodeImage, "local/kind-node:v1.33.13")
+	code, out, _ = runCLI(t, "version")
+	if code != exitOK || !strings.Contains(out, "node image: local/kind-node:v1.33.13 (from $"+lab.EnvNodeImage+";") {
+		t.Errorf("exit %d:\n%s", code, out)
 	}
 }

@@ -42,7 +42,7 @@ restarting node containers that stopped after a reboot), waits until it is
 ready and preloads the course's images into its nodes.`,
 		Example: `  kubedojo lab up
   kubedojo lab up --workers 1            # a control plane and one worker
-  KUBEDOJO_NODE_IMAGE=kindest/node:v1.33.1 kubedojo lab up`,
+  KUBEDOJO_NODE_IMAGE=local/kind-node:v1.33.13 kubedojo lab up   # an image of your own`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			course, err := opts.loadCourse()
