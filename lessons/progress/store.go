@@ -111,7 +111,14 @@ func decode(raw []byte) (File, error) {
 				return f, fmt.Errorf("exercise %q has no record", exID)
 			}
 			switch e.Status {
-			case NotStarted, InProgress, Done, Revealed:
+			case NotStarted, InProgress, Done:
+			case Revealed:
+				// Older kubedojo kept an exercise solved after revealing
+				// its solution as solution-revealed; its checks passed,
+				// so it is done.
+				if e.DoneAt != nil {
+					e.Status = Done
+				}
 			default:
 				return f, fmt.Errorf("exercise %q has unknown status %q", exID, e.Status)
 			}

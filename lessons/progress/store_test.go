@@ -81,8 +81,16 @@ func TestStatusTransitions(t *testing.T) {
 		{"hint starts it", func(tr *Tracker) { tr.RevealHint("x", 3) }, InProgress},
 		{"solved", func(tr *Tracker) { tr.StartExercise("x"); tr.MarkDone("x") }, Done},
 		{"solved then peeked", func(tr *Tracker) { tr.MarkDone("x"); tr.RevealSolution("x") }, Done},
-		{"peeked then solved", func(tr *Tracker) { tr.RevealSolution("x"); tr.MarkDone("x") }, Revealed},
+		// Revealed is its own state, short of done: only passing checks
+		// complete an exercise, whether the solution was seen or not.
+		{"peeked then solved", func(tr *Tracker) { tr.RevealSolution("x"); tr.MarkDone("x") }, Done},
 		{"peeked", func(tr *Tracker) { tr.StartExercise("x"); tr.RevealSolution("x") }, Revealed},
+		{"peeked, not complete", func(tr *Tracker) {
+			tr.RevealSolution("x")
+			if tr.Exercise("x").Status.Complete() {
+				panic("a revealed solution counts as complete")
+			}
+		}, Revealed},
 		{"reopened after done", func(tr *Tracker) { tr.MarkDone("x"); tr.StartExercise("x") }, Done},
 	}
 	for _, tt := range tests {
@@ -97,6 +105,29 @@ func TestStatusTransitions(t *testing.T) {
 				t.Errorf("status = %s, want %s", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestOlderFilesSolvedAfterRevealAreDone: a record an older kubedojo
+// wrote as solution-revealed although its checks passed (doneAt) is done.
+func TestOlderFilesSolvedAfterRevealAreDone(t *testing.T) {
+	dir := t.TempDir()
+	old := `{"version": 1, "courses": {"c": {"updated": "2026-11-25T17:00:00Z", "exercises": {
+  "a": {"status": "solution-revealed", "solutionRevealed": true, "revealedAt": "2026-11-25T16:00:00Z", "doneAt": "2026-11-25T16:30:00Z"},
+  "b": {"status": "solution-revealed", "solutionRevealed": true, "revealedAt": "2026-11-25T16:00:00Z"}}}}}`
+	if err := os.WriteFile(filepath.Join(dir, FileName), []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := s.Course("c")
+	if a := tr.Exercise("a"); a.Status != Done || !a.SolutionRevealed || !a.SolvedAfterReveal() {
+		t.Errorf("a = %+v", a)
+	}
+	if b := tr.Exercise("b"); b.Status != Revealed || b.SolvedAfterReveal() {
+		t.Errorf("b = %+v", b)
 	}
 }
 
