@@ -191,12 +191,16 @@ func (e *Environment) recordRestores(ctx context.Context, ex *lessons.Exercise, 
 				b.Snapshots = map[string]json.RawMessage{}
 			}
 			b.Snapshots[key] = data
-		case c.Kubeconfig == "restore" && e.opts.KubeconfigPath != "":
+		case c.Kubeconfig == "restore":
 			if prev != nil && prev.KubeContext != "" {
 				b.KubeContext = prev.KubeContext
 				continue
 			}
-			cur, err := currentContext(e.opts.KubeconfigPath)
+			path, err := e.kubeconfigFor(ex)
+			if err != nil || path == "" {
+				return err
+			}
+			cur, err := currentContext(path)
 			if err != nil {
 				return err
 			}

@@ -167,14 +167,15 @@ func (e *Environment) cleanupStep(ctx context.Context, ex *lessons.Exercise, var
 		}
 		return e.removeNodeTaints(ctx, node, keys.Keys)
 	case c.Kubeconfig == "restore":
-		if e.opts.KubeconfigPath == "" {
-			return nil
+		path, err := e.kubeconfigFor(ex)
+		if err != nil || path == "" {
+			return err
 		}
 		target := e.opts.Context
 		if b != nil && b.KubeContext != "" {
 			target = b.KubeContext
 		}
-		return setCurrentContext(e.opts.KubeconfigPath, target)
+		return setCurrentContext(path, target)
 	}
 	return nil
 }

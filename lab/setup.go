@@ -17,8 +17,8 @@ import (
 const defaultWaitTimeout = 60 * time.Second
 
 // Setup builds an exercise's start state, with the environment's template
-// variables expanded: it creates and labels the exercise's namespaces, runs
-// the setup steps in order, and records the baseline (unchanged checks,
+// variables expanded: it creates and labels the exercise's namespaces,
+// prepares the exercise's kubeconfig, runs the setup steps in order, and records the baseline (unchanged checks,
 // cleanup restores, the kubeconfig's current context) under the state
 // directory. Errors name the exercise file, line and step; an unreachable
 // API server is ErrUnreachable.
@@ -48,6 +48,11 @@ func (e *Environment) setup(ctx context.Context, ex *lessons.Exercise) error {
 		return fmt.Errorf("set up %s: %w", ex.ID, err)
 	}
 	if err := e.ensureNamespaces(ctx, ex); err != nil {
+		return fmt.Errorf("set up %s: %w", ex.ID, err)
+	}
+	// The shell's kubeconfig exists from the start: kubeconfig checks read
+	// it even before the learner opens a shell.
+	if _, err := e.kubeconfigFor(ex); err != nil {
 		return fmt.Errorf("set up %s: %w", ex.ID, err)
 	}
 	for i, s := range ex.Setup {

@@ -191,7 +191,7 @@ func printStatus(cmd *cobra.Command, s lab.Status, looked bool) {
 func newLabShellCmd(opts *options) *cobra.Command {
 	return &cobra.Command{
 		Use:   "shell [EXERCISE]",
-		Short: "Open your shell with KUBECONFIG set to the lab (and the exercise's namespace)",
+		Short: "Open your shell with KUBECONFIG set to the lab (an exercise's shell gets a kubeconfig of its own, in its namespace)",
 		Example: `  kubedojo lab shell
   kubedojo lab shell pods-basics/first-pod   # kubectl defaults to namespace pod-1`,
 		Args: cobra.MaximumNArgs(1),
@@ -204,7 +204,7 @@ func newLabShellCmd(opts *options) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var exName string
+			msg := "kubedojo lab shell: KUBECONFIG=" + l.KubeconfigPath()
 			sh, err := func() (*exec.Cmd, error) {
 				if len(args) == 0 {
 					return l.ShellCommand(nil)
@@ -213,17 +213,17 @@ func newLabShellCmd(opts *options) *cobra.Command {
 				if err != nil {
 					return nil, err
 				}
-				exName = ex.ID
+				msg = fmt.Sprintf("kubedojo lab shell: KUBECONFIG=%s (exercise %s's own; other terminals keep theirs)", l.ExerciseKubeconfigPath(ex), ex.ID)
 				return l.ShellCommand(ex)
 			}()
+			var ee *exitError
+			if errors.As(err, &ee) {
+				return err
+			}
 			if err != nil {
 				return withCode(exitEnv, err)
 			}
 			sh.Stdin, sh.Stdout, sh.Stderr = os.Stdin, os.Stdout, os.Stderr
-			msg := "kubedojo lab shell: KUBECONFIG=" + l.KubeconfigPath()
-			if exName != "" {
-				msg += " (exercise " + exName + ")"
-			}
 			fmt.Fprintln(cmd.ErrOrStderr(), msg+"; exit to return")
 			if err := sh.Run(); err != nil {
 				var ee *exec.ExitError
