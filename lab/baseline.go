@@ -30,8 +30,11 @@ type Baseline struct {
 	Snapshots map[string]json.RawMessage `json:"snapshots,omitempty"`
 	// KubeContext is the learner kubeconfig's current context at setup
 	// (for `kubeconfig: restore`).
-	KubeContext string    `json:"kubeContext,omitempty"`
-	Recorded    time.Time `json:"recorded"`
+	KubeContext string `json:"kubeContext,omitempty"`
+	// Cluster is what existed outside the exercise's namespaces before
+	// setup (clusterwork.go); nil in baselines of older kubedojo.
+	Cluster  *ClusterBefore `json:"cluster,omitempty"`
+	Recorded time.Time      `json:"recorded"`
 }
 
 // ObjectBaseline is one object as the start state left it.

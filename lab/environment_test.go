@@ -52,6 +52,7 @@ var testKinds = []testKind{
 	{schema.GroupVersionKind{Version: "v1", Kind: "Node"}, "nodes", false},
 	{schema.GroupVersionKind{Group: "apps", Version: "v1", Kind: "Deployment"}, "deployments", true},
 	{schema.GroupVersionKind{Group: "rbac.authorization.k8s.io", Version: "v1", Kind: "ClusterRole"}, "clusterroles", false},
+	{schema.GroupVersionKind{Group: "rbac.authorization.k8s.io", Version: "v1", Kind: "ClusterRoleBinding"}, "clusterrolebindings", false},
 }
 
 // fakeCluster is an Environment on fake clients. Server-side apply is

@@ -43,6 +43,9 @@ func (e *Environment) setup(ctx context.Context, ex *lessons.Exercise) error {
 	if err := e.recordRestores(ctx, ex, prev, b); err != nil {
 		return fmt.Errorf("set up %s: %w", ex.ID, err)
 	}
+	if err := e.recordClusterBefore(ctx, ex, prev, b); err != nil {
+		return fmt.Errorf("set up %s: %w", ex.ID, err)
+	}
 	b.Recorded = e.now().UTC()
 	if err := e.saveBaseline(ex, b); err != nil {
 		return fmt.Errorf("set up %s: %w", ex.ID, err)
