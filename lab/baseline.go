@@ -279,30 +279,3 @@ func (e *Environment) recordObject(ctx context.Context, ex *lessons.Exercise, c 
 	b.Objects[key] = ob
 	return nil
 }
-
-// IsSetUp reports whether the exercise's start state is in place on this
-// cluster: Setup recorded it here and the namespaces it creates exist (a
-// lab recreated since, or a namespace deleted by hand, means it is not).
-func (e *Environment) IsSetUp(ctx context.Context, ex *lessons.Exercise) (bool, error) {
-	if _, err := e.loadBaseline(ex); errors.Is(err, ErrNotSetUp) {
-		return false, nil
-	} else if err != nil {
-		return false, err
-	}
-	for _, ns := range ex.Namespaces {
-		if ns.LearnerCreates {
-			continue
-		}
-		obj, err := e.namespaces().Get(ctx, ns.Name, metav1.GetOptions{})
-		if apierrors.IsNotFound(err) {
-			return false, nil
-		}
-		if err != nil {
-			return false, fmt.Errorf("%w: namespace %s: %v", ErrUnreachable, ns.Name, err)
-		}
-		if obj.GetDeletionTimestamp() != nil {
-			return false, nil
-		}
-	}
-	return true, nil
-}

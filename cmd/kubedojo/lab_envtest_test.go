@@ -1,6 +1,9 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,12 +12,16 @@ import (
 
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/lab"
 	"github.com/kubedojo/kubedojo/lab/labtest"
+	"github.com/kubedojo/kubedojo/lessons/progress"
 )
 
-// envtestLab returns the global flags that select the envtest API server
-// (as a cluster kubedojo may use) with a state directory of the test's.
-func envtestLab(t *testing.T) (flags []string, state string) {
+// envtestOptions select the envtest API server (as a cluster kubedojo may
+// use) with a state directory of the test's; flags() gives them as
+// command-line flags.
+func envtestOptions(t *testing.T) *options {
 	t.Helper()
 	et := labtest.RequireEnvtest(t)
 	dir := t.TempDir()
@@ -22,8 +29,12 @@ func envtestLab(t *testing.T) (flags []string, state string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	state = filepath.Join(dir, "state")
-	return []string{"--kubeconfig", path, "--context", context, "--allow-foreign-cluster", "--state-dir", state}, state
+	return &options{kubeconfig: path, context: context, stateDir: filepath.Join(dir, "state"),
+		lab: labFlags{allowForeign: true}, stdout: io.Discard, stderr: io.Discard}
+}
+
+func (o *options) flags() []string {
+	return []string{"--kubeconfig", o.kubeconfig, "--context", o.context, "--allow-foreign-cluster", "--state-dir", o.stateDir}
 }
 
 // cli runs kubedojo with the lab flags first; it fails the test on an
@@ -56,7 +67,8 @@ func TestKubeconfigExerciseInItsOwnShell(t *testing.T) {
 	if _, err := exec.LookPath("kubectl"); err != nil {
 		t.Skip("kubectl is not on the PATH")
 	}
-	flags, state := envtestLab(t)
+	opts := envtestOptions(t)
+	flags, state := opts.flags(), opts.stateDir
 	const id = "api-access/kubeconfig-context"
 	cli(t, flags, exitOK, "lab", "reset", id)
 	cli(t, flags, exitFail, "check", id, "--no-wait")
@@ -81,10 +93,162 @@ kubectl config use-context lab-dev
 		t.Errorf("the exercise's shell changed the lab kubeconfig: current %q, contexts %v", cfg.CurrentContext, cfg.Contexts)
 	}
 
-	// Another state directory: a lab on which the exercise was never set up.
-	other, _ := envtestLab(t)
-	out, _ := cli(t, other, exitOK, "verify", id)
+	// Another state directory, once the exercise is gone: a lab on which
+	// it was never set up.
+	cleanupExercise(t, opts, id)
+	out, _ := cli(t, envtestOptions(t).flags(), exitOK, "verify", id)
 	if !strings.Contains(out, "1 verified") {
 		t.Errorf("verify:\n%s", out)
+	}
+}
+
+// exerciseRecord reads the learner's progress record of a built-in
+// exercise.
+func exerciseRecord(t *testing.T, state, id string) progress.Exercise {
+	t.Helper()
+	store, err := progress.Open(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store.Course("cka").Exercise(id)
+}
+
+// TestCLIAttemptIsRecordedAndTheTUIKeepsIt is the README's command-line
+// flow: lab reset, solve with kubectl in lab shell, check. Progress
+// records the attempt as started and then done, and the TUI's back end,
+// opening the exercise afterwards, sets nothing up again: the solution
+// stays and grades as passing.
+func TestCLIAttemptIsRecordedAndTheTUIKeepsIt(t *testing.T) {
+	if _, err := exec.LookPath("kubectl"); err != nil {
+		t.Skip("kubectl is not on the PATH")
+	}
+	opts := envtestOptions(t)
+	flags := opts.flags()
+	const id = "kubectl-objects/namespace-labels"
+	cli(t, flags, exitOK, "lab", "reset", id)
+	t.Cleanup(func() { cleanupExercise(t, opts, id) })
+	if rec := exerciseRecord(t, opts.stateDir, id); rec.Status != progress.InProgress || rec.StartedAt == nil {
+		t.Fatalf("after lab reset: %+v, want the attempt started", rec)
+	}
+	learnerShell(t, `kubectl create namespace team-blue
+kubectl label namespace team-blue team=blue
+kubectl -n team-blue create configmap settings --from-literal=mode=dev
+kubectl -n team-blue annotate configmap settings owner=alice
+`)
+	cli(t, flags, exitOK, "lab", "shell", id)
+	out, _ := cli(t, flags, exitOK, "check", id)
+	if !strings.Contains(out, "solved") {
+		t.Errorf("check:\n%s", out)
+	}
+	if rec := exerciseRecord(t, opts.stateDir, id); rec.Status != progress.Done || rec.DoneAt == nil {
+		t.Fatalf("after a passing check: %+v, want done", rec)
+	}
+
+	// The TUI opens it: set up (what its first open asks), then graded
+	// live. Nothing is reset; the first report passes.
+	course, err := opts.loadCourse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := course.Exercise(id)
+	b := tuiLab(t, opts)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := b.SetUp(ctx, ex); err != nil {
+		t.Fatalf("SetUp of a solved exercise: %v", err)
+	}
+	var first checks.Report
+	err = b.Watch(ctx, ex, func(r checks.Report) {
+		if first.Results == nil {
+			first = r
+		}
+		cancel()
+	})
+	if err != nil || !first.Passed() {
+		t.Fatalf("live grading after opening: %v, report %+v", err, first)
+	}
+}
+
+// TestTUINeverResetsAnAttemptImplicitly: an exercise set up and changed
+// from the command line keeps the learner's work when the TUI opens it,
+// even when its progress does not say so (a damaged or other progress
+// file); a lab holding it without this state directory's record is
+// partly set up: opening it is refused with the offer to reset, and the
+// work stays.
+func TestTUINeverResetsAnAttemptImplicitly(t *testing.T) {
+	if _, err := exec.LookPath("kubectl"); err != nil {
+		t.Skip("kubectl is not on the PATH")
+	}
+	opts := envtestOptions(t)
+	const id = "deployments/strategy"
+	cli(t, opts.flags(), exitOK, "lab", "reset", id)
+	t.Cleanup(func() { cleanupExercise(t, opts, id) })
+	learnerShell(t, `kubectl patch deployment api -p '{"spec":{"strategy":{"type":"RollingUpdate","rollingUpdate":{"maxSurge":1,"maxUnavailable":0}}}}'
+kubectl annotate deployment api kubernetes.io/change-cause="tighten rollout"
+`)
+	cli(t, opts.flags(), exitOK, "lab", "shell", id)
+	if err := os.Remove(filepath.Join(opts.stateDir, progress.FileName)); err != nil {
+		t.Fatal(err)
+	}
+	course, err := opts.loadCourse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := course.Exercise(id)
+	ctx := context.Background()
+	b := tuiLab(t, opts)
+	if err := b.SetUp(ctx, ex); err != nil {
+		t.Fatalf("SetUp of an exercise in progress: %v", err)
+	}
+	if r := b.Evaluate(ctx, ex); !r.Passed() {
+		t.Errorf("after opening, the learner's change is gone: %+v", r.Results)
+	}
+
+	other := envtestOptions(t)
+	other.kubeconfig, other.context = opts.kubeconfig, opts.context
+	err = tuiLab(t, other).SetUp(ctx, ex)
+	if !errors.Is(err, lab.ErrPartial) || !strings.Contains(err.Error(), "kubedojo lab reset "+id) {
+		t.Errorf("SetUp of a lab holding the exercise without a record: %v", err)
+	}
+	if r := b.Evaluate(ctx, ex); !r.Passed() {
+		t.Errorf("after a refused set-up, the learner's change is gone: %+v", r.Results)
+	}
+}
+
+// tuiLab is the TUI's lab back end for the options, connected.
+func tuiLab(t *testing.T, opts *options) *labBackend {
+	t.Helper()
+	course, err := opts.loadCourse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bs, err := newTUIBackends(context.Background(), opts, course)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := bs.lab.(*labBackend)
+	// What Start does once the lab is up (envtest has no nodes to wait for).
+	s, err := checks.ConnectLab(context.Background(), b.lab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.sess = s
+	return b
+}
+
+// cleanupExercise removes an exercise from the envtest API server, which
+// the tests of this package share.
+func cleanupExercise(t *testing.T, opts *options, id string) {
+	t.Helper()
+	course, err := opts.loadCourse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := opts.labSession(context.Background(), course)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Env.Cleanup(context.Background(), course.Exercise(id)); err != nil && !errors.Is(err, lab.ErrKept) {
+		t.Errorf("clean up %s: %v", id, err)
 	}
 }

@@ -258,6 +258,7 @@ from the command line, or to start over.`,
 			} else if err != nil {
 				fmt.Fprintln(cmd.ErrOrStderr(), "warning:", err)
 			}
+			opts.attempts(cmd.ErrOrStderr()).started(ex)
 			fmt.Fprintf(cmd.OutOrStdout(), "%s is ready (%s); namespace %s\n", ex.ID, time.Since(start).Round(10*time.Millisecond), ex.DefaultNamespace())
 			return nil
 		},

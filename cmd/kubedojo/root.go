@@ -54,8 +54,10 @@ type options struct {
 	lab        labFlags
 	// exportKubeconfig is set by "lab up --export-kubeconfig".
 	exportKubeconfig bool
-	stdout           io.Writer
-	stderr           io.Writer
+	// loaded is the course loadCourse loaded, for recording progress.
+	loaded *lessons.Course
+	stdout io.Writer
+	stderr io.Writer
 }
 
 func run(args []string) int {
@@ -157,6 +159,7 @@ func (o *options) loadCourse() (*lessons.Course, error) {
 		}
 		return nil, withCode(exitEnv, fmt.Errorf("load %s: %w", name, err))
 	}
+	o.loaded = c
 	return c, nil
 }
 
