@@ -245,3 +245,61 @@ func TestConcurrentSavesKeepNewestState(t *testing.T) {
 		t.Errorf("hints on disk = %d, want 20", n)
 	}
 }
+
+// TestSaveKeepsWhatAnotherProcessSaved: the TUI and a kubedojo check in
+// another terminal each keep a store of the same file; a save never drops
+// what the other one saved in between (progress only moves forward, so
+// the newer of each record wins).
+func TestSaveKeepsWhatAnotherProcessSaved(t *testing.T) {
+	dir := t.TempDir()
+	tui, err := open(dir, fixedClock())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cli, err := open(dir, fixedClock())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tui.Course("c").StartExercise("a")
+	tui.Course("c").RevealHint("b", 2)
+	tui.Course("c").RecordQuiz("l", 1, 2)
+	if err := tui.Save(); err != nil {
+		t.Fatal(err)
+	}
+	cli.Course("c").StartExercise("a")
+	cli.Course("c").MarkDone("a")
+	cli.Course("other").StartExercise("x")
+	if err := cli.Save(); err != nil {
+		t.Fatal(err)
+	}
+	tui.Course("c").MarkRead("l")
+	tui.Course("c").SetLast(Location{Screen: ScreenLesson, Lesson: "l"})
+	if err := tui.Save(); err != nil {
+		t.Fatal(err)
+	}
+
+	disk, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := disk.Course("c")
+	if a := c.Exercise("a"); a.Status != Done || a.DoneAt == nil {
+		t.Errorf("a = %+v, want done (saved by the other process)", a)
+	}
+	if b := c.Exercise("b"); b.Hints != 1 || b.Status != InProgress {
+		t.Errorf("b = %+v", b)
+	}
+	if l := c.Lesson("l"); !l.Read || l.Quiz == nil || l.Quiz.Score != 1 {
+		t.Errorf("lesson = %+v", l)
+	}
+	if last, ok := c.Last(); !ok || last.Lesson != "l" {
+		t.Errorf("last = %+v", last)
+	}
+	if x := disk.Course("other").Exercise("x"); x.Status != InProgress {
+		t.Errorf("other course = %+v", x)
+	}
+	// The store that saved last shows the other's changes too.
+	if a := tui.Course("c").Exercise("a"); a.Status != Done {
+		t.Errorf("the saving store still has a = %+v", a)
+	}
+}
