@@ -48,7 +48,17 @@ type EnvStatus struct {
 	State EnvState
 	// Detail says what is missing or unrecorded when State is Partial.
 	Detail string
+	// LearnerNamespaces are the namespaces the learner creates for the
+	// exercise that exist (a set-up leaves them alone; a cleanup deletes
+	// them).
+	LearnerNamespaces []string
 }
+
+// Attempt reports whether an attempt may live on the cluster: the
+// exercise is set up, fully or partly, or a namespace the learner makes
+// for it exists. Deleting the exercise (a cleanup, a reset, verify) would
+// lose it.
+func (s EnvStatus) Attempt() bool { return s.State != NotSetUp || len(s.LearnerNamespaces) > 0 }
 
 // State looks at how much of the exercise's environment is on the
 // cluster, without changing anything. A namespace that is being deleted
@@ -59,34 +69,36 @@ func (e *Environment) State(ctx context.Context, ex *lessons.Exercise) (EnvStatu
 	if err != nil && !errors.Is(err, ErrNotSetUp) {
 		return EnvStatus{}, err
 	}
-	var present, missing []string
+	var present, missing, learners []string
 	for _, ns := range ex.Namespaces {
-		if ns.LearnerCreates {
-			continue
-		}
 		obj, err := e.namespaces().Get(ctx, ns.Name, metav1.GetOptions{})
-		switch {
-		case apierrors.IsNotFound(err):
-			missing = append(missing, ns.Name)
-		case err != nil:
+		exists := err == nil && obj.GetDeletionTimestamp() == nil
+		if err != nil && !apierrors.IsNotFound(err) {
 			return EnvStatus{}, environmentError(fmt.Errorf("namespace %s: %w", ns.Name, err))
-		case obj.GetDeletionTimestamp() != nil:
-			missing = append(missing, ns.Name)
-		default:
+		}
+		switch {
+		case ns.LearnerCreates && exists:
+			learners = append(learners, ns.Name)
+		case ns.LearnerCreates:
+		case exists:
 			present = append(present, ns.Name)
+		default:
+			missing = append(missing, ns.Name)
 		}
 	}
+	st := EnvStatus{State: Partial, LearnerNamespaces: learners}
 	switch {
 	case len(present) == 0 && (len(missing) > 0 || !recorded):
-		return EnvStatus{State: NotSetUp}, nil
+		st.State = NotSetUp
 	case recorded && len(missing) == 0:
-		return EnvStatus{State: SetUp}, nil
+		st.State = SetUp
 	case !recorded:
-		return EnvStatus{State: Partial, Detail: fmt.Sprintf("%s %s, but this lab has no record of setting the exercise up (set up from another state directory?)",
-			plural(present, "namespace"), strings.Join(present, ", ")+exist(present))}, nil
+		st.Detail = fmt.Sprintf("namespace(s) %s exist, but this lab has no record of setting the exercise up (set up from another state directory?)",
+			strings.Join(present, ", "))
+	default:
+		st.Detail = fmt.Sprintf("namespace(s) %s are gone while %s are still there", strings.Join(missing, ", "), strings.Join(present, ", "))
 	}
-	return EnvStatus{State: Partial, Detail: fmt.Sprintf("%s %s %s gone, %s still there", plural(missing, "namespace"), strings.Join(missing, ", "),
-		isAre(missing), strings.Join(present, ", "))}, nil
+	return st, nil
 }
 
 // Prepare makes an exercise ready to work on without ever destroying an
@@ -112,25 +124,4 @@ func (e *Environment) Prepare(ctx context.Context, ex *lessons.Exercise) (bool, 
 		return false, err
 	}
 	return true, nil
-}
-
-func plural(items []string, noun string) string {
-	if len(items) == 1 {
-		return noun
-	}
-	return noun + "s"
-}
-
-func isAre(items []string) string {
-	if len(items) == 1 {
-		return "is"
-	}
-	return "are"
-}
-
-func exist(items []string) string {
-	if len(items) == 1 {
-		return " exists"
-	}
-	return " exist"
 }

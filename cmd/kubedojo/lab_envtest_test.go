@@ -10,6 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/kubedojo/kubedojo/checks"
@@ -248,7 +251,65 @@ func cleanupExercise(t *testing.T, opts *options, id string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Env.Cleanup(context.Background(), course.Exercise(id)); err != nil && !errors.Is(err, lab.ErrKept) {
+	ctx, ex := context.Background(), course.Exercise(id)
+	// On a cluster it did not create kubedojo deletes only what it
+	// labelled: label what the test made by hand, so that it goes too.
+	for _, ns := range ex.Namespaces {
+		patch := []byte(`{"metadata":{"labels":{"` + lab.LabelExercise + `":"` + lab.ExerciseLabelValue(id) + `"}}}`)
+		_, err := s.Grader.Env().Kube.CoreV1().Namespaces().Patch(ctx, ns.Name, types.MergePatchType, patch, metav1.PatchOptions{})
+		if err != nil && !apierrors.IsNotFound(err) {
+			t.Errorf("label namespace %s: %v", ns.Name, err)
+		}
+	}
+	if err := s.Env.Cleanup(ctx, ex); err != nil && !errors.Is(err, lab.ErrKept) {
 		t.Errorf("clean up %s: %v", id, err)
+	}
+}
+
+// TestVerifyRefusesToDeleteAnAttempt: verify sets exercises up from
+// scratch and deletes them afterwards, so on a lab where one has an
+// attempt (set up, or a namespace the learner made for it) it refuses,
+// naming the exercises and --force, and deletes nothing; with --force it
+// runs.
+func TestVerifyRefusesToDeleteAnAttempt(t *testing.T) {
+	if _, err := exec.LookPath("kubectl"); err != nil {
+		t.Skip("kubectl is not on the PATH")
+	}
+	opts := envtestOptions(t)
+	flags := opts.flags()
+	const solved, started = "kubectl-objects/namespace-labels", "deployments/strategy"
+	t.Cleanup(func() { cleanupExercise(t, opts, solved); cleanupExercise(t, opts, started) })
+	// Made by hand, without lab reset: still the learner's work.
+	learnerShell(t, `kubectl create namespace team-blue
+kubectl -n team-blue create configmap settings --from-literal=mode=dev
+`)
+	cli(t, flags, exitOK, "lab", "shell")
+	cli(t, flags, exitOK, "lab", "reset", started)
+
+	_, errOut := cli(t, flags, exitUsage, "verify", solved, started, "kubectl-objects/declarative")
+	for _, want := range []string{solved, started, "--force"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("refusal lacks %q:\n%s", want, errOut)
+		}
+	}
+	if strings.Contains(errOut, "kubectl-objects/declarative") {
+		t.Errorf("refusal names an exercise without an attempt:\n%s", errOut)
+	}
+	course, err := opts.loadCourse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := opts.labSession(context.Background(), course)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Grader.Env().Kube.CoreV1().ConfigMaps("team-blue").Get(context.Background(), "settings", metav1.GetOptions{}); err != nil {
+		t.Fatalf("the learner's ConfigMap is gone after a refused verify: %v", err)
+	}
+	// (On a cluster kubedojo did not create, the unlabelled team-blue is
+	// kept even then; the exercise it set up goes.)
+	out, _ := cli(t, flags, exitOK, "verify", "--force", started)
+	if !strings.Contains(out, "1 verified") {
+		t.Errorf("verify --force:\n%s", out)
 	}
 }
