@@ -243,8 +243,11 @@ func newLabResetCmd(opts *options) *cobra.Command {
 		Short: "Set an exercise up from scratch (delete and recreate its environment)",
 		Long: `reset deletes the exercise's namespaces and everything its start state
 created, undoes the cluster-wide changes it declares (node labels, CoreDNS,
-ClusterRoles…), and applies the start state again. Use it to start an exercise
-from the command line, or to start over.`,
+ClusterRoles…), removes the cluster-scoped objects you made for it (those its
+checks name, and ClusterRoleBindings for its namespaces only, if they did not
+exist when it was set up), and applies the start state again. Use it to start
+an exercise from the command line, or to start over: your progress records the
+exercise as started, and a passing "kubedojo check" records it done.`,
 		Example: `  kubedojo lab reset services/fix-selector`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -259,6 +262,11 @@ from the command line, or to start over.`,
 				fmt.Fprintln(cmd.ErrOrStderr(), "warning:", err)
 			}
 			opts.attempts(cmd.ErrOrStderr()).started(ex)
+			if caps, err := s.Env.Capabilities(cmd.Context()); err == nil {
+				if ok, why := caps.Serves(ex); !ok {
+					fmt.Fprintf(cmd.ErrOrStderr(), "warning: this lab cannot run all of %s: %s\n", ex.ID, why)
+				}
+			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s is ready (%s); namespace %s\n", ex.ID, time.Since(start).Round(10*time.Millisecond), ex.DefaultNamespace())
 			return nil
 		},
