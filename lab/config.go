@@ -103,6 +103,9 @@ func (c Config) clusterDir() string    { return filepath.Join(c.StateDir, "clust
 func (c Config) ownKubeconfig() string { return filepath.Join(c.clusterDir(), "kubeconfig") }
 func (c Config) ownerFile() string     { return filepath.Join(c.clusterDir(), "owner.json") }
 
+// shellsDir holds the kubeconfig of each exercise's shell.
+func (c Config) shellsDir() string { return filepath.Join(c.StateDir, "shells") }
+
 // LabDir is the {{LAB}} directory: files that setup steps write for the
 // learner.
 func (c Config) LabDir() string { return filepath.Join(c.StateDir, "lab") }

@@ -180,9 +180,10 @@ func (l *Lab) clusterConfig() *v1alpha4.Cluster {
 // between), so no half-made cluster or orphan container stays behind.
 func (l *Lab) create(ctx context.Context, prov kindProvider, t *tracker) error {
 	name := l.cfg.Name
-	// Baselines describe exercises set up on the cluster this one replaces.
-	if err := os.RemoveAll(baselineDir(l.cfg.StateDir, l.context)); err != nil {
-		return fmt.Errorf("delete the exercise baselines of lab %q: %w", name, err)
+	// Baselines and the exercises' shell kubeconfigs describe the cluster
+	// this one replaces.
+	if err := l.forgetExercises(); err != nil {
+		return err
 	}
 	rec := &ownerRecord{Name: name, NodeImage: l.nodeImage, Created: time.Now().UTC()}
 	// Written before creation: an Up that was killed mid-way then finds
@@ -467,9 +468,21 @@ func (l *Lab) Down(ctx context.Context) error {
 			return fmt.Errorf("delete lab %q: %w", l.cfg.Name, err)
 		}
 	}
+	if err := l.forgetExercises(); err != nil {
+		return err
+	}
+	_ = os.Remove(filepath.Dir(l.cfg.ownerFile()))
+	return nil
+}
+
+// forgetExercises deletes what the state directory keeps about the
+// exercises on this lab: their baselines and their shells' kubeconfigs.
+func (l *Lab) forgetExercises() error {
 	if err := os.RemoveAll(baselineDir(l.cfg.StateDir, l.context)); err != nil {
 		return fmt.Errorf("delete the exercise baselines of lab %q: %w", l.cfg.Name, err)
 	}
-	_ = os.Remove(filepath.Dir(l.cfg.ownerFile()))
+	if err := os.RemoveAll(l.cfg.shellsDir()); err != nil {
+		return fmt.Errorf("delete the exercise kubeconfigs of lab %q: %w", l.cfg.Name, err)
+	}
 	return nil
 }

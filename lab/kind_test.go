@@ -14,6 +14,8 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 	"sigs.k8s.io/kind/pkg/cluster/nodes"
+
+	"github.com/kubedojo/kubedojo/lessons"
 )
 
 // fakeLab is a Lab named kd on a fake engine and kind provider, whose
@@ -117,13 +119,19 @@ func TestUpCreatesReusesAndDown(t *testing.T) {
 		t.Errorf("reuse created again (%d creates), skipped the wait (%d waits) or read kind's kubeconfig (%d reads)", c, len(f.waits), f.prov.reads-reads)
 	}
 
+	// An exercise's shell kubeconfig belongs to this lab: a new lab must
+	// not inherit the contexts made in it.
+	shellKubeconfig, err := f.ExerciseKubeconfig(&lessons.Exercise{ID: "a/b", Namespaces: []lessons.Namespace{{Name: "ns"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := f.Down(ctx); err != nil {
 		t.Fatalf("Down: %v", err)
 	}
 	if _, d := f.prov.counts(); d != 1 {
 		t.Errorf("deletes = %d", d)
 	}
-	for _, p := range []string{f.KubeconfigPath(), f.cfg.ownerFile()} {
+	for _, p := range []string{f.KubeconfigPath(), f.cfg.ownerFile(), shellKubeconfig} {
 		if _, err := os.Stat(p); !os.IsNotExist(err) {
 			t.Errorf("%s still there after Down", p)
 		}

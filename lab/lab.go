@@ -249,7 +249,7 @@ func (l *Lab) ShellCommand(ex *lessons.Exercise) (*exec.Cmd, error) {
 // under the state directory. Checks of kind kubeconfig read it, since it
 // is the file the learner's kubectl changes.
 func (l *Lab) ExerciseKubeconfigPath(ex *lessons.Exercise) string {
-	return filepath.Join(l.cfg.StateDir, "shells", safeFileName(ExerciseLabelValue(ex.ID))+".kubeconfig")
+	return filepath.Join(l.cfg.shellsDir(), safeFileName(ExerciseLabelValue(ex.ID))+".kubeconfig")
 }
 
 // ExerciseKubeconfig makes the exercise's kubeconfig ready and returns its

@@ -159,9 +159,9 @@ skipped. Fields are only ever added in version 1.`,
 				return err
 			}
 			out := cmd.OutOrStdout()
-			progress := opts.attempts(cmd.ErrOrStderr())
+			record := opts.attempts(cmd.ErrOrStderr())
 			emit := func(r checks.Report) {
-				progress.graded(ex, r)
+				record.graded(ex, r)
 				if asJSON {
 					b, _ := json.Marshal(reportJSON(ex, r))
 					fmt.Fprintln(out, string(b))

@@ -18,6 +18,7 @@ import (
 	"github.com/kubedojo/kubedojo/checks"
 	"github.com/kubedojo/kubedojo/lab"
 	"github.com/kubedojo/kubedojo/lab/labtest"
+	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/lessons/progress"
 )
 
@@ -239,9 +240,8 @@ func tuiLab(t *testing.T, opts *options) *labBackend {
 	return b
 }
 
-// cleanupExercise removes an exercise from the envtest API server, which
-// the tests of this package share.
-func cleanupExercise(t *testing.T, opts *options, id string) {
+// session loads the course and connects to the lab, as a command does.
+func session(t *testing.T, opts *options) (*lessons.Course, *checks.LabSession) {
 	t.Helper()
 	course, err := opts.loadCourse()
 	if err != nil {
@@ -251,6 +251,14 @@ func cleanupExercise(t *testing.T, opts *options, id string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return course, s
+}
+
+// cleanupExercise removes an exercise from the envtest API server, which
+// the tests of this package share.
+func cleanupExercise(t *testing.T, opts *options, id string) {
+	t.Helper()
+	course, s := session(t, opts)
 	ctx, ex := context.Background(), course.Exercise(id)
 	// On a cluster it did not create kubedojo deletes only what it
 	// labelled: label what the test made by hand, so that it goes too.
@@ -295,14 +303,7 @@ kubectl -n team-blue create configmap settings --from-literal=mode=dev
 	if strings.Contains(errOut, "kubectl-objects/declarative") {
 		t.Errorf("refusal names an exercise without an attempt:\n%s", errOut)
 	}
-	course, err := opts.loadCourse()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := opts.labSession(context.Background(), course)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, s := session(t, opts)
 	if _, err := s.Grader.Env().Kube.CoreV1().ConfigMaps("team-blue").Get(context.Background(), "settings", metav1.GetOptions{}); err != nil {
 		t.Fatalf("the learner's ConfigMap is gone after a refused verify: %v", err)
 	}
