@@ -123,6 +123,10 @@ func humaniseYAMLError(msg string) string {
 	return msg
 }
 
+// YAMLError returns the 1-based line (0 when unknown) and the message of a
+// yaml.v3 error, for files kubedojo reads besides lesson packs.
+func YAMLError(err error) (line int, msg string) { return splitYAMLError(err) }
+
 // splitYAMLError returns the 1-based line and the message of a yaml.v3
 // syntax error.
 func splitYAMLError(err error) (int, string) {

@@ -193,3 +193,20 @@ func TestVersionNamesTheNodeImage(t *testing.T) {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 }
+
+// TestConfigFileErrorLine: a syntax error in the config file is reported
+// at its own line.
+func TestConfigFileErrorLine(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", dir)
+	if err := os.MkdirAll(filepath.Join(dir, "kubedojo"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "kubedojo", "config.yaml"), []byte("labName: a\nworkers: 1\n- stray\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runCLI(t, "lab", "status")
+	if code != exitEnv || !strings.Contains(errOut, "config.yaml:3: did not find expected key") {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+}

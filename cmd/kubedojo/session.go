@@ -71,6 +71,9 @@ func loadFileConfig() (fileConfig, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&fc); err != nil {
+		if line, msg := lessons.YAMLError(err); line > 0 {
+			return fc, fmt.Errorf("%s:%d: %s (known keys: labName, nodeImage, workers)", path, line, msg)
+		}
 		return fc, fmt.Errorf("%s: %w (known keys: labName, nodeImage, workers)", path, err)
 	}
 	return fc, nil
