@@ -7,6 +7,13 @@
 // Records are keyed by course id and then by lesson and exercise id, the
 // stable ids of the lesson-pack format, so several packs can share one state
 // directory.
+//
+// The TUI and the command line record the same events the same way: an
+// exercise is started (Tracker.StartExercise) when its environment is set
+// up for an attempt (the TUI opening it, kubedojo lab reset), and done
+// (Tracker.MarkDone) when a grading passes every check (the TUI's live
+// grading, kubedojo check, check --watch). Both may run at once: a save
+// merges what the other saved (merge.go).
 package progress
 
 import (
