@@ -137,17 +137,17 @@ func TestCLIFlowThenTUIKeepsTheSolution(t *testing.T) {
 		"exec env "+shellQuote(env)+" bash --norc --noprofile -i"); err != nil {
 		t.Fatalf("start tmux: %v: %s", err, out)
 	}
-	x.waitFor("prompt", 10*time.Second, "$")
+	x.waitFor("prompt", time.Minute, "$")
 
 	x.runOK("lab reset", "$KD lab reset "+id, 3*time.Minute, id+" is ready")
 	x.run("$KD lab shell " + id)
-	x.waitFor("exercise shell", 30*time.Second, "exit to return")
+	x.waitFor("exercise shell", 2*time.Minute, "exit to return")
 	x.send("kubectl create namespace team-blue && kubectl label namespace team-blue team=blue && "+
 		"kubectl -n team-blue create configmap settings --from-literal=mode=dev && "+
 		"kubectl -n team-blue annotate configmap settings owner=alice && echo by-hand-$((6*7))", "Enter")
-	x.waitFor("solve with kubectl", time.Minute, "by-hand-42")
+	x.waitFor("solve with kubectl", 2*time.Minute, "by-hand-42")
 	x.send("exit", "Enter")
-	x.waitFor("leave the shell", 30*time.Second, fmt.Sprintf("done-%d-0", x.command))
+	x.waitFor("leave the shell", time.Minute, fmt.Sprintf("done-%d-0", x.command))
 	x.runOK("check", "$KD check "+id, 2*time.Minute, "solved: 4/4 checks pass")
 
 	kube := s.Grader.Env().Kube
@@ -159,26 +159,28 @@ func TestCLIFlowThenTUIKeepsTheSolution(t *testing.T) {
 	// The TUI: course map, the lesson, the exercise; the lab starts in the
 	// background and live grading shows it done.
 	marker := x.run("$KD")
-	x.waitFor("course map", time.Minute, "Course map")
+	x.waitFor("course map", 2*time.Minute, "Course map")
 	x.send("/")
 	x.send("kubectl-objects")
 	x.send("Enter")
 	x.send("Enter")
-	x.waitFor("lesson", 30*time.Second, ex.Lesson.Title, "Exercises")
-	for range len(ex.Lesson.Exercises) + 1 {
-		if selected(x.screen(), ex.Title) {
-			break
+	x.waitFor("lesson", time.Minute, ex.Lesson.Title, "Exercises")
+	// Tab moves the cursor down the lesson's exercises; each press is
+	// waited for, so a slow frame is not pressed past.
+	for presses := 0; cursorLine(x.screen()) == "" || !strings.Contains(cursorLine(x.screen()), ex.Title); presses++ {
+		if presses > 2*(len(ex.Lesson.Exercises)+1) {
+			t.Fatalf("cannot select %q:\n%s", ex.Title, x.screen())
 		}
+		before := cursorLine(x.screen())
 		x.send("Tab")
-		time.Sleep(200 * time.Millisecond)
-	}
-	if !selected(x.screen(), ex.Title) {
-		t.Fatalf("cannot select %q:\n%s", ex.Title, x.screen())
+		for deadline := time.Now().Add(10 * time.Second); cursorLine(x.screen()) == before && time.Now().Before(deadline); {
+			time.Sleep(50 * time.Millisecond)
+		}
 	}
 	x.send("Enter")
 	x.waitFor("exercise graded live", 4*time.Minute, "All checks pass", "● done", "4/4")
 	x.send("q")
-	x.waitFor("quit", 30*time.Second, marker+"0")
+	x.waitFor("quit", time.Minute, marker+"0")
 
 	after, err := kube.CoreV1().ConfigMaps("team-blue").Get(context.Background(), "settings", metav1.GetOptions{})
 	if err != nil || after.UID != before.UID || after.Annotations["owner"] != "alice" {
@@ -191,20 +193,20 @@ func TestCLIFlowThenTUIKeepsTheSolution(t *testing.T) {
 	if rec := store.Course(course.ID).Exercise(id); rec.Status != progress.Done {
 		t.Errorf("progress after the TUI: %+v", rec)
 	}
-	x.runOK("progress", "$KD progress", 30*time.Second, "1 of "+fmt.Sprint(len(course.Exercises()))+" exercises complete")
+	x.runOK("progress", "$KD progress", time.Minute, "1 of "+fmt.Sprint(len(course.Exercises()))+" exercises complete")
 	if st, err := s.Env.State(context.Background(), ex); err != nil || st.State != lab.SetUp {
 		t.Errorf("environment after the TUI: %+v %v", st, err)
 	}
 }
 
-// selected reports whether the lesson page's cursor is on title.
-func selected(screen, title string) bool {
+// cursorLine is the line of the screen that the list cursor is on.
+func cursorLine(screen string) string {
 	for _, line := range strings.Split(screen, "\n") {
-		if strings.Contains(line, "▸") && strings.Contains(line, title) {
-			return true
+		if strings.Contains(line, "▸") {
+			return line
 		}
 	}
-	return false
+	return ""
 }
 
 // shellQuote quotes words for sh.
