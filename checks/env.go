@@ -44,9 +44,20 @@ type ObjectBaseline struct {
 type Kubeconfig struct {
 	// Path of the file.
 	Path string
+	// ForExercise, when set, gives the file of one exercise's shell (the
+	// lab gives each exercise its own), used instead of Path.
+	ForExercise func(ex *lessons.Exercise) string
 	// LabContext is the context kubedojo itself uses; its cluster and user
 	// are what "sameClusterAndUser" compares with.
 	LabContext string
+}
+
+// PathFor is the kubeconfig the learner uses for ex.
+func (k Kubeconfig) PathFor(ex *lessons.Exercise) string {
+	if k.ForExercise != nil {
+		return k.ForExercise(ex)
+	}
+	return k.Path
 }
 
 // Env is everything checks need from the environment.

@@ -73,7 +73,7 @@ func ConnectLab(ctx context.Context, l *lab.Lab) (*LabSession, error) {
 	if n := l.NodeExec(); n != nil {
 		genv.Node = n
 	}
-	genv.Kubeconfig = Kubeconfig{Path: l.KubeconfigPath(), LabContext: l.ContextName()}
+	genv.Kubeconfig = Kubeconfig{Path: l.KubeconfigPath(), LabContext: l.ContextName(), ForExercise: l.ExerciseKubeconfigPath}
 	g := NewGrader(genv)
 	env, err := l.Environment()
 	if err != nil {

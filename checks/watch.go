@@ -201,7 +201,7 @@ func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(
 
 	var kubeStamp time.Time
 	if len(ws.kubecfg) > 0 {
-		kubeStamp = fileStamp(g.env.Kubeconfig.Path)
+		kubeStamp = fileStamp(g.env.Kubeconfig.PathFor(ev.ex))
 	}
 	for {
 		timer := ws.nextTimer()
@@ -233,7 +233,7 @@ func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(
 			}
 			ws.mu.Unlock()
 		case <-kubeTick:
-			if s := fileStamp(g.env.Kubeconfig.Path); !s.Equal(kubeStamp) {
+			if s := fileStamp(g.env.Kubeconfig.PathFor(ev.ex)); !s.Equal(kubeStamp) {
 				kubeStamp = s
 				ws.mark(ws.kubecfg, "change: kubeconfig file")
 			}

@@ -33,8 +33,11 @@ type Baseline struct {
 	Nodes map[string]*NodeRecord `json:"nodes,omitempty"`
 	// KubeContext is the learner kubeconfig's current context at setup
 	// (for `kubeconfig: restore`).
-	KubeContext string    `json:"kubeContext,omitempty"`
-	Recorded    time.Time `json:"recorded"`
+	KubeContext string `json:"kubeContext,omitempty"`
+	// Cluster is what existed outside the exercise's namespaces before
+	// setup (clusterwork.go); nil in baselines of older kubedojo.
+	Cluster  *ClusterBefore `json:"cluster,omitempty"`
+	Recorded time.Time      `json:"recorded"`
 }
 
 // ObjectBaseline is one object as the start state left it.
@@ -194,12 +197,16 @@ func (e *Environment) recordRestores(ctx context.Context, ex *lessons.Exercise, 
 				b.Snapshots = map[string]json.RawMessage{}
 			}
 			b.Snapshots[key] = data
-		case c.Kubeconfig == "restore" && e.opts.KubeconfigPath != "":
+		case c.Kubeconfig == "restore":
 			if prev != nil && prev.KubeContext != "" {
 				b.KubeContext = prev.KubeContext
 				continue
 			}
-			cur, err := currentContext(e.opts.KubeconfigPath)
+			path, err := e.kubeconfigFor(ex)
+			if err != nil || path == "" {
+				return err
+			}
+			cur, err := currentContext(path)
 			if err != nil {
 				return err
 			}
@@ -274,31 +281,4 @@ func (e *Environment) recordObject(ctx context.Context, ex *lessons.Exercise, c 
 	}
 	b.Objects[key] = ob
 	return nil
-}
-
-// IsSetUp reports whether the exercise's start state is in place on this
-// cluster: Setup recorded it here and the namespaces it creates exist (a
-// lab recreated since, or a namespace deleted by hand, means it is not).
-func (e *Environment) IsSetUp(ctx context.Context, ex *lessons.Exercise) (bool, error) {
-	if _, err := e.loadBaseline(ex); errors.Is(err, ErrNotSetUp) {
-		return false, nil
-	} else if err != nil {
-		return false, err
-	}
-	for _, ns := range ex.Namespaces {
-		if ns.LearnerCreates {
-			continue
-		}
-		obj, err := e.namespaces().Get(ctx, ns.Name, metav1.GetOptions{})
-		if apierrors.IsNotFound(err) {
-			return false, nil
-		}
-		if err != nil {
-			return false, fmt.Errorf("%w: namespace %s: %v", ErrUnreachable, ns.Name, err)
-		}
-		if obj.GetDeletionTimestamp() != nil {
-			return false, nil
-		}
-	}
-	return true, nil
 }

@@ -17,8 +17,9 @@ import (
 const defaultWaitTimeout = 60 * time.Second
 
 // Setup builds an exercise's start state, with the environment's template
-// variables expanded: it creates and labels the exercise's namespaces, runs
-// the setup steps in order, and records the baseline (unchanged checks,
+// variables expanded: it creates and labels the exercise's namespaces,
+// prepares the exercise's kubeconfig for kubeconfig checks, runs the setup
+// steps in order, and records the baseline (unchanged checks,
 // cleanup restores, the kubeconfig's current context) under the state
 // directory. Errors name the exercise file, line and step; an unreachable
 // API server is ErrUnreachable.
@@ -47,12 +48,22 @@ func (e *Environment) setup(ctx context.Context, ex *lessons.Exercise) error {
 	if err := e.recordRestores(ctx, ex, prev, b); err != nil {
 		return fmt.Errorf("set up %s: %w", ex.ID, err)
 	}
+	if err := e.recordClusterBefore(ctx, ex, prev, b); err != nil {
+		return fmt.Errorf("set up %s: %w", ex.ID, err)
+	}
 	b.Recorded = e.now().UTC()
 	if err := e.saveBaseline(ex, b); err != nil {
 		return fmt.Errorf("set up %s: %w", ex.ID, err)
 	}
 	if err := e.ensureNamespaces(ctx, ex); err != nil {
 		return fmt.Errorf("set up %s: %w", ex.ID, err)
+	}
+	// kubeconfig checks read the shell's kubeconfig even before the learner
+	// opens a shell.
+	if hasKubeconfigCheck(ex.Checks) {
+		if _, err := e.kubeconfigFor(ex); err != nil {
+			return fmt.Errorf("set up %s: %w", ex.ID, err)
+		}
 	}
 	for i, s := range ex.Setup {
 		if err := e.runStep(ctx, ex, vars, b, s); err != nil {
@@ -67,6 +78,15 @@ func (e *Environment) setup(ctx context.Context, ex *lessons.Exercise) error {
 		return fmt.Errorf("set up %s: %w", ex.ID, err)
 	}
 	return nil
+}
+
+func hasKubeconfigCheck(cs []lessons.Check) bool {
+	for i := range cs {
+		if cs[i].Kubeconfig != nil || hasKubeconfigCheck(cs[i].Children()) {
+			return true
+		}
+	}
+	return false
 }
 
 // ensureNamespaces creates the namespaces the exercise owns (not those the

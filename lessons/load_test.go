@@ -206,7 +206,17 @@ func TestBrokenPacks(t *testing.T) {
 		{"missing course file", map[string]string{"course.yaml": ""},
 			[]string{"course.yaml: missing: a lesson pack starts with course.yaml at its root"}},
 		{"invalid YAML", map[string]string{"course.yaml": "format: [kubedojo\n"},
-			[]string{"course.yaml:1: invalid YAML: did not find expected ',' or ']'"}},
+			[]string{"course.yaml:2: invalid YAML: did not find expected ',' or ']'"}},
+		// yaml.v3 counts a parser error's line from 0 (a scanner error's
+		// from 1); either is reported at the line where it is.
+		{"parser error on a later line", map[string]string{"course.yaml": goodCourse + "- stray\n"},
+			[]string{"course.yaml:14: invalid YAML: did not find expected key"}},
+		{"unclosed list on a later line", map[string]string{"course.yaml": replace(goodCourse, "images: [nginx:1.27]", "images: [nginx:1.27")},
+			[]string{"course.yaml:5: invalid YAML: did not find expected ',' or ']'"}},
+		{"scanner error on a later line", map[string]string{"course.yaml": replace(goodCourse, "title: Demo\n", "title: Demo\n  x: y\n")},
+			[]string{"course.yaml:4: invalid YAML: mapping values are not allowed in this context"}},
+		{"manifest parser error", map[string]string{ex: replace(goodExercise, "      data: {a: b}\n", "      data: {a: b}\n      - stray\n")},
+			[]string{"lessons/pods/exercises/first-pod.yaml:13: setup[0].apply: invalid YAML: did not find expected key"}},
 		{"unsupported format", map[string]string{"course.yaml": replace(goodCourse, "kubedojo/v1", "kubedojo/v9")},
 			[]string{`course.yaml:1: format: unsupported pack format "kubedojo/v9"; this kubedojo reads "kubedojo/v1"`}},
 		{"unknown domain and field typo", map[string]string{"course.yaml": replace(replace(goodCourse, "domain: workloads", "domain: pods"), "title: Basics", "titel: Basics")},

@@ -340,13 +340,13 @@ func TestLabStartsInBackground(t *testing.T) {
 	a.contains(t, "A pod is the smallest thing") // reading while the lab starts
 	a.Press("enter")
 	a.contains(t, "Starting the lab cluster", "Preparing nodes")
-	if len(l.Resets()) != 0 {
+	if len(l.SetUps()) != 0 {
 		t.Fatal("the exercise was set up before the lab was ready")
 	}
 	close(release)
 	a.Send()
 	a.contains(t, "lab ready")
-	if got := l.Resets(); len(got) != 1 || got[0] != "pods-basics/first-pod" {
+	if got := l.SetUps(); len(got) != 1 || got[0] != "pods-basics/first-pod" {
 		t.Errorf("resets = %v, want the exercise set up once the lab is ready", got)
 	}
 	if a.grader.Watching("pods-basics/first-pod") != 1 {

@@ -159,7 +159,9 @@ skipped. Fields are only ever added in version 1.`,
 				return err
 			}
 			out := cmd.OutOrStdout()
+			record := opts.attempts(cmd.ErrOrStderr())
 			emit := func(r checks.Report) {
+				record.graded(ex, r)
 				if asJSON {
 					b, _ := json.Marshal(reportJSON(ex, r))
 					fmt.Fprintln(out, string(b))

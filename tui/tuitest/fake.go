@@ -101,9 +101,12 @@ type Lab struct {
 	StartErr error
 	State    common.LabStatus
 	ResetErr error
+	// SetUpErr is what SetUp returns.
+	SetUpErr error
 	// ShellCmd is the command Shell returns.
 	ShellCmd *exec.Cmd
 	resets   []string
+	setUps   []string
 	starts   int
 }
 
@@ -140,6 +143,21 @@ func (l *Lab) Reset(_ context.Context, ex *lessons.Exercise) error {
 	defer l.mu.Unlock()
 	l.resets = append(l.resets, ex.ID)
 	return l.ResetErr
+}
+
+// SetUp records the exercise and returns SetUpErr.
+func (l *Lab) SetUp(_ context.Context, ex *lessons.Exercise) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.setUps = append(l.setUps, ex.ID)
+	return l.SetUpErr
+}
+
+// SetUps lists the exercises set up (opened) so far.
+func (l *Lab) SetUps() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.setUps...)
 }
 
 // Shell returns ShellCmd.

@@ -41,10 +41,16 @@ func open(t *testing.T, id string, st checks.Status, prepare ...func(*common.Com
 
 func (f *fixture) record() progress.Exercise { return f.c.Progress.Exercise(f.page.ex.ID) }
 
+// TestFirstOpenSetsUpThenWatches: the first open sets the exercise up
+// (which never deletes an attempt), never resets it: the learner may have
+// set it up and solved it from the command line.
 func TestFirstOpenSetsUpThenWatches(t *testing.T) {
 	f := open(t, first, checks.Fail)
-	if got := f.lab.Resets(); len(got) != 1 {
-		t.Fatalf("resets = %v, want one set-up", got)
+	if got := f.lab.SetUps(); len(got) != 1 {
+		t.Fatalf("set-ups = %v, want one", got)
+	}
+	if got := f.lab.Resets(); len(got) != 0 {
+		t.Fatalf("resets = %v on the first open: an attempt made outside the TUI would be lost", got)
 	}
 	if f.record().Status != progress.InProgress {
 		t.Errorf("status = %s after set-up", f.record().Status)
@@ -165,11 +171,11 @@ func TestSolutionNeedsConfirmation(t *testing.T) {
 func TestResetAfterConfirmation(t *testing.T) {
 	f := open(t, first, checks.Fail)
 	f.Press("r", "n")
-	if n := len(f.lab.Resets()); n != 1 {
+	if n := len(f.lab.Resets()); n != 0 {
 		t.Fatalf("declined reset ran: %d resets", n)
 	}
 	f.Press("r", "y")
-	if n := len(f.lab.Resets()); n != 2 {
+	if n := len(f.lab.Resets()); n != 1 {
 		t.Errorf("confirmed reset did not run: %d resets", n)
 	}
 	if got := tuitest.SeenOf[messages.NoticeMsg](f.Driver); len(got) != 1 {
@@ -179,7 +185,7 @@ func TestResetAfterConfirmation(t *testing.T) {
 
 func TestSetupFailureIsShownWithTheFix(t *testing.T) {
 	f := open(t, first, checks.Fail, func(c *common.Common) {
-		c.Lab.(*tuitest.Lab).ResetErr = errors.New("namespace pod-1 is stuck terminating")
+		c.Lab.(*tuitest.Lab).SetUpErr = errors.New("namespace pod-1 is stuck terminating")
 	})
 	v := strings.Join(strings.Fields(f.View()), " ")
 	if !strings.Contains(v, "Setting up the exercise failed (environment problem): namespace pod-1 is stuck terminating. Press r to try again.") {
@@ -191,7 +197,7 @@ func TestSetupFailureIsShownWithTheFix(t *testing.T) {
 	if f.record().Status != progress.NotStarted {
 		t.Error("a failed set-up started the exercise")
 	}
-	f.lab.ResetErr = nil
+	f.lab.SetUpErr = nil
 	f.Press("r", "y")
 	if f.record().Status != progress.InProgress || f.grader.Watching(first) != 1 {
 		t.Errorf("after a successful retry: status %s, %d watches", f.record().Status, f.grader.Watching(first))

@@ -111,15 +111,18 @@ func (m *Model) evaluate() tea.Cmd {
 	}
 }
 
-// reset sets up the exercise's start state; initial is the first set-up.
+// reset sets up the exercise's start state; initial is the first set-up,
+// which never deletes an attempt (Lab.SetUp), while a reset the learner
+// confirmed starts over.
 func (m *Model) reset(initial bool) tea.Cmd {
 	m.busy = "Resetting the exercise"
+	do := m.c.Lab.Reset
 	if initial {
-		m.busy = "Setting up the exercise"
+		m.busy, do = "Setting up the exercise", m.c.Lab.SetUp
 	}
-	lab, ex, ctx, page := m.c.Lab, m.ex, m.c.Ctx, m.id
+	ex, ctx, page := m.ex, m.c.Ctx, m.id
 	return tea.Batch(m.spinner.Tick, func() tea.Msg {
-		return resetDoneMsg{page: page, initial: initial, err: lab.Reset(ctx, ex)}
+		return resetDoneMsg{page: page, initial: initial, err: do(ctx, ex)}
 	})
 }
 
