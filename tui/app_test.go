@@ -164,6 +164,12 @@ var screens = []struct {
 		a.grader.Push(r)
 		a.Send()
 	}},
+	{"exercise-checking", []appOption{withLab(checks.Running)}, func(t *testing.T, a *app) {
+		a.Press("enter", "enter")
+		final := tuitest.Uniform(a.exercise("pods-basics/first-pod"), checks.Pass)
+		a.grader.Push(tuitest.Progression(final)[1])
+		a.Send()
+	}},
 	{"exercise-done", []appOption{withLab(checks.Pass)}, func(t *testing.T, a *app) { a.Press("enter", "enter") }},
 	{"exercise-hints-solution", []appOption{withLab(checks.Fail)}, func(t *testing.T, a *app) {
 		a.Press("enter", "enter", "h", "h", "S", "y", "end")

@@ -21,6 +21,7 @@ const (
 	IconError   = "⚠"
 	IconSkipped = "⊘"
 	IconPending = "·"
+	IconRunning = "◌"
 
 	MarkNotStarted = "○"
 	MarkInProgress = "◐"
@@ -45,7 +46,7 @@ type Styles struct {
 	Tag lipgloss.Style
 
 	// Check states.
-	Pass, Fail, Error, Skipped, Pending lipgloss.Style
+	Pass, Fail, Error, Skipped, Pending, Running lipgloss.Style
 
 	// Progress marks of lessons and exercises.
 	NotStarted, InProgress, Done, Revealed lipgloss.Style
@@ -97,6 +98,7 @@ func New(isDark bool) *Styles {
 	s.Error = lipgloss.NewStyle().Foreground(amber)
 	s.Skipped = lipgloss.NewStyle().Foreground(muted)
 	s.Pending = lipgloss.NewStyle().Foreground(muted)
+	s.Running = lipgloss.NewStyle().Foreground(accent)
 
 	s.NotStarted = lipgloss.NewStyle().Foreground(muted)
 	s.InProgress = lipgloss.NewStyle().Foreground(amber)

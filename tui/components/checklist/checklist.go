@@ -1,7 +1,10 @@
 // Package checklist shows an exercise's checks with their live state: a
 // row per check with its state icon, and under each failing check the
 // author's message and what was expected and found. Environment errors are
-// shown as such, never as a wrong answer.
+// shown as such, never as a wrong answer. A grader may report checks as
+// running while others of the same evaluation are final: each running
+// check says so on its own row, and one that had a result keeps showing it
+// until the new one arrives.
 package checklist
 
 import (
@@ -24,6 +27,16 @@ type Model struct {
 	report        checks.Report
 	hasReport     bool
 	width, height int
+	// final is the last final result of each check, by id, shown while
+	// the check runs again.
+	final map[string]checks.Result
+}
+
+// row is a check as shown: its result (the last final one while it runs
+// again) and whether it is being checked now.
+type row struct {
+	checks.Result
+	running bool
 }
 
 // New returns a check list for the given checks, all pending.
@@ -34,6 +47,19 @@ func New(c *common.Common, cs []lessons.Check) *Model {
 // SetReport shows a grading report.
 func (m *Model) SetReport(r checks.Report) {
 	m.report, m.hasReport = r, true
+	if m.final == nil {
+		m.final = map[string]checks.Result{}
+	}
+	for _, res := range m.rawRows() {
+		if res.ID != "" && isFinal(res.Status) {
+			m.final[res.ID] = res
+		}
+	}
+}
+
+// isFinal reports whether a status is an evaluation's outcome.
+func isFinal(st checks.Status) bool {
+	return st != checks.Pending && st != checks.Running
 }
 
 // SetSize sets the space the list may use.
@@ -41,10 +67,24 @@ func (m *Model) SetSize(width, height int) {
 	m.width, m.height = width, height
 }
 
-// rows pairs each check of the exercise with its result, by id, falling
-// back to position for results without an id; results for checks the
-// exercise does not list are shown after them.
-func (m *Model) rows() []checks.Result {
+// rows are the checks as shown: a check that is running or pending in the
+// report shows its last final result, if it had one.
+func (m *Model) rows() []row {
+	raw := m.rawRows()
+	out := make([]row, len(raw))
+	for i, res := range raw {
+		out[i] = row{Result: res, running: res.Status == checks.Running}
+		if prev, ok := m.final[res.ID]; ok && !isFinal(res.Status) {
+			out[i].Result = prev
+		}
+	}
+	return out
+}
+
+// rawRows pairs each check of the exercise with its result in the report,
+// by id, falling back to position for results without an id; results for
+// checks the exercise does not list are shown after them.
+func (m *Model) rawRows() []checks.Result {
 	var rows []checks.Result
 	used := make([]bool, len(m.report.Results))
 	for i, ch := range m.checks {
@@ -76,13 +116,16 @@ func (m *Model) rows() []checks.Result {
 func (m *Model) Summary() string {
 	s := m.c.Styles
 	rows := m.rows()
-	var pass, errs int
+	var pass, errs, running int
 	for _, r := range rows {
 		switch r.Status {
 		case checks.Pass:
 			pass++
 		case checks.Error:
 			errs++
+		}
+		if r.running {
+			running++
 		}
 	}
 	if !m.hasReport {
@@ -91,6 +134,9 @@ func (m *Model) Summary() string {
 	out := fmt.Sprintf("%d/%d pass", pass, len(rows))
 	if errs > 0 {
 		out += s.Error.Render(fmt.Sprintf(" · %d could not run", errs))
+	}
+	if running > 0 {
+		out += s.Running.Render(fmt.Sprintf(" · %d checking…", running))
 	}
 	return out
 }
@@ -130,6 +176,8 @@ func (m *Model) lines(short bool) []string {
 	for _, r := range m.rows() {
 		icon, style, note := styles.IconPending, s.Pending, ""
 		switch r.Status {
+		case checks.Running:
+			icon, style = styles.IconRunning, s.Running
 		case checks.Pass:
 			icon, style = styles.IconPass, s.Pass
 		case checks.Fail:
@@ -139,8 +187,12 @@ func (m *Model) lines(short bool) []string {
 		case checks.Skipped:
 			icon, style, note = styles.IconSkipped, s.Skipped, " (skipped)"
 		}
-		title := ansi.Truncate(r.Title, width-2-lipgloss.Width(note), "…")
-		out = append(out, style.Render(icon)+" "+title+style.Render(note))
+		running := ""
+		if r.running {
+			running = s.Muted.Render(" · ") + s.Running.Render("checking…")
+		}
+		title := ansi.Truncate(r.Title, width-2-lipgloss.Width(note)-lipgloss.Width(running), "…")
+		out = append(out, style.Render(icon)+" "+title+style.Render(note)+running)
 		switch r.Status {
 		case checks.Fail:
 			detail(s.Fail, r.Message)

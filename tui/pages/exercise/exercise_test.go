@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/kubedojo/kubedojo/checks"
 	"github.com/kubedojo/kubedojo/lessons/progress"
 	"github.com/kubedojo/kubedojo/tui/common"
@@ -264,4 +266,65 @@ func TestDocumentExpandsOnlyKnownVars(t *testing.T) {
 	if strings.Contains(doc, "Do not forget") {
 		t.Error("an unrevealed hint is in the document")
 	}
+}
+
+// TestProgressiveReportsShowEachCheck feeds the reports of a grader that
+// reports each check as it finishes: a running check says so on its own
+// row while the others already show their result, and a check that had a
+// result keeps it (marked as being checked again) instead of going back
+// to pending.
+func TestProgressiveReportsShowEachCheck(t *testing.T) {
+	f := open(t, first, checks.Fail)
+	ex := f.page.ex
+	final := tuitest.Uniform(ex, checks.Fail)
+	final.Results[0].Status, final.Results[0].Message, final.Results[0].Detail = checks.Pass, "", ""
+	steps := tuitest.Progression(final)
+
+	f.grader.Push(steps[1]) // the first check passed, two still run
+	f.Send()
+	rows := checkRows(f.page.checks.View())
+	if !strings.HasPrefix(rows[0], "✔ pod web exists") {
+		t.Errorf("the finished check is not shown passed: %q", rows[0])
+	}
+	for _, r := range rows[1:] {
+		if !strings.Contains(r, "checking…") {
+			t.Errorf("a running check does not say it is being checked: %q", r)
+		}
+	}
+	if s := ansi.Strip(f.page.checks.Summary()); !strings.Contains(s, "2 checking") {
+		t.Errorf("summary %q does not count the running checks", s)
+	}
+
+	f.grader.Push(steps[len(steps)-1])
+	f.Send()
+	f.grader.Push(steps[0]) // the next evaluation starts: everything runs again
+	f.Send()
+	rows = checkRows(f.page.checks.View())
+	for i, want := range []string{"✔ pod web exists", "✘ web runs nginx:1.27", "✘ web is ready"} {
+		if !strings.HasPrefix(rows[i], want) || !strings.Contains(rows[i], "checking…") {
+			t.Errorf("row %d = %q, want the last result %q marked as checking again", i, rows[i], want)
+		}
+	}
+	pending := tuitest.Uniform(ex, checks.Pending)
+	f.grader.Push(pending)
+	f.Send()
+	rows = checkRows(f.page.checks.View())
+	if !strings.HasPrefix(rows[0], "✔ pod web exists") || !strings.HasPrefix(rows[1], "✘") {
+		t.Errorf("a final result went back to pending: %q", rows)
+	}
+	if f.record().Status == progress.Done {
+		t.Error("done although a check failed")
+	}
+}
+
+// checkRows returns the title rows of a check list view (not the detail
+// lines under them).
+func checkRows(view string) []string {
+	var rows []string
+	for _, l := range strings.Split(ansi.Strip(view), "\n") {
+		if !strings.HasPrefix(l, " ") {
+			rows = append(rows, l)
+		}
+	}
+	return rows
 }
