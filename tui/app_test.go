@@ -401,3 +401,30 @@ func TestTinyTerminals(t *testing.T) {
 		}
 	}
 }
+
+// TestRevealedHintsAndSolutionComeIntoView reveals hints and the solution
+// on a small terminal: each time the reader scrolls to what was just
+// revealed, which would otherwise be below the fold with no sign of it.
+func TestRevealedHintsAndSolutionComeIntoView(t *testing.T) {
+	a := newApp(t, 80, 24, withLab(checks.Fail))
+	a.Press("enter", "enter")
+	ex := a.exercise("pods-basics/first-pod")
+	for i, h := range ex.Hints {
+		a.Press("h")
+		a.Stable(5 * time.Second)
+		a.contains(t, fmt.Sprintf("Hints (%d of %d)", i+1, len(ex.Hints)))
+		// Compared without spaces: inline code is padded on screen.
+		want := strings.Join(strings.Fields(strings.ReplaceAll(h, "`", "")), "")
+		if v := strings.Join(strings.Fields(a.View()), ""); !strings.Contains(v, want) {
+			t.Errorf("hint %d is not on screen after h:\n%s", i+1, a.View())
+		}
+	}
+	a.Press("S", "y")
+	a.Stable(5 * time.Second)
+	a.contains(t, "Solution", "One command creates the pod")
+	a.Press("home", "S") // hide the solution, then show it again
+	a.Stable(5 * time.Second)
+	a.Press("S")
+	a.Stable(5 * time.Second)
+	a.contains(t, "Solution", "One command creates the pod")
+}

@@ -6,12 +6,14 @@ package markdown
 
 import (
 	"fmt"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/glamour/v2"
 	glamourstyles "charm.land/glamour/v2/styles"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kubedojo/kubedojo/tui/common"
 	"github.com/kubedojo/kubedojo/tui/messages"
@@ -42,7 +44,16 @@ type Model struct {
 	requested renderKey // the last rendering asked for
 	shown     renderKey // the rendering on screen
 	hasShown  bool
+	// plain is the rendering on screen without styling, a line each.
+	plain []string
+	// reveal is the part to scroll to once the current text is shown.
+	reveal Finder
 }
+
+// Finder locates a part of the rendered text, given its lines without
+// styling: its first line and the line after its last; ok is false when
+// the part is not there.
+type Finder func(lines []string) (start, end int, ok bool)
 
 // New returns an empty reader.
 func New(c *common.Common) *Model {
@@ -56,6 +67,37 @@ func New(c *common.Common) *Model {
 // or Render.
 func (m *Model) SetMarkdown(src string) {
 	m.source = src
+}
+
+// Reveal scrolls to the part find locates, once the current text is on
+// screen: text the learner just asked for (a hint, the solution) must not
+// appear below the fold with no sign of it. It does not scroll when the
+// part is already in view.
+func (m *Model) Reveal(find Finder) {
+	m.reveal = find
+	if m.hasShown && m.shown.source == m.source {
+		m.applyReveal()
+	}
+}
+
+func (m *Model) applyReveal() {
+	find := m.reveal
+	m.reveal = nil
+	start, end, ok := find(m.plain)
+	if !ok {
+		return
+	}
+	top, h := m.vp.YOffset(), m.vp.Height()
+	if start >= top && end <= top+h {
+		return
+	}
+	// The whole part ending at the bottom keeps what led to it in view;
+	// a part taller than the reader starts at the top.
+	if end-start <= h {
+		m.vp.SetYOffset(end - h)
+	} else {
+		m.vp.SetYOffset(start)
+	}
 }
 
 // SetSize sets the reader's size; a new width is rendered again on the next
@@ -126,11 +168,16 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			out = msg.key.source
 			errCmd = messages.Cmd(messages.ErrorMsg{Err: msg.err})
 		}
-		firstShow := !m.hasShown || m.shown.source != msg.key.source
+		// A changed text (a hint added) keeps the scroll position.
+		firstShow := !m.hasShown
 		m.vp.SetContent(out)
+		m.plain = strings.Split(ansi.Strip(out), "\n")
 		m.shown, m.hasShown = msg.key, true
 		if firstShow {
 			m.vp.GotoTop()
+		}
+		if m.reveal != nil && msg.key.source == m.source {
+			m.applyReveal()
 		}
 		return tea.Batch(errCmd, m.Render())
 	case tea.KeyPressMsg:

@@ -290,6 +290,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		m.showSolution = true
 		m.refreshDocument()
+		m.reader.Reveal(solutionPart)
 		if m.c.Progress.RevealSolution(m.ex.ID) {
 			return m.c.Save()
 		}
@@ -326,11 +327,15 @@ func (m *Model) updateKeys(msg tea.KeyPressMsg) tea.Cmd {
 			return messages.Cmd(messages.NoticeMsg{Text: fmt.Sprintf("All %d hints are shown; %s shows the solution.", n, k.Solution.Help().Key)})
 		}
 		m.refreshDocument()
+		m.reader.Reveal(hintPart(n, len(m.ex.Hints)))
 		return m.c.Save()
 	case key.Matches(msg, k.Solution):
 		if m.c.Progress.Exercise(m.ex.ID).SolutionRevealed {
 			m.showSolution = !m.showSolution
 			m.refreshDocument()
+			if m.showSolution {
+				m.reader.Reveal(solutionPart)
+			}
 			return nil
 		}
 		m.confirm.Ask("Show the reference solution? It is recorded as seen.", messages.Cmd(revealConfirmedMsg{page: m.id}))
