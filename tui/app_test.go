@@ -428,3 +428,50 @@ func TestRevealedHintsAndSolutionComeIntoView(t *testing.T) {
 	a.Stable(5 * time.Second)
 	a.contains(t, "Solution", "One command creates the pod")
 }
+
+// TestLongCheckMessagesCanBeReadWhole fills the check list with more than
+// a small terminal holds: details are shortened, but the selected check
+// (the first failing one, then the one tab moves to) is shown whole, so a
+// command the message suggests is never hidden behind "…".
+func TestLongCheckMessagesCanBeReadWhole(t *testing.T) {
+	for _, size := range sizes {
+		t.Run(fmt.Sprintf("%dx%d", size.w, size.h), func(t *testing.T) {
+			a := newApp(t, size.w, size.h, withLab(checks.Fail))
+			a.Press("enter", "enter")
+			r := tuitest.Uniform(a.exercise("pods-basics/first-pod"), checks.Fail)
+			for i := range r.Results {
+				r.Results[i].Message = fmt.Sprintf("check %d wants more: the service account web cannot list pods in namespace pod-1 yet, and the role binding you made names another account", i+1)
+				r.Results[i].Detail = fmt.Sprintf("try kubectl auth can-i list pods --as=system:serviceaccount:pod-1:web-%d -n pod-1 to see what it may do", i+1)
+			}
+			a.grader.Push(r)
+			a.Send()
+			// The panel's text as one line (on wide screens, right of the
+			// separator).
+			flat := func() string {
+				var b []string
+				for _, l := range strings.Split(a.View(), "\n") {
+					if i := strings.LastIndex(l, "│"); i >= 0 {
+						l = l[i+len("│"):]
+					}
+					b = append(b, strings.Fields(l)...)
+				}
+				return strings.Join(b, " ")
+			}
+			for i := range r.Results {
+				if i > 0 {
+					a.Press("tab")
+				}
+				for _, want := range []string{r.Results[i].Message, r.Results[i].Detail} {
+					if !strings.Contains(flat(), want) {
+						t.Errorf("check %d: %q is not on screen whole:\n%s", i+1, want, a.View())
+					}
+				}
+				requireFits(t, a.View(), size.w, size.h)
+			}
+			a.Press("shift+tab")
+			if !strings.Contains(flat(), r.Results[1].Detail) {
+				t.Errorf("shift+tab did not go back to check 2:\n%s", a.View())
+			}
+		})
+	}
+}

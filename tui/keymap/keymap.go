@@ -20,8 +20,10 @@ type KeyMap struct {
 	// FilterAccept and FilterCancel apply while the filter has focus.
 	FilterAccept, FilterCancel key.Binding
 
-	// Exercise bindings.
+	// Exercise bindings. NextCheck and PrevCheck select the check shown
+	// whole in the check list.
 	Hint, Reset, Shell, Solution, NextExercise, Check key.Binding
+	NextCheck, PrevCheck                              key.Binding
 
 	// Choose picks a quiz answer by number; Answer answers with the
 	// highlighted choice; Continue goes on after an answer.
@@ -59,6 +61,8 @@ func Default() *KeyMap {
 		Solution:     key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "show solution")),
 		NextExercise: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next")),
 		Check:        key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check now")),
+		NextCheck:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next check")),
+		PrevCheck:    key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous check")),
 
 		Choose:   key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "choose")),
 		Answer:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "answer")),

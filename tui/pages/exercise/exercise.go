@@ -367,6 +367,8 @@ func (m *Model) updateKeys(msg tea.KeyPressMsg) tea.Cmd {
 		return tea.Batch(cmds...)
 	case key.Matches(msg, k.NextExercise):
 		return m.next()
+	case key.Matches(msg, k.NextCheck, k.PrevCheck):
+		return m.checks.Update(msg)
 	}
 	return nil
 }
@@ -454,6 +456,9 @@ func (m *Model) ShortHelp() []key.Binding {
 		return m.confirm.ShortHelp()
 	}
 	k := m.c.Keys
+	if m.checks.Cut() {
+		return []key.Binding{k.Shell, k.Hint, k.NextCheck, k.NextExercise}
+	}
 	return []key.Binding{k.Shell, k.Hint, k.NextExercise, k.Down}
 }
 
@@ -463,5 +468,5 @@ func (m *Model) FullHelp() [][]key.Binding {
 		return m.confirm.FullHelp()
 	}
 	k := m.c.Keys
-	return [][]key.Binding{{k.Shell, k.Check, k.Hint, k.Solution, k.Reset, k.NextExercise}, k.Scroll()}
+	return append([][]key.Binding{{k.Shell, k.Check, k.Hint, k.Solution, k.Reset, k.NextExercise}}, append(m.checks.FullHelp(), k.Scroll())...)
 }
