@@ -146,6 +146,7 @@ var screens = []struct {
 	{"map-help", nil, func(t *testing.T, a *app) { a.Press("?") }},
 	{"lesson", nil, func(t *testing.T, a *app) { a.Press("enter") }},
 	{"lesson-scrolled", nil, func(t *testing.T, a *app) { a.Press("enter", "end", "tab") }},
+	{"lesson-code-block", nil, func(t *testing.T, a *app) { a.Press("enter", "]", "]") }},
 	{"exercise-no-lab", nil, func(t *testing.T, a *app) { a.Press("enter", "enter") }},
 	{"exercise-lab-starting", []appOption{withFakeLab(&tuitest.Lab{
 		Events:  []common.LabProgress{{Phase: "Ensuring node image", Step: 1, Total: 6}, {Phase: "Preparing nodes", Step: 2, Total: 6, Message: "kindest/node:v1.33.1"}},

@@ -15,6 +15,9 @@ type KeyMap struct {
 	// Open opens the selected item; NextItem and PrevItem move the
 	// selection below a reading.
 	Open, NextItem, PrevItem key.Binding
+	// NextBlock and PrevBlock select a code block of a reading; Copy
+	// copies it to the clipboard.
+	NextBlock, PrevBlock, Copy key.Binding
 	// Filter starts typing a filter on the course map.
 	Filter key.Binding
 	// FilterAccept and FilterCancel apply while the filter has focus.
@@ -50,6 +53,10 @@ func Default() *KeyMap {
 		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
 		NextItem: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next item")),
 		PrevItem: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous item")),
+
+		NextBlock: key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "next code block")),
+		PrevBlock: key.NewBinding(key.WithKeys("["), key.WithHelp("[", "previous code block")),
+		Copy:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy")),
 
 		Filter:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		FilterAccept: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply filter")),

@@ -29,6 +29,8 @@ const (
 	MarkRevealed   = "◎"
 
 	Cursor = "▸"
+	// BlockMark marks the lines of the selected code block in a reading.
+	BlockMark = "▌"
 )
 
 // Styles holds the styles of every screen.

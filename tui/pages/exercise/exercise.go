@@ -182,8 +182,11 @@ func (m *Model) panelFixedLines() int {
 // Update handles the page's keys, grading reports, lab changes and the
 // results of its background commands.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	// A key that answers the prompt is not also the reader's (y copies).
+	_, isKey := msg.(tea.KeyPressMsg)
+	prompted := m.confirm.Open()
 	cmds := []tea.Cmd{m.update(msg)}
-	if _, ok := msg.(tea.KeyPressMsg); !ok || !m.confirm.Open() {
+	if !isKey || !prompted {
 		cmds = append(cmds, m.reader.Update(msg))
 	}
 	m.layout()
@@ -468,5 +471,5 @@ func (m *Model) FullHelp() [][]key.Binding {
 		return m.confirm.FullHelp()
 	}
 	k := m.c.Keys
-	return append([][]key.Binding{{k.Shell, k.Check, k.Hint, k.Solution, k.Reset, k.NextExercise}}, append(m.checks.FullHelp(), k.Scroll())...)
+	return append(append([][]key.Binding{{k.Shell, k.Check, k.Hint, k.Solution, k.Reset, k.NextExercise}}, m.checks.FullHelp()...), m.reader.FullHelp()...)
 }

@@ -168,11 +168,14 @@ func (m *Model) entry(i int, mark, title, right string) string {
 // ShortHelp lists the page's main keys.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
+	if m.reader.HasCodeBlocks() {
+		return []key.Binding{k.Down, k.NextItem, k.Open, k.Copy}
+	}
 	return []key.Binding{k.Down, k.NextItem, k.Open}
 }
 
 // FullHelp lists all the page's keys.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.c.Keys
-	return [][]key.Binding{k.Scroll(), {k.NextItem, k.PrevItem, k.Open}}
+	return append(m.reader.FullHelp(), []key.Binding{k.NextItem, k.PrevItem, k.Open})
 }
