@@ -41,6 +41,7 @@ type (
 	Lab         = common.Lab
 	LabProgress = common.LabProgress
 	LabStatus   = common.LabStatus
+	Terminal    = common.Terminal
 )
 
 // Options configure the TUI.
@@ -59,6 +60,11 @@ type Options struct {
 	// Notice is shown on the status line at start, for example that a
 	// damaged progress file was set aside.
 	Notice string
+	// Terminal is what the TUI may use of its terminal (DetectTerminal).
+	Terminal Terminal
+	// SecondTerminal returns the command that opens an exercise's shell
+	// in another terminal; nil means "kubedojo lab shell ID".
+	SecondTerminal func(exerciseID string) string
 	// Log receives diagnostics; nil discards them.
 	Log *slog.Logger
 }
@@ -97,6 +103,9 @@ func New(ctx context.Context, opts Options) *Model {
 		Lab:      opts.Lab,
 		Grader:   opts.Grader,
 		LabState: common.LabState{Disabled: opts.Lab == nil},
+		Terminal: opts.Terminal,
+
+		SecondTerminal: opts.SecondTerminal,
 	}
 	m := &Model{c: c, vars: opts.Vars, help: help.New()}
 	m.help.Styles = c.Styles.Help

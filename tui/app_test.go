@@ -53,6 +53,11 @@ func withFakeLab(l *tuitest.Lab) appOption {
 	}
 }
 
+// withTerminal sets what the TUI knows of its terminal.
+func withTerminal(term Terminal) appOption {
+	return func(o *Options, a *app) { o.Terminal = term }
+}
+
 // withProgress records progress before the app starts.
 func withProgress(f func(tr *progress.Tracker)) appOption {
 	return func(o *Options, a *app) { f(a.store.Course(a.course.ID)) }

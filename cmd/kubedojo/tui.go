@@ -7,11 +7,14 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"k8s.io/client-go/rest"
 	"k8s.io/klog/v2"
 
@@ -102,6 +105,9 @@ func tuiRunE(opts *options, f *tuiFlags, newBackends backendsFunc) func(*cobra.C
 			Vars:     b.vars,
 			Notice:   notice,
 			Log:      log,
+			Terminal: tui.DetectTerminal(os.Getenv, exec.LookPath),
+
+			SecondTerminal: secondTerminal(cmd),
 		}, programStreams(cmd)...)
 		if err != nil {
 			return withCode(exitEnv, fmt.Errorf("terminal interface: %w", err))
@@ -165,6 +171,29 @@ func (h closedConnQuiet) WithAttrs(attrs []slog.Attr) slog.Handler {
 
 func (h closedConnQuiet) WithGroup(name string) slog.Handler {
 	return closedConnQuiet{h.Handler.WithGroup(name)}
+}
+
+// secondTerminal returns the command that opens an exercise's shell in
+// another terminal, with the global flags given to this run so that it
+// reaches the same lab and state directory.
+func secondTerminal(cmd *cobra.Command) func(exerciseID string) string {
+	words := []string{"kubedojo"}
+	global := cmd.Root().PersistentFlags()
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		if global.Lookup(f.Name) != nil {
+			words = append(words, "--"+f.Name+"="+shellQuote(f.Value.String()))
+		}
+	})
+	prefix := strings.Join(words, " ")
+	return func(id string) string { return prefix + " lab shell " + shellQuote(id) }
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:@%+=,-") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // programStreams makes the program read and draw on the command's streams

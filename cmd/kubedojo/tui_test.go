@@ -123,3 +123,17 @@ func TestTUISendsLibraryLogsToTheLogFile(t *testing.T) {
 		}
 	}
 }
+
+// TestSecondTerminalKeepsTheGlobalFlags: the command the TUI suggests for
+// a second terminal reaches the same lab and state as this run.
+func TestSecondTerminalKeepsTheGlobalFlags(t *testing.T) {
+	root := newRootCmd(&options{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}})
+	if err := root.ParseFlags([]string{"--state-dir", "/tmp/my state", "--lab-name", "kd-ann", "--no-lab"}); err != nil {
+		t.Fatal(err)
+	}
+	got := secondTerminal(root)("pods-basics/first-pod")
+	want := "kubedojo --lab-name=kd-ann --state-dir='/tmp/my state' lab shell pods-basics/first-pod"
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}

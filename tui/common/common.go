@@ -7,8 +7,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"os/exec"
-	"strings"
 
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
@@ -17,7 +15,6 @@ import (
 	"github.com/kubedojo/kubedojo/lessons/progress"
 	"github.com/kubedojo/kubedojo/tui/keymap"
 	"github.com/kubedojo/kubedojo/tui/messages"
-	"github.com/kubedojo/kubedojo/tui/prose"
 	"github.com/kubedojo/kubedojo/tui/styles"
 )
 
@@ -45,8 +42,22 @@ type Common struct {
 	Vars *lessons.Vars
 	// Terminal is what the TUI may use of the terminal it runs in.
 	Terminal Terminal
+	// SecondTerminal returns the command that opens an exercise's shell
+	// in another terminal (kubedojo lab shell with this run's flags), for
+	// the learner who wants the TUI and a shell side by side without
+	// tmux. Nil means the plain command.
+	SecondTerminal func(exerciseID string) string
 
 	nextID int
+}
+
+// SecondTerminalCommand is the command for an exercise's shell in a
+// second terminal.
+func (c *Common) SecondTerminalCommand(exerciseID string) string {
+	if c.SecondTerminal == nil {
+		return "kubedojo lab shell " + exerciseID
+	}
+	return c.SecondTerminal(exerciseID)
 }
 
 // Expand replaces template variables once the lab has provided them.
@@ -74,42 +85,6 @@ func (c *Common) Save() tea.Cmd {
 		}
 		return nil
 	}
-}
-
-// Terminal is what the TUI knows about the terminal it runs in, found once
-// at start.
-type Terminal struct {
-	// Tmux is the tmux program when kubedojo runs inside a tmux session
-	// ($TMUX is set and tmux is on the PATH), "" otherwise.
-	Tmux string
-}
-
-// Copy returns a command that puts text on the clipboard of the learner's
-// terminal, with an OSC 52 sequence through Bubble Tea, and says so on the
-// status line. Inside tmux, which drops applications' OSC 52 unless
-// set-clipboard is on, the text also goes into a tmux buffer that tmux
-// passes on to the outer terminal's clipboard (load-buffer -w).
-func (c *Common) Copy(text string) tea.Cmd {
-	lines := strings.Count(text, "\n") + 1
-	first, _, _ := strings.Cut(text, "\n")
-	if lines > 1 {
-		first += " …"
-	}
-	notice := fmt.Sprintf("Copied %s to the clipboard: %s", prose.Plural(lines, "line", "lines"), first)
-	cmds := []tea.Cmd{tea.SetClipboard(text)}
-	if tmux, ctx := c.Terminal.Tmux, c.Ctx; tmux != "" {
-		cmds = append(cmds, func() tea.Msg {
-			cmd := exec.CommandContext(ctx, tmux, "load-buffer", "-w", "-")
-			cmd.Stdin = strings.NewReader(text)
-			if out, err := cmd.CombinedOutput(); err != nil {
-				return messages.ErrorMsg{Err: fmt.Errorf("copy into a tmux buffer: %w: %s", err, strings.TrimSpace(string(out)))}
-			}
-			return messages.NoticeMsg{Text: notice + " (and into a tmux buffer)"}
-		})
-	} else {
-		cmds = append(cmds, messages.Cmd(messages.NoticeMsg{Text: notice}))
-	}
-	return tea.Batch(cmds...)
 }
 
 // Component is a part of a screen: a model with its own Update and View, a

@@ -24,9 +24,11 @@ type KeyMap struct {
 	FilterAccept, FilterCancel key.Binding
 
 	// Exercise bindings. NextCheck and PrevCheck select the check shown
-	// whole in the check list.
+	// whole in the check list. SideShell opens the shell in a tmux pane;
+	// outside tmux the same key, SecondTerminal, says how to use two
+	// terminals.
 	Hint, Reset, Shell, Solution, NextExercise, Check key.Binding
-	NextCheck, PrevCheck                              key.Binding
+	NextCheck, PrevCheck, SideShell, SecondTerminal   key.Binding
 
 	// Choose picks a quiz answer by number; Answer answers with the
 	// highlighted choice; Continue goes on after an answer.
@@ -62,14 +64,16 @@ func Default() *KeyMap {
 		FilterAccept: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply filter")),
 		FilterCancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
 
-		Hint:         key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "hint")),
-		Reset:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reset exercise")),
-		Shell:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "shell")),
-		Solution:     key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "show solution")),
-		NextExercise: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next")),
-		Check:        key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check now")),
-		NextCheck:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next check")),
-		PrevCheck:    key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous check")),
+		Hint:           key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "hint")),
+		Reset:          key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reset exercise")),
+		Shell:          key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "shell")),
+		Solution:       key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "show solution")),
+		NextExercise:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next")),
+		Check:          key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check now")),
+		SideShell:      key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "side shell")),
+		SecondTerminal: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "second terminal")),
+		NextCheck:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next check")),
+		PrevCheck:      key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous check")),
 
 		Choose:   key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "choose")),
 		Answer:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "answer")),

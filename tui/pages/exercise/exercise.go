@@ -271,6 +271,15 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		page := m.id
 		return tea.ExecProcess(msg.cmd, func(err error) tea.Msg { return shellDoneMsg{page: page, err: err} })
+	case sideShellMsg:
+		if msg.page != m.id {
+			return nil
+		}
+		m.busy = ""
+		if msg.err != nil {
+			return messages.Cmd(messages.ErrorMsg{Err: fmt.Errorf("open a shell beside: %w", msg.err)})
+		}
+		return messages.Cmd(messages.NoticeMsg{Text: "Your shell is open in the tmux pane on the right (exit closes it); the checks here follow what you do."})
 	case shellDoneMsg:
 		if msg.page != m.id {
 			return nil
@@ -358,6 +367,16 @@ func (m *Model) updateKeys(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		m.busy = "Opening a shell"
 		return tea.Batch(m.spinner.Tick, m.shell())
+	case key.Matches(msg, k.SideShell) && m.c.Terminal.InTmux():
+		if !m.labUsable() {
+			return m.notReady()
+		}
+		m.busy = "Opening a shell beside"
+		return tea.Batch(m.spinner.Tick, m.sideShell())
+	case key.Matches(msg, k.SecondTerminal):
+		return messages.Cmd(messages.NoticeMsg{Text: fmt.Sprintf(
+			"To keep the task and the live checks in view while you type, open a second terminal and run: %s — or start kubedojo inside tmux, where %s opens the shell in a pane beside this one.",
+			m.c.SecondTerminalCommand(m.ex.ID), k.SideShell.Help().Key)})
 	case key.Matches(msg, k.Check):
 		if !m.labUsable() {
 			return m.notReady()
@@ -459,10 +478,25 @@ func (m *Model) ShortHelp() []key.Binding {
 		return m.confirm.ShortHelp()
 	}
 	k := m.c.Keys
-	if m.checks.Cut() {
-		return []key.Binding{k.Shell, k.Hint, k.NextCheck, k.NextExercise}
+	out := []key.Binding{k.Shell}
+	if m.c.Terminal.InTmux() {
+		out = append(out, k.SideShell)
 	}
-	return []key.Binding{k.Shell, k.Hint, k.NextExercise, k.Down}
+	out = append(out, k.Hint)
+	// At 80 columns there is room for one more: the key that reads a
+	// shortened check whole, when one is.
+	if m.checks.Cut() {
+		return append(out, k.NextCheck)
+	}
+	return append(out, k.NextExercise)
+}
+
+// shellKey is the key that puts a shell next to the TUI, or explains how.
+func (m *Model) shellKey() key.Binding {
+	if m.c.Terminal.InTmux() {
+		return m.c.Keys.SideShell
+	}
+	return m.c.Keys.SecondTerminal
 }
 
 // FullHelp lists all the page's keys.
@@ -471,5 +505,5 @@ func (m *Model) FullHelp() [][]key.Binding {
 		return m.confirm.FullHelp()
 	}
 	k := m.c.Keys
-	return append(append([][]key.Binding{{k.Shell, k.Check, k.Hint, k.Solution, k.Reset, k.NextExercise}}, m.checks.FullHelp()...), m.reader.FullHelp()...)
+	return append(append([][]key.Binding{{k.Shell, m.shellKey(), k.Check, k.Hint, k.Solution, k.Reset, k.NextExercise}}, m.checks.FullHelp()...), m.reader.FullHelp()...)
 }

@@ -3,10 +3,13 @@ package exercise
 import (
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"charm.land/bubbles/v2/key"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kubedojo/kubedojo/checks"
@@ -327,4 +330,75 @@ func checkRows(view string) []string {
 		}
 	}
 	return rows
+}
+
+// fakeTmux writes a tmux stand-in that records its arguments and its
+// stdin, one file each, and returns its path.
+func fakeTmux(t *testing.T) (bin, argsFile string) {
+	t.Helper()
+	dir := t.TempDir()
+	bin, argsFile = filepath.Join(dir, "tmux"), filepath.Join(dir, "args")
+	script := "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > " + argsFile + "\n"
+	if err := os.WriteFile(bin, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return bin, argsFile
+}
+
+// TestShellBesideInTmux opens the exercise shell in a tmux pane beside the
+// TUI: the same command the shell key runs, in its directory and with its
+// environment, so the task and the live checks stay in view.
+func TestShellBesideInTmux(t *testing.T) {
+	bin, argsFile := fakeTmux(t)
+	f := open(t, first, checks.Fail, func(c *common.Common) {
+		c.Terminal = common.Terminal{Tmux: bin, Pane: "%3"}
+	})
+	shell := exec.Command("/bin/bash", "-l")
+	shell.Dir = "/lab"
+	shell.Env = []string{"HOME=/home/learner", "KUBECONFIG=/state/kubeconfig", "TMUX=/tmp/tmux-0/default,1,0", "TMUX_PANE=%3"}
+	f.lab.ShellCmd = shell
+	if !strings.Contains(helpText(f.page.ShortHelp()), "t side shell") {
+		t.Errorf("help does not offer the side shell: %s", helpText(f.page.ShortHelp()))
+	}
+	f.Press("t")
+	out, err := os.ReadFile(argsFile)
+	if err != nil {
+		t.Fatalf("tmux was not run: %v (messages %v)", err, f.Seen)
+	}
+	want := "split-window\n-h\n-t\n%3\n-c\n/lab\n-e\nHOME=/home/learner\n-e\nKUBECONFIG=/state/kubeconfig\n--\n/bin/bash\n-l\n"
+	if string(out) != want {
+		t.Errorf("tmux arguments:\n%s\nwant:\n%s", out, want)
+	}
+	if n := len(tuitest.SeenOf[messages.NoticeMsg](f.Driver)); n != 1 {
+		t.Errorf("%d notices, want one saying where the shell opened", n)
+	}
+	if f.grader.Watching(first) != 1 {
+		t.Error("live grading stopped while the side shell runs")
+	}
+}
+
+// TestSecondTerminalOutsideTmux: without tmux the key explains how to work
+// with two terminals, naming the command for the second one.
+func TestSecondTerminalOutsideTmux(t *testing.T) {
+	f := open(t, first, checks.Fail, func(c *common.Common) {
+		c.SecondTerminal = func(id string) string { return "kubedojo --state-dir /s lab shell " + id }
+	})
+	f.Press("t")
+	notices := tuitest.SeenOf[messages.NoticeMsg](f.Driver)
+	if len(notices) != 1 || !strings.Contains(notices[0].Text, "kubedojo --state-dir /s lab shell "+first) || !strings.Contains(notices[0].Text, "second terminal") {
+		t.Errorf("notices %+v, want how to use a second terminal", notices)
+	}
+	if !strings.Contains(helpText(f.page.FullHelp()...), "second terminal") {
+		t.Errorf("full help does not mention the second terminal: %s", helpText(f.page.FullHelp()...))
+	}
+}
+
+func helpText(groups ...[]key.Binding) string {
+	var b []string
+	for _, g := range groups {
+		for _, k := range g {
+			b = append(b, k.Help().Key+" "+k.Help().Desc)
+		}
+	}
+	return strings.Join(b, " • ")
 }
