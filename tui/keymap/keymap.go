@@ -57,7 +57,7 @@ func Default() *KeyMap {
 		PrevItem: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous item")),
 
 		NextBlock: key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "next code block")),
-		PrevBlock: key.NewBinding(key.WithKeys("["), key.WithHelp("[", "previous code block")),
+		PrevBlock: key.NewBinding(key.WithKeys("["), key.WithHelp("[", "prev code block")),
 		Copy:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy")),
 
 		Filter:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
@@ -73,7 +73,7 @@ func Default() *KeyMap {
 		SideShell:      key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "side shell")),
 		SecondTerminal: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "second terminal")),
 		NextCheck:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next check")),
-		PrevCheck:      key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous check")),
+		PrevCheck:      key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev check")),
 
 		Choose:   key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "choose")),
 		Answer:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "answer")),

@@ -350,9 +350,18 @@ func (m *Model) ShortHelp() []key.Binding {
 
 // FullHelp lists all the reader's keys.
 func (m *Model) FullHelp() [][]key.Binding {
-	k := m.c.Keys
-	if m.HasCodeBlocks() {
-		return [][]key.Binding{k.Scroll(), {k.NextBlock, k.PrevBlock, k.Copy}}
+	if b := m.BlockKeys(); len(b) > 0 {
+		return [][]key.Binding{m.c.Keys.Scroll(), b}
 	}
-	return [][]key.Binding{k.Scroll()}
+	return [][]key.Binding{m.c.Keys.Scroll()}
+}
+
+// BlockKeys are the keys that select and copy code blocks, when the text
+// has any, for pages that group their help differently.
+func (m *Model) BlockKeys() []key.Binding {
+	if !m.HasCodeBlocks() {
+		return nil
+	}
+	k := m.c.Keys
+	return []key.Binding{k.NextBlock, k.PrevBlock, k.Copy}
 }

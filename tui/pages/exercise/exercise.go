@@ -505,5 +505,10 @@ func (m *Model) FullHelp() [][]key.Binding {
 		return m.confirm.FullHelp()
 	}
 	k := m.c.Keys
-	return append(append([][]key.Binding{{k.Shell, m.shellKey(), k.Check, k.Hint, k.Solution, k.Reset, k.NextExercise}}, m.checks.FullHelp()...), m.reader.FullHelp()...)
+	// Three columns and the global one fit in 80 columns.
+	return [][]key.Binding{
+		{k.Shell, m.shellKey(), k.Check, k.Hint, k.Solution, k.Reset, k.NextExercise},
+		append([]key.Binding{k.NextCheck, k.PrevCheck}, m.reader.BlockKeys()...),
+		k.Scroll(),
+	}
 }

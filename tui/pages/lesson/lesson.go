@@ -177,5 +177,5 @@ func (m *Model) ShortHelp() []key.Binding {
 // FullHelp lists all the page's keys.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.c.Keys
-	return append(m.reader.FullHelp(), []key.Binding{k.NextItem, k.PrevItem, k.Open})
+	return [][]key.Binding{k.Scroll(), append([]key.Binding{k.NextItem, k.PrevItem, k.Open}, m.reader.BlockKeys()...)}
 }
