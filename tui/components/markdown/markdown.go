@@ -14,6 +14,7 @@ import (
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/glamour/v2"
+	glamouransi "charm.land/glamour/v2/ansi"
 	glamourstyles "charm.land/glamour/v2/styles"
 	"github.com/charmbracelet/x/ansi"
 
@@ -21,6 +22,11 @@ import (
 	"github.com/kubedojo/kubedojo/tui/messages"
 	"github.com/kubedojo/kubedojo/tui/styles"
 )
+
+// MaxReadingWidth is the widest the reading column gets: lines much
+// longer than this are hard to follow, so a wide terminal leaves the rest
+// of the line empty. The column stays left-aligned, like every screen.
+const MaxReadingWidth = 100
 
 // renderKey is everything the rendered text depends on.
 type renderKey struct {
@@ -153,15 +159,11 @@ func (m *Model) Render() tea.Cmd {
 }
 
 func render(k renderKey) (string, error) {
-	style := glamourstyles.LightStyle
-	if k.isDark {
-		style = glamourstyles.DarkStyle
-	}
 	r, err := glamour.NewTermRenderer(
-		glamour.WithStandardStyle(style),
+		glamour.WithStyles(glamourStyle(k.isDark)),
 		// Glamour indents the document by two columns and wraps the text
 		// inside that margin.
-		glamour.WithWordWrap(max(10, k.width-2)),
+		glamour.WithWordWrap(max(10, min(k.width, MaxReadingWidth)-2)),
 	)
 	if err != nil {
 		return "", fmt.Errorf("markdown renderer: %w", err)
@@ -172,6 +174,20 @@ func render(k renderKey) (string, error) {
 		return "", fmt.Errorf("render markdown: %w", err)
 	}
 	return unprotect(out), nil
+}
+
+// glamourStyle is Glamour's standard style for the background, with
+// headings told apart by colour and weight alone: the "##" of the source
+// is noise to a reader.
+func glamourStyle(isDark bool) glamouransi.StyleConfig {
+	cfg := glamourstyles.LightStyleConfig
+	if isDark {
+		cfg = glamourstyles.DarkStyleConfig
+	}
+	for _, h := range []*glamouransi.StyleBlock{&cfg.H2, &cfg.H3, &cfg.H4, &cfg.H5, &cfg.H6} {
+		h.Prefix = ""
+	}
+	return cfg
 }
 
 // Update scrolls on movement keys, takes finished renderings, and starts a

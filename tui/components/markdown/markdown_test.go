@@ -68,3 +68,55 @@ func TestLateRenderingIsKeptOnlyIfCurrent(t *testing.T) {
 		t.Errorf("view %q", ansi.Strip(m.View()))
 	}
 }
+
+// rendered renders src at width and returns the lines without styling.
+func rendered(t *testing.T, src string, width int) []string {
+	t.Helper()
+	c := tuitest.NewCommon(t)
+	m := New(c)
+	m.SetMarkdown(src)
+	m.SetSize(width, 200)
+	run(m, m.Render())
+	return strings.Split(ansi.Strip(m.View()), "\n")
+}
+
+func TestHeadingsShowNoMarkdownSyntax(t *testing.T) {
+	lines := rendered(t, "# Pods\n\n## Run one\n\nText.\n\n### Details\n\nMore.", 60)
+	for _, want := range []string{"Run one", "Details"} {
+		found := false
+		for _, l := range lines {
+			if strings.TrimSpace(l) == want {
+				found = true
+			}
+			if strings.Contains(l, "#") {
+				t.Errorf("a heading keeps its Markdown: %q", l)
+			}
+		}
+		if !found {
+			t.Errorf("heading %q not on a line of its own:\n%s", want, strings.Join(lines, "\n"))
+		}
+	}
+}
+
+func TestInlineCodeIsNotSplitAcrossLines(t *testing.T) {
+	spans := []string{"kubectl get pod web -o yaml", "kubedojo-control-plane", "status.phase"}
+	src := "Run `" + spans[0] + "` to see the whole object; your node is `" + spans[1] + "` and the field is `" + spans[2] + "`, which says where the pod is in its life."
+	// From 40 columns every span fits on a line of its own.
+	for width := 40; width <= 80; width++ {
+		text := strings.Join(rendered(t, src, width), "\n")
+		for _, s := range spans {
+			if !strings.Contains(text, s) {
+				t.Errorf("width %d: %q is split:\n%s", width, s, text)
+			}
+		}
+	}
+}
+
+func TestReadingColumnIsCappedOnWideTerminals(t *testing.T) {
+	src := strings.Repeat("A line of reading that goes on and on so that it wraps. ", 20)
+	for _, l := range rendered(t, src, 140) {
+		if w := ansi.StringWidth(strings.TrimRight(l, " ")); w > MaxReadingWidth {
+			t.Errorf("line of %d columns on a 140-column terminal (cap %d): %q", w, MaxReadingWidth, l)
+		}
+	}
+}
