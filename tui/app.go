@@ -30,6 +30,7 @@ import (
 	"github.com/kubedojo/kubedojo/tui/pages/exercise"
 	"github.com/kubedojo/kubedojo/tui/pages/lesson"
 	"github.com/kubedojo/kubedojo/tui/pages/quiz"
+	"github.com/kubedojo/kubedojo/tui/prose"
 	"github.com/kubedojo/kubedojo/tui/styles"
 )
 
@@ -356,7 +357,7 @@ func (m *Model) statusView() string {
 	if m.status.isErr {
 		style = m.c.Styles.StatusError
 	}
-	lines := strings.Split(lipgloss.Wrap(m.status.text, max(10, m.c.Width), " /"), "\n")
+	lines := strings.Split(prose.Wrap(m.status.text, max(10, m.c.Width)), "\n")
 	if len(lines) > statusLines {
 		lines = lines[:statusLines]
 		lines[statusLines-1] = ansi.Truncate(lines[statusLines-1], m.c.Width-1, "") + "…"

@@ -182,8 +182,11 @@ var screens = []struct {
 	}},
 	{"exercise-confirm-reset", []appOption{withLab(checks.Fail)}, func(t *testing.T, a *app) { a.Press("enter", "enter", "r") }},
 	{"quiz", nil, func(t *testing.T, a *app) { a.Press("enter", "tab", "tab", "enter") }},
-	{"quiz-answered", nil, func(t *testing.T, a *app) { a.Press("enter", "tab", "tab", "enter", "1") }},
-	{"quiz-finished", nil, func(t *testing.T, a *app) { a.Press("enter", "tab", "tab", "enter", "2", "enter", "2", "enter") }},
+	{"quiz-chosen", nil, func(t *testing.T, a *app) { a.Press("enter", "tab", "tab", "enter", "2") }},
+	{"quiz-answered", nil, func(t *testing.T, a *app) { a.Press("enter", "tab", "tab", "enter", "1", "enter") }},
+	{"quiz-finished", nil, func(t *testing.T, a *app) {
+		a.Press("enter", "tab", "tab", "enter", "1", "enter", "enter", "2", "enter", "enter")
+	}},
 }
 
 func TestScreens(t *testing.T) {
@@ -480,4 +483,22 @@ func TestLongCheckMessagesCanBeReadWhole(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCountsReadAsWords: one of something is never "1 questions" or
+// "3 hint(s)".
+func TestCountsReadAsWords(t *testing.T) {
+	a := newApp(t, 120, 40)
+	a.Press("down")
+	a.contains(t, "1 exercise, 0 complete · quiz of 1 question")
+	a.Press("enter")
+	a.contains(t, "Quiz · 1 question ")
+	a.course.Exercise("services/clusterip").Hints = a.course.Exercise("services/clusterip").Hints[:1]
+	a.Press("enter")
+	a.contains(t, "1 check, not graded yet")
+	a.Press("h", "h")
+	a.contains(t, "The only hint is shown")
+	a.Press("esc", "tab", "enter", "1", "enter", "enter")
+	a.contains(t, "1 of 1 question right", "after 1 attempt.")
+	a.lacks(t, "(s)", "1 questions", "1 checks", "1 attempts")
 }

@@ -30,9 +30,10 @@ type KeyMap struct {
 	Hint, Reset, Shell, Solution, NextExercise, Check key.Binding
 	NextCheck, PrevCheck, SideShell, SecondTerminal   key.Binding
 
-	// Choose picks a quiz answer by number; Answer answers with the
-	// highlighted choice; Continue goes on after an answer.
-	Choose, Answer, Continue key.Binding
+	// Choose selects a quiz answer by number; Answer answers with the
+	// selected choice; Continue goes on after an answer; Retake starts a
+	// finished quiz again.
+	Choose, Answer, Continue, Retake key.Binding
 
 	// Yes and No answer a confirmation prompt.
 	Yes, No key.Binding
@@ -78,6 +79,7 @@ func Default() *KeyMap {
 		Choose:   key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "choose")),
 		Answer:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "answer")),
 		Continue: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
+		Retake:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retake quiz")),
 
 		Yes: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
 		No:  key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),

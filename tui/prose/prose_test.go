@@ -3,6 +3,8 @@ package prose
 import (
 	"strings"
 	"testing"
+
+	"charm.land/lipgloss/v2"
 )
 
 func TestWrapKeepsHyphenatedWordsWhole(t *testing.T) {
@@ -15,5 +17,25 @@ func TestWrapKeepsHyphenatedWordsWhole(t *testing.T) {
 		if len(l) > 10 {
 			t.Errorf("a word longer than the width is not cut: %q", l)
 		}
+	}
+}
+
+func TestInlineCodeSpans(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{"run `kubectl get pods` now", "run [kubectl get pods] now"},
+		{"a `` code with ` tick `` here", "a [code with ` tick] here"},
+		{"an unclosed ` tick", "an unclosed ` tick"},
+		{"`a` and `b`", "[a] and [b]"},
+		{"globs like app=* and \\d+ stay", "globs like app=* and \\d+ stay"},
+	}
+	base, code := lipgloss.NewStyle(), lipgloss.NewStyle().Transform(func(s string) string { return "[" + s + "]" })
+	for _, tt := range tests {
+		if got := Inline(base, code, tt.src); got != tt.want {
+			t.Errorf("Inline(%q) = %q, want %q", tt.src, got, tt.want)
+		}
+	}
+	got := Block(base, code, "see `kubectl get pod web -o yaml` for all", 30)
+	if want := "see\n[kubectl get pod web -o yaml]\nfor all"; got != want {
+		t.Errorf("Block kept a span together as %q, want %q", got, want)
 	}
 }

@@ -46,6 +46,8 @@ type Styles struct {
 	Selected lipgloss.Style
 	// Tag is a short label such as a CKA domain.
 	Tag lipgloss.Style
+	// Code is inline code in short texts (check messages, quizzes).
+	Code lipgloss.Style
 
 	// Check states.
 	Pass, Fail, Error, Skipped, Pending, Running lipgloss.Style
@@ -94,6 +96,7 @@ func New(isDark bool) *Styles {
 	s.Bold = lipgloss.NewStyle().Bold(true)
 	s.Selected = lipgloss.NewStyle().Foreground(accent).Bold(true)
 	s.Tag = lipgloss.NewStyle().Foreground(blue)
+	s.Code = lipgloss.NewStyle().Foreground(ld(lipgloss.Color("#953800"), lipgloss.Color("#FFA657")))
 
 	s.Pass = lipgloss.NewStyle().Foreground(green)
 	s.Fail = lipgloss.NewStyle().Foreground(red)

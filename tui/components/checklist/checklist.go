@@ -134,7 +134,7 @@ func (m *Model) Summary() string {
 		}
 	}
 	if !m.hasReport {
-		return s.Muted.Render(fmt.Sprintf("%d checks, not graded yet", len(rows)))
+		return s.Muted.Render(prose.Plural(len(rows), "check", "checks") + ", not graded yet")
 	}
 	out := fmt.Sprintf("%d/%d pass", pass, len(rows))
 	if errs > 0 {
@@ -313,12 +313,12 @@ func (m *Model) row(r row, selected bool, lv level, width int) []string {
 		if text == "" || lv == levelTitle {
 			return
 		}
-		wrapped := strings.Split(prose.Wrap(text, width-4), "\n")
+		wrapped := strings.Split(prose.Block(style, s.Code, text, width-4), "\n")
 		if lv == levelShort && len(wrapped) > 1 {
 			wrapped = []string{ansi.Truncate(strings.Join(wrapped, " "), width-4, "…")}
 		}
 		for _, w := range wrapped {
-			out = append(out, "    "+style.Render(w))
+			out = append(out, "    "+w)
 		}
 	}
 	icon, style, note := styles.IconPending, s.Pending, ""
@@ -341,20 +341,20 @@ func (m *Model) row(r row, selected bool, lv level, width int) []string {
 	tail := style.Render(note) + running
 	if selected {
 		// Whole, on as many lines as it needs.
-		title := strings.Split(prose.Wrap(r.Title, width-2-lipgloss.Width(tail)), "\n")
+		title := strings.Split(prose.Block(s.Selected, s.Code, r.Title, width-2-lipgloss.Width(tail)), "\n")
 		for i, t := range title {
 			prefix := "  "
 			if i == 0 {
 				prefix = style.Render(icon) + " "
 			}
-			line := prefix + s.Selected.Render(t)
+			line := prefix + t
 			if i == len(title)-1 {
 				line += tail
 			}
 			out = append(out, line)
 		}
 	} else {
-		title := ansi.Truncate(r.Title, width-2-lipgloss.Width(tail), "…")
+		title := ansi.Truncate(prose.Inline(lipgloss.NewStyle(), s.Code, r.Title), width-2-lipgloss.Width(tail), "…")
 		out = append(out, style.Render(icon)+" "+title+tail)
 	}
 	switch r.Status {

@@ -78,3 +78,26 @@ func TestShortensWhenTight(t *testing.T) {
 		}
 	}
 }
+
+// TestInlineCodeInMessages: the author's Markdown code spans read as code,
+// without backticks, and a span is not split across lines.
+func TestInlineCodeInMessages(t *testing.T) {
+	c := tuitest.NewCommon(t)
+	m := New(c, checksOf("a"))
+	m.SetReport(checks.Report{Results: []checks.Result{{ID: "a", Status: checks.Fail,
+		Message: "the service account cannot list pods; `kubectl auth can-i list pods --as=system:serviceaccount:pod-1:web` shows what it may do",
+		Detail:  "expected `Running`, found `Pending`"}}})
+	m.SetSize(80, 0)
+	got := ansi.Strip(m.View())
+	if strings.Contains(got, "`") {
+		t.Errorf("backticks on screen:\n%s", got)
+	}
+	for _, want := range []string{"kubectl auth can-i list pods --as=system:serviceaccount:pod-1:web", "expected Running, found Pending"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("%q is not on one line:\n%s", want, got)
+		}
+	}
+	if code := c.Styles.Code.Render("Running"); !strings.Contains(m.View(), code) {
+		t.Errorf("inline code is not in the code style: %q", m.View())
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"github.com/kubedojo/kubedojo/tui/components/labpanel"
 	"github.com/kubedojo/kubedojo/tui/components/markdown"
 	"github.com/kubedojo/kubedojo/tui/messages"
+	"github.com/kubedojo/kubedojo/tui/prose"
 	"github.com/kubedojo/kubedojo/tui/styles"
 )
 
@@ -336,7 +337,7 @@ func (m *Model) updateKeys(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Hint):
 		n, changed := m.c.Progress.RevealHint(m.ex.ID, len(m.ex.Hints))
 		if !changed {
-			return messages.Cmd(messages.NoticeMsg{Text: fmt.Sprintf("All %d hints are shown; %s shows the solution.", n, k.Solution.Help().Key)})
+			return messages.Cmd(messages.NoticeMsg{Text: allHintsShown(n, k.Solution.Help().Key)})
 		}
 		m.refreshDocument()
 		m.reader.Reveal(hintPart(n, len(m.ex.Hints)))
@@ -395,6 +396,17 @@ func (m *Model) updateKeys(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// allHintsShown says there is no further hint, and where to go from there.
+func allHintsShown(n int, solutionKey string) string {
+	switch n {
+	case 0:
+		return "This exercise has no hints; " + solutionKey + " shows the solution."
+	case 1:
+		return "The only hint is shown; " + solutionKey + " shows the solution."
+	}
+	return fmt.Sprintf("All %d hints are shown; %s shows the solution.", n, solutionKey)
+}
+
 // next moves on: the lesson's next exercise, then its quiz, then back to
 // the lesson.
 func (m *Model) next() tea.Cmd {
@@ -416,7 +428,7 @@ func (m *Model) footer() string {
 	s := m.c.Styles
 	var lines []string
 	wrap := func(st lipgloss.Style, text string) string {
-		return st.Render(lipgloss.Wrap(text, max(20, m.panelWidth), " "))
+		return st.Render(prose.Wrap(text, max(20, m.panelWidth)))
 	}
 	if m.setupErr != nil {
 		lines = append(lines, wrap(s.Error, fmt.Sprintf("%s Setting up the exercise failed (environment problem): %v. Press %s to try again.", styles.IconError, m.setupErr, m.c.Keys.Reset.Help().Key)))

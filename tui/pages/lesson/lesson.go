@@ -17,6 +17,7 @@ import (
 	"github.com/kubedojo/kubedojo/tui/common"
 	"github.com/kubedojo/kubedojo/tui/components/markdown"
 	"github.com/kubedojo/kubedojo/tui/messages"
+	"github.com/kubedojo/kubedojo/tui/prose"
 	"github.com/kubedojo/kubedojo/tui/styles"
 )
 
@@ -148,7 +149,7 @@ func (m *Model) View() string {
 		if rec := sum.Record.Quiz; rec != nil {
 			mark, right = s.Mark(progress.Done), fmt.Sprintf("last %d/%d · best %d/%d", rec.Score, rec.Total, rec.Best, rec.Total)
 		}
-		lines = append(lines, m.entry(len(m.lesson.Exercises), mark, fmt.Sprintf("Quiz · %d questions", len(q.Questions)), right))
+		lines = append(lines, m.entry(len(m.lesson.Exercises), mark, "Quiz · "+prose.Plural(len(q.Questions), "question", "questions"), right))
 	}
 	return strings.Join(lines, "\n")
 }
