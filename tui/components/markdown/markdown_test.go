@@ -120,3 +120,22 @@ func TestReadingColumnIsCappedOnWideTerminals(t *testing.T) {
 		}
 	}
 }
+
+// TestListItemsFlowLikeParagraphs: Glamour keeps the source's line breaks
+// inside a list item, so an item written on two lines showed as a short
+// line and a broken one; it must read as one flowing paragraph.
+func TestListItemsFlowLikeParagraphs(t *testing.T) {
+	text := strings.Join(rendered(t, "- Deployment `api` behind Service `api`: nginx on TCP port `80` and an admin\n  page on TCP port `8080`;\n- two\n\n> a quote\n> on two lines\n", 100), "\n")
+	flat := strings.Join(strings.Fields(text), " ")
+	if !strings.Contains(flat, "• Deployment api behind Service api : nginx on TCP port 80 and an admin page on TCP port 8080 ;") {
+		t.Errorf("list item:\n%s", text)
+	}
+	for _, l := range strings.Split(text, "\n") {
+		if strings.TrimSpace(l) == "page on TCP port  8080 ;" {
+			t.Errorf("the item's second source line is still a line of its own:\n%s", text)
+		}
+	}
+	if !strings.Contains(flat, "a quote on two lines") || strings.Contains(flat, "> on") {
+		t.Errorf("a block quote changed:\n%s", text)
+	}
+}

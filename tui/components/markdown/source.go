@@ -23,11 +23,19 @@ const (
 	nbHyphen = "\u2011"
 )
 
-// span is a byte range of the source with how to protect it.
+// span is a byte range of the source and what to do with it.
 type span struct {
 	start, stop int
-	inline      bool
+	kind        spanKind
 }
+
+type spanKind int
+
+const (
+	codeBlockSpan  spanKind = iota // hyphens do not break
+	inlineCodeSpan                 // hyphens and spaces do not break
+	softBreakSpan                  // a line break inside a list item: a space
+)
 
 // codeBlock is a fenced or indented code block: its text as written, and
 // where it is in the rendering on screen once found there.
@@ -52,16 +60,26 @@ func parse(src string) ([]span, []codeBlock) {
 		case *ast.CodeSpan:
 			for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 				if t, ok := c.(*ast.Text); ok {
-					spans = append(spans, span{t.Segment.Start, t.Segment.Stop, true})
+					spans = append(spans, span{t.Segment.Start, t.Segment.Stop, inlineCodeSpan})
 				}
 			}
 			return ast.WalkSkipChildren, nil
+		case *ast.Text:
+			// Glamour keeps a list item's line breaks (not a paragraph's);
+			// a block quote's lines need their ">", so they stay.
+			if n.SoftLineBreak() && within[*ast.ListItem](n) && !within[*ast.Blockquote](n) {
+				stop := n.Segment.Stop
+				end := stop + len(b[stop:]) - len(strings.TrimLeft(string(b[stop:]), "\r\n \t"))
+				if end > stop {
+					spans = append(spans, span{stop, end, softBreakSpan})
+				}
+			}
 		case *ast.FencedCodeBlock, *ast.CodeBlock:
 			var code strings.Builder
 			lines := n.Lines()
 			for i := range lines.Len() {
 				seg := lines.At(i)
-				spans = append(spans, span{seg.Start, seg.Stop, false})
+				spans = append(spans, span{seg.Start, seg.Stop, codeBlockSpan})
 				code.Write(seg.Value(b))
 			}
 			blocks = append(blocks, codeBlock{text: strings.TrimRight(code.String(), "\n")})
@@ -73,9 +91,10 @@ func parse(src string) ([]span, []codeBlock) {
 	return spans, blocks
 }
 
-// protect keeps code whole when Glamour wraps: hyphens in code never end
-// a line (a --flag stays in one piece), and inline code does not break at
-// its spaces either, so `kubectl get pods` stays on one line.
+// protect prepares the source for Glamour's wrapping: hyphens in code
+// never end a line (a --flag stays in one piece), inline code does not
+// break at its spaces either, so `kubectl get pods` stays on one line, and
+// a list item flows as one paragraph.
 func protect(src string, spans []span) string {
 	var out strings.Builder
 	at := 0
@@ -84,11 +103,16 @@ func protect(src string, spans []span) string {
 			continue
 		}
 		out.WriteString(src[at:s.start])
-		code := strings.ReplaceAll(src[s.start:s.stop], "-", nbHyphen)
-		if s.inline {
-			code = strings.ReplaceAll(code, " ", nbsp)
+		text := src[s.start:s.stop]
+		switch s.kind {
+		case softBreakSpan:
+			text = " "
+		case inlineCodeSpan:
+			text = strings.ReplaceAll(strings.ReplaceAll(text, "-", nbHyphen), " ", nbsp)
+		case codeBlockSpan:
+			text = strings.ReplaceAll(text, "-", nbHyphen)
 		}
-		out.WriteString(code)
+		out.WriteString(text)
 		at = s.stop
 	}
 	out.WriteString(src[at:])
@@ -133,6 +157,16 @@ func locate(plain []string, blocks []codeBlock) {
 			}
 		}
 	}
+}
+
+// within reports whether n has an ancestor of type T.
+func within[T ast.Node](n ast.Node) bool {
+	for p := n.Parent(); p != nil; p = p.Parent() {
+		if _, ok := p.(T); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // squash drops every space.
