@@ -502,3 +502,17 @@ func TestCountsReadAsWords(t *testing.T) {
 	a.contains(t, "1 of 1 question right", "after 1 attempt.")
 	a.lacks(t, "(s)", "1 questions", "1 checks", "1 attempts")
 }
+
+// TestTerminalSelectionStaysFree: no screen captures the mouse, so the
+// terminal's own selection (and its copy) works everywhere.
+func TestTerminalSelectionStaysFree(t *testing.T) {
+	for _, sc := range screens {
+		t.Run(sc.name, func(t *testing.T) {
+			a := newApp(t, 80, 24, sc.opts...)
+			sc.run(t, a)
+			if mode := a.m.View().MouseMode; mode != tea.MouseModeNone {
+				t.Errorf("mouse mode %v", mode)
+			}
+		})
+	}
+}
