@@ -375,8 +375,9 @@ func (m *Model) updateKeys(msg tea.KeyPressMsg) tea.Cmd {
 		m.busy = "Opening a shell beside"
 		return tea.Batch(m.spinner.Tick, m.sideShell())
 	case key.Matches(msg, k.SecondTerminal):
+		// The command first: the status line may cut what follows.
 		return messages.Cmd(messages.NoticeMsg{Text: fmt.Sprintf(
-			"To keep the task and the live checks in view while you type, open a second terminal and run: %s — or start kubedojo inside tmux, where %s opens the shell in a pane beside this one.",
+			"In a second terminal, run %s and work there: this screen keeps the task and the live checks in view. (Inside tmux, %s opens that shell in a pane beside this one.)",
 			m.c.SecondTerminalCommand(m.ex.ID), k.SideShell.Help().Key)})
 	case key.Matches(msg, k.Check):
 		if !m.labUsable() {
