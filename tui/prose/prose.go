@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // Stand-ins while text is wrapped: Lip Gloss (like every x/ansi wrap)
@@ -29,9 +30,10 @@ func Wrap(text string, width int) string {
 }
 
 // Block renders src's inline code (Inline) and wraps it to width (Wrap),
-// keeping each code span on one line when it fits.
+// keeping each code span that fits on a line on one line; a longer one
+// breaks between its words.
 func Block(base, code lipgloss.Style, src string, width int) string {
-	return Wrap(inline(base, code, strings.TrimSpace(src), nbsp), width)
+	return Wrap(inline(base, code, strings.TrimSpace(src), width), width)
 }
 
 // Inline renders the code spans of a short text written in Markdown in
@@ -39,14 +41,15 @@ func Block(base, code lipgloss.Style, src string, width int) string {
 // Markdown stays as written: messages quote globs and regular expressions
 // that emphasis and escape rules would mangle.
 func Inline(base, code lipgloss.Style, src string) string {
-	return inline(base, code, src, " ")
+	return inline(base, code, src, 0)
 }
 
 // inline follows CommonMark's code spans: a run of n backticks opens one
 // and the next run of exactly n closes it; line ends inside are spaces,
 // and one space is stripped from each end when both ends have one. A run
-// that is never closed is literal text. space joins the words of a span.
-func inline(base, code lipgloss.Style, src, space string) string {
+// that is never closed is literal text. The words of a span no wider than
+// keepWidth are joined with no-break spaces.
+func inline(base, code lipgloss.Style, src string, keepWidth int) string {
 	var out strings.Builder
 	text := func(s string) {
 		if s != "" {
@@ -72,7 +75,10 @@ func inline(base, code lipgloss.Style, src, space string) string {
 		if len(body) > 1 && body[0] == ' ' && body[len(body)-1] == ' ' && strings.Trim(body, " ") != "" {
 			body = body[1 : len(body)-1]
 		}
-		out.WriteString(code.Render(strings.ReplaceAll(body, " ", space)))
+		if ansi.StringWidth(body) <= keepWidth {
+			body = strings.ReplaceAll(body, " ", nbsp)
+		}
+		out.WriteString(code.Render(body))
 		rest = after
 	}
 }

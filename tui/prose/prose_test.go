@@ -39,3 +39,14 @@ func TestInlineCodeSpans(t *testing.T) {
 		t.Errorf("Block kept a span together as %q, want %q", got, want)
 	}
 }
+
+// TestBlockBreaksACodeSpanWiderThanTheLine: a span that cannot fit on a
+// line breaks between its words, never inside one.
+func TestBlockBreaksACodeSpanWiderThanTheLine(t *testing.T) {
+	base, code := lipgloss.NewStyle(), lipgloss.NewStyle()
+	got := Block(base, code, "try `kubectl -n np-3 exec locked -- nslookup api` now", 30)
+	want := "try kubectl -n np-3 exec\nlocked -- nslookup api now"
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}

@@ -159,17 +159,19 @@ func (m *Model) Render() tea.Cmd {
 }
 
 func render(k renderKey) (string, error) {
+	// Glamour indents the document by two columns and wraps the text
+	// inside that margin.
+	wrap := max(10, min(k.width, MaxReadingWidth)-2)
 	r, err := glamour.NewTermRenderer(
 		glamour.WithStyles(glamourStyle(k.isDark)),
-		// Glamour indents the document by two columns and wraps the text
-		// inside that margin.
-		glamour.WithWordWrap(max(10, min(k.width, MaxReadingWidth)-2)),
+		glamour.WithWordWrap(wrap),
 	)
 	if err != nil {
 		return "", fmt.Errorf("markdown renderer: %w", err)
 	}
 	spans, _ := parse(k.source)
-	out, err := r.Render(protect(k.source, spans))
+	// Inline code is padded by a space on each side, in a margin of two.
+	out, err := r.Render(protect(k.source, spans, wrap-6))
 	if err != nil {
 		return "", fmt.Errorf("render markdown: %w", err)
 	}

@@ -139,3 +139,15 @@ func TestListItemsFlowLikeParagraphs(t *testing.T) {
 		t.Errorf("a block quote changed:\n%s", text)
 	}
 }
+
+// TestLongInlineCodeBreaksBetweenWords: inline code wider than the reading
+// breaks at its spaces, not inside a word.
+func TestLongInlineCodeBreaksBetweenWords(t *testing.T) {
+	span := "kubectl -n np-3 exec locked -- nslookup kubernetes.default.svc.cluster.local"
+	text := strings.Join(rendered(t, "Then run `"+span+"` to test.", 50), "\n")
+	for _, w := range strings.Fields(span) {
+		if !strings.Contains(text, w) {
+			t.Errorf("%q is cut inside:\n%s", w, text)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -94,8 +95,8 @@ func parse(src string) ([]span, []codeBlock) {
 // protect prepares the source for Glamour's wrapping: hyphens in code
 // never end a line (a --flag stays in one piece), inline code does not
 // break at its spaces either, so `kubectl get pods` stays on one line, and
-// a list item flows as one paragraph.
-func protect(src string, spans []span) string {
+// a list item flows as one paragraph. width is the text's width.
+func protect(src string, spans []span, width int) string {
 	var out strings.Builder
 	at := 0
 	for _, s := range spans {
@@ -108,7 +109,12 @@ func protect(src string, spans []span) string {
 		case softBreakSpan:
 			text = " "
 		case inlineCodeSpan:
-			text = strings.ReplaceAll(strings.ReplaceAll(text, "-", nbHyphen), " ", nbsp)
+			text = strings.ReplaceAll(text, "-", nbHyphen)
+			// A span wider than the line breaks at its spaces, rather
+			// than inside a word.
+			if ansi.StringWidth(text) <= width {
+				text = strings.ReplaceAll(text, " ", nbsp)
+			}
 		case codeBlockSpan:
 			text = strings.ReplaceAll(text, "-", nbHyphen)
 		}
