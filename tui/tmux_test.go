@@ -56,9 +56,18 @@ func TestSideShellAndCopyInTmux(t *testing.T) {
 	if panes := strings.Split(tmux("list-panes", "-t", "learner", "-F", "#{pane_id}"), "\n"); len(panes) != 2 {
 		t.Errorf("panes %q, want kubedojo's and the shell's", panes)
 	}
-	a.contains(t, "open in the tmux pane on the right")
+	if !a.WaitFor("open in the tmux pane on the right", 10*time.Second) {
+		t.Errorf("no notice that the shell opened beside:\n%s", a.View())
+	}
 
-	a.Press("S", "y", "]", "y")
+	a.Press("S", "y")
+	if !a.WaitFor("One command creates the pod", 10*time.Second) {
+		t.Fatalf("the solution is not shown:\n%s", a.View())
+	}
+	a.Press("]", "y")
+	if !a.WaitFor("into a tmux buffer", 10*time.Second) {
+		t.Errorf("no notice of the copy:\n%s", a.View())
+	}
 	if got := tmux("show-buffer"); got != "kubectl -n pod-1 run web --image=nginx:1.27" {
 		t.Errorf("tmux buffer %q, want the solution's command", got)
 	}

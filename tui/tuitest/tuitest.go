@@ -129,6 +129,25 @@ func (d *Driver) Stable(max time.Duration) {
 	}
 }
 
+// WaitFor processes messages until the screen shows text, for up to max,
+// and reports whether it did: for the result of a command that runs a
+// program (tmux), which a quiet period does not bound.
+func (d *Driver) WaitFor(text string, max time.Duration) bool {
+	d.tb.Helper()
+	deadline := time.Now().Add(max)
+	for !strings.Contains(d.View(), text) {
+		if time.Now().After(deadline) {
+			return false
+		}
+		select {
+		case msg := <-d.results:
+			d.process(msg)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	return true
+}
+
 // View is the model's screen with ANSI sequences removed.
 func (d *Driver) View() string {
 	return ansi.Strip(d.Model.View().Content)
