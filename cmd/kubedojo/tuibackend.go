@@ -13,6 +13,7 @@ import (
 	"github.com/kubedojo/kubedojo/lab"
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/tui"
+	"github.com/kubedojo/kubedojo/tui/prose"
 )
 
 // errLabNotReady is what grading says before the lab has started.
@@ -84,7 +85,7 @@ func (b *labBackend) Status(ctx context.Context) (tui.LabStatus, error) {
 	}
 	out := tui.LabStatus{Ready: st.Ready()}
 	if st.Ready() {
-		out.Summary = fmt.Sprintf("%s ready · %d node(s) · Kubernetes %s", st.Name, st.Nodes, st.KubernetesVersion)
+		out.Summary = fmt.Sprintf("%s ready · %s · Kubernetes %s", st.Name, prose.Plural(st.Nodes, "node", "nodes"), st.KubernetesVersion)
 		out.Detail = "KUBECONFIG=" + st.KubeconfigPath
 		return out, nil
 	}

@@ -42,6 +42,22 @@ func Uniform(ex *lessons.Exercise, status checks.Status) checks.Report {
 	return r
 }
 
+// Progression is how a progressive grader reports one evaluation that
+// ends in final: first every check is running, then the checks finish one
+// at a time, in order, until the last report is final itself.
+func Progression(final checks.Report) []checks.Report {
+	out := make([]checks.Report, 0, len(final.Results)+1)
+	for done := range len(final.Results) + 1 {
+		r := final
+		r.Results = append([]checks.Result(nil), final.Results...)
+		for i := done; i < len(r.Results); i++ {
+			r.Results[i] = checks.Result{ID: r.Results[i].ID, Title: r.Results[i].Title, Status: checks.Running}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
 // Evaluate grades once.
 func (g *Grader) Evaluate(_ context.Context, ex *lessons.Exercise) checks.Report {
 	g.mu.Lock()
