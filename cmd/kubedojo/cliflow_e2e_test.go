@@ -134,7 +134,7 @@ func TestCLIFlowThenTUIKeepsTheSolution(t *testing.T) {
 	env := []string{"TERM=xterm-256color", "PS1=$ ", "SHELL=" + learnerShell, "PATH=" + bin + ":" + os.Getenv("PATH"),
 		"KD=kubedojo --lab-name " + name + " --state-dir " + state}
 	if out, err := x.tmux("new-session", "-d", "-s", "learner", "-x", "120", "-y", "40",
-		"exec env "+shellQuote(env)+" bash --norc --noprofile -i"); err != nil {
+		"exec env "+shellWords(env)+" bash --norc --noprofile -i"); err != nil {
 		t.Fatalf("start tmux: %v: %s", err, out)
 	}
 	x.waitFor("prompt", time.Minute, "$")
@@ -209,11 +209,11 @@ func cursorLine(screen string) string {
 	return ""
 }
 
-// shellQuote quotes words for sh.
-func shellQuote(words []string) string {
+// shellWords quotes words for sh.
+func shellWords(words []string) string {
 	quoted := make([]string, len(words))
 	for i, w := range words {
-		quoted[i] = "'" + strings.ReplaceAll(w, "'", `'\''`) + "'"
+		quoted[i] = shellQuote(w)
 	}
 	return strings.Join(quoted, " ")
 }
