@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"path"
 	"reflect"
 	"regexp"
 	"sort"
@@ -456,6 +457,14 @@ func subset(want, got any, path string) (ok bool, why string) {
 				}
 				return false, child + ": expected " + lessons.FormatValue(w[k]) + ", found nothing"
 			}
+			if wl, ok := w[k].([]any); ok && isArgvKey(k) {
+				if gl, ok := gv.([]any); ok {
+					if ok, why := argvSubset(wl, gl, child); !ok {
+						return false, why
+					}
+					continue
+				}
+			}
 			if ok, why := subset(w[k], gv, child); !ok {
 				return false, why
 			}
@@ -542,4 +551,72 @@ func isZeroTree(m map[string]any) bool {
 		}
 	}
 	return true
+}
+
+// isArgvKey reports whether a field holds a command's words (a container's
+// command and args, an exec probe or hook): they run in order, so they are
+// compared as a sequence, not as a set.
+func isArgvKey(k string) bool { return k == "command" || k == "args" }
+
+// argvSubset compares a command's words in order; why names both sides and
+// says so when only the order differs.
+func argvSubset(want, got []any, path string) (bool, string) {
+	if argvEqual(want, got) {
+		return true, ""
+	}
+	why := path + ": expected " + lessons.FormatValue(want) + ", found " + lessons.FormatValue(got)
+	if setEqual(want, got, compareOpts{normalizeWhitespace: true}) {
+		why += " (the words of a command run in order)"
+	}
+	return false, why
+}
+
+// argvEqual compares two commands word by word, accepting what runs the
+// same: the program by absolute path or by name ("/bin/sh" and "sh") and
+// other whitespace inside a word ("sleep 5 ; x" and "sleep 5; x").
+func argvEqual(want, got []any) bool {
+	if len(want) != len(got) {
+		return false
+	}
+	for i := range want {
+		w, ok1 := normalizeNumber(want[i]).(string)
+		g, ok2 := normalizeNumber(got[i]).(string)
+		if !ok1 || !ok2 {
+			if !valuesEqual(want[i], got[i], compareOpts{}) {
+				return false
+			}
+			continue
+		}
+		if i == 0 && sameProgram(w, g) {
+			continue
+		}
+		if normScript(w) != normScript(g) {
+			return false
+		}
+	}
+	return true
+}
+
+// sameProgram reports whether two program words name the same binary: equal,
+// or one is the other's name given by an absolute path.
+func sameProgram(a, b string) bool {
+	if a == b {
+		return true
+	}
+	if strings.HasPrefix(a, "/") == strings.HasPrefix(b, "/") {
+		return false
+	}
+	return path.Base(a) == path.Base(b)
+}
+
+// scriptSpaceRE matches blanks around shell separators, which do not change
+// what a script does.
+var scriptSpaceRE = regexp.MustCompile(`\s*([;|&])\s*`)
+
+// normScript collapses the whitespace of one command word and the blanks
+// around shell separators, and drops a trailing ";".
+func normScript(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	s = scriptSpaceRE.ReplaceAllString(s, "$1")
+	return strings.TrimSuffix(s, ";")
 }

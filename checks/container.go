@@ -114,16 +114,11 @@ func toInt(v any) (int64, bool) {
 }
 
 func sameArgv(want []string, got []any) bool {
-	if len(want) != len(got) {
-		return false
+	w := make([]any, len(want))
+	for i, s := range want {
+		w[i] = s
 	}
-	for i := range want {
-		g, ok := got[i].(string)
-		if !ok || strings.Join(strings.Fields(want[i]), " ") != strings.Join(strings.Fields(g), " ") {
-			return false
-		}
-	}
-	return true
+	return argvEqual(w, got)
 }
 
 func (ev *evaluation) evalContainer(ctx context.Context, cc *lessons.ContainerCheck) (bool, string, error) {
