@@ -21,7 +21,7 @@ func (ev *evaluation) evalEvents(ctx context.Context, e *lessons.EventsCheck) (b
 		return false, "", err
 	}
 	if obj == nil {
-		return false, notFound(t), nil
+		return false, ev.notFound(t), nil
 	}
 	ns := obj.GetNamespace()
 	if ns == "" {

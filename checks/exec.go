@@ -129,19 +129,55 @@ func judgeRun(ctx context.Context, ev *evaluation, exitCode *int, fails bool, st
 		return false, err.Error()
 	}
 	if m != nil {
+		if strings.Contains(out, "\n") {
+			return false, fmt.Sprintf("%s did not print %s; its output:\n%s", what, m.expected, outputBlock(out))
+		}
 		return false, fmt.Sprintf("%s printed %s, expected %s", what, lessons.FormatValue(truncate(out, 200)), m.expected)
 	}
 	return true, ""
 }
 
+// stderrNote shows what a failed command printed (standard output, then
+// standard error): one line after a colon, several as a block.
 func stderrNote(res ExecResult) string {
-	if s := firstLine(res.Stderr); s != "" {
-		return ": " + truncate(s, 160)
+	var parts []string
+	for _, s := range []string{res.Stdout, res.Stderr} {
+		if s = strings.TrimSpace(s); s != "" {
+			parts = append(parts, s)
+		}
 	}
-	if s := firstLine(res.Stdout); s != "" {
-		return ": " + truncate(s, 160)
+	out := strings.Join(parts, "\n")
+	switch {
+	case out == "":
+		return ""
+	case strings.Contains(out, "\n"):
+		return "; its output:\n" + outputBlock(out)
 	}
-	return ""
+	return ": " + truncate(out, 160)
+}
+
+// outputLines bounds the command output a failure shows.
+const outputLines = 10
+
+// outputBlock indents multi-line output under a failure, keeping the first
+// outputLines lines (each cut at 200 characters) and counting the rest.
+func outputBlock(out string) string {
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	more := len(lines) - outputLines
+	if more > 0 {
+		lines = lines[:outputLines]
+	}
+	for i, l := range lines {
+		if l = strings.TrimRight(l, " \t\r"); l != "" {
+			lines[i] = "  " + truncate(l, 200)
+		} else {
+			lines[i] = ""
+		}
+	}
+	if more > 0 {
+		lines = append(lines, fmt.Sprintf("  … (%d more lines)", more))
+	}
+	return strings.Join(lines, "\n")
 }
 
 func truncate(s string, n int) string {

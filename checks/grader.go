@@ -27,6 +27,8 @@ type evaluation struct {
 	env    *Env
 	ex     *lessons.Exercise // template variables expanded
 	reader objectReader
+	// obs records what one check's run noticed; nil outside a run.
+	obs *observation
 }
 
 func (g *Grader) newEvaluation(ex *lessons.Exercise, reader objectReader) *evaluation {
@@ -40,7 +42,7 @@ func (g *Grader) newEvaluation(ex *lessons.Exercise, reader objectReader) *evalu
 // timeout, reading live state.
 func (g *Grader) Evaluate(ctx context.Context, ex *lessons.Exercise) Report {
 	ev := g.newEvaluation(ex, nil)
-	return ev.report(ctx, nil, "initial")
+	return presented(ev.report(ctx, nil, "initial"))
 }
 
 // report evaluates the checks whose index is in only (all when nil) and
@@ -75,7 +77,9 @@ func (ev *evaluation) run(ctx context.Context, c *lessons.Check) Result {
 	}
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	pass, detail, err := ev.eval(cctx, c)
+	run := *ev
+	run.obs = &observation{}
+	pass, detail, err := run.eval(cctx, c)
 	res := Result{ID: c.ID, Title: c.Title, Duration: time.Since(start)}
 	switch {
 	case err != nil && (IsEnvironmentError(err) || cctx.Err() != nil):
@@ -93,6 +97,7 @@ func (ev *evaluation) run(ctx context.Context, c *lessons.Check) Result {
 		res.Status = Fail
 		res.Message = c.Message
 		res.Detail = detail
+		res.needs = run.obs.needs(detail)
 	}
 	return res
 }
@@ -242,11 +247,11 @@ func (g *Grader) Converge(ctx context.Context, ex *lessons.Exercise, minWait, in
 			}
 		}
 		if len(pending) == 0 || ctx.Err() != nil {
-			return rep
+			return presented(rep)
 		}
 		select {
 		case <-ctx.Done():
-			return rep
+			return presented(rep)
 		case <-time.After(interval):
 		}
 		next := ev.report(ctx, pending, "retry")

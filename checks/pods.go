@@ -273,6 +273,9 @@ func (ev *evaluation) evalPods(ctx context.Context, pc *lessons.PodsCheck) (bool
 		return false, "", err
 	}
 	what := fmt.Sprintf("pods with %s in %s", pc.Selector, ns)
+	if sel.Empty() {
+		what = "pods in " + ns
+	}
 	if pc.Count != nil && len(pods) != *pc.Count {
 		return false, fmt.Sprintf("expected %d %s, found %d%s", *pc.Count, what, len(pods), podNames(pods)), nil
 	}
@@ -415,7 +418,7 @@ func (ev *evaluation) evalWorkload(ctx context.Context, w *lessons.WorkloadCheck
 	}
 	if s == nil {
 		t, _ := ev.env.resolve(w.Object, ev.ex.DefaultNamespace())
-		return false, notFound(t), nil
+		return false, ev.notFound(t), nil
 	}
 	label := fmt.Sprintf("%s %s", strings.ToLower(s.kind), s.name)
 	want := s.desired
@@ -487,7 +490,7 @@ func (ev *evaluation) podsOf(ctx context.Context, ref lessons.ObjectRef) ([]*cor
 		return nil, "", err
 	}
 	if obj == nil {
-		return nil, notFound(t), nil
+		return nil, ev.notFound(t), nil
 	}
 	var sel *metav1.LabelSelector
 	switch t.gvk.Kind {
@@ -532,7 +535,7 @@ func (ev *evaluation) pickPods(ctx context.Context, ref lessons.PodRef) ([]*core
 			return nil, "", err
 		}
 		if p == nil || p.DeletionTimestamp != nil {
-			return nil, fmt.Sprintf("pod %s not found in namespace %s", ref.Name, ns), nil
+			return nil, ev.missingNamed("Pod", ns, ref.Name), nil
 		}
 		return []*corev1.Pod{p}, "", nil
 	case ref.Selector != "":

@@ -263,11 +263,7 @@ func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(
 	}
 }
 
-func (ws *watchState) copyReport() Report {
-	r := ws.report
-	r.Results = append([]Result(nil), ws.report.Results...)
-	return r
-}
+func (ws *watchState) copyReport() Report { return presented(ws.report) }
 
 // changed marks the checks that read key, and every volatile check.
 func (ws *watchState) changed(key depKey, obj any) {
