@@ -11,9 +11,9 @@ import (
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
-// runnablePod picks the first pod whose containers run, or explains why
-// none can take a command.
-func (ev *evaluation) runnablePod(ctx context.Context, ref lessons.PodRef) (*corev1.Pod, string, error) {
+// runnablePod picks the first pod whose container (the default one when
+// container is "") runs, or explains why none can take a command.
+func (ev *evaluation) runnablePod(ctx context.Context, ref lessons.PodRef, container string) (*corev1.Pod, string, error) {
 	pods, why, err := ev.pickPods(ctx, ref)
 	if err != nil || why != "" {
 		if ref.Name == "client" && why != "" {
@@ -22,11 +22,72 @@ func (ev *evaluation) runnablePod(ctx context.Context, ref lessons.PodRef) (*cor
 		return nil, why, err
 	}
 	for _, p := range pods {
-		if p.Status.Phase == corev1.PodRunning {
+		if p.Status.Phase == corev1.PodRunning && containerStopped(p, container) == "" {
 			return p, "", nil
 		}
 	}
+	if pods[0].Status.Phase == corev1.PodRunning {
+		return nil, containerStopped(pods[0], container) + "; commands can only run in a running container", nil
+	}
 	return nil, describePod(pods[0]) + "; commands can only run in a running pod", nil
+}
+
+// execContainer is the container a command runs in: the one named, else
+// the pod's default (as kubectl picks it).
+func execContainer(p *corev1.Pod, container string) string {
+	if container != "" {
+		return container
+	}
+	if c := p.Annotations["kubectl.kubernetes.io/default-container"]; c != "" {
+		return c
+	}
+	if len(p.Spec.Containers) > 0 {
+		return p.Spec.Containers[0].Name
+	}
+	return ""
+}
+
+// containerStopped says why a pod's container cannot take a command (it
+// waits, crash-loops or has exited), "" when it runs or the pod's status
+// does not say.
+func containerStopped(p *corev1.Pod, container string) string {
+	name := execContainer(p, container)
+	for _, cs := range append(append([]corev1.ContainerStatus{}, p.Status.ContainerStatuses...), p.Status.InitContainerStatuses...) {
+		if cs.Name != name || cs.State.Running != nil {
+			continue
+		}
+		s := describeContainerState(cs)
+		if s == "" {
+			return ""
+		}
+		if cs.RestartCount > 0 && !strings.Contains(s, "restarted") {
+			s += fmt.Sprintf(", restarted %d times", cs.RestartCount)
+		}
+		return fmt.Sprintf("container %s of pod %s %s", name, p.Name, s)
+	}
+	return ""
+}
+
+// stoppedDuringExec explains an exec the API refused because the container
+// stopped meanwhile, reading the pod's status as it is now; "" when it
+// still runs (the error is then the environment's).
+func (ev *evaluation) stoppedDuringExec(ctx context.Context, p *corev1.Pod, container string) string {
+	t, err := ev.env.gvrFor("Pod", p.Namespace)
+	if err != nil {
+		return ""
+	}
+	u, err := liveReader{dyn: ev.env.Dynamic}.get(ctx, t.gvr, p.Namespace, p.Name)
+	if err != nil {
+		return ""
+	}
+	now, err := fromUnstructured[corev1.Pod](u)
+	if err != nil {
+		return ""
+	}
+	if why := containerStopped(now, container); why != "" {
+		return why + "; commands can only run in a running container"
+	}
+	return ""
 }
 
 // expandAnswers replaces {{answer:KEY}} with the learner's answers.
@@ -74,7 +135,7 @@ func firstLine(s string) string {
 }
 
 func (ev *evaluation) evalExec(ctx context.Context, x *lessons.ExecCheck) (bool, string, error) {
-	pod, why, err := ev.runnablePod(ctx, x.Pod)
+	pod, why, err := ev.runnablePod(ctx, x.Pod, x.Container)
 	if err != nil || why != "" {
 		return false, why, err
 	}
@@ -90,6 +151,9 @@ func (ev *evaluation) evalExec(ctx context.Context, x *lessons.ExecCheck) (bool,
 	for i := 0; i < runs; i++ {
 		res, err := ev.execOnce(ctx, pod, x.Container, argv, x.Timeout.Duration)
 		if err != nil {
+			if why := ev.stoppedDuringExec(ctx, pod, x.Container); why != "" {
+				return false, why, nil
+			}
 			return false, "", err
 		}
 		if ok, why := judgeRun(ctx, ev, x.ExitCode, x.Fails, x.Stdout, res, fmt.Sprintf("`%s` in pod %s", cmdline, pod.Name)); !ok {
@@ -188,7 +252,7 @@ func truncate(s string, n int) string {
 }
 
 func (ev *evaluation) evalHTTP(ctx context.Context, h *lessons.HTTPCheck) (bool, string, error) {
-	pod, why, err := ev.runnablePod(ctx, h.From)
+	pod, why, err := ev.runnablePod(ctx, h.From, "")
 	if err != nil || why != "" {
 		return false, why, err
 	}
@@ -212,6 +276,9 @@ func (ev *evaluation) evalHTTP(ctx context.Context, h *lessons.HTTPCheck) (bool,
 		res, err := ev.env.Exec.Exec(cctx, pod.Namespace, pod.Name, "", argv)
 		cancel()
 		if err != nil {
+			if why := ev.stoppedDuringExec(ctx, pod, ""); why != "" {
+				return false, why, nil
+			}
 			return false, "", err
 		}
 		if res.ExitCode == 127 {

@@ -46,15 +46,24 @@ func staticMapper(extra ...schema.GroupVersionKind) meta.ResettableRESTMapper {
 	return resettableMapper{m}
 }
 
-// fakeExec answers commands by their joined argv.
+// fakeExec answers commands by their joined argv; err, when set, is
+// returned for every command after hook ran.
 type fakeExec struct {
 	results map[string]ExecResult
 	calls   []string
+	err     error
+	hook    func()
 }
 
 func (f *fakeExec) Exec(_ context.Context, ns, pod, container string, cmd []string) (ExecResult, error) {
 	key := strings.Join(cmd, " ")
 	f.calls = append(f.calls, fmt.Sprintf("%s/%s:%s", ns, pod, key))
+	if f.hook != nil {
+		f.hook()
+	}
+	if f.err != nil {
+		return ExecResult{}, f.err
+	}
 	if r, ok := f.results[pod+":"+key]; ok {
 		return r, nil
 	}
