@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -235,6 +236,15 @@ func (ev *evaluation) evalCondition(ctx context.Context, c *lessons.ConditionChe
 		}
 		if c.Reason != "" && reason != c.Reason {
 			return false, fmt.Sprintf("%s: condition %s has reason %q, expected %q", objName(t, obj), c.Type, reason, c.Reason), nil
+		}
+		if t.gvk.Kind == "Pod" && c.Type == string(corev1.PodReady) && strings.EqualFold(want, "True") {
+			pod, err := fromUnstructured[corev1.Pod](obj)
+			if err != nil {
+				return false, "", err
+			}
+			if why := notStable(pod, ev.env.now()); why != "" {
+				return false, why, nil
+			}
 		}
 		return true, "", nil
 	}

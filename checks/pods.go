@@ -81,6 +81,46 @@ func podReady(p *corev1.Pod) bool {
 	return false
 }
 
+// stableAfterRestart is how long a restarted container must have run
+// before its pod counts as ready: a crash-looping container is Ready for a
+// moment after each restart.
+const stableAfterRestart = 30 * time.Second
+
+// notStable says why a ready pod is not trusted to stay ready: one of its
+// containers restarted less than stableAfterRestart ago. "" otherwise.
+func notStable(p *corev1.Pod, now time.Time) string {
+	statuses := append([]corev1.ContainerStatus{}, p.Status.ContainerStatuses...)
+	for _, cs := range p.Status.InitContainerStatuses {
+		if cs.State.Running != nil { // a native sidecar
+			statuses = append(statuses, cs)
+		}
+	}
+	for _, cs := range statuses {
+		if cs.RestartCount == 0 {
+			continue
+		}
+		var since time.Time
+		if r := cs.State.Running; r != nil {
+			since = r.StartedAt.Time
+		}
+		exit := ""
+		if t := cs.LastTerminationState.Terminated; t != nil {
+			if t.FinishedAt.After(since) {
+				since = t.FinishedAt.Time
+			}
+			exit = fmt.Sprintf(" (exit code %d)", t.ExitCode)
+		}
+		if since.IsZero() {
+			continue
+		}
+		if d := now.Sub(since); d < stableAfterRestart {
+			return fmt.Sprintf("pod %s is not ready to stay: container %s restarted %d times, the last time %s ago%s; it must run for %s after a restart",
+				p.Name, cs.Name, cs.RestartCount, d.Round(time.Second), exit, stableAfterRestart)
+		}
+	}
+	return ""
+}
+
 func readySince(p *corev1.Pod) (time.Time, bool) {
 	for _, c := range p.Status.Conditions {
 		if c.Type == corev1.PodReady && c.Status == corev1.ConditionTrue {
@@ -302,6 +342,11 @@ func (ev *evaluation) evalPods(ctx context.Context, pc *lessons.PodsCheck) (bool
 		if pc.Ready && !podReady(p) {
 			return false, describePod(p), nil
 		}
+		if pc.Ready {
+			if why := notStable(p, now); why != "" {
+				return false, why, nil
+			}
+		}
 		if pc.MaxRestarts != nil {
 			for _, cs := range append(append([]corev1.ContainerStatus{}, p.Status.InitContainerStatuses...), p.Status.ContainerStatuses...) {
 				if int(cs.RestartCount) > *pc.MaxRestarts {
@@ -452,6 +497,13 @@ func (ev *evaluation) evalWorkload(ctx context.Context, w *lessons.WorkloadCheck
 	}
 	if s.extra != "" {
 		problems = append(problems, s.extra)
+	}
+	if len(problems) == 0 {
+		for _, p := range pods {
+			if why := notStable(p, ev.env.now()); why != "" {
+				return false, label + ": " + why, nil
+			}
+		}
 	}
 	if len(problems) > 0 {
 		for _, p := range pods {
