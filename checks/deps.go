@@ -35,6 +35,8 @@ type checkDeps struct {
 	volatile bool
 	// kubeconfig checks read a local file.
 	kubeconfig bool
+	// baseline checks compare with the exercise's recorded start state.
+	baseline bool
 }
 
 // depCollector resolves what checks read.
@@ -213,6 +215,7 @@ func (dc *depCollector) check(c *lessons.Check) {
 		dc.values(&c.Answer.Expect)
 	case c.Unchanged != nil:
 		dc.ref(c.Unchanged.Object)
+		dc.d.baseline = true
 	case c.DryRun != nil:
 		dc.d.volatile = true
 		dc.kind("ServiceAccount", dc.ex.DefaultNamespace())

@@ -75,6 +75,8 @@ func (f *fakeExec) Exec(_ context.Context, ns, pod, container string, cmd []stri
 
 type fakeBaselines map[string]ObjectBaseline
 
+func (f fakeBaselines) Stamp(*lessons.Exercise) string { return fmt.Sprint(len(f)) }
+
 func (f fakeBaselines) ObjectBaseline(_ *lessons.Exercise, ref lessons.ObjectRef) (ObjectBaseline, error) {
 	b, ok := f[ref.Kind+"/"+ref.Namespace+"/"+ref.Name]
 	if !ok {

@@ -33,6 +33,8 @@ func (b labBaselines) ObjectBaseline(ex *lessons.Exercise, ref lessons.ObjectRef
 	return ObjectBaseline{UID: o.UID, Generation: o.Generation, Paths: o.Paths}, nil
 }
 
+func (b labBaselines) Stamp(ex *lessons.Exercise) string { return b.env.BaselineStamp(ex) }
+
 // Waiter returns the function lab environments call for the "wait" steps
 // of start states.
 func (g *Grader) Waiter() lab.Waiter {

@@ -21,12 +21,14 @@ import (
 // causes (a Deployment update touches the Deployment, a ReplicaSet and
 // pods) into one evaluation.
 const (
-	watchDebounce   = 40 * time.Millisecond
-	syncTimeout     = 15 * time.Second
-	retryFirst      = time.Second
-	retryMax        = 8 * time.Second
-	volatileWindow  = 45 * time.Second
-	kubeconfigEvery = time.Second
+	watchDebounce  = 40 * time.Millisecond
+	syncTimeout    = 15 * time.Second
+	retryFirst     = time.Second
+	retryMax       = 8 * time.Second
+	volatileWindow = 45 * time.Second
+	// localEvery is how often local state is looked at: the kubeconfig
+	// file and the exercise's baseline.
+	localEvery = time.Second
 )
 
 // WatchStats counts what a watch did, for benchmarks and diagnostics.
@@ -92,6 +94,7 @@ type watchState struct {
 	byKey    map[depKey][]int
 	volatile []int
 	kubecfg  []int
+	baseline []int // unchanged checks
 
 	mu      sync.Mutex
 	dirty   map[int]bool
@@ -144,6 +147,9 @@ func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(
 		if d.kubeconfig {
 			ws.kubecfg = append(ws.kubecfg, i)
 		}
+		if d.baseline {
+			ws.baseline = append(ws.baseline, i)
+		}
 	}
 
 	reader := &cacheReader{live: liveReader{dyn: g.env.Dynamic}, stores: map[depKey]cache.Store{}}
@@ -190,6 +196,7 @@ func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(
 	ws.mu.Lock()
 	ws.dirty = map[int]bool{}
 	ws.mu.Unlock()
+	baseStamp := ws.baselineStamp()
 	ws.report = ev.report(ctx, nil, "initial")
 	ws.stats.Evaluations++
 	ws.lastChange = time.Now()
@@ -199,15 +206,17 @@ func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(
 	}
 	onReport(ws.copyReport())
 
+	// The baseline stamp is read before the first evaluation, so a reset
+	// that records a new baseline during it is noticed.
 	var kubeStamp time.Time
 	if len(ws.kubecfg) > 0 {
 		kubeStamp = fileStamp(g.env.Kubeconfig.Path)
 	}
 	for {
 		timer := ws.nextTimer()
-		var kubeTick <-chan time.Time
-		if len(ws.kubecfg) > 0 {
-			kubeTick = time.After(kubeconfigEvery)
+		var localTick <-chan time.Time
+		if len(ws.kubecfg) > 0 || len(ws.baseline) > 0 {
+			localTick = time.After(localEvery)
 		}
 		select {
 		case <-ctx.Done():
@@ -232,10 +241,14 @@ func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(
 				ws.trigger = "retry"
 			}
 			ws.mu.Unlock()
-		case <-kubeTick:
-			if s := fileStamp(g.env.Kubeconfig.Path); !s.Equal(kubeStamp) {
+		case <-localTick:
+			if s := fileStamp(g.env.Kubeconfig.Path); len(ws.kubecfg) > 0 && !s.Equal(kubeStamp) {
 				kubeStamp = s
 				ws.mark(ws.kubecfg, "change: kubeconfig file")
+			}
+			if s := ws.baselineStamp(); s != baseStamp {
+				baseStamp = s
+				ws.mark(ws.baseline, "change: the exercise's start state was recorded")
 			}
 		}
 		ws.mu.Lock()
@@ -246,8 +259,12 @@ func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(
 			continue
 		}
 		if trigger != "retry" {
+			// A change restarts the back-off of the checks it re-grades;
+			// the others keep their pending retries.
 			ws.lastChange = time.Now()
-			ws.retryDelay = map[int]time.Duration{}
+			for i := range dirty {
+				delete(ws.retryDelay, i)
+			}
 		}
 		next := ev.report(ctx, dirty, trigger)
 		if ctx.Err() != nil {
@@ -261,6 +278,15 @@ func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(
 		ws.scheduleRetries(dirty)
 		onReport(ws.copyReport())
 	}
+}
+
+// baselineStamp identifies the exercise's recorded baseline, "" when
+// nothing reads it.
+func (ws *watchState) baselineStamp() string {
+	if len(ws.baseline) == 0 || ws.g.env.Baselines == nil {
+		return ""
+	}
+	return ws.g.env.Baselines.Stamp(ws.ev.ex)
 }
 
 func (ws *watchState) copyReport() Report { return presented(ws.report) }
