@@ -29,40 +29,93 @@ type evaluation struct {
 	reader objectReader
 	// obs records what one check's run noticed; nil outside a run.
 	obs *observation
+	// progress receives progressive reports (WithProgress); nil without.
+	progress func(Report)
 }
 
-func (g *Grader) newEvaluation(ex *lessons.Exercise, reader objectReader) *evaluation {
+func (g *Grader) newEvaluation(ex *lessons.Exercise, reader objectReader, opts []Option) *evaluation {
 	if reader == nil {
 		reader = liveReader{dyn: g.env.Dynamic}
 	}
-	return &evaluation{env: g.env, ex: ex.Expand(g.env.Vars), reader: reader}
+	var o gradeOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return &evaluation{env: g.env, ex: ex.Expand(g.env.Vars), reader: reader, progress: o.progress}
+}
+
+// Option tunes Evaluate and Watch.
+type Option func(*gradeOptions)
+
+type gradeOptions struct {
+	progress func(Report)
+}
+
+// WithProgress makes every evaluation report progress: each time one of
+// its checks finishes while others still run, fn receives the report so
+// far, the unfinished checks with status Running, so that slow checks
+// (commands, connections) do not hold back fast ones. The final report of
+// each evaluation goes where it goes without the option, unchanged. fn is
+// called from the evaluating goroutine, one report at a time.
+func WithProgress(fn func(Report)) Option {
+	return func(o *gradeOptions) { o.progress = fn }
 }
 
 // Evaluate grades every check of ex once, in parallel, each with its own
 // timeout, reading live state.
-func (g *Grader) Evaluate(ctx context.Context, ex *lessons.Exercise) Report {
-	ev := g.newEvaluation(ex, nil)
-	return presented(ev.report(ctx, nil, "initial"))
+func (g *Grader) Evaluate(ctx context.Context, ex *lessons.Exercise, opts ...Option) Report {
+	ev := g.newEvaluation(ex, nil, opts)
+	return presented(ev.report(ctx, nil, "initial", nil))
 }
 
 // report evaluates the checks whose index is in only (all when nil) and
-// returns results for those.
-func (ev *evaluation) report(ctx context.Context, only map[int]bool, trigger string) Report {
+// returns results for those; prev holds the results of the others for
+// progressive reports (nil: all are evaluated).
+func (ev *evaluation) report(ctx context.Context, only map[int]bool, trigger string, prev []Result) Report {
 	rep := Report{Exercise: ev.ex.ID, Results: make([]Result, len(ev.ex.Checks)), Trigger: trigger}
-	var wg sync.WaitGroup
+	type finished struct {
+		i   int
+		res Result
+	}
+	done := make(chan finished)
+	running := map[int]bool{}
 	for i := range ev.ex.Checks {
 		if only != nil && !only[i] {
 			continue
 		}
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			rep.Results[i] = ev.run(ctx, &ev.ex.Checks[i])
-		}(i)
+		running[i] = true
+		go func(i int) { done <- finished{i, ev.run(ctx, &ev.ex.Checks[i])} }(i)
 	}
-	wg.Wait()
+	for len(running) > 0 {
+		f := <-done
+		rep.Results[f.i] = f.res
+		delete(running, f.i)
+		if ev.progress != nil && len(running) > 0 {
+			ev.progress(presented(ev.partial(rep, running, prev)))
+		}
+	}
 	rep.Time = ev.env.now()
 	return rep
+}
+
+// partial is a progressive report: the finished results of rep, the
+// running checks marked Running, and prev for the checks not evaluated.
+func (ev *evaluation) partial(rep Report, running map[int]bool, prev []Result) Report {
+	out := rep
+	out.Results = make([]Result, len(rep.Results))
+	for i, r := range rep.Results {
+		switch {
+		case running[i]:
+			c := &ev.ex.Checks[i]
+			out.Results[i] = Result{ID: c.ID, Title: c.Title, Status: Running}
+		case r.Status == "" && i < len(prev):
+			out.Results[i] = prev[i]
+		default:
+			out.Results[i] = r
+		}
+	}
+	out.Time = ev.env.now()
+	return out
 }
 
 // run evaluates one top-level check with its timeout.
@@ -234,9 +287,9 @@ func (ev *evaluation) evalAnyOf(ctx context.Context, children []lessons.Check) (
 // "eventually" window (at least minWait) has passed, re-evaluating failing
 // checks every interval. It is what headless grading and verify use.
 func (g *Grader) Converge(ctx context.Context, ex *lessons.Exercise, minWait, interval time.Duration) Report {
-	ev := g.newEvaluation(ex, nil)
+	ev := g.newEvaluation(ex, nil, nil)
 	start := time.Now()
-	rep := ev.report(ctx, nil, "initial")
+	rep := ev.report(ctx, nil, "initial", nil)
 	for {
 		pending := map[int]bool{}
 		for i, r := range rep.Results {
@@ -254,7 +307,7 @@ func (g *Grader) Converge(ctx context.Context, ex *lessons.Exercise, minWait, in
 			return presented(rep)
 		case <-time.After(interval):
 		}
-		next := ev.report(ctx, pending, "retry")
+		next := ev.report(ctx, pending, "retry", nil)
 		for i := range pending {
 			rep.Results[i] = next.Results[i]
 		}
@@ -266,7 +319,7 @@ func (g *Grader) Converge(ctx context.Context, ex *lessons.Exercise, minWait, in
 // the "wait" steps of start states. The error says what the check last
 // reported.
 func (g *Grader) WaitFor(ctx context.Context, ex *lessons.Exercise, c lessons.Check, timeout time.Duration) error {
-	ev := g.newEvaluation(ex, nil)
+	ev := g.newEvaluation(ex, nil, nil)
 	c = lessons.ExpandCheck(c, g.env.Vars)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()

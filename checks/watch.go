@@ -115,16 +115,17 @@ type watchState struct {
 // scoped to the namespaces and resources the checks read; checks that read
 // state watches cannot see (exec, logs, the authorizer) re-run after each
 // change and are retried with back-off for a while, then the watch goes
-// quiet: an idle exercise makes no API requests beyond its watches.
-func (g *Grader) Watch(ctx context.Context, ex *lessons.Exercise, onReport func(Report)) error {
-	_, err := g.watch(ctx, ex, onReport)
+// quiet: an idle exercise makes no API requests beyond its watches. With
+// WithProgress, each evaluation also reports its progress.
+func (g *Grader) Watch(ctx context.Context, ex *lessons.Exercise, onReport func(Report), opts ...Option) error {
+	_, err := g.watch(ctx, ex, onReport, opts...)
 	return err
 }
 
-func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(Report)) (*watchState, error) {
+func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(Report), opts ...Option) (*watchState, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	ev := g.newEvaluation(ex, nil)
+	ev := g.newEvaluation(ex, nil, opts)
 	ws := &watchState{g: g, ev: ev, byKey: map[depKey][]int{}, dirty: map[int]bool{}, wake: make(chan struct{}, 1), retryDelay: map[int]time.Duration{}}
 	keys := map[depKey]bool{}
 	ws.window = volatileWindow
@@ -197,7 +198,7 @@ func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(
 	ws.dirty = map[int]bool{}
 	ws.mu.Unlock()
 	baseStamp := ws.baselineStamp()
-	ws.report = ev.report(ctx, nil, "initial")
+	ws.report = ev.report(ctx, nil, "initial", nil)
 	ws.stats.Evaluations++
 	ws.lastChange = time.Now()
 	ws.scheduleRetries(nil)
@@ -266,7 +267,7 @@ func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(
 				delete(ws.retryDelay, i)
 			}
 		}
-		next := ev.report(ctx, dirty, trigger)
+		next := ev.report(ctx, dirty, trigger, ws.report.Results)
 		if ctx.Err() != nil {
 			return ws, nil
 		}
