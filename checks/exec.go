@@ -170,6 +170,7 @@ func (ev *evaluation) execOnce(ctx context.Context, pod *corev1.Pod, container s
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
+	ev.sawUnseen()
 	return ev.env.Exec.Exec(ctx, pod.Namespace, pod.Name, container, argv)
 }
 
@@ -273,6 +274,7 @@ func (ev *evaluation) evalHTTP(ctx context.Context, h *lessons.HTTPCheck) (bool,
 	}
 	for i := 0; i < runs; i++ {
 		cctx, cancel := context.WithTimeout(ctx, timeout+5*time.Second)
+		ev.sawUnseen()
 		res, err := ev.env.Exec.Exec(cctx, pod.Namespace, pod.Name, "", argv)
 		cancel()
 		if err != nil {
@@ -323,6 +325,7 @@ func (ev *evaluation) evalLogs(ctx context.Context, l *lessons.LogsCheck) (bool,
 	}
 	var last string
 	for _, p := range pods {
+		ev.sawUnseen()
 		req := ev.env.Kube.CoreV1().Pods(p.Namespace).GetLogs(p.Name, &corev1.PodLogOptions{Container: l.Container, Previous: l.Previous, LimitBytes: ptr(int64(1 << 20))})
 		raw, err := req.DoRaw(ctx)
 		if err != nil {
@@ -368,6 +371,7 @@ func (ev *evaluation) evalNode(ctx context.Context, n *lessons.NodeCheck) (bool,
 	if n.File != "" {
 		script, what = "cat "+shellQuote([]string{n.File}), "file "+n.File+" on node "+node
 	}
+	ev.sawUnseen()
 	stdout, stderr, code, err := ev.env.Node.Exec(ctx, node, script)
 	if err != nil {
 		return false, "", &envError{err: fmt.Errorf("run on node %s: %w", node, err)}

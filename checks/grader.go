@@ -31,6 +31,8 @@ type evaluation struct {
 	obs *observation
 	// progress receives progressive reports (WithProgress); nil without.
 	progress func(Report)
+	// waiting hears what Converge waits for (WithWaiting).
+	waiting func(Waiting)
 }
 
 func (g *Grader) newEvaluation(ex *lessons.Exercise, reader objectReader, opts []Option) *evaluation {
@@ -41,14 +43,15 @@ func (g *Grader) newEvaluation(ex *lessons.Exercise, reader objectReader, opts [
 	for _, opt := range opts {
 		opt(&o)
 	}
-	return &evaluation{env: g.env, ex: ex.Expand(g.env.Vars), reader: reader, progress: o.progress}
+	return &evaluation{env: g.env, ex: ex.Expand(g.env.Vars), reader: reader, progress: o.progress, waiting: o.waiting}
 }
 
-// Option tunes Evaluate and Watch.
+// Option tunes Evaluate, Watch and Converge.
 type Option func(*gradeOptions)
 
 type gradeOptions struct {
 	progress func(Report)
+	waiting  func(Waiting)
 }
 
 // WithProgress makes every evaluation report progress: each time one of
@@ -131,9 +134,10 @@ func (ev *evaluation) run(ctx context.Context, c *lessons.Check) Result {
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	run := *ev
-	run.obs = &observation{}
+	run.obs = newObservation(ev.env.now())
+	run.reader = recordingReader{inner: ev.reader, obs: run.obs}
 	pass, detail, err := run.eval(cctx, c)
-	res := Result{ID: c.ID, Title: c.Title, Duration: time.Since(start)}
+	res := Result{ID: c.ID, Title: c.Title, Duration: time.Since(start), obs: run.obs}
 	switch {
 	case err != nil && (IsEnvironmentError(err) || cctx.Err() != nil):
 		res.Status = Error
@@ -283,24 +287,82 @@ func (ev *evaluation) evalAnyOf(ctx context.Context, children []lessons.Check) (
 	return false, strings.Join(details, "; or "), nil
 }
 
+// settleQuiet is how long the objects a failing check reads must have been
+// left alone before Converge stops waiting for it.
+const settleQuiet = 10 * time.Second
+
+// Waiting is what Converge waits for: the IDs of the checks that may still
+// converge, and the longest it waits for them.
+type Waiting struct {
+	Checks []string
+	UpTo   time.Duration
+}
+
+// WithWaiting makes Converge call fn whenever the set of checks it waits
+// for changes (first when it starts to wait), so a person can be told.
+func WithWaiting(fn func(Waiting)) Option {
+	return func(o *gradeOptions) { o.waiting = fn }
+}
+
+// convergence follows one failing check across Converge's evaluations.
+type convergence struct {
+	seen                bool
+	fingerprint, detail string
+}
+
+// settled reports whether nothing suggests that the failing result r will
+// change by itself: what the check reads did not change since its last
+// evaluation and not for settleQuiet before, nothing there is in progress
+// (a rollout, a starting pod, a running Job, a deletion), and the check
+// consulted no state that reads do not show (a command's output), unless
+// it failed because an object it needs does not exist.
+func (c *convergence) settled(r Result) bool {
+	o := r.obs
+	if r.Status != Fail || o == nil {
+		return false
+	}
+	print := o.fingerprint()
+	moved := c.seen && (print != c.fingerprint || r.Detail != c.detail)
+	c.seen, c.fingerprint, c.detail = true, print, r.Detail
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if moved || o.progress != "" || o.now.Sub(o.newest) < settleQuiet {
+		return false
+	}
+	return !o.unseen || r.needs != ""
+}
+
 // Converge evaluates ex until every check passes or each failing check's
 // "eventually" window (at least minWait) has passed, re-evaluating failing
-// checks every interval. It is what headless grading and verify use.
-func (g *Grader) Converge(ctx context.Context, ex *lessons.Exercise, minWait, interval time.Duration) Report {
-	ev := g.newEvaluation(ex, nil, nil)
+// checks every interval. A failing check is not waited for once nothing it
+// reads converges (see convergence.settled): a missing object does not
+// hold the report back, a rollout in progress does. It is what headless
+// grading and verify use.
+func (g *Grader) Converge(ctx context.Context, ex *lessons.Exercise, minWait, interval time.Duration, opts ...Option) Report {
+	ev := g.newEvaluation(ex, nil, opts)
 	start := time.Now()
 	rep := ev.report(ctx, nil, "initial", nil)
+	track := make([]convergence, len(rep.Results))
+	var told string
 	for {
 		pending := map[int]bool{}
+		var wait Waiting
 		for i, r := range rep.Results {
 			c := ev.ex.Checks[i]
-			window := max(c.Eventually.Duration, minWait)
-			if r.Status != Pass && time.Since(start) < window {
-				pending[i] = true
+			left := max(c.Eventually.Duration, minWait) - time.Since(start)
+			if r.Status == Pass || left <= 0 || track[i].settled(r) {
+				continue
 			}
+			pending[i] = true
+			wait.Checks = append(wait.Checks, c.ID)
+			wait.UpTo = max(wait.UpTo, left)
 		}
 		if len(pending) == 0 || ctx.Err() != nil {
 			return presented(rep)
+		}
+		if key := strings.Join(wait.Checks, " "); ev.waiting != nil && key != told {
+			told = key
+			ev.waiting(wait)
 		}
 		select {
 		case <-ctx.Done():

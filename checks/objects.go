@@ -309,6 +309,7 @@ func (ev *evaluation) evalDryRun(ctx context.Context, d *lessons.DryRunCheck) (b
 	if t.namespaced && obj.GetNamespace() == "" {
 		obj.SetNamespace(t.namespace)
 	}
+	ev.sawUnseen()
 	created, err := ev.env.Dynamic.Resource(t.gvr).Namespace(obj.GetNamespace()).Create(ctx, obj, metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
 	if err != nil {
 		if apierrors.IsInvalid(err) || apierrors.IsForbidden(err) && !strings.Contains(err.Error(), "cannot create resource") || apierrors.IsBadRequest(err) {

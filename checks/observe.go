@@ -1,19 +1,211 @@
 package checks
 
 import (
+	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
 // observation is what one check's evaluation noticed besides its verdict:
 // the objects it needs that do not exist, so that a report names a missing
-// object once instead of under every check that reads it.
+// object once instead of under every check that reads it; and, so that
+// Converge waits only while something converges, what it read (a
+// fingerprint), the newest change among that, work in progress there, and
+// whether it also consulted state that no read shows (a command's output,
+// logs, the authorizer).
 type observation struct {
-	mu      sync.Mutex
-	missing []missingObject
+	now time.Time // when the run started
+
+	mu       sync.Mutex
+	missing  []missingObject
+	seen     map[string]string // object → resourceVersion ("" for not found)
+	newest   time.Time
+	progress string
+	unseen   bool
+}
+
+func newObservation(now time.Time) *observation {
+	return &observation{now: now, seen: map[string]string{}}
+}
+
+// saw records an object read.
+func (o *observation) saw(gvr schema.GroupVersionResource, u *unstructured.Unstructured) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.seen[gvr.Resource+"/"+u.GetNamespace()+"/"+u.GetName()] = u.GetResourceVersion()
+	o.newest = latest(o.newest, u.GetCreationTimestamp().Time)
+	if d := u.GetDeletionTimestamp(); d != nil {
+		o.newest = latest(o.newest, d.Time)
+	}
+	for _, m := range u.GetManagedFields() {
+		if m.Time != nil {
+			o.newest = latest(o.newest, m.Time.Time)
+		}
+	}
+	if o.progress == "" {
+		o.progress = progressOf(u, o.now)
+	}
+}
+
+// sawNothing records that a named object does not exist.
+func (o *observation) sawNothing(gvr schema.GroupVersionResource, ns, name string) {
+	o.mu.Lock()
+	o.seen[gvr.Resource+"/"+ns+"/"+name] = ""
+	o.mu.Unlock()
+}
+
+// sawUnseen records that the run consulted state no read shows.
+func (ev *evaluation) sawUnseen() {
+	if ev.obs != nil {
+		ev.obs.mu.Lock()
+		ev.obs.unseen = true
+		ev.obs.mu.Unlock()
+	}
+}
+
+// fingerprint identifies what the run read: another fingerprint means an
+// object it reads was created, changed or deleted.
+func (o *observation) fingerprint() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	keys := make([]string, 0, len(o.seen))
+	for k, v := range o.seen {
+		keys = append(keys, k+"="+v)
+	}
+	sort.Strings(keys)
+	return strings.Join(keys, " ")
+}
+
+func latest(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// recordingReader records what a run reads into its observation.
+type recordingReader struct {
+	inner objectReader
+	obs   *observation
+}
+
+func (r recordingReader) get(ctx context.Context, gvr schema.GroupVersionResource, ns, name string) (*unstructured.Unstructured, error) {
+	u, err := r.inner.get(ctx, gvr, ns, name)
+	switch {
+	case err == nil:
+		r.obs.saw(gvr, u)
+	case apierrors.IsNotFound(err):
+		r.obs.sawNothing(gvr, ns, name)
+	}
+	return u, err
+}
+
+func (r recordingReader) list(ctx context.Context, gvr schema.GroupVersionResource, ns string, sel labels.Selector) ([]*unstructured.Unstructured, error) {
+	objs, err := r.inner.list(ctx, gvr, ns, sel)
+	for _, u := range objs {
+		r.obs.saw(gvr, u)
+	}
+	return objs, err
+}
+
+// readsLive reports whether r reads from the API server rather than from
+// informer caches.
+func readsLive(r objectReader) bool {
+	if rr, ok := r.(recordingReader); ok {
+		r = rr.inner
+	}
+	_, live := r.(liveReader)
+	return live
+}
+
+// progressRecent is how long after a pod's container started or its
+// readiness changed it still counts as settling.
+const progressRecent = 30 * time.Second
+
+// progressOf says what work is in progress on an object, "" when nothing
+// is: it is being deleted, its controller has not seen its latest change,
+// a pod is starting or settling, a Job runs.
+func progressOf(u *unstructured.Unstructured, now time.Time) string {
+	name := strings.ToLower(u.GetKind()) + " " + u.GetName()
+	if u.GetDeletionTimestamp() != nil {
+		return name + " is being deleted"
+	}
+	if og, found, _ := unstructured.NestedInt64(u.Object, "status", "observedGeneration"); found && og < u.GetGeneration() {
+		return name + " has a change its controller has not acted on yet"
+	}
+	switch u.GetKind() {
+	case "Pod":
+		if p, err := fromUnstructured[corev1.Pod](u); err == nil {
+			return podProgress(p, now)
+		}
+	case "Job":
+		if suspend, _, _ := unstructured.NestedBool(u.Object, "spec", "suspend"); suspend {
+			return ""
+		}
+		conds, _, _ := unstructured.NestedSlice(u.Object, "status", "conditions")
+		for _, raw := range conds {
+			c, _ := raw.(map[string]any)
+			if (c["type"] == "Complete" || c["type"] == "Failed") && c["status"] == "True" {
+				return ""
+			}
+		}
+		return name + " is running"
+	}
+	return ""
+}
+
+// stuckReasons are container waiting reasons that do not resolve by
+// themselves: the learner has to change something.
+var stuckReasons = map[string]bool{
+	"ErrImagePull": true, "ImagePullBackOff": true, "InvalidImageName": true, "ErrImageNeverPull": true,
+	"CrashLoopBackOff": true, "CreateContainerConfigError": true, "CreateContainerError": true, "RunContainerError": true,
+}
+
+// podProgress says how a pod is still starting or settling, "" when it is
+// settled or stuck.
+func podProgress(p *corev1.Pod, now time.Time) string {
+	if p.Status.Phase == corev1.PodSucceeded || p.Status.Phase == corev1.PodFailed {
+		return ""
+	}
+	statuses := append(append([]corev1.ContainerStatus{}, p.Status.InitContainerStatuses...), p.Status.ContainerStatuses...)
+	for _, cs := range statuses {
+		if w := cs.State.Waiting; w != nil && stuckReasons[w.Reason] {
+			return ""
+		}
+	}
+	for _, c := range p.Status.Conditions {
+		if c.Type == corev1.PodScheduled && c.Status == corev1.ConditionFalse && c.Reason == corev1.PodReasonUnschedulable {
+			return ""
+		}
+	}
+	if p.Status.Phase == corev1.PodPending || p.Status.Phase == "" {
+		return "pod " + p.Name + " is starting"
+	}
+	if why := notStable(p, now); why != "" {
+		return why
+	}
+	for _, cs := range statuses {
+		if r := cs.State.Running; r != nil && !cs.Ready && now.Sub(r.StartedAt.Time) < progressRecent {
+			return fmt.Sprintf("container %s of pod %s has just started and is not ready yet", cs.Name, p.Name)
+		}
+	}
+	for _, c := range p.Status.Conditions {
+		if c.Type == corev1.PodReady && now.Sub(c.LastTransitionTime.Time) < progressRecent {
+			return "pod " + p.Name + " has just changed its readiness"
+		}
+	}
+	return ""
 }
 
 // missingObject is an object a check needs that does not exist: label

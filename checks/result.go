@@ -44,6 +44,8 @@ type Result struct {
 	Duration time.Duration `json:"-"`
 	// needs names the missing object a failure is about ("Pod web").
 	needs string
+	// obs is what the evaluation noticed (Converge uses it).
+	obs *observation
 }
 
 // MarshalJSON writes Duration as whole milliseconds, the unit scripts

@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
 	"charm.land/lipgloss/v2"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/kubedojo/kubedojo/checks"
 	"github.com/kubedojo/kubedojo/lessons"
@@ -148,6 +150,26 @@ func indented(text string, style lipgloss.Style) string {
 	return strings.Join(lines, "\n")
 }
 
+// waitingNotice tells a person on a terminal what check waits for; to a
+// pipe or a file it says nothing (scripts read the report).
+func waitingNotice(w io.Writer, tty bool) func(checks.Waiting) {
+	return func(wt checks.Waiting) {
+		if !tty {
+			return
+		}
+		n := fmt.Sprintf("%d checks", len(wt.Checks))
+		if len(wt.Checks) == 1 {
+			n = "1 check"
+		}
+		fmt.Fprintf(w, "waiting up to %s for %s (%s); --no-wait to skip\n", wt.UpTo.Round(time.Second), n, strings.Join(wt.Checks, ", "))
+	}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
 // reportPrinter writes the reports of one check command. With --watch it
 // writes a report only when the result changed: a retry that finds the
 // same failure prints nothing.
@@ -199,7 +221,9 @@ func newCheckCmd(opts *options) *cobra.Command {
 		Long: `check evaluates every check of an exercise on the live cluster and prints
 each result; failing checks say what was expected and what was found. Checks
 that converge over time (a rollout, a Job) are waited for as the exercise
-allows, unless --no-wait.
+allows, unless --no-wait; a failing check is not waited for while nothing it
+reads is changing (its object does not exist, say). On a terminal, check
+says on stderr what it waits for.
 
 Exit status: 0 all checks pass, 1 some fail, 2 environment error (no cluster,
 API unreachable, permission denied) — never a wrong answer.
@@ -240,7 +264,8 @@ skipped. Fields are only ever added in version 1.`,
 			if noWait {
 				rep = s.Grader.Evaluate(cmd.Context(), ex)
 			} else {
-				rep = s.Grader.Converge(cmd.Context(), ex, 0, 2*time.Second)
+				stderr := cmd.ErrOrStderr()
+				rep = s.Grader.Converge(cmd.Context(), ex, 0, 2*time.Second, checks.WithWaiting(waitingNotice(stderr, isTerminal(stderr))))
 			}
 			emit(rep)
 			if code := exitFor(rep); code != exitOK {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kubedojo/kubedojo/checks"
 	"github.com/kubedojo/kubedojo/lessons"
@@ -73,5 +74,22 @@ func TestReportStylesOnlyOnATerminal(t *testing.T) {
 	t.Setenv("NO_COLOR", "1")
 	if out := print(); strings.Contains(out, "\x1b[3") {
 		t.Fatalf("colour despite NO_COLOR: %q", out)
+	}
+}
+
+// TestWaitingNotice: on a terminal, check says what it waits for.
+func TestWaitingNotice(t *testing.T) {
+	var b bytes.Buffer
+	notice := waitingNotice(&b, true)
+	notice(checks.Waiting{Checks: []string{"ready", "traffic"}, UpTo: 29600 * time.Millisecond})
+	notice(checks.Waiting{Checks: []string{"traffic"}, UpTo: 1500 * time.Millisecond})
+	want := "waiting up to 30s for 2 checks (ready, traffic); --no-wait to skip\nwaiting up to 2s for 1 check (traffic); --no-wait to skip\n"
+	if b.String() != want {
+		t.Fatalf("got %q, want %q", b.String(), want)
+	}
+	b.Reset()
+	waitingNotice(&b, false)(checks.Waiting{Checks: []string{"ready"}, UpTo: time.Second})
+	if b.Len() != 0 {
+		t.Fatalf("a notice outside a terminal: %q", b.String())
 	}
 }
