@@ -13,7 +13,7 @@ import (
 )
 
 // convergeFixture: the fixture clock reads 12:00:00. Pod starting is being
-// created; ConfigMap edited was changed 5 s ago; pod bare (podsFixture)
+// created; ConfigMap edited was changed 5 s ago; pod client (podsFixture)
 // has been running for long.
 const convergeFixture = podsFixture + `---
 apiVersion: v1
@@ -56,7 +56,7 @@ func TestConvergeFailsFastWhenNothingConverges(t *testing.T) {
 		{"wrong value, nothing changing", `{id: c, eventually: 5s, field: {object: ConfigMap/settings, path: .data.mode, equals: prod}}`, false},
 		{"a pod being created", `{id: c, eventually: 5s, pods: {selector: app=starting, ready: true}}`, true},
 		{"an object changed a moment ago", `{id: c, eventually: 5s, field: {object: ConfigMap/edited, path: .data.mode, equals: prod}}`, true},
-		{"a command's output, which no read shows", `{id: c, eventually: 5s, exec: {pod: bare, command: [cat, /tmp/out], stdout: {equals: x}}}`, true},
+		{"a command's output, which no read shows", `{id: c, eventually: 5s, exec: {pod: client, command: [cat, /tmp/out], stdout: {equals: x}}}`, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -79,6 +79,19 @@ func TestConvergeFailsFastWhenNothingConverges(t *testing.T) {
 				t.Fatalf("waiting reported as %+v", waited)
 			}
 		})
+	}
+}
+
+// TestConvergeStopsWaitingForAStuckCommand: a command that fails the same
+// way while nothing it reads changes is waited for unseenQuiet, not its
+// whole window.
+func TestConvergeStopsWaitingForAStuckCommand(t *testing.T) {
+	fx := newFixture(t, convergeFixture)
+	fx.exec.results["cat /tmp/out"] = ExecResult{Stdout: "y"}
+	start := time.Now()
+	rep := NewGrader(fx.env).Converge(context.Background(), convergeExercise(t, `{id: c, eventually: 60s, exec: {pod: client, command: [cat, /tmp/out], stdout: {equals: x}}}`), 0, 500*time.Millisecond)
+	if took := time.Since(start); rep.Results[0].Status != Fail || took < unseenQuiet || took > unseenQuiet+5*time.Second {
+		t.Fatalf("got %s after %s", rep.Results[0].Status, took)
 	}
 }
 

@@ -288,8 +288,13 @@ func (ev *evaluation) evalAnyOf(ctx context.Context, children []lessons.Check) (
 }
 
 // settleQuiet is how long the objects a failing check reads must have been
-// left alone before Converge stops waiting for it.
-const settleQuiet = 10 * time.Second
+// left alone before Converge stops waiting for it; unseenQuiet how long a
+// check that also consults state no read shows (a command's output) must
+// moreover have failed the same way.
+const (
+	settleQuiet = 10 * time.Second
+	unseenQuiet = 10 * time.Second
+)
 
 // Waiting is what Converge waits for: the IDs of the checks that may still
 // converge, and the longest it waits for them.
@@ -308,14 +313,17 @@ func WithWaiting(fn func(Waiting)) Option {
 type convergence struct {
 	seen                bool
 	fingerprint, detail string
+	since               time.Time // when this fingerprint and detail were first seen
 }
 
 // settled reports whether nothing suggests that the failing result r will
 // change by itself: what the check reads did not change since its last
-// evaluation and not for settleQuiet before, nothing there is in progress
-// (a rollout, a starting pod, a running Job, a deletion), and the check
-// consulted no state that reads do not show (a command's output), unless
-// it failed because an object it needs does not exist.
+// evaluation and not for settleQuiet before, and nothing there is in
+// progress (a rollout, a starting pod, a running Job, a deletion). A check
+// that consulted state no read shows (a command's output, which a DNS
+// reload or a network policy changes) must also have failed the same way
+// for unseenQuiet, unless it failed because an object it needs does not
+// exist.
 func (c *convergence) settled(r Result) bool {
 	o := r.obs
 	if r.Status != Fail || o == nil {
@@ -323,13 +331,16 @@ func (c *convergence) settled(r Result) bool {
 	}
 	print := o.fingerprint()
 	moved := c.seen && (print != c.fingerprint || r.Detail != c.detail)
+	if !c.seen || moved {
+		c.since = time.Now()
+	}
 	c.seen, c.fingerprint, c.detail = true, print, r.Detail
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if moved || o.progress != "" || o.now.Sub(o.newest) < settleQuiet {
 		return false
 	}
-	return !o.unseen || r.needs != ""
+	return !o.unseen || r.needs != "" || time.Since(c.since) >= unseenQuiet
 }
 
 // Converge evaluates ex until every check passes or each failing check's
