@@ -55,6 +55,7 @@ func TestConvergeFailsFastWhenNothingConverges(t *testing.T) {
 		{"missing object read by a command", `{id: c, eventually: 5s, exec: {pod: gone, command: [cat, /tmp/out]}}`, false},
 		{"wrong value, nothing changing", `{id: c, eventually: 5s, field: {object: ConfigMap/settings, path: .data.mode, equals: prod}}`, false},
 		{"a pod being created", `{id: c, eventually: 5s, pods: {selector: app=starting, ready: true}}`, true},
+		{"a pod that must stay ready longer", `{id: c, eventually: 5s, pods: {selector: app=bare, readyFor: 20s}}`, true},
 		{"an object changed a moment ago", `{id: c, eventually: 5s, field: {object: ConfigMap/edited, path: .data.mode, equals: prod}}`, true},
 		{"a command's output, which no read shows", `{id: c, eventually: 5s, exec: {pod: client, command: [cat, /tmp/out], stdout: {equals: x}}}`, true},
 	}

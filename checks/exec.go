@@ -61,7 +61,7 @@ func containerStopped(p *corev1.Pod, container string) string {
 			return ""
 		}
 		if cs.RestartCount > 0 && !strings.Contains(s, "restarted") {
-			s += fmt.Sprintf(", restarted %d times", cs.RestartCount)
+			s += ", restarted " + times(cs.RestartCount)
 		}
 		return fmt.Sprintf("container %s of pod %s %s", name, p.Name, s)
 	}

@@ -129,8 +129,8 @@ func readsLive(r objectReader) bool {
 	return live
 }
 
-// progressRecent is how long after a pod's container started or its
-// readiness changed it still counts as settling.
+// progressRecent is how long after a container started without being
+// ready its pod still counts as starting (a readiness probe's delay).
 const progressRecent = 30 * time.Second
 
 // progressOf says what work is in progress on an object, "" when nothing
@@ -200,12 +200,18 @@ func podProgress(p *corev1.Pod, now time.Time) string {
 			return fmt.Sprintf("container %s of pod %s has just started and is not ready yet", cs.Name, p.Name)
 		}
 	}
-	for _, c := range p.Status.Conditions {
-		if c.Type == corev1.PodReady && now.Sub(c.LastTransitionTime.Time) < progressRecent {
-			return "pod " + p.Name + " has just changed its readiness"
-		}
-	}
 	return ""
+}
+
+// waitsFor records that the check's result changes with time alone (a pod
+// must stay ready a while longer): Converge waits for it.
+func (ev *evaluation) waitsFor(why string) string {
+	if ev.obs != nil {
+		ev.obs.mu.Lock()
+		ev.obs.progress = why
+		ev.obs.mu.Unlock()
+	}
+	return why
 }
 
 // missingObject is an object a check needs that does not exist: label

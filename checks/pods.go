@@ -114,8 +114,8 @@ func notStable(p *corev1.Pod, now time.Time) string {
 			continue
 		}
 		if d := now.Sub(since); d < stableAfterRestart {
-			return fmt.Sprintf("pod %s is not ready to stay: container %s restarted %d times, the last time %s ago%s; it must run for %s after a restart",
-				p.Name, cs.Name, cs.RestartCount, d.Round(time.Second), exit, stableAfterRestart)
+			return fmt.Sprintf("pod %s is not ready to stay: container %s restarted %s, the last time %s ago%s; it must run for %s after a restart",
+				p.Name, cs.Name, times(cs.RestartCount), d.Round(time.Second), exit, stableAfterRestart)
 		}
 	}
 	return ""
@@ -198,7 +198,7 @@ func describeContainerState(cs corev1.ContainerStatus) string {
 			s += fmt.Sprintf(" (image %q)", cs.Image)
 		case "CrashLoopBackOff":
 			if t := cs.LastTerminationState.Terminated; t != nil {
-				s += fmt.Sprintf(" (last exit code %d, restarted %d times)", t.ExitCode, cs.RestartCount)
+				s += fmt.Sprintf(" (last exit code %d, restarted %s)", t.ExitCode, times(cs.RestartCount))
 			}
 		case "CreateContainerConfigError", "CreateContainerError", "RunContainerError":
 			if w.Message != "" {
@@ -350,7 +350,7 @@ func (ev *evaluation) evalPods(ctx context.Context, pc *lessons.PodsCheck) (bool
 		if pc.MaxRestarts != nil {
 			for _, cs := range append(append([]corev1.ContainerStatus{}, p.Status.InitContainerStatuses...), p.Status.ContainerStatuses...) {
 				if int(cs.RestartCount) > *pc.MaxRestarts {
-					return false, fmt.Sprintf("container %s of pod %s was restarted %d times (at most %d allowed)%s", cs.Name, p.Name, cs.RestartCount, *pc.MaxRestarts, lastExit(cs)), nil
+					return false, fmt.Sprintf("container %s of pod %s was restarted %s (at most %d allowed)%s", cs.Name, p.Name, times(cs.RestartCount), *pc.MaxRestarts, lastExit(cs)), nil
 				}
 			}
 		}
@@ -360,11 +360,19 @@ func (ev *evaluation) evalPods(ctx context.Context, pc *lessons.PodsCheck) (bool
 				return false, describePod(p), nil
 			}
 			if d := now.Sub(since); d < pc.ReadyFor.Duration {
-				return false, fmt.Sprintf("pod %s has been ready for %s; it must stay ready for %s", p.Name, d.Round(time.Second), pc.ReadyFor.Duration), nil
+				return false, ev.waitsFor(fmt.Sprintf("pod %s has been ready for %s; it must stay ready for %s", p.Name, d.Round(time.Second), pc.ReadyFor.Duration)), nil
 			}
 		}
 	}
 	return true, "", nil
+}
+
+// times renders a restart count: "1 time", "3 times".
+func times(n int32) string {
+	if n == 1 {
+		return "1 time"
+	}
+	return fmt.Sprintf("%d times", n)
 }
 
 func lastExit(cs corev1.ContainerStatus) string {
