@@ -213,12 +213,16 @@ func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(
 	if len(ws.kubecfg) > 0 {
 		kubeStamp = fileStamp(g.env.Kubeconfig.Path)
 	}
+	// One ticker for the whole watch: a timer made afresh in each round
+	// would never fire while changes keep arriving faster than localEvery.
+	var localTick <-chan time.Time
+	if len(ws.kubecfg) > 0 || len(ws.baseline) > 0 {
+		ticker := time.NewTicker(localEvery)
+		defer ticker.Stop()
+		localTick = ticker.C
+	}
 	for {
 		timer := ws.nextTimer()
-		var localTick <-chan time.Time
-		if len(ws.kubecfg) > 0 || len(ws.baseline) > 0 {
-			localTick = time.After(localEvery)
-		}
 		select {
 		case <-ctx.Done():
 			stopTimer(timer)
