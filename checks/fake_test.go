@@ -183,3 +183,25 @@ func (fx *fixture) grade(t *testing.T, check string) Result {
 	rep := NewGrader(fx.env).Evaluate(context.Background(), ex)
 	return rep.Results[0]
 }
+
+// gradeCase is one check graded on a fixture: the status it must get and,
+// when not empty, the detail.
+type gradeCase struct {
+	name, check string
+	status      Status
+	detail      string
+}
+
+// gradeCases grades each case on a fresh fixture of manifests.
+func gradeCases(t *testing.T, manifests string, cases []gradeCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			fx := newFixture(t, manifests)
+			r := fx.grade(t, tc.check)
+			if r.Status != tc.status || (tc.detail != "" && r.Detail != tc.detail) {
+				t.Fatalf("got %s %q, want %s %q", r.Status, r.Detail, tc.status, tc.detail)
+			}
+		})
+	}
+}

@@ -380,7 +380,7 @@ func (g *Grader) Converge(ctx context.Context, ex *lessons.Exercise, minWait, in
 			return presented(rep)
 		case <-time.After(interval):
 		}
-		next := ev.report(ctx, pending, "retry", nil)
+		next := ev.report(ctx, pending, "retry", rep.Results)
 		for i := range pending {
 			rep.Results[i] = next.Results[i]
 		}

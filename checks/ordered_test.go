@@ -26,11 +26,7 @@ spec:
 // in order, so a swapped argv fails while another spelling of the same
 // command (an absolute path, other whitespace in a script) passes.
 func TestCommandsAreOrdered(t *testing.T) {
-	tests := []struct {
-		name, check string
-		status      Status
-		detail      string
-	}{
+	gradeCases(t, hooksFixture, []gradeCase{
 		{"swapped hook", `{container: {object: Pod/graceful, name: swapped, lifecycle: {preStop: {exec: {command: [sh, -c, "sleep 5; nginx -s quit"]}}}}}`, Fail,
 			`container swapped of Pod graceful: lifecycle.preStop.exec.command: expected ["sh","-c","sleep 5; nginx -s quit"], found ["-c","sh","sleep 5; nginx -s quit"] (the words of a command run in order)`},
 		{"swapped probe", `{container: {object: Pod/graceful, name: swapped, livenessProbe: {exec: {command: [cat, /tmp/ready]}}}}`, Fail,
@@ -40,14 +36,5 @@ func TestCommandsAreOrdered(t *testing.T) {
 		{"probe by absolute path", `{container: {object: Pod/graceful, name: spelled, livenessProbe: {exec: {command: [cat, /tmp/ready]}}}}`, Pass, ""},
 		{"command by absolute path", `{container: {object: Pod/graceful, name: spelled, command: [sh, -c, "nginx -g 'daemon off;'"]}}`, Pass, ""},
 		{"field has on a handler", `{field: {object: Pod/graceful, path: ".spec.containers[0].lifecycle", has: {preStop: {exec: {command: [sh, -c, "sleep 5; nginx -s quit"]}}}}}`, Fail, ""},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			fx := newFixture(t, hooksFixture)
-			r := fx.grade(t, tc.check)
-			if r.Status != tc.status || (tc.detail != "" && r.Detail != tc.detail) {
-				t.Fatalf("got %s %q, want %s %q", r.Status, r.Detail, tc.status, tc.detail)
-			}
-		})
-	}
+	})
 }

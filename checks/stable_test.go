@@ -66,25 +66,12 @@ status:
 // each restart; readiness checks do not count that moment.
 func TestReadyMeansStaysReady(t *testing.T) {
 	const unstable = "pod flappy-1-a is not ready to stay: container app restarted 5 times, the last time 2s ago (exit code 1); it must run for 30s after a restart"
-	tests := []struct {
-		name, check string
-		status      Status
-		detail      string
-	}{
+	gradeCases(t, flappyFixture, []gradeCase{
 		{"pods ready", `{pods: {selector: app=flappy, ready: true}}`, Fail, unstable},
 		{"workload", `{workload: {object: Deployment/flappy}}`, Fail, "deployment flappy: " + unstable},
 		{"pod Ready condition", `{condition: {object: Pod/flappy-1-a, type: Ready}}`, Fail, unstable},
 		{"restarted long ago", `{pods: {selector: app=steady, ready: true}}`, Pass, ""},
 		{"Ready condition after an old restart", `{condition: {object: Pod/steady, type: Ready}}`, Pass, ""},
 		{"count only", `{pods: {selector: app=flappy, count: 1}}`, Pass, ""},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			fx := newFixture(t, flappyFixture)
-			r := fx.grade(t, tc.check)
-			if r.Status != tc.status || (tc.detail != "" && r.Detail != tc.detail) {
-				t.Fatalf("got %s %q, want %s %q", r.Status, r.Detail, tc.status, tc.detail)
-			}
-		})
-	}
+	})
 }
