@@ -92,7 +92,7 @@ checks:
 		select {
 		case r := <-reports:
 			last = r
-			if !applied && r.Results[0].Status == Error && strings.Contains(r.Results[0].Detail, "no record") {
+			if !applied && r.Results[0].Status == Error && strings.Contains(r.Results[0].Detail, "is being set up") {
 				// The setup is past the Service and before the
 				// baseline: another change arrives meanwhile.
 				applied = true

@@ -27,6 +27,9 @@ func (b labBaselines) ObjectBaseline(ex *lessons.Exercise, ref lessons.ObjectRef
 	}
 	key := lab.ObjectKey(ref, ex.DefaultNamespace())
 	o, ok := base.Objects[key]
+	if !ok && base.SettingUp {
+		return ObjectBaseline{}, fmt.Errorf("%s is being set up; its start state is recorded when the setup ends (if no setup or reset is running, reset the exercise: kubedojo lab reset %s)", ex.ID, ex.ID)
+	}
 	if !ok {
 		return ObjectBaseline{}, fmt.Errorf("no record of %s from the start of %s; reset the exercise (kubedojo lab reset %s)", key, ex.ID, ex.ID)
 	}

@@ -32,6 +32,9 @@ type Baseline struct {
 	// (for `kubeconfig: restore`).
 	KubeContext string    `json:"kubeContext,omitempty"`
 	Recorded    time.Time `json:"recorded"`
+	// SettingUp is true while Setup runs its steps: the objects of
+	// unchanged checks are not recorded yet.
+	SettingUp bool `json:"settingUp,omitempty"`
 }
 
 // ObjectBaseline is one object as the start state left it.
