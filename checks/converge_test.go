@@ -14,7 +14,9 @@ import (
 
 // convergeFixture: the fixture clock reads 12:00:00. Pod starting is being
 // created; ConfigMap edited was changed 5 s ago; pod client (podsFixture)
-// has been running for long.
+// has been running for long; DaemonSet agent was created 3 s ago; pod
+// billing waits for a key of ConfigMap fixed, which was changed after the
+// pod last changed, pod billing-old for one of ConfigMap untouched.
 const convergeFixture = podsFixture + `---
 apiVersion: v1
 kind: Pod
@@ -32,6 +34,54 @@ metadata:
   creationTimestamp: "2026-11-25T11:00:00Z"
   managedFields: [{manager: kubectl-edit, operation: Update, apiVersion: v1, time: "2026-11-25T11:59:55Z"}]
 data: {mode: dev}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: agent
+  creationTimestamp: "2026-11-25T11:59:57Z"
+spec:
+  selector: {matchLabels: {app: agent}}
+  template: {metadata: {labels: {app: agent}}, spec: {containers: [{name: agent, image: busybox:1.36}]}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: fixed
+  creationTimestamp: "2026-11-25T11:00:00Z"
+  managedFields: [{manager: kubectl-patch, operation: Update, apiVersion: v1, time: "2026-11-25T11:59:58Z"}]
+data: {currency: EUR}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: untouched
+  creationTimestamp: "2026-11-25T11:00:00Z"
+data: {curency: EUR}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: billing
+  labels: {app: billing}
+  creationTimestamp: "2026-11-25T11:58:00Z"
+  managedFields: [{manager: kubelet, operation: Update, apiVersion: v1, subresource: status, time: "2026-11-25T11:58:05Z"}]
+spec: {containers: [{name: app, image: busybox:1.36, env: [{name: CURRENCY, valueFrom: {configMapKeyRef: {name: fixed, key: currency}}}]}]}
+status:
+  phase: Pending
+  containerStatuses: [{name: app, ready: false, restartCount: 0, image: busybox:1.36, imageID: "", state: {waiting: {reason: CreateContainerConfigError}}}]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: billing-old
+  labels: {app: billing-old}
+  creationTimestamp: "2026-11-25T11:58:00Z"
+  managedFields: [{manager: kubelet, operation: Update, apiVersion: v1, subresource: status, time: "2026-11-25T11:58:05Z"}]
+spec: {containers: [{name: app, image: busybox:1.36, env: [{name: CURRENCY, valueFrom: {configMapKeyRef: {name: untouched, key: currency}}}]}]}
+status:
+  phase: Pending
+  containerStatuses: [{name: app, ready: false, restartCount: 0, image: busybox:1.36, imageID: "", state: {waiting: {reason: CreateContainerConfigError}}}]
 `
 
 func convergeExercise(t *testing.T, checks ...string) *lessons.Exercise {
@@ -56,6 +106,10 @@ func TestConvergeFailsFastWhenNothingConverges(t *testing.T) {
 		{"wrong value, nothing changing", `{id: c, eventually: 5s, field: {object: ConfigMap/settings, path: .data.mode, equals: prod}}`, false},
 		{"a pod being created", `{id: c, eventually: 5s, pods: {selector: app=starting, ready: true}}`, true},
 		{"a pod that must stay ready longer", `{id: c, eventually: 5s, pods: {selector: app=bare, readyFor: 20s}}`, true},
+		{"pods of a DaemonSet just created", `{id: c, eventually: 5s, pods: {selector: app=agent, minCount: 1, ownedBy: {kind: DaemonSet, name: agent}}}`, true},
+		{"no pods yet, nothing known to make them", `{id: c, eventually: 5s, pods: {selector: app=nothing, minCount: 1}}`, true},
+		{"a pod that has not picked up its fixed ConfigMap", `{id: c, eventually: 5s, pods: {selector: app=billing, ready: true}}`, true},
+		{"a pod whose ConfigMap nobody fixed", `{id: c, eventually: 5s, pods: {selector: app=billing-old, ready: true}}`, false},
 		{"an object changed a moment ago", `{id: c, eventually: 5s, field: {object: ConfigMap/edited, path: .data.mode, equals: prod}}`, true},
 		{"a command's output, which no read shows", `{id: c, eventually: 5s, exec: {pod: client, command: [cat, /tmp/out], stdout: {equals: x}}}`, true},
 	}

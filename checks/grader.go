@@ -319,11 +319,12 @@ type convergence struct {
 // settled reports whether nothing suggests that the failing result r will
 // change by itself: what the check reads did not change since its last
 // evaluation and not for settleQuiet before, and nothing there is in
-// progress (a rollout, a starting pod, a running Job, a deletion). A check
-// that consulted state no read shows (a command's output, which a DNS
-// reload or a network policy changes) must also have failed the same way
-// for unseenQuiet, unless it failed because an object it needs does not
-// exist.
+// progress (a rollout, a starting pod, a running Job, a deletion, a pod
+// that has not picked up a fixed ConfigMap). A check that consulted state
+// no read shows (a command's output, which a DNS reload or a network policy
+// changes) or whose list found nothing (a controller may be about to create
+// it) must also have failed the same way for unseenQuiet, unless it failed
+// because an object it needs does not exist.
 func (c *convergence) settled(r Result) bool {
 	o := r.obs
 	if r.Status != Fail || o == nil {
@@ -337,10 +338,17 @@ func (c *convergence) settled(r Result) bool {
 	c.seen, c.fingerprint, c.detail = true, print, r.Detail
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if moved || o.progress != "" || o.now.Sub(o.newest) < settleQuiet {
+	switch {
+	case moved || o.progress != "" || o.now.Sub(o.newest) < settleQuiet:
 		return false
+	case r.needs != "":
+		return true
+	case o.unseen || o.emptyList:
+		// A command's output, or objects a controller may be about to
+		// create: settled once they have failed the same way a while.
+		return time.Since(c.since) >= unseenQuiet
 	}
-	return !o.unseen || r.needs != "" || time.Since(c.since) >= unseenQuiet
+	return true
 }
 
 // Converge evaluates ex until every check passes or each failing check's

@@ -27,12 +27,13 @@ import (
 type observation struct {
 	now time.Time // when the run started
 
-	mu       sync.Mutex
-	missing  []missingObject
-	seen     map[string]string // object → resourceVersion ("" for not found)
-	newest   time.Time
-	progress string
-	unseen   bool
+	mu        sync.Mutex
+	missing   []missingObject
+	seen      map[string]string // object → resourceVersion ("" for not found)
+	newest    time.Time
+	progress  string
+	unseen    bool
+	emptyList bool // a list found nothing: a controller may be about to create it
 }
 
 func newObservation(now time.Time) *observation {
@@ -44,15 +45,7 @@ func (o *observation) saw(gvr schema.GroupVersionResource, u *unstructured.Unstr
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.seen[gvr.Resource+"/"+u.GetNamespace()+"/"+u.GetName()] = u.GetResourceVersion()
-	o.newest = latest(o.newest, u.GetCreationTimestamp().Time)
-	if d := u.GetDeletionTimestamp(); d != nil {
-		o.newest = latest(o.newest, d.Time)
-	}
-	for _, m := range u.GetManagedFields() {
-		if m.Time != nil {
-			o.newest = latest(o.newest, m.Time.Time)
-		}
-	}
+	o.newest = latest(o.newest, changedAt(u))
 	if o.progress == "" {
 		o.progress = progressOf(u, o.now)
 	}
@@ -105,6 +98,7 @@ func (r recordingReader) get(ctx context.Context, gvr schema.GroupVersionResourc
 	switch {
 	case err == nil:
 		r.obs.saw(gvr, u)
+		r.followConfig(ctx, u)
 	case apierrors.IsNotFound(err):
 		r.obs.sawNothing(gvr, ns, name)
 	}
@@ -113,10 +107,108 @@ func (r recordingReader) get(ctx context.Context, gvr schema.GroupVersionResourc
 
 func (r recordingReader) list(ctx context.Context, gvr schema.GroupVersionResource, ns string, sel labels.Selector) ([]*unstructured.Unstructured, error) {
 	objs, err := r.inner.list(ctx, gvr, ns, sel)
+	if err == nil && len(objs) == 0 {
+		r.obs.mu.Lock()
+		r.obs.emptyList = true
+		r.obs.mu.Unlock()
+	}
 	for _, u := range objs {
 		r.obs.saw(gvr, u)
+		r.followConfig(ctx, u)
 	}
 	return objs, err
+}
+
+// followConfig notices a fix the kubelet has not picked up yet: a pod
+// waits in CreateContainerConfigError (the kubelet retries it by itself)
+// and a ConfigMap or Secret it reads changed after the pod last did. Only
+// live reads follow: watches see the pod change when the kubelet acts.
+func (r recordingReader) followConfig(ctx context.Context, u *unstructured.Unstructured) {
+	if u.GetKind() != "Pod" || !readsLive(r.inner) {
+		return
+	}
+	p, err := fromUnstructured[corev1.Pod](u)
+	if err != nil || !waitsForConfig(p) {
+		return
+	}
+	podChanged := changedAt(u)
+	for _, ref := range configRefs(p) {
+		cfg, err := r.inner.get(ctx, ref.gvr, p.Namespace, ref.name)
+		if err == nil && changedAt(cfg).After(podChanged) {
+			r.obs.mu.Lock()
+			r.obs.progress = fmt.Sprintf("pod %s has not picked up the change of %s %s yet", p.Name, ref.kind, ref.name)
+			r.obs.mu.Unlock()
+			return
+		}
+	}
+}
+
+func waitsForConfig(p *corev1.Pod) bool {
+	for _, cs := range append(append([]corev1.ContainerStatus{}, p.Status.InitContainerStatuses...), p.Status.ContainerStatuses...) {
+		if w := cs.State.Waiting; w != nil && w.Reason == "CreateContainerConfigError" {
+			return true
+		}
+	}
+	return false
+}
+
+// configRef is a ConfigMap or Secret a pod reads.
+type configRef struct {
+	kind, name string
+	gvr        schema.GroupVersionResource
+}
+
+// configRefs lists the ConfigMaps and Secrets a pod's containers read
+// through env, envFrom and volumes.
+func configRefs(p *corev1.Pod) []configRef {
+	cm := func(name string) configRef {
+		return configRef{"ConfigMap", name, schema.GroupVersionResource{Version: "v1", Resource: "configmaps"}}
+	}
+	secret := func(name string) configRef {
+		return configRef{"Secret", name, schema.GroupVersionResource{Version: "v1", Resource: "secrets"}}
+	}
+	var out []configRef
+	for _, c := range append(append([]corev1.Container{}, p.Spec.InitContainers...), p.Spec.Containers...) {
+		for _, e := range c.Env {
+			if f := e.ValueFrom; f != nil && f.ConfigMapKeyRef != nil {
+				out = append(out, cm(f.ConfigMapKeyRef.Name))
+			} else if f != nil && f.SecretKeyRef != nil {
+				out = append(out, secret(f.SecretKeyRef.Name))
+			}
+		}
+		for _, e := range c.EnvFrom {
+			if e.ConfigMapRef != nil {
+				out = append(out, cm(e.ConfigMapRef.Name))
+			}
+			if e.SecretRef != nil {
+				out = append(out, secret(e.SecretRef.Name))
+			}
+		}
+	}
+	for _, v := range p.Spec.Volumes {
+		if v.ConfigMap != nil {
+			out = append(out, cm(v.ConfigMap.Name))
+		}
+		if v.Secret != nil {
+			out = append(out, secret(v.Secret.SecretName))
+		}
+	}
+	return out
+}
+
+// changedAt is the newest change an object records: its creation, its
+// deletion, or the latest write of any field manager.
+func changedAt(u *unstructured.Unstructured) time.Time {
+	t := u.GetCreationTimestamp().Time
+	if d := u.GetDeletionTimestamp(); d != nil {
+		t = latest(t, d.Time)
+	}
+	for _, m := range u.GetManagedFields() {
+		if m.Time != nil {
+			t = latest(t, m.Time.Time)
+		}
+	}
+	return t
 }
 
 // readsLive reports whether r reads from the API server rather than from

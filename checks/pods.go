@@ -308,6 +308,13 @@ func (ev *evaluation) evalPods(ctx context.Context, pc *lessons.PodsCheck) (bool
 	if err != nil {
 		return false, "", envErrorf("the exercise's selector %q is invalid: %v", pc.Selector, err)
 	}
+	if pc.OwnedBy != nil {
+		// The owner makes the pods: reading it lets a convergence see that
+		// it was just created or changed.
+		if _, _, err := ev.object(ctx, lessons.ObjectRef{Kind: pc.OwnedBy.Kind, Name: pc.OwnedBy.Name, Namespace: ns}); err != nil {
+			return false, "", err
+		}
+	}
 	pods, err := ev.listPods(ctx, ns, sel)
 	if err != nil {
 		return false, "", err
