@@ -258,7 +258,8 @@ func progressOf(u *unstructured.Unstructured, now time.Time) string {
 }
 
 // stuckReasons are container waiting reasons that do not resolve by
-// themselves: the learner has to change something.
+// themselves: the learner has to change something. (The kubelet retries a
+// CreateContainerConfigError; followConfig notices the fix it will find.)
 var stuckReasons = map[string]bool{
 	"ErrImagePull": true, "ImagePullBackOff": true, "InvalidImageName": true, "ErrImageNeverPull": true,
 	"CrashLoopBackOff": true, "CreateContainerConfigError": true, "CreateContainerError": true, "RunContainerError": true,
