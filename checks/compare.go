@@ -200,6 +200,11 @@ func evalExpect(ctx context.Context, e lessons.Expect, results []any, resolve va
 		}
 		for _, w := range want {
 			if !containsValue(flat, w, o) {
+				if _, isMap := normalizeNumber(w).(map[string]any); isMap && !hide {
+					if d := itemDiff(normalizeNumber(w), flat, ""); d.msg != "" {
+						return &mismatch{expected: "values including " + show(w), diff: &d}, nil
+					}
+				}
 				return &mismatch{expected: "values including " + show(w)}, nil
 			}
 		}

@@ -38,6 +38,8 @@ spec:
 			`container web of Pod mounts: volumeMounts[1].mountPath: expected "/usr/share/nginx/html", found "/html"`},
 		{"list item with no counterpart", nil, `{container: {object: Pod/mounts, name: web, volumeMounts: [{name: logs, mountPath: /var/log}]}}`,
 			`container web of Pod mounts: volumeMounts: no item with name "logs" (found cache, html)`},
+		{"list item in field includes", nil, `{field: {object: Deployment/web, path: ".spec.template.spec.containers[0].env", includes: [{name: MODE, value: dev}]}}`,
+			`Deployment web .spec.template.spec.containers[0].env[0].value: expected "dev", found "prod"`},
 		{"nested map in field has", nil, `{field: {object: Deployment/web, path: ".spec.template.spec.containers[0].readinessProbe", has: {httpGet: {path: /healthz}}}}`,
 			`Deployment web .spec.template.spec.containers[0].readinessProbe.httpGet.path: expected "/healthz", found "/"`},
 		{"empty selector", nil, `{selects: {object: NetworkPolicy/all, path: .spec.podSelector, pods: app=web, only: true}}`,
