@@ -16,7 +16,9 @@ import (
 // created; ConfigMap edited was changed 5 s ago; pod client (podsFixture)
 // has been running for long; DaemonSet agent was created 3 s ago; pod
 // billing waits for a key of ConfigMap fixed, which was changed after the
-// pod last changed, pod billing-old for one of ConfigMap untouched.
+// pod last changed, pod billing-old for one of ConfigMap untouched;
+// Deployment hello has not been seen by its controller, Deployment refused
+// may not create pods.
 const convergeFixture = podsFixture + `---
 apiVersion: v1
 kind: Pod
@@ -58,6 +60,35 @@ metadata:
   name: untouched
   creationTimestamp: "2026-11-25T11:00:00Z"
 data: {curency: EUR}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: hello, creationTimestamp: "2026-11-25T11:00:00Z"}
+spec: {selector: {app: hello}, ports: [{port: 80}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: hello, generation: 1, creationTimestamp: "2026-11-25T11:00:00Z"}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: hello}}
+  template: {metadata: {labels: {app: hello}}, spec: {containers: [{name: web, image: nginx:1.27}]}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: refused, creationTimestamp: "2026-11-25T11:00:00Z"}
+spec: {selector: {app: refused}, ports: [{port: 80}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: refused, generation: 1, creationTimestamp: "2026-11-25T11:00:00Z"}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: refused}}
+  template: {metadata: {labels: {app: refused}}, spec: {containers: [{name: web, image: nginx:1.27}]}}
+status:
+  observedGeneration: 1
+  conditions: [{type: ReplicaFailure, status: "True", reason: FailedCreate}]
 ---
 apiVersion: v1
 kind: Pod
@@ -107,14 +138,18 @@ func TestConvergeFailsFastWhenNothingConverges(t *testing.T) {
 		{"a pod being created", `{id: c, eventually: 5s, pods: {selector: app=starting, ready: true}}`, true},
 		{"a pod that must stay ready longer", `{id: c, eventually: 5s, pods: {selector: app=bare, readyFor: 20s}}`, true},
 		{"pods of a DaemonSet just created", `{id: c, eventually: 5s, pods: {selector: app=agent, minCount: 1, ownedBy: {kind: DaemonSet, name: agent}}}`, true},
-		{"no pods yet, nothing known to make them", `{id: c, eventually: 5s, pods: {selector: app=nothing, minCount: 1}}`, true},
+		{"no pods, and nothing makes them", `{id: c, eventually: 5s, pods: {selector: app=nothing, minCount: 1}}`, false},
+		{"objects a controller may be about to make", `{id: c, eventually: 5s, exists: {kind: EndpointSlice, selector: kubernetes.io/service-name=hello}}`, true},
 		{"a pod that has not picked up its fixed ConfigMap", `{id: c, eventually: 5s, pods: {selector: app=billing, ready: true}}`, true},
+		{"pods a Deployment has yet to make", `{id: c, eventually: 5s, service: {name: hello, readyEndpoints: 3}}`, true},
+		{"pods a Deployment may not make", `{id: c, eventually: 5s, allOf: [{exists: Deployment/refused}, {workload: {object: Deployment/refused}}]}`, false},
 		{"a pod whose ConfigMap nobody fixed", `{id: c, eventually: 5s, pods: {selector: app=billing-old, ready: true}}`, false},
 		{"an object changed a moment ago", `{id: c, eventually: 5s, field: {object: ConfigMap/edited, path: .data.mode, equals: prod}}`, true},
 		{"a command's output, which no read shows", `{id: c, eventually: 5s, exec: {pod: client, command: [cat, /tmp/out], stdout: {equals: x}}}`, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel() // most wait out the window
 			fx := newFixture(t, convergeFixture)
 			fx.exec.results["cat /tmp/out"] = ExecResult{Stdout: "y"}
 			var waited []Waiting

@@ -33,7 +33,7 @@ type observation struct {
 	newest    time.Time
 	progress  string
 	unseen    bool
-	emptyList bool // a list found nothing: a controller may be about to create it
+	emptyList bool // a list (not of pods) found nothing: a controller may be about to create it
 }
 
 func newObservation(now time.Time) *observation {
@@ -108,9 +108,13 @@ func (r recordingReader) get(ctx context.Context, gvr schema.GroupVersionResourc
 func (r recordingReader) list(ctx context.Context, gvr schema.GroupVersionResource, ns string, sel labels.Selector) ([]*unstructured.Unstructured, error) {
 	objs, err := r.inner.list(ctx, gvr, ns, sel)
 	if err == nil && len(objs) == 0 {
-		r.obs.mu.Lock()
-		r.obs.emptyList = true
-		r.obs.mu.Unlock()
+		if gvr.Resource == "pods" && readsLive(r.inner) {
+			r.followPodMakers(ctx, ns, sel)
+		} else {
+			r.obs.mu.Lock()
+			r.obs.emptyList = true
+			r.obs.mu.Unlock()
+		}
 	}
 	for _, u := range objs {
 		r.obs.saw(gvr, u)
@@ -237,6 +241,8 @@ func progressOf(u *unstructured.Unstructured, now time.Time) string {
 		return name + " has a change its controller has not acted on yet"
 	}
 	switch u.GetKind() {
+	case "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet":
+		return workloadProgress(u, name)
 	case "Pod":
 		if p, err := fromUnstructured[corev1.Pod](u); err == nil {
 			return podProgress(p, now)
@@ -255,6 +261,71 @@ func progressOf(u *unstructured.Unstructured, now time.Time) string {
 		return name + " is running"
 	}
 	return ""
+}
+
+// workloadProgress says whether a workload's controller is still making
+// its pods: it has not looked at the workload yet, or fewer pods exist
+// than it wants. A workload whose pods are refused (ReplicaFailure: quota,
+// Pod Security) is stuck, not in progress; pods that exist speak for
+// themselves (podProgress).
+func workloadProgress(u *unstructured.Unstructured, name string) string {
+	conds, _, _ := unstructured.NestedSlice(u.Object, "status", "conditions")
+	for _, raw := range conds {
+		c, _ := raw.(map[string]any)
+		if c["type"] == "ReplicaFailure" && c["status"] == "True" {
+			return ""
+		}
+	}
+	if _, found, _ := unstructured.NestedInt64(u.Object, "status", "observedGeneration"); !found {
+		return name + " has not been seen by its controller yet"
+	}
+	want, have := int64(1), int64(0)
+	if u.GetKind() == "DaemonSet" {
+		want, _, _ = unstructured.NestedInt64(u.Object, "status", "desiredNumberScheduled")
+		have, _, _ = unstructured.NestedInt64(u.Object, "status", "currentNumberScheduled")
+	} else {
+		if r, found, _ := unstructured.NestedInt64(u.Object, "spec", "replicas"); found {
+			want = r
+		}
+		have, _, _ = unstructured.NestedInt64(u.Object, "status", "replicas")
+	}
+	if have < want {
+		return fmt.Sprintf("%s has %d of %d pods so far", name, have, want)
+	}
+	return ""
+}
+
+// podMakers are the resources whose controllers create pods.
+var podMakers = []schema.GroupVersionResource{
+	{Group: "apps", Version: "v1", Resource: "deployments"},
+	{Group: "apps", Version: "v1", Resource: "replicasets"},
+	{Group: "apps", Version: "v1", Resource: "statefulsets"},
+	{Group: "apps", Version: "v1", Resource: "daemonsets"},
+	{Group: "batch", Version: "v1", Resource: "jobs"},
+}
+
+// followPodMakers looks for what would make the pods a list did not find:
+// the workloads in the namespace whose pods would match sel. Their state
+// (just created, still making pods) then counts for the check.
+func (r recordingReader) followPodMakers(ctx context.Context, ns string, sel labels.Selector) {
+	for _, gvr := range podMakers {
+		objs, err := r.inner.list(ctx, gvr, ns, labels.Everything())
+		if err != nil {
+			continue
+		}
+		for _, u := range objs {
+			podLabels, _, _ := unstructured.NestedStringMap(u.Object, "spec", "template", "metadata", "labels")
+			if podLabels == nil {
+				podLabels = map[string]string{}
+			}
+			if u.GetKind() == "Job" {
+				podLabels["job-name"], podLabels["batch.kubernetes.io/job-name"] = u.GetName(), u.GetName()
+			}
+			if sel == nil || sel.Matches(labels.Set(podLabels)) {
+				r.obs.saw(gvr, u)
+			}
+		}
+	}
 }
 
 // stuckReasons are container waiting reasons that do not resolve by
@@ -311,10 +382,11 @@ func (ev *evaluation) waitsFor(why string) string {
 // names it ("Pod web"), text is the failure that says so.
 type missingObject struct{ label, text string }
 
-// missing records that t does not exist and returns text, the failure
-// that says so.
+// missing records that the object t names does not exist and returns
+// text, the failure that says so. (No object matching a selector is not a
+// missing object: a controller may be about to make it.)
 func (ev *evaluation) missing(t target, text string) string {
-	if ev.obs != nil {
+	if ev.obs != nil && t.ref.Name != "" {
 		label := t.gvk.Kind + " " + t.ref.Name
 		ev.obs.mu.Lock()
 		ev.obs.missing = append(ev.obs.missing, missingObject{label: label, text: text})
