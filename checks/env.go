@@ -29,6 +29,9 @@ type Baselines interface {
 	// ObjectBaseline returns the recorded UID, generation and path values
 	// (JSON) of the object ref names (namespace already defaulted).
 	ObjectBaseline(ex *lessons.Exercise, ref lessons.ObjectRef) (ObjectBaseline, error)
+	// Stamp changes whenever the exercise's baseline is recorded again (a
+	// reset): a watch then grades its unchanged checks again.
+	Stamp(ex *lessons.Exercise) string
 }
 
 // ObjectBaseline is what was recorded about one object at setup.

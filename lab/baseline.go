@@ -38,6 +38,9 @@ type Baseline struct {
 	// setup (clusterwork.go); nil in baselines of older kubedojo.
 	Cluster  *ClusterBefore `json:"cluster,omitempty"`
 	Recorded time.Time      `json:"recorded"`
+	// SettingUp is true while Setup runs its steps: the objects of
+	// unchanged checks are not recorded yet.
+	SettingUp bool `json:"settingUp,omitempty"`
 }
 
 // ObjectBaseline is one object as the start state left it.
@@ -102,6 +105,25 @@ func (e *Environment) Baseline(ex *lessons.Exercise) (*Baseline, error) {
 	return e.loadBaseline(ex)
 }
 
+// BaselineStamp changes whenever the exercise's baseline is recorded or
+// forgotten (a setup, reset or cleanup, in this process or another), so a
+// running grader knows to compare again; "" while there is none.
+func (e *Environment) BaselineStamp(ex *lessons.Exercise) string {
+	if e.opts.StateDir == "" {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		if b, ok := e.memory[ex.ID]; ok {
+			return fmt.Sprintf("%p", b)
+		}
+		return ""
+	}
+	fi, err := os.Stat(e.baselineFile(ex))
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("%d/%d", fi.ModTime().UnixNano(), fi.Size())
+}
+
 // baselineDir holds the baselines of one cluster.
 func baselineDir(stateDir, context string) string {
 	return filepath.Join(stateDir, "baselines", safeFileName(context))
@@ -137,8 +159,15 @@ func (e *Environment) loadBaseline(ex *lessons.Exercise) (*Baseline, error) {
 
 func (e *Environment) saveBaseline(ex *lessons.Exercise, b *Baseline) error {
 	if e.opts.StateDir == "" {
+		// A copy: setup goes on changing b, and readers must see each
+		// saved state whole (and a new stamp).
+		saved := *b
+		saved.Objects = make(map[string]ObjectBaseline, len(b.Objects))
+		for k, v := range b.Objects {
+			saved.Objects[k] = v
+		}
 		e.mu.Lock()
-		e.memory[ex.ID] = b
+		e.memory[ex.ID] = &saved
 		e.mu.Unlock()
 		return nil
 	}

@@ -52,6 +52,7 @@ func (e *Environment) setup(ctx context.Context, ex *lessons.Exercise) error {
 		return fmt.Errorf("set up %s: %w", ex.ID, err)
 	}
 	b.Recorded = e.now().UTC()
+	b.SettingUp = true
 	if err := e.saveBaseline(ex, b); err != nil {
 		return fmt.Errorf("set up %s: %w", ex.ID, err)
 	}
@@ -73,7 +74,7 @@ func (e *Environment) setup(ctx context.Context, ex *lessons.Exercise) error {
 	if err := e.recordUnchanged(ctx, ex, b); err != nil {
 		return fmt.Errorf("set up %s: %w", ex.ID, err)
 	}
-	b.Recorded = e.now().UTC()
+	b.Recorded, b.SettingUp = e.now().UTC(), false
 	if err := e.saveBaseline(ex, b); err != nil {
 		return fmt.Errorf("set up %s: %w", ex.ID, err)
 	}

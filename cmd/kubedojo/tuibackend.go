@@ -162,7 +162,9 @@ func (b *labBackend) Watch(ctx context.Context, ex *lessons.Exercise, onReport f
 		onReport(notReadyReport(ex, err))
 		return err
 	}
-	return s.Grader.Watch(ctx, ex, onReport)
+	// Progressive reports let a fast check turn green while a slow one
+	// (exec, http) is still running.
+	return s.Grader.Watch(ctx, ex, onReport, checks.WithProgress(onReport))
 }
 
 func (b *labBackend) vars(context.Context) (lessons.Vars, error) {
