@@ -11,6 +11,7 @@ import (
 	"gopkg.in/yaml.v3"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lab"
 	"github.com/kubedojo/kubedojo/lessons"
 )
@@ -70,10 +71,10 @@ checks:
 		t.Fatal(err)
 	}
 
-	reports := make(chan Report, 200)
+	reports := make(chan result.Report, 200)
 	wctx, wcancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
-	go func() { done <- g.Watch(wctx, &ex, func(r Report) { reports <- r }) }()
+	go func() { done <- g.Watch(wctx, &ex, func(r result.Report) { reports <- r }) }()
 	defer func() { wcancel(); <-done }()
 	if first := <-reports; !first.Passed() {
 		t.Fatalf("before the reset: %+v", first.Results)
@@ -83,7 +84,7 @@ checks:
 	go func() { reset <- env.Reset(ctx, &ex) }()
 	applied := false
 	var resetDone time.Time
-	var last Report
+	var last result.Report
 	for {
 		var timeout <-chan time.Time
 		if !resetDone.IsZero() {
@@ -92,7 +93,7 @@ checks:
 		select {
 		case r := <-reports:
 			last = r
-			if !applied && r.Results[0].Status == Error && strings.Contains(r.Results[0].Detail, "is being set up") {
+			if !applied && r.Results[0].Status == result.Error && strings.Contains(r.Results[0].Detail, "is being set up") {
 				// The setup is past the Service and before the
 				// baseline: another change arrives meanwhile.
 				applied = true

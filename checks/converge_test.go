@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
@@ -157,7 +158,7 @@ func TestConvergeFailsFastWhenNothingConverges(t *testing.T) {
 			rep := NewGrader(fx.env).Converge(context.Background(), convergeExercise(t, tc.check), 0, 100*time.Millisecond,
 				WithWaiting(func(w Waiting) { waited = append(waited, w) }))
 			took := time.Since(start)
-			if rep.Results[0].Status != Fail {
+			if rep.Results[0].Status != result.Fail {
 				t.Fatalf("got %s %q", rep.Results[0].Status, rep.Results[0].Detail)
 			}
 			switch {
@@ -180,7 +181,7 @@ func TestConvergeStopsWaitingForAStuckCommand(t *testing.T) {
 	fx.exec.results["cat /tmp/out"] = ExecResult{Stdout: "y"}
 	start := time.Now()
 	rep := NewGrader(fx.env).Converge(context.Background(), convergeExercise(t, `{id: c, eventually: 60s, exec: {pod: client, command: [cat, /tmp/out], stdout: {equals: x}}}`), 0, 500*time.Millisecond)
-	if took := time.Since(start); rep.Results[0].Status != Fail || took < unseenQuiet || took > unseenQuiet+5*time.Second {
+	if took := time.Since(start); rep.Results[0].Status != result.Fail || took < unseenQuiet || took > unseenQuiet+5*time.Second {
 		t.Fatalf("got %s after %s", rep.Results[0].Status, took)
 	}
 }
@@ -205,7 +206,7 @@ func TestConvergeWaitsForARollout(t *testing.T) {
 		}
 	}()
 	rep := NewGrader(fx.env).Converge(context.Background(), convergeExercise(t, `{id: c, eventually: 10s, pods: {selector: app=starting, ready: true}}`), 0, 100*time.Millisecond)
-	if rep.Results[0].Status != Pass {
+	if rep.Results[0].Status != result.Pass {
 		t.Fatalf("got %s %q", rep.Results[0].Status, rep.Results[0].Detail)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
@@ -51,7 +52,7 @@ type checkResultJS struct {
 
 // overall is pass when every check passes, error when any check could not
 // be evaluated, and fail otherwise.
-func overall(r checks.Report) string {
+func overall(r result.Report) string {
 	switch {
 	case r.Passed():
 		return "pass"
@@ -61,7 +62,7 @@ func overall(r checks.Report) string {
 	return "fail"
 }
 
-func reportJSON(ex *lessons.Exercise, r checks.Report) checkJSON {
+func reportJSON(ex *lessons.Exercise, r result.Report) checkJSON {
 	c := r.Counts()
 	out := checkJSON{Version: checkJSONVersion, Exercise: ex.ID, Title: ex.Title, Status: overall(r), Time: r.Time.UTC(), Trigger: r.Trigger,
 		Summary: checkSummary{Pass: c.Pass, Fail: c.Fail, Error: c.Error, Skipped: c.Skipped, Total: len(r.Results)}}
@@ -72,7 +73,7 @@ func reportJSON(ex *lessons.Exercise, r checks.Report) checkJSON {
 	return out
 }
 
-func exitFor(r checks.Report) int {
+func exitFor(r result.Report) int {
 	switch overall(r) {
 	case "pass":
 		return exitOK
@@ -91,30 +92,30 @@ var (
 
 // printReport writes a report for people. Styles become escape codes only
 // on a terminal, without NO_COLOR.
-func printReport(w io.Writer, ex *lessons.Exercise, r checks.Report) {
+func printReport(w io.Writer, ex *lessons.Exercise, r result.Report) {
 	lipgloss.Fprint(w, reportText(ex, r))
 }
 
 // reportText renders a report with styles; multi-line details (command
 // output) stay indented under their check.
-func reportText(ex *lessons.Exercise, r checks.Report) string {
+func reportText(ex *lessons.Exercise, r result.Report) string {
 	var b strings.Builder
 	line := func(s string) { b.WriteString(s + "\n") }
 	line(lipgloss.NewStyle().Bold(true).Render(ex.ID) + " — " + ex.Title)
 	for _, res := range r.Results {
 		var mark string
 		switch res.Status {
-		case checks.Pass:
+		case result.Pass:
 			mark = passStyle.Render("✓")
-		case checks.Fail:
+		case result.Fail:
 			mark = failStyle.Render("✗")
-		case checks.Error:
+		case result.Error:
 			mark = errorStyle.Render("!")
 		default:
 			mark = faintStyle.Render("·")
 		}
 		line("  " + mark + " " + res.Title)
-		if res.Status == checks.Fail {
+		if res.Status == result.Fail {
 			if res.Message != "" {
 				line(indented(res.Message, lipgloss.NewStyle()))
 			}
@@ -122,7 +123,7 @@ func reportText(ex *lessons.Exercise, r checks.Report) string {
 				line(indented(res.Detail, faintStyle))
 			}
 		}
-		if res.Status == checks.Error {
+		if res.Status == result.Error {
 			line(indented(errorStyle.Render("environment problem (not your answer): ")+res.Detail, lipgloss.NewStyle()))
 		}
 	}
@@ -177,15 +178,15 @@ type reportPrinter struct {
 	w           io.Writer
 	ex          *lessons.Exercise
 	json, watch bool
-	last        []checks.Result
+	last        []result.Result
 }
 
-func (p *reportPrinter) print(r checks.Report) {
+func (p *reportPrinter) print(r result.Report) {
 	if p.watch {
 		if p.last != nil && sameResults(p.last, r.Results) {
 			return
 		}
-		p.last = append([]checks.Result(nil), r.Results...)
+		p.last = append([]result.Result(nil), r.Results...)
 	}
 	if p.json {
 		b, _ := json.Marshal(reportJSON(p.ex, r))
@@ -201,7 +202,7 @@ func (p *reportPrinter) print(r checks.Report) {
 
 // sameResults reports whether two reports say the same: each check's
 // status and explanation, not when or how fast it was evaluated.
-func sameResults(a, b []checks.Result) bool {
+func sameResults(a, b []result.Result) bool {
 	if len(a) != len(b) {
 		return false
 	}
@@ -249,13 +250,13 @@ skipped. Fields are only ever added in version 1.`,
 			}
 			record := opts.attempts(cmd.ErrOrStderr())
 			p := &reportPrinter{w: cmd.OutOrStdout(), ex: ex, json: asJSON, watch: watch}
-			emit := func(r checks.Report) {
+			emit := func(r result.Report) {
 				record.graded(ex, r)
 				p.print(r)
 			}
 			if watch {
-				var last checks.Report
-				err := s.Grader.Watch(cmd.Context(), ex, func(r checks.Report) {
+				var last result.Report
+				err := s.Grader.Watch(cmd.Context(), ex, func(r result.Report) {
 					last = r
 					emit(r)
 				})
@@ -264,7 +265,7 @@ skipped. Fields are only ever added in version 1.`,
 				}
 				return withCode(exitFor(last), errSilent)
 			}
-			var rep checks.Report
+			var rep result.Report
 			if noWait {
 				rep = s.Grader.Evaluate(cmd.Context(), ex)
 			} else {

@@ -16,6 +16,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lab"
 	"github.com/kubedojo/kubedojo/lab/labtest"
 	"github.com/kubedojo/kubedojo/lessons"
@@ -161,8 +162,12 @@ kubectl -n team-blue annotate configmap settings owner=alice
 	if err := b.SetUp(ctx, ex); err != nil {
 		t.Fatalf("SetUp of a solved exercise: %v", err)
 	}
-	var first checks.Report
-	err = b.Watch(ctx, ex, func(r checks.Report) {
+	// The first final report: progressive ones come before it.
+	var first result.Report
+	err = b.Watch(ctx, ex, func(r result.Report) {
+		if r.Counts().Pending > 0 {
+			return
+		}
 		if first.Results == nil {
 			first = r
 		}

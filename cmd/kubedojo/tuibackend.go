@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lab"
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/tui"
@@ -140,7 +141,7 @@ func (b *labBackend) Shell(ex *lessons.Exercise) (*exec.Cmd, error) {
 
 // Evaluate grades once; before the lab is up every check is an
 // environment error, never a wrong answer.
-func (b *labBackend) Evaluate(ctx context.Context, ex *lessons.Exercise) checks.Report {
+func (b *labBackend) Evaluate(ctx context.Context, ex *lessons.Exercise) result.Report {
 	s, err := b.session()
 	if err != nil {
 		return notReadyReport(ex, err)
@@ -152,7 +153,7 @@ func (b *labBackend) Evaluate(ctx context.Context, ex *lessons.Exercise) checks.
 // first, so one resumed on a lab that no longer holds any of it (recreated
 // since) is set up again; one the lab holds only partly is reported, not
 // reset.
-func (b *labBackend) Watch(ctx context.Context, ex *lessons.Exercise, onReport func(checks.Report)) error {
+func (b *labBackend) Watch(ctx context.Context, ex *lessons.Exercise, onReport func(result.Report)) error {
 	s, err := b.session()
 	if err != nil {
 		onReport(notReadyReport(ex, err))
@@ -175,10 +176,10 @@ func (b *labBackend) vars(context.Context) (lessons.Vars, error) {
 	return s.Vars, nil
 }
 
-func notReadyReport(ex *lessons.Exercise, err error) checks.Report {
-	r := checks.Report{Exercise: ex.ID, Time: time.Now(), Trigger: "initial"}
+func notReadyReport(ex *lessons.Exercise, err error) result.Report {
+	r := result.Report{Exercise: ex.ID, Time: time.Now(), Trigger: "initial"}
 	for _, c := range ex.Checks {
-		r.Results = append(r.Results, checks.Result{ID: c.ID, Title: c.Title, Status: checks.Error, Detail: err.Error()})
+		r.Results = append(r.Results, result.Result{ID: c.ID, Title: c.Title, Status: result.Error, Detail: err.Error()})
 	}
 	return r
 }
