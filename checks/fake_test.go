@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -91,6 +92,8 @@ type fixture struct {
 	env  *Env
 	exec *fakeExec
 	kube *kubefake.Clientset
+	// allowed is what SubjectAccessReviews answer after sarAllows.
+	allowed atomic.Bool
 }
 
 func objectsFrom(t *testing.T, manifests string) []runtime.Object {

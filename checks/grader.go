@@ -12,6 +12,33 @@ import (
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
+func init() {
+	register("allOf", kindOf[lessons.AllOfSpec]{
+		Eval: (*evaluation).evalAllOf,
+		Deps: func(dc *depCollector, children lessons.AllOfSpec) { dc.children(children) },
+		// The children run in parallel: the slowest sets the pace.
+		Timeout: func(children lessons.AllOfSpec, base time.Duration) time.Duration {
+			out := base
+			for i := range children {
+				out = max(out, checkTimeout(&children[i], base))
+			}
+			return out
+		},
+	})
+	register("anyOf", kindOf[lessons.AnyOfSpec]{
+		Eval: (*evaluation).evalAnyOf,
+		Deps: func(dc *depCollector, children lessons.AnyOfSpec) { dc.children(children) },
+		// The children run one after the other: their extra times add up.
+		Timeout: func(children lessons.AnyOfSpec, base time.Duration) time.Duration {
+			out := base
+			for i := range children {
+				out += checkTimeout(&children[i], base) - base
+			}
+			return out
+		},
+	})
+}
+
 // Grader evaluates exercises on one cluster.
 type Grader struct {
 	env *Env
@@ -125,13 +152,7 @@ func (ev *evaluation) partial(rep gradedReport, running map[int]bool, prev []gra
 // run evaluates one top-level check with its timeout.
 func (ev *evaluation) run(ctx context.Context, c *lessons.Check) graded {
 	start := time.Now()
-	timeout := ev.env.checkTimeout()
-	if c.Exec != nil && c.Exec.Repeat > 1 {
-		timeout *= time.Duration(c.Exec.Repeat)
-	}
-	if c.HTTP != nil {
-		timeout += 10 * time.Second // blocked checks wait for two wget timeouts
-	}
+	timeout := checkTimeout(c, ev.env.checkTimeout())
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	run := *ev
@@ -171,54 +192,6 @@ func (ev *evaluation) eval(ctx context.Context, c *lessons.Check) (bool, string,
 	return pass, detail, err
 }
 
-func (ev *evaluation) evalKind(ctx context.Context, c *lessons.Check) (bool, string, error) {
-	switch {
-	case c.Exists != nil:
-		return ev.evalExists(ctx, *c.Exists, true)
-	case c.Absent != nil:
-		return ev.evalExists(ctx, *c.Absent, false)
-	case c.Field != nil:
-		return ev.evalField(ctx, c.Field)
-	case c.Condition != nil:
-		return ev.evalCondition(ctx, c.Condition)
-	case c.Pods != nil:
-		return ev.evalPods(ctx, c.Pods)
-	case c.Workload != nil:
-		return ev.evalWorkload(ctx, c.Workload)
-	case c.Container != nil:
-		return ev.evalContainer(ctx, c.Container)
-	case c.Service != nil:
-		return ev.evalService(ctx, c.Service)
-	case c.Selects != nil:
-		return ev.evalSelects(ctx, c.Selects)
-	case c.Access != nil:
-		return ev.evalAccess(ctx, c.Access)
-	case c.Exec != nil:
-		return ev.evalExec(ctx, c.Exec)
-	case c.HTTP != nil:
-		return ev.evalHTTP(ctx, c.HTTP)
-	case c.Logs != nil:
-		return ev.evalLogs(ctx, c.Logs)
-	case c.Events != nil:
-		return ev.evalEvents(ctx, c.Events)
-	case c.Node != nil:
-		return ev.evalNode(ctx, c.Node)
-	case c.Answer != nil:
-		return ev.evalAnswer(ctx, c.Answer)
-	case c.Unchanged != nil:
-		return ev.evalUnchanged(ctx, c.Unchanged)
-	case c.DryRun != nil:
-		return ev.evalDryRun(ctx, c.DryRun)
-	case c.Kubeconfig != nil:
-		return ev.evalKubeconfig(c.Kubeconfig)
-	case len(c.AllOf) > 0:
-		return ev.evalAllOf(ctx, c.AllOf)
-	case len(c.AnyOf) > 0:
-		return ev.evalAnyOf(ctx, c.AnyOf)
-	}
-	return false, "", envErrorf("check %q has no kind", c.ID)
-}
-
 // childDetail describes a failed child of allOf/anyOf.
 func childDetail(c *lessons.Check, detail string) string {
 	switch {
@@ -230,7 +203,7 @@ func childDetail(c *lessons.Check, detail string) string {
 	return detail
 }
 
-func (ev *evaluation) evalAllOf(ctx context.Context, children []lessons.Check) (bool, string, error) {
+func (ev *evaluation) evalAllOf(ctx context.Context, children lessons.AllOfSpec) (bool, string, error) {
 	type out struct {
 		pass   bool
 		detail string
@@ -264,7 +237,7 @@ func (ev *evaluation) evalAllOf(ctx context.Context, children []lessons.Check) (
 	return true, "", nil
 }
 
-func (ev *evaluation) evalAnyOf(ctx context.Context, children []lessons.Check) (bool, string, error) {
+func (ev *evaluation) evalAnyOf(ctx context.Context, children lessons.AnyOfSpec) (bool, string, error) {
 	var details []string
 	var firstErr error
 	for i := range children {
