@@ -13,7 +13,6 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
 
-	"github.com/kubedojo/kubedojo/lab"
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
@@ -322,7 +321,7 @@ func (ev *evaluation) evalUnchanged(ctx context.Context, u *lessons.UnchangedChe
 		return false, fmt.Sprintf("%s was edited (generation %d, was %d at the start); the task asked you not to change it", objName(t, obj), obj.GetGeneration(), base.Generation), nil
 	}
 	for _, p := range u.Paths {
-		now, err := lab.PathValues(obj.Object, p)
+		now, err := lessons.PathValues(obj.Object, p)
 		if err != nil {
 			return false, "", envErrorf("the exercise's path %s: %v", p, err)
 		}

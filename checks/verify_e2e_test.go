@@ -9,6 +9,7 @@ import (
 	"github.com/kubedojo/kubedojo/checks"
 	"github.com/kubedojo/kubedojo/lab/labtest"
 	"github.com/kubedojo/kubedojo/lessons"
+	"github.com/kubedojo/kubedojo/session"
 )
 
 // e2eLab is the kind lab shared by the exercise e2e tests.
@@ -39,7 +40,7 @@ func TestVerifyExercisesOnKind(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Minute)
 	defer cancel()
-	s, err := checks.ConnectLab(ctx, l)
+	s, err := session.Connect(ctx, l)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/kubedojo/kubedojo/lab"
 	"github.com/kubedojo/kubedojo/lab/labtest"
 	"github.com/kubedojo/kubedojo/lessons"
+	"github.com/kubedojo/kubedojo/session"
 )
 
 // TestVerifyAPIExercisesOnEnvtest proves every built-in exercise of tier
@@ -40,12 +41,12 @@ func TestVerifyAPIExercisesOnEnvtest(t *testing.T) {
 	genv.Kubeconfig = checks.Kubeconfig{Path: kubeconfig, LabContext: kubeContext}
 	g := checks.NewGrader(genv)
 	env, err := lab.NewEnvironment(et.Config, lab.EnvOptions{
-		Vars: vars, StateDir: filepath.Join(dir, "state"), KubeconfigPath: kubeconfig, Context: "envtest", Wait: g.Waiter(),
+		Vars: vars, StateDir: filepath.Join(dir, "state"), KubeconfigPath: kubeconfig, Context: "envtest", Wait: g.WaitFor,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	genv.Baselines = checks.LabBaselines(env)
+	genv.Baselines = session.Baselines(env)
 
 	var exs []*lessons.Exercise
 	for _, ex := range course.Exercises() {

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kubedojo/kubedojo/lab"
+	"github.com/kubedojo/kubedojo/session"
 )
 
 func newLabCmd(opts *options) *cobra.Command {
@@ -55,24 +56,16 @@ ready and preloads the course's images into its nodes.`,
 				return err
 			}
 			start := time.Now()
-			if !l.Foreign() {
-				pf, err := l.Preflight(cmd.Context())
-				if err != nil {
-					return withCode(exitEnv, err)
-				}
-				for _, w := range pf.Warnings {
-					fmt.Fprintln(cmd.ErrOrStderr(), "warning:", w)
-				}
-				if !pf.OK() {
-					for _, p := range pf.Problems {
-						fmt.Fprintln(cmd.ErrOrStderr(), "✗", p)
-					}
-					return withCode(exitEnv, errors.New("the lab cannot start on this machine yet (see above)"))
-				}
-			}
 			pp := newProgressPrinter(cmd.ErrOrStderr())
-			err = l.Up(cmd.Context(), pp.Update)
+			err = session.Up(cmd.Context(), l, func(w string) { fmt.Fprintln(cmd.ErrOrStderr(), "warning:", w) }, pp.Update)
 			pp.Close()
+			var pfe *session.PreflightError
+			if errors.As(err, &pfe) {
+				for _, p := range pfe.Problems {
+					fmt.Fprintln(cmd.ErrOrStderr(), "✗", p)
+				}
+				return withCode(exitEnv, errors.New("the lab cannot start on this machine yet (see above)"))
+			}
 			if err != nil {
 				return withCode(exitEnv, err)
 			}
