@@ -79,6 +79,7 @@ func decodeFile(r reporter, data []byte, out any) (positions, bool) {
 		r.add(root.Line, "", "expected a mapping at the top level, found %s", nodeKindName(root))
 		return nil, false
 	}
+	plainNodes(root)
 	if line, big := aliasBomb(root); big {
 		r.add(line, "", "the aliases (*name) of this file expand to more than %d values; write the values out, or use fewer aliases of aliases", maxExpansion)
 		return nil, false

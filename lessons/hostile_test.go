@@ -228,3 +228,20 @@ func TestInvalidUTF8HasALine(t *testing.T) {
 		})
 	}
 }
+
+func TestPlainText(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain\n\ttext":                        "plain\n\ttext",
+		"title\x1b]0;pwned\x07 end":            "title end",
+		"copy\x1b]52;c;cm0gLXJmIH4=\x1b\\ end": "copy end",
+		"\x1b[2Jclear \x1b[31mred\x1b[0m":      "clear red",
+		"bell\x07 back\bspace\x7f":             "bell backspace",
+		"c1 \u009b2J csi":                      "c1 2J csi",
+		"dos\r\nline\rover":                    "dos\nlineover",
+		"日本語 ✓":                                "日本語 ✓",
+	} {
+		if got := lessons.PlainText(in); got != want {
+			t.Errorf("PlainText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

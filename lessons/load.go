@@ -86,7 +86,7 @@ func loadLesson(fsys fs.FS, problems *Problems, coursePos positions, field strin
 	case err != nil:
 		reportRead(reporter{file: readingPath, problems: problems}, err)
 	default:
-		l.Reading = string(reading)
+		l.Reading = PlainText(string(reading))
 		rr := reporter{file: readingPath, problems: problems}
 		if strings.TrimSpace(l.Reading) == "" {
 			rr.add(0, "", "the reading is empty")
