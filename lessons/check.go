@@ -21,6 +21,9 @@ type Check struct {
 	// Eventually is how long headless grading waits for the check to
 	// converge before reporting a failure ("60s").
 	Eventually Duration `yaml:"eventually,omitempty" json:"eventually,omitempty"`
+	// Points is what the check is worth in an exam task (partial credit per
+	// check); 1 when omitted.
+	Points int `yaml:"points,omitempty" json:"points,omitempty"`
 
 	Exists     *ObjectRef       `yaml:"exists,omitempty" json:"exists,omitempty"`
 	Absent     *ObjectRef       `yaml:"absent,omitempty" json:"absent,omitempty"`
@@ -53,7 +56,7 @@ var CheckKinds = []string{
 	"dryRun", "kubeconfig", "allOf", "anyOf",
 }
 
-var checkCommonFields = map[string]bool{"id": true, "title": true, "message": true, "eventually": true, "timeout": true}
+var checkCommonFields = map[string]bool{"id": true, "title": true, "message": true, "eventually": true, "timeout": true, "points": true}
 
 // Kind returns the YAML key of the check kind that is set, or "" when none
 // is. When several are set it returns the first.
@@ -90,6 +93,14 @@ func (c *Check) unknownField(key string) string {
 	known := append([]string(nil), CheckKinds...)
 	sort.Strings(known)
 	return msg + " (known kinds: " + strings.Join(known, ", ") + ")"
+}
+
+// PointsWorth is what the check counts for in an exam task: Points, or 1.
+func (c *Check) PointsWorth() int {
+	if c.Points > 0 {
+		return c.Points
+	}
+	return 1
 }
 
 // Children returns the nested checks of allOf/anyOf.

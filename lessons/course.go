@@ -21,8 +21,25 @@ type Course struct {
 	Version     string   `yaml:"version" json:"version"`
 	Description string   `yaml:"description,omitempty" json:"description,omitempty"`
 	Images      []string `yaml:"images,omitempty" json:"images,omitempty"`
-	Tracks      []*Track `yaml:"tracks" json:"tracks"`
+	// Exam makes the pack an exam pool: its exercises are exam tasks, each
+	// with a weight, drawn into timed mock exams. Lessons then only group
+	// tasks (by domain or topic); readings and quizzes are optional.
+	Exam   *ExamSettings `yaml:"exam,omitempty" json:"exam,omitempty"`
+	Tracks []*Track      `yaml:"tracks" json:"tracks"`
 }
+
+// ExamSettings are the defaults of the mock exams drawn from an exam pool.
+type ExamSettings struct {
+	// Duration of one exam ("2h").
+	Duration Duration `yaml:"duration" json:"duration"`
+	// PassMark is the share of points needed to pass, in percent.
+	PassMark int `yaml:"passMark" json:"passMark"`
+	// Tasks is how many tasks one exam draws.
+	Tasks int `yaml:"tasks" json:"tasks"`
+}
+
+// IsExamPool reports whether the pack is an exam pool.
+func (c *Course) IsExamPool() bool { return c != nil && c.Exam != nil }
 
 // Track is an ordered group of lessons.
 type Track struct {

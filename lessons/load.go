@@ -53,14 +53,19 @@ func loadCourse(fsys fs.FS, problems *Problems) *Course {
 				continue
 			}
 			l.Track = t
-			loadLesson(fsys, problems, pos, indexPath(indexPath("tracks", ti)+".lessons", li), l)
+			loadLesson(fsys, problems, pos, indexPath(indexPath("tracks", ti)+".lessons", li), l, c.IsExamPool())
 		}
 	}
 	checkStrayLessons(fsys, problems, &c)
+	if c.Exam != nil && c.Exam.Tasks > len(c.Exercises()) {
+		r.add(pos.line("exam"), "exam.tasks", "an exam draws %d tasks but the pool has only %d", c.Exam.Tasks, len(c.Exercises()))
+	}
 	return &c
 }
 
-func loadLesson(fsys fs.FS, problems *Problems, coursePos positions, field string, l *Lesson) {
+// loadLesson reads a lesson's folder. In an exam pool (pool) a lesson only
+// groups tasks, so its reading and quiz are optional.
+func loadLesson(fsys fs.FS, problems *Problems, coursePos positions, field string, l *Lesson, pool bool) {
 	l.Dir = path.Join(LessonsDir, l.ID)
 	cr := reporter{file: CourseFile, problems: problems}
 	if _, err := fs.Stat(fsys, l.Dir); err != nil {
@@ -70,9 +75,11 @@ func loadLesson(fsys fs.FS, problems *Problems, coursePos positions, field strin
 
 	readingPath := path.Join(l.Dir, ReadingFile)
 	reading, err := fs.ReadFile(fsys, readingPath)
-	if err != nil {
+	switch {
+	case err != nil && pool && errors.Is(err, fs.ErrNotExist):
+	case err != nil:
 		reporter{file: readingPath, problems: problems}.add(0, "", "missing: every lesson needs its reading in Markdown")
-	} else {
+	default:
 		l.Reading = string(reading)
 		rr := reporter{file: readingPath, problems: problems}
 		if strings.TrimSpace(l.Reading) == "" {
@@ -83,7 +90,9 @@ func loadLesson(fsys fs.FS, problems *Problems, coursePos positions, field strin
 
 	quizPath := path.Join(l.Dir, QuizFile)
 	if data, err := fs.ReadFile(fsys, quizPath); err != nil {
-		reporter{file: quizPath, problems: problems}.add(0, "", "missing: every lesson needs a quiz")
+		if !pool || !errors.Is(err, fs.ErrNotExist) {
+			reporter{file: quizPath, problems: problems}.add(0, "", "missing: every lesson needs a quiz")
+		}
 	} else {
 		qr := reporter{file: quizPath, problems: problems}
 		var q Quiz
@@ -114,7 +123,7 @@ func loadLesson(fsys fs.FS, problems *Problems, coursePos positions, field strin
 			cr.add(coursePos.line(f), f, "exercise file %s is missing", path.Join(exDir, name+".yaml"))
 			continue
 		}
-		if ex := loadExercise(fsys, problems, l, path.Join(exDir, name+".yaml"), name); ex != nil {
+		if ex := loadExercise(fsys, problems, l, path.Join(exDir, name+".yaml"), name, pool); ex != nil {
 			l.Exercises = append(l.Exercises, ex)
 		}
 	}
@@ -131,7 +140,7 @@ func loadLesson(fsys fs.FS, problems *Problems, coursePos positions, field strin
 	}
 }
 
-func loadExercise(fsys fs.FS, problems *Problems, l *Lesson, file, name string) *Exercise {
+func loadExercise(fsys fs.FS, problems *Problems, l *Lesson, file, name string, pool bool) *Exercise {
 	r := reporter{file: file, problems: problems}
 	data, err := fs.ReadFile(fsys, file)
 	if err != nil {
@@ -153,7 +162,7 @@ func loadExercise(fsys fs.FS, problems *Problems, l *Lesson, file, name string) 
 		}
 	}
 	ex.ID = l.ID + "/" + name
-	validateExercise(fsys, r, pos, &ex, string(data))
+	validateExercise(fsys, r, pos, &ex, string(data), pool)
 	return &ex
 }
 

@@ -5,9 +5,11 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/client-go/util/jsonpath"
 )
 
@@ -36,6 +38,17 @@ func validateCourse(r reporter, pos positions, c *Course) {
 	}
 	if len(c.Tracks) == 0 {
 		r.add(pos.line(""), "tracks", "a course needs at least one track")
+	}
+	if e := c.Exam; e != nil {
+		if e.Duration.Duration <= 0 {
+			r.add(pos.line("exam"), "exam.duration", "is required (for example 2h)")
+		}
+		if e.PassMark < 1 || e.PassMark > 100 {
+			r.add(pos.line("exam"), "exam.passMark", "must be a percentage between 1 and 100 (found %d)", e.PassMark)
+		}
+		if e.Tasks < 1 {
+			r.add(pos.line("exam"), "exam.tasks", "say how many tasks one exam draws (found %d)", e.Tasks)
+		}
 	}
 	trackIDs := map[string]bool{}
 	lessonIDs := map[string]string{}
@@ -182,10 +195,12 @@ type exerciseLint struct {
 	namespaces map[string]bool
 	answerKeys map[string]bool
 	checkedKey map[string]bool
+	// pool is true in an exam pool, whose tasks carry weights and points.
+	pool bool
 }
 
-func validateExercise(fsys fs.FS, r reporter, pos positions, ex *Exercise, raw string) {
-	v := &exerciseLint{fsys: fsys, r: r, pos: pos, ex: ex, namespaces: map[string]bool{}, answerKeys: map[string]bool{}, checkedKey: map[string]bool{}}
+func validateExercise(fsys fs.FS, r reporter, pos positions, ex *Exercise, raw string, pool bool) {
+	v := &exerciseLint{fsys: fsys, r: r, pos: pos, ex: ex, namespaces: map[string]bool{}, answerKeys: map[string]bool{}, checkedKey: map[string]bool{}, pool: pool}
 	require(r, pos, "title", ex.Title)
 	switch {
 	case ex.Tier == "":
@@ -207,6 +222,14 @@ func validateExercise(fsys fs.FS, r reporter, pos positions, ex *Exercise, raw s
 			}
 			r.add(pos.line("competency"), "competency", "%s; known: %s", msg, competencyList())
 		}
+	}
+	switch {
+	case pool && ex.Weight == 0:
+		r.add(pos.line(""), "weight", "an exam task needs a weight (1–20), shown to the learner as its share of the exam")
+	case pool && (ex.Weight < 1 || ex.Weight > 20):
+		r.add(pos.line("weight"), "weight", "must be between 1 and 20 (found %d)", ex.Weight)
+	case !pool && ex.Weight != 0:
+		r.add(pos.line("weight"), "weight", "only exam tasks have a weight (add exam: to course.yaml to make the pack an exam pool)")
 	}
 	if ex.Workers < 0 {
 		r.add(pos.line("workers"), "workers", "cannot be negative")
@@ -255,6 +278,9 @@ func validateExercise(fsys fs.FS, r reporter, pos positions, ex *Exercise, raw s
 		}
 		require(r, pos, f+".title", c.Title)
 		require(r, pos, f+".message", c.Message)
+		if c.Points < 0 {
+			r.add(pos.line(f+".points"), f+".points", "cannot be negative")
+		}
 		v.check(f, c)
 	}
 	for _, a := range ex.Answers {
@@ -315,7 +341,12 @@ func isSystemNamespace(ns string) bool {
 func (v *exerciseLint) step(f string, s *Step, setup bool) {
 	r, pos := v.r, v.pos
 	if s.actionCount() != 1 {
-		r.add(pos.line(f), f, "a step needs exactly one of apply, delete, wait, run, node, file, tls")
+		r.add(pos.line(f), f, "a step needs exactly one of apply, delete, wait, run, node, file, tls, nodeLabel, nodeTaint")
+		return
+	}
+	if (s.NodeLabel != nil || s.NodeTaint != nil) && !setup {
+		k := f + "." + s.Action()
+		r.add(pos.line(k), k, "a reference solution does what the learner does: label or taint nodes with kubectl in a run step")
 		return
 	}
 	switch {
@@ -348,6 +379,73 @@ func (v *exerciseLint) step(f string, s *Step, setup bool) {
 		for _, p := range []struct{ name, val string }{{"cert", s.TLS.Cert}, {"key", s.TLS.Key}, {"host", s.TLS.Host}} {
 			require(r, pos, f+".tls."+p.name, p.val)
 		}
+	case s.NodeLabel != nil:
+		k := f + ".nodeLabel"
+		v.nodeName(k+".node", s.NodeLabel.Node)
+		if len(s.NodeLabel.Labels) == 0 {
+			r.add(pos.line(k+".labels"), k+".labels", "give at least one label")
+		}
+		keys := make([]string, 0, len(s.NodeLabel.Labels))
+		for key := range s.NodeLabel.Labels {
+			keys = append(keys, key)
+		}
+		slices.Sort(keys)
+		for _, key := range keys {
+			v.labelPair(k+".labels", "label "+key, key, s.NodeLabel.Labels[key])
+		}
+	case s.NodeTaint != nil:
+		k := f + ".nodeTaint"
+		v.nodeName(k+".node", s.NodeTaint.Node)
+		if len(s.NodeTaint.Taints) == 0 {
+			r.add(pos.line(k+".taints"), k+".taints", "give at least one taint")
+		}
+		seen := map[string]bool{}
+		for i, t := range s.NodeTaint.Taints {
+			ti := indexPath(k+".taints", i)
+			if require(r, pos, ti+".key", t.Key) {
+				v.labelPair(ti, "taint "+t.Key, t.Key, t.Value)
+			}
+			switch t.Effect {
+			case "NoSchedule", "PreferNoSchedule", "NoExecute":
+			case "":
+				r.add(pos.line(ti), ti+".effect", "is required (NoSchedule, PreferNoSchedule or NoExecute)")
+			default:
+				r.add(pos.line(ti+".effect"), ti+".effect", "unknown taint effect %q (NoSchedule, PreferNoSchedule or NoExecute)", t.Effect)
+			}
+			id := t.Key + ":" + t.Effect
+			if seen[id] {
+				r.add(pos.line(ti), ti, "taint %s is listed twice (a node has one taint per key and effect)", id)
+			}
+			seen[id] = true
+		}
+	}
+}
+
+// nodeName checks the node a step changes: {{NODE}}, {{WORKER}} (which
+// needs a worker) or a literal node name.
+func (v *exerciseLint) nodeName(f, node string) {
+	switch {
+	case node == "":
+		v.r.add(v.pos.line(f), f, "is required ({{NODE}} or {{WORKER}})")
+	case node == "{{WORKER}}":
+		if v.ex.Workers < 1 {
+			v.r.add(v.pos.line(f), f, "{{WORKER}} needs workers: 1 (or more) on the exercise")
+		}
+	case node == "{{NODE}}":
+	case len(validation.IsDNS1123Subdomain(node)) > 0:
+		v.r.add(v.pos.line(f), f, "%q is neither {{NODE}}, {{WORKER}} nor a valid node name", node)
+	}
+}
+
+// labelPair checks a label's or taint's key and value by the API server's
+// rules, with a short reminder of them rather than its regular expressions.
+func (v *exerciseLint) labelPair(f, what, key, value string) {
+	if len(validation.IsQualifiedName(key)) > 0 {
+		v.r.add(v.pos.line(f), f, "%q is not a valid %s key ([prefix/]name: a name of up to 63 letters, digits, '-', '_' or '.', "+
+			"beginning and ending with a letter or digit, after an optional DNS subdomain prefix)", key, strings.Fields(what)[0])
+	}
+	if len(validation.IsValidLabelValue(value)) > 0 {
+		v.r.add(v.pos.line(f), f, "%s: %q is not a valid value (up to 63 letters, digits, '-', '_' or '.', beginning and ending with a letter or digit)", what, value)
 	}
 }
 
@@ -681,6 +779,10 @@ func (v *exerciseLint) check(f string, c *Check) {
 	case len(c.AllOf) > 0 || len(c.AnyOf) > 0:
 		children := c.Children()
 		for i := range children {
+			if children[i].Points != 0 {
+				fi := indexPath(k, i) + ".points"
+				r.add(pos.line(fi), fi, "points belong on top-level checks; a nested check counts through its parent")
+			}
 			v.check(indexPath(k, i), &children[i])
 		}
 	}

@@ -10,8 +10,13 @@ import (
 	"github.com/kubedojo/kubedojo/lab"
 )
 
-// KindImages are the learner images RequireKindLab preloads.
-var KindImages = []string{"busybox:1.36", "nginx:1.27"}
+// KindImages are the learner images RequireKindLab preloads: every image
+// the built-in course and the exam pool use.
+var KindImages = []string{"busybox:1.36", "nginx:1.27", "redis:7"}
+
+// KindWorkers is the number of worker nodes of the shared e2e lab: the
+// course's two-node exercises (taints, drains, node selectors) need one.
+const KindWorkers = 1
 
 // RequireKind skips (fails in CI) unless kind clusters can be made here: a
 // container engine answers and $KUBEDOJO_NODE_IMAGE names the node image.
@@ -32,6 +37,19 @@ func RequireKind(tb testing.TB) {
 	}
 }
 
+// EnvSharedLab names the kind lab that e2e tests share instead of
+// kubedojo-e2e (a lab of one's own on a machine several people share).
+const EnvSharedLab = "KUBEDOJO_E2E_LAB"
+
+// SharedLabName is the kind lab e2e tests share: $KUBEDOJO_E2E_LAB, else
+// kubedojo-e2e.
+func SharedLabName() string {
+	if name := os.Getenv(EnvSharedLab); name != "" {
+		return name
+	}
+	return "kubedojo-e2e"
+}
+
 // KindLabStateDir is the state directory RequireKindLab uses for a lab, the
 // same in every test binary so that they share the cluster.
 func KindLabStateDir(name string) string {
@@ -39,7 +57,7 @@ func KindLabStateDir(name string) string {
 }
 
 // RequireKindLab brings up, or reuses, kubedojo's kind lab with this name,
-// with KindImages preloaded, and returns it. It registers no teardown: the
+// with KindWorkers workers and KindImages preloaded, and returns it. It registers no teardown: the
 // caller decides whether the lab outlives the test (Down deletes it). Test
 // binaries running at the same time wait for each other's Up.
 func RequireKindLab(tb testing.TB, name string) *lab.Lab {
@@ -54,7 +72,7 @@ func RequireKindLab(tb testing.TB, name string) *lab.Lab {
 		tb.Fatalf("kind lab %s: %v", name, err)
 	}
 	defer unlock()
-	l, err := lab.New(lab.Config{Name: name, StateDir: state, Images: KindImages})
+	l, err := lab.New(lab.Config{Name: name, StateDir: state, Images: KindImages, Workers: KindWorkers})
 	if err != nil {
 		tb.Fatalf("kind lab %s: %v", name, err)
 	}
