@@ -82,7 +82,7 @@ func (b *labBackend) Status(ctx context.Context) (tui.LabStatus, error) {
 	if err != nil {
 		return tui.LabStatus{}, err
 	}
-	out := tui.LabStatus{Ready: st.Ready()}
+	out := tui.LabStatus{Ready: st.Ready(), NodeAccess: !st.Foreign}
 	if st.Ready() {
 		out.Summary = fmt.Sprintf("%s ready · %s · Kubernetes %s", st.Name, prose.Plural(st.Nodes, "node", "nodes"), st.KubernetesVersion)
 		out.Detail = "KUBECONFIG=" + st.KubeconfigPath
@@ -136,6 +136,12 @@ func prepare(ctx context.Context, s *checks.LabSession, ex *lessons.Exercise) er
 // Shell returns the learner's shell for the exercise.
 func (b *labBackend) Shell(ex *lessons.Exercise) (*exec.Cmd, error) {
 	return b.lab.ShellCommand(ex)
+}
+
+// NodeShell returns a root shell inside a lab node.
+func (b *labBackend) NodeShell(ctx context.Context, node string) (*exec.Cmd, error) {
+	sh, err := b.lab.NodeShellCommand(ctx, node, true)
+	return sh.Cmd, err
 }
 
 // Evaluate grades once; before the lab is up every check is an
