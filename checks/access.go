@@ -43,6 +43,7 @@ func (ev *evaluation) evalAccess(ctx context.Context, a *lessons.AccessCheck) (b
 					Resource: req.Resource, Subresource: req.Subresource, Name: req.Name,
 				},
 			}}
+			ev.sawUnseen()
 			res, err := ev.env.Kube.AuthorizationV1().SubjectAccessReviews().Create(ctx, sar, metav1.CreateOptions{})
 			if err != nil {
 				return false, "", classifyAPIError(err, "a SubjectAccessReview")

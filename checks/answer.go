@@ -23,7 +23,12 @@ func (ev *evaluation) answer(ctx context.Context, ns, key string) (value, why st
 		return "", "", err
 	}
 	if cm == nil {
-		return "", fmt.Sprintf("Create ConfigMap '%s' in namespace %s (kubectl -n %s create configmap %s --from-literal=%s=…)", AnswersConfigMap, ns, ns, AnswersConfigMap, key), nil
+		text := fmt.Sprintf("Create ConfigMap '%s' in namespace %s (kubectl -n %s create configmap %s --from-literal=%s=…)", AnswersConfigMap, ns, ns, AnswersConfigMap, key)
+		if t, err := ev.env.gvrFor("ConfigMap", ns); err == nil {
+			t.ref.Name = AnswersConfigMap
+			text = ev.missing(t, text)
+		}
+		return "", text, nil
 	}
 	v, ok := cm.Data[key]
 	if !ok {

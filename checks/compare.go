@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"path"
 	"reflect"
 	"regexp"
 	"sort"
@@ -31,8 +32,47 @@ func optsOf(e lessons.Expect) compareOpts {
 type valueResolver func(ctx context.Context, v lessons.Value) (any, error)
 
 // mismatch is a failed comparison: what was expected, in words. The found
-// side is added by the caller, which knows how to describe the results.
-type mismatch struct{ expected string }
+// side is added by the caller, which knows how to describe the results;
+// a structural comparison (has) names the field that differs in diff
+// instead, with both sides.
+type mismatch struct {
+	expected string
+	diff     *diff
+}
+
+// describe renders the mismatch of the value at path: "path: expected X,
+// found Y", or, for a structural comparison, the differing field under
+// path.
+func (m *mismatch) describe(path, found string) string {
+	if m.diff != nil {
+		return m.diff.under(path)
+	}
+	return path + ": expected " + m.expected + ", found " + found
+}
+
+// diff is where two structures differ (path relative to the compared
+// value: "httpGet.path", "[1].mountPath", "" for the value itself) and how.
+type diff struct{ path, msg string }
+
+func (d diff) String() string { return d.under("") }
+
+// under renders the difference below the field base.
+func (d diff) under(base string) string {
+	p := d.path
+	switch {
+	case base == "":
+	case p == "":
+		p = base
+	case strings.HasPrefix(p, "["):
+		p = base + p
+	default:
+		p = base + "." + p
+	}
+	if p == "" {
+		return d.msg
+	}
+	return p + ": " + d.msg
+}
 
 // evalExpect applies every operator of e to results. It returns nil when
 // all hold. hide keeps expected values out of messages (answers).
@@ -60,14 +100,14 @@ func evalExpect(ctx context.Context, e lessons.Expect, results []any, resolve va
 	if e.Exists != nil {
 		has := len(results) > 0 && !(len(results) == 1 && results[0] == nil)
 		if *e.Exists && !has {
-			return &mismatch{"a value"}, nil
+			return &mismatch{expected: "a value"}, nil
 		}
 		if !*e.Exists && has {
-			return &mismatch{"no value"}, nil
+			return &mismatch{expected: "no value"}, nil
 		}
 	}
 	if e.Count != nil && len(results) != *e.Count {
-		return &mismatch{fmt.Sprintf("%d value(s)", *e.Count)}, nil
+		return &mismatch{expected: fmt.Sprintf("%d value(s)", *e.Count)}, nil
 	}
 	single := func() (any, bool) {
 		if len(results) == 1 {
@@ -82,10 +122,10 @@ func evalExpect(ctx context.Context, e lessons.Expect, results []any, resolve va
 		}
 		if list, isList := want.([]any); isList {
 			if !valuesEqual(list, flatten(results), o) {
-				return &mismatch{show(want)}, nil
+				return &mismatch{expected: show(want)}, nil
 			}
 		} else if got, ok := single(); !ok || !valuesEqual(want, got, o) {
-			return &mismatch{show(want)}, nil
+			return &mismatch{expected: show(want)}, nil
 		}
 	}
 	if e.NotEquals != nil {
@@ -94,7 +134,7 @@ func evalExpect(ctx context.Context, e lessons.Expect, results []any, resolve va
 			return nil, err
 		}
 		if got, ok := single(); ok && valuesEqual(not, got, o) {
-			return &mismatch{"anything but " + show(not)}, nil
+			return &mismatch{expected: "anything but " + show(not)}, nil
 		}
 	}
 	if len(e.OneOf) > 0 {
@@ -112,9 +152,9 @@ func evalExpect(ctx context.Context, e lessons.Expect, results []any, resolve va
 		}
 		if !match {
 			if hide {
-				return &mismatch{"the correct value"}, nil
+				return &mismatch{expected: "the correct value"}, nil
 			}
-			return &mismatch{"one of " + lessons.FormatValue(options)}, nil
+			return &mismatch{expected: "one of " + lessons.FormatValue(options)}, nil
 		}
 	}
 	text := joinResults(results)
@@ -124,7 +164,7 @@ func evalExpect(ctx context.Context, e lessons.Expect, results []any, resolve va
 			return nil, err
 		}
 		if !strings.Contains(normText(text, o), normText(fmt.Sprint(sub), o)) {
-			return &mismatch{"text containing " + show(fmt.Sprint(sub))}, nil
+			return &mismatch{expected: "text containing " + show(fmt.Sprint(sub))}, nil
 		}
 	}
 	if e.NotContains != nil {
@@ -133,7 +173,7 @@ func evalExpect(ctx context.Context, e lessons.Expect, results []any, resolve va
 			return nil, err
 		}
 		if strings.Contains(normText(text, o), normText(fmt.Sprint(sub), o)) {
-			return &mismatch{"text without " + show(fmt.Sprint(sub))}, nil
+			return &mismatch{expected: "text without " + show(fmt.Sprint(sub))}, nil
 		}
 	}
 	if e.Matches != "" {
@@ -147,9 +187,9 @@ func evalExpect(ctx context.Context, e lessons.Expect, results []any, resolve va
 		}
 		if !re.MatchString(text) {
 			if hide {
-				return &mismatch{"the correct value"}, nil
+				return &mismatch{expected: "the correct value"}, nil
 			}
-			return &mismatch{fmt.Sprintf("text matching /%s/", e.Matches)}, nil
+			return &mismatch{expected: fmt.Sprintf("text matching /%s/", e.Matches)}, nil
 		}
 	}
 	flat := flatten(results)
@@ -160,7 +200,12 @@ func evalExpect(ctx context.Context, e lessons.Expect, results []any, resolve va
 		}
 		for _, w := range want {
 			if !containsValue(flat, w, o) {
-				return &mismatch{"values including " + show(w)}, nil
+				if _, isMap := normalizeNumber(w).(map[string]any); isMap && !hide {
+					if d := itemDiff(normalizeNumber(w), flat, ""); d.msg != "" {
+						return &mismatch{expected: "values including " + show(w), diff: &d}, nil
+					}
+				}
+				return &mismatch{expected: "values including " + show(w)}, nil
 			}
 		}
 	}
@@ -171,7 +216,7 @@ func evalExpect(ctx context.Context, e lessons.Expect, results []any, resolve va
 		}
 		for _, b := range bad {
 			if containsValue(flat, b, o) {
-				return &mismatch{"values without " + show(b)}, nil
+				return &mismatch{expected: "values without " + show(b)}, nil
 			}
 		}
 	}
@@ -181,7 +226,7 @@ func evalExpect(ctx context.Context, e lessons.Expect, results []any, resolve va
 			return nil, err
 		}
 		if !setEqual(want, flat, o) {
-			return &mismatch{"exactly " + show(want) + " in any order"}, nil
+			return &mismatch{expected: "exactly " + show(want) + " in any order"}, nil
 		}
 	}
 	if e.Has != nil {
@@ -189,8 +234,11 @@ func evalExpect(ctx context.Context, e lessons.Expect, results []any, resolve va
 		if v, ok := single(); ok {
 			got = v
 		}
-		if ok, why := subset(e.Has, got, ""); !ok {
-			return &mismatch{why}, nil
+		if ok, d := subset(e.Has, got, ""); !ok {
+			if hide {
+				return &mismatch{expected: "the correct value"}, nil
+			}
+			return &mismatch{expected: "a value where " + d.String(), diff: &d}, nil
 		}
 	}
 	for _, cmp := range []struct {
@@ -212,11 +260,11 @@ func evalExpect(ctx context.Context, e lessons.Expect, results []any, resolve va
 		}
 		got, ok := single()
 		if !ok {
-			return &mismatch{cmp.name + " " + show(want)}, nil
+			return &mismatch{expected: cmp.name + " " + show(want)}, nil
 		}
 		c, comparable := compareNumbers(got, want)
 		if !comparable || !cmp.ok(c) {
-			return &mismatch{cmp.name + " " + show(want)}, nil
+			return &mismatch{expected: cmp.name + " " + show(want)}, nil
 		}
 	}
 	return nil, nil
@@ -419,25 +467,24 @@ func compareNumbers(got, want any) (c int, comparable bool) {
 }
 
 // subset reports whether got contains the structure want: maps by key,
-// lists with every wanted item matched by some found item, zero values
-// matching absent fields, quantities compared as quantities and strings
-// compared with whitespace collapsed. why describes the first mismatch.
-func subset(want, got any, path string) (ok bool, why string) {
+// lists with every wanted item matched by some found item (the words of a
+// command in order), zero values matching absent fields, quantities
+// compared as quantities and strings compared with whitespace collapsed.
+// The diff names the first field that differs, below path.
+func subset(want, got any, path string) (ok bool, d diff) {
 	want, got = normalizeNumber(want), normalizeNumber(got)
-	at := func(s string) string {
-		if path == "" {
-			return s
-		}
-		return path + ": " + s
+	differ := func(msg string) (bool, diff) { return false, diff{path: path, msg: msg} }
+	expectedFound := func() (bool, diff) {
+		return differ("expected " + lessons.FormatValue(want) + ", found " + lessons.FormatValue(got))
 	}
 	switch w := want.(type) {
 	case map[string]any:
 		g, isMap := got.(map[string]any)
 		if !isMap {
 			if got == nil && isZeroTree(w) {
-				return true, ""
+				return true, diff{}
 			}
-			return false, at("expected " + lessons.FormatValue(w) + ", found " + lessons.FormatValue(got))
+			return expectedFound()
 		}
 		keys := make([]string, 0, len(w))
 		for k := range w {
@@ -454,20 +501,28 @@ func subset(want, got any, path string) (ok bool, why string) {
 				if isZero(w[k]) {
 					continue
 				}
-				return false, child + ": expected " + lessons.FormatValue(w[k]) + ", found nothing"
+				return false, diff{path: child, msg: "expected " + lessons.FormatValue(w[k]) + ", found nothing"}
 			}
-			if ok, why := subset(w[k], gv, child); !ok {
-				return false, why
+			if wl, ok := w[k].([]any); ok && isArgvKey(k) {
+				if gl, ok := gv.([]any); ok {
+					if ok, d := argvSubset(wl, gl, child); !ok {
+						return false, d
+					}
+					continue
+				}
+			}
+			if ok, d := subset(w[k], gv, child); !ok {
+				return false, d
 			}
 		}
-		return true, ""
+		return true, diff{}
 	case []any:
 		g, isList := got.([]any)
 		if !isList {
 			if got == nil && len(w) == 0 {
-				return true, ""
+				return true, diff{}
 			}
-			return false, at("expected a list containing " + lessons.FormatValue(w) + ", found " + lessons.FormatValue(got))
+			return differ("expected a list containing " + lessons.FormatValue(w) + ", found " + lessons.FormatValue(got))
 		}
 		for _, item := range w {
 			matched := false
@@ -478,43 +533,89 @@ func subset(want, got any, path string) (ok bool, why string) {
 				}
 			}
 			if !matched {
-				return false, at("expected an item " + lessons.FormatValue(item) + ", found " + lessons.FormatValue(g))
+				return false, itemDiff(item, g, path)
 			}
 		}
-		return true, ""
+		return true, diff{}
 	case nil:
-		return true, ""
+		return true, diff{}
 	}
 	if got == nil {
 		if isZero(want) {
-			return true, ""
+			return true, diff{}
 		}
-		return false, at("expected " + lessons.FormatValue(want) + ", found nothing")
+		return differ("expected " + lessons.FormatValue(want) + ", found nothing")
 	}
 	if ws, ok := want.(string); ok {
 		if gs, ok := got.(string); ok {
 			if strings.Join(strings.Fields(ws), " ") == strings.Join(strings.Fields(gs), " ") {
-				return true, ""
+				return true, diff{}
 			}
 			if a, err := resource.ParseQuantity(ws); err == nil {
 				if b, err := resource.ParseQuantity(gs); err == nil && a.Cmp(b) == 0 {
-					return true, ""
+					return true, diff{}
 				}
 			}
-			return false, at("expected " + lessons.FormatValue(want) + ", found " + lessons.FormatValue(got))
+			return expectedFound()
 		}
 	}
 	if valuesEqual(want, got, compareOpts{}) {
-		return true, ""
+		return true, diff{}
 	}
 	// Under resources and storage requests, 134217728 and "128Mi" are the
 	// same amount.
 	if strings.Contains(path, "resources") || strings.Contains(path, "storage") {
 		if valuesEqual(want, got, compareOpts{quantity: true}) {
-			return true, ""
+			return true, diff{}
 		}
 	}
-	return false, at("expected " + lessons.FormatValue(want) + ", found " + lessons.FormatValue(got))
+	return expectedFound()
+}
+
+// itemDiff explains why no item of got contains item: it compares item
+// with its counterpart (the entry with the same name, else the one that
+// agrees on most fields) and names the field that differs there.
+func itemDiff(item any, got []any, path string) diff {
+	at := func(i int) string { return fmt.Sprintf("%s[%d]", path, i) }
+	if w, ok := item.(map[string]any); ok {
+		if name, named := w["name"].(string); named {
+			var names []string
+			for i, gi := range got {
+				gm, _ := gi.(map[string]any)
+				if gm["name"] == name {
+					_, d := subset(w, gm, at(i))
+					return d
+				}
+				if n, ok := gm["name"].(string); ok {
+					names = append(names, n)
+				}
+			}
+			if len(names) > 0 {
+				return diff{path: path, msg: fmt.Sprintf("no item with name %q (found %s)", name, strings.Join(names, ", "))}
+			}
+		}
+		best, bestScore := -1, 0
+		for i, gi := range got {
+			gm, ok := gi.(map[string]any)
+			if !ok {
+				continue
+			}
+			score := 0
+			for k, v := range w {
+				if ok, _ := subset(v, gm[k], ""); ok {
+					score++
+				}
+			}
+			if score > bestScore {
+				best, bestScore = i, score
+			}
+		}
+		if best >= 0 {
+			_, d := subset(w, got[best], at(best))
+			return d
+		}
+	}
+	return diff{path: path, msg: "expected an item " + lessons.FormatValue(item) + ", found " + lessons.FormatValue(got)}
 }
 
 func isZero(v any) bool {
@@ -542,4 +643,72 @@ func isZeroTree(m map[string]any) bool {
 		}
 	}
 	return true
+}
+
+// isArgvKey reports whether a field holds a command's words (a container's
+// command and args, an exec probe or hook): they run in order, so they are
+// compared as a sequence, not as a set.
+func isArgvKey(k string) bool { return k == "command" || k == "args" }
+
+// argvSubset compares a command's words in order; why names both sides and
+// says so when only the order differs.
+func argvSubset(want, got []any, path string) (bool, diff) {
+	if argvEqual(want, got) {
+		return true, diff{}
+	}
+	msg := "expected " + lessons.FormatValue(want) + ", found " + lessons.FormatValue(got)
+	if setEqual(want, got, compareOpts{normalizeWhitespace: true}) {
+		msg += " (the words of a command run in order)"
+	}
+	return false, diff{path: path, msg: msg}
+}
+
+// argvEqual compares two commands word by word, accepting what runs the
+// same: the program by absolute path or by name ("/bin/sh" and "sh") and
+// other whitespace inside a word ("sleep 5 ; x" and "sleep 5; x").
+func argvEqual(want, got []any) bool {
+	if len(want) != len(got) {
+		return false
+	}
+	for i := range want {
+		w, ok1 := normalizeNumber(want[i]).(string)
+		g, ok2 := normalizeNumber(got[i]).(string)
+		if !ok1 || !ok2 {
+			if !valuesEqual(want[i], got[i], compareOpts{}) {
+				return false
+			}
+			continue
+		}
+		if i == 0 && sameProgram(w, g) {
+			continue
+		}
+		if normScript(w) != normScript(g) {
+			return false
+		}
+	}
+	return true
+}
+
+// sameProgram reports whether two program words name the same binary: equal,
+// or one is the other's name given by an absolute path.
+func sameProgram(a, b string) bool {
+	if a == b {
+		return true
+	}
+	if strings.HasPrefix(a, "/") == strings.HasPrefix(b, "/") {
+		return false
+	}
+	return path.Base(a) == path.Base(b)
+}
+
+// scriptSpaceRE matches blanks around shell separators, which do not change
+// what a script does.
+var scriptSpaceRE = regexp.MustCompile(`\s*([;|&])\s*`)
+
+// normScript collapses the whitespace of one command word and the blanks
+// around shell separators, and drops a trailing ";".
+func normScript(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	s = scriptSpaceRE.ReplaceAllString(s, "$1")
+	return strings.TrimSuffix(s, ";")
 }

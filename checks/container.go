@@ -114,16 +114,11 @@ func toInt(v any) (int64, bool) {
 }
 
 func sameArgv(want []string, got []any) bool {
-	if len(want) != len(got) {
-		return false
+	w := make([]any, len(want))
+	for i, s := range want {
+		w[i] = s
 	}
-	for i := range want {
-		g, ok := got[i].(string)
-		if !ok || strings.Join(strings.Fields(want[i]), " ") != strings.Join(strings.Fields(g), " ") {
-			return false
-		}
-	}
-	return true
+	return argvEqual(w, got)
 }
 
 func (ev *evaluation) evalContainer(ctx context.Context, cc *lessons.ContainerCheck) (bool, string, error) {
@@ -132,7 +127,7 @@ func (ev *evaluation) evalContainer(ctx context.Context, cc *lessons.ContainerCh
 		return false, "", err
 	}
 	if obj == nil {
-		return false, notFound(t), nil
+		return false, ev.notFound(t), nil
 	}
 	spec := podSpecOf(obj)
 	where := objName(t, obj)
@@ -196,8 +191,8 @@ func (ev *evaluation) evalContainer(ctx context.Context, cc *lessons.ContainerCh
 		if !present {
 			return false, fmt.Sprintf("%s has no %s; expected %s", in, s.name, lessons.FormatValue(s.want)), nil
 		}
-		if ok, why := subset(s.want, resolveNamedPorts(got, ports), s.name); !ok {
-			return false, in + ": " + why, nil
+		if ok, d := subset(s.want, resolveNamedPorts(got, ports), s.name); !ok {
+			return false, in + ": " + d.String(), nil
 		}
 	}
 	if cc.RestartPolicy != "" && c["restartPolicy"] != cc.RestartPolicy {
@@ -250,8 +245,8 @@ func matchEnv(want map[string]any, env []any) (bool, string) {
 		}
 		switch w := normalizeNumber(want[n]).(type) {
 		case map[string]any:
-			if ok, why := subset(w, entry, "env "+n); !ok {
-				return false, why
+			if ok, d := subset(w, entry, "env "+n); !ok {
+				return false, d.String()
 			}
 		default:
 			if _, from := entry["valueFrom"]; from {

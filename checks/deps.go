@@ -35,6 +35,8 @@ type checkDeps struct {
 	volatile bool
 	// kubeconfig checks read a local file.
 	kubeconfig bool
+	// baseline checks compare with the exercise's recorded start state.
+	baseline bool
 }
 
 // depCollector resolves what checks read.
@@ -130,14 +132,19 @@ func (dc *depCollector) check(c *lessons.Check) {
 		dc.values(&c.Field.Expect)
 	case c.Condition != nil:
 		dc.ref(c.Condition.Object)
+		if c.Condition.Object.Kind == "Pod" && c.Condition.Type == "Ready" {
+			dc.d.volatile = true // a restarted container becomes stable in time
+		}
 	case c.Pods != nil:
 		ns := dc.ns(c.Pods.Namespace)
 		dc.kind("Pod", ns)
 		if c.Pods.OwnedBy != nil {
 			dc.owner(c.Pods.OwnedBy.Kind, ns)
 		}
-		if c.Pods.ReadyFor.Duration > 0 {
-			dc.d.volatile = true // time passes without events
+		if c.Pods.ReadyFor.Duration > 0 || c.Pods.Ready {
+			// Time passes without events: a pod becomes ready for long
+			// enough, a restarted container stable.
+			dc.d.volatile = true
 		}
 	case c.Workload != nil:
 		dc.ref(c.Workload.Object)
@@ -146,6 +153,7 @@ func (dc *depCollector) check(c *lessons.Check) {
 			ns = dc.ex.DefaultNamespace()
 		}
 		dc.owner(c.Workload.Object.Kind, ns)
+		dc.d.volatile = true // a restarted container becomes stable in time
 	case c.Container != nil:
 		dc.ref(c.Container.Object)
 	case c.Service != nil:
@@ -207,6 +215,7 @@ func (dc *depCollector) check(c *lessons.Check) {
 		dc.values(&c.Answer.Expect)
 	case c.Unchanged != nil:
 		dc.ref(c.Unchanged.Object)
+		dc.d.baseline = true
 	case c.DryRun != nil:
 		dc.d.volatile = true
 		dc.kind("ServiceAccount", dc.ex.DefaultNamespace())

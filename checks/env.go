@@ -29,6 +29,9 @@ type Baselines interface {
 	// ObjectBaseline returns the recorded UID, generation and path values
 	// (JSON) of the object ref names (namespace already defaulted).
 	ObjectBaseline(ex *lessons.Exercise, ref lessons.ObjectRef) (ObjectBaseline, error)
+	// Stamp changes whenever the exercise's baseline is recorded again (a
+	// reset): a watch then grades its unchanged checks again.
+	Stamp(ex *lessons.Exercise) string
 }
 
 // ObjectBaseline is what was recorded about one object at setup.
@@ -44,9 +47,20 @@ type ObjectBaseline struct {
 type Kubeconfig struct {
 	// Path of the file.
 	Path string
+	// ForExercise, when set, gives the file of one exercise's shell (the
+	// lab gives each exercise its own), used instead of Path.
+	ForExercise func(ex *lessons.Exercise) string
 	// LabContext is the context kubedojo itself uses; its cluster and user
 	// are what "sameClusterAndUser" compares with.
 	LabContext string
+}
+
+// PathFor is the kubeconfig the learner uses for ex.
+func (k Kubeconfig) PathFor(ex *lessons.Exercise) string {
+	if k.ForExercise != nil {
+		return k.ForExercise(ex)
+	}
+	return k.Path
 }
 
 // Env is everything checks need from the environment.

@@ -21,7 +21,7 @@ func (ev *evaluation) evalEvents(ctx context.Context, e *lessons.EventsCheck) (b
 		return false, "", err
 	}
 	if obj == nil {
-		return false, notFound(t), nil
+		return false, ev.notFound(t), nil
 	}
 	ns := obj.GetNamespace()
 	if ns == "" {
@@ -59,7 +59,8 @@ func (ev *evaluation) evalEvents(ctx context.Context, e *lessons.EventsCheck) (b
 // the API server filters them with a field selector (a namespace can hold
 // thousands of events); in watch mode the informer cache is filtered here.
 func (ev *evaluation) eventsAbout(ctx context.Context, ns string, uid types.UID, reason string) ([]corev1.Event, error) {
-	if _, live := ev.reader.(liveReader); live {
+	if readsLive(ev.reader) {
+		ev.sawUnseen()
 		sel := fields.Set{"involvedObject.uid": string(uid), "reason": reason}.AsSelector().String()
 		list, err := ev.env.Kube.CoreV1().Events(ns).List(ctx, metav1.ListOptions{FieldSelector: sel})
 		if err != nil {

@@ -11,9 +11,9 @@ import (
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
-// runnablePod picks the first pod whose containers run, or explains why
-// none can take a command.
-func (ev *evaluation) runnablePod(ctx context.Context, ref lessons.PodRef) (*corev1.Pod, string, error) {
+// runnablePod picks the first pod whose container (the default one when
+// container is "") runs, or explains why none can take a command.
+func (ev *evaluation) runnablePod(ctx context.Context, ref lessons.PodRef, container string) (*corev1.Pod, string, error) {
 	pods, why, err := ev.pickPods(ctx, ref)
 	if err != nil || why != "" {
 		if ref.Name == "client" && why != "" {
@@ -22,11 +22,72 @@ func (ev *evaluation) runnablePod(ctx context.Context, ref lessons.PodRef) (*cor
 		return nil, why, err
 	}
 	for _, p := range pods {
-		if p.Status.Phase == corev1.PodRunning {
+		if p.Status.Phase == corev1.PodRunning && containerStopped(p, container) == "" {
 			return p, "", nil
 		}
 	}
+	if pods[0].Status.Phase == corev1.PodRunning {
+		return nil, containerStopped(pods[0], container) + "; commands can only run in a running container", nil
+	}
 	return nil, describePod(pods[0]) + "; commands can only run in a running pod", nil
+}
+
+// execContainer is the container a command runs in: the one named, else
+// the pod's default (as kubectl picks it).
+func execContainer(p *corev1.Pod, container string) string {
+	if container != "" {
+		return container
+	}
+	if c := p.Annotations["kubectl.kubernetes.io/default-container"]; c != "" {
+		return c
+	}
+	if len(p.Spec.Containers) > 0 {
+		return p.Spec.Containers[0].Name
+	}
+	return ""
+}
+
+// containerStopped says why a pod's container cannot take a command (it
+// waits, crash-loops or has exited), "" when it runs or the pod's status
+// does not say.
+func containerStopped(p *corev1.Pod, container string) string {
+	name := execContainer(p, container)
+	for _, cs := range append(append([]corev1.ContainerStatus{}, p.Status.ContainerStatuses...), p.Status.InitContainerStatuses...) {
+		if cs.Name != name || cs.State.Running != nil {
+			continue
+		}
+		s := describeContainerState(cs)
+		if s == "" {
+			return ""
+		}
+		if cs.RestartCount > 0 && !strings.Contains(s, "restarted") {
+			s += ", restarted " + times(cs.RestartCount)
+		}
+		return fmt.Sprintf("container %s of pod %s %s", name, p.Name, s)
+	}
+	return ""
+}
+
+// stoppedDuringExec explains an exec the API refused because the container
+// stopped meanwhile, reading the pod's status as it is now; "" when it
+// still runs (the error is then the environment's).
+func (ev *evaluation) stoppedDuringExec(ctx context.Context, p *corev1.Pod, container string) string {
+	t, err := ev.env.gvrFor("Pod", p.Namespace)
+	if err != nil {
+		return ""
+	}
+	u, err := liveReader{dyn: ev.env.Dynamic}.get(ctx, t.gvr, p.Namespace, p.Name)
+	if err != nil {
+		return ""
+	}
+	now, err := fromUnstructured[corev1.Pod](u)
+	if err != nil {
+		return ""
+	}
+	if why := containerStopped(now, container); why != "" {
+		return why + "; commands can only run in a running container"
+	}
+	return ""
 }
 
 // expandAnswers replaces {{answer:KEY}} with the learner's answers.
@@ -74,7 +135,7 @@ func firstLine(s string) string {
 }
 
 func (ev *evaluation) evalExec(ctx context.Context, x *lessons.ExecCheck) (bool, string, error) {
-	pod, why, err := ev.runnablePod(ctx, x.Pod)
+	pod, why, err := ev.runnablePod(ctx, x.Pod, x.Container)
 	if err != nil || why != "" {
 		return false, why, err
 	}
@@ -90,6 +151,9 @@ func (ev *evaluation) evalExec(ctx context.Context, x *lessons.ExecCheck) (bool,
 	for i := 0; i < runs; i++ {
 		res, err := ev.execOnce(ctx, pod, x.Container, argv, x.Timeout.Duration)
 		if err != nil {
+			if why := ev.stoppedDuringExec(ctx, pod, x.Container); why != "" {
+				return false, why, nil
+			}
 			return false, "", err
 		}
 		if ok, why := judgeRun(ctx, ev, x.ExitCode, x.Fails, x.Stdout, res, fmt.Sprintf("`%s` in pod %s", cmdline, pod.Name)); !ok {
@@ -106,6 +170,7 @@ func (ev *evaluation) execOnce(ctx context.Context, pod *corev1.Pod, container s
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
+	ev.sawUnseen()
 	return ev.env.Exec.Exec(ctx, pod.Namespace, pod.Name, container, argv)
 }
 
@@ -129,19 +194,55 @@ func judgeRun(ctx context.Context, ev *evaluation, exitCode *int, fails bool, st
 		return false, err.Error()
 	}
 	if m != nil {
+		if strings.Contains(out, "\n") {
+			return false, fmt.Sprintf("%s did not print %s; its output:\n%s", what, m.expected, outputBlock(out))
+		}
 		return false, fmt.Sprintf("%s printed %s, expected %s", what, lessons.FormatValue(truncate(out, 200)), m.expected)
 	}
 	return true, ""
 }
 
+// stderrNote shows what a failed command printed (standard output, then
+// standard error): one line after a colon, several as a block.
 func stderrNote(res ExecResult) string {
-	if s := firstLine(res.Stderr); s != "" {
-		return ": " + truncate(s, 160)
+	var parts []string
+	for _, s := range []string{res.Stdout, res.Stderr} {
+		if s = strings.TrimSpace(s); s != "" {
+			parts = append(parts, s)
+		}
 	}
-	if s := firstLine(res.Stdout); s != "" {
-		return ": " + truncate(s, 160)
+	out := strings.Join(parts, "\n")
+	switch {
+	case out == "":
+		return ""
+	case strings.Contains(out, "\n"):
+		return "; its output:\n" + outputBlock(out)
 	}
-	return ""
+	return ": " + truncate(out, 160)
+}
+
+// outputLines bounds the command output a failure shows.
+const outputLines = 10
+
+// outputBlock indents multi-line output under a failure, keeping the first
+// outputLines lines (each cut at 200 characters) and counting the rest.
+func outputBlock(out string) string {
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	more := len(lines) - outputLines
+	if more > 0 {
+		lines = lines[:outputLines]
+	}
+	for i, l := range lines {
+		if l = strings.TrimRight(l, " \t\r"); l != "" {
+			lines[i] = "  " + truncate(l, 200)
+		} else {
+			lines[i] = ""
+		}
+	}
+	if more > 0 {
+		lines = append(lines, fmt.Sprintf("  … (%d more lines)", more))
+	}
+	return strings.Join(lines, "\n")
 }
 
 func truncate(s string, n int) string {
@@ -152,7 +253,7 @@ func truncate(s string, n int) string {
 }
 
 func (ev *evaluation) evalHTTP(ctx context.Context, h *lessons.HTTPCheck) (bool, string, error) {
-	pod, why, err := ev.runnablePod(ctx, h.From)
+	pod, why, err := ev.runnablePod(ctx, h.From, "")
 	if err != nil || why != "" {
 		return false, why, err
 	}
@@ -173,9 +274,13 @@ func (ev *evaluation) evalHTTP(ctx context.Context, h *lessons.HTTPCheck) (bool,
 	}
 	for i := 0; i < runs; i++ {
 		cctx, cancel := context.WithTimeout(ctx, timeout+5*time.Second)
+		ev.sawUnseen()
 		res, err := ev.env.Exec.Exec(cctx, pod.Namespace, pod.Name, "", argv)
 		cancel()
 		if err != nil {
+			if why := ev.stoppedDuringExec(ctx, pod, ""); why != "" {
+				return false, why, nil
+			}
 			return false, "", err
 		}
 		if res.ExitCode == 127 {
@@ -220,6 +325,7 @@ func (ev *evaluation) evalLogs(ctx context.Context, l *lessons.LogsCheck) (bool,
 	}
 	var last string
 	for _, p := range pods {
+		ev.sawUnseen()
 		req := ev.env.Kube.CoreV1().Pods(p.Namespace).GetLogs(p.Name, &corev1.PodLogOptions{Container: l.Container, Previous: l.Previous, LimitBytes: ptr(int64(1 << 20))})
 		raw, err := req.DoRaw(ctx)
 		if err != nil {
@@ -265,6 +371,7 @@ func (ev *evaluation) evalNode(ctx context.Context, n *lessons.NodeCheck) (bool,
 	if n.File != "" {
 		script, what = "cat "+shellQuote([]string{n.File}), "file "+n.File+" on node "+node
 	}
+	ev.sawUnseen()
 	stdout, stderr, code, err := ev.env.Node.Exec(ctx, node, script)
 	if err != nil {
 		return false, "", &envError{err: fmt.Errorf("run on node %s: %w", node, err)}

@@ -46,15 +46,24 @@ func staticMapper(extra ...schema.GroupVersionKind) meta.ResettableRESTMapper {
 	return resettableMapper{m}
 }
 
-// fakeExec answers commands by their joined argv.
+// fakeExec answers commands by their joined argv; err, when set, is
+// returned for every command after hook ran.
 type fakeExec struct {
 	results map[string]ExecResult
 	calls   []string
+	err     error
+	hook    func()
 }
 
 func (f *fakeExec) Exec(_ context.Context, ns, pod, container string, cmd []string) (ExecResult, error) {
 	key := strings.Join(cmd, " ")
 	f.calls = append(f.calls, fmt.Sprintf("%s/%s:%s", ns, pod, key))
+	if f.hook != nil {
+		f.hook()
+	}
+	if f.err != nil {
+		return ExecResult{}, f.err
+	}
 	if r, ok := f.results[pod+":"+key]; ok {
 		return r, nil
 	}
@@ -65,6 +74,8 @@ func (f *fakeExec) Exec(_ context.Context, ns, pod, container string, cmd []stri
 }
 
 type fakeBaselines map[string]ObjectBaseline
+
+func (f fakeBaselines) Stamp(*lessons.Exercise) string { return fmt.Sprint(len(f)) }
 
 func (f fakeBaselines) ObjectBaseline(_ *lessons.Exercise, ref lessons.ObjectRef) (ObjectBaseline, error) {
 	b, ok := f[ref.Kind+"/"+ref.Namespace+"/"+ref.Name]
@@ -171,4 +182,26 @@ func (fx *fixture) grade(t *testing.T, check string) Result {
 	ex := &lessons.Exercise{ID: "l/e", Namespaces: []lessons.Namespace{{Name: "ns1"}}, Checks: []lessons.Check{parseCheck(t, check)}}
 	rep := NewGrader(fx.env).Evaluate(context.Background(), ex)
 	return rep.Results[0]
+}
+
+// gradeCase is one check graded on a fixture: the status it must get and,
+// when not empty, the detail.
+type gradeCase struct {
+	name, check string
+	status      Status
+	detail      string
+}
+
+// gradeCases grades each case on a fresh fixture of manifests.
+func gradeCases(t *testing.T, manifests string, cases []gradeCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			fx := newFixture(t, manifests)
+			r := fx.grade(t, tc.check)
+			if r.Status != tc.status || (tc.detail != "" && r.Detail != tc.detail) {
+				t.Fatalf("got %s %q, want %s %q", r.Status, r.Detail, tc.status, tc.detail)
+			}
+		})
+	}
 }

@@ -27,40 +27,98 @@ type evaluation struct {
 	env    *Env
 	ex     *lessons.Exercise // template variables expanded
 	reader objectReader
+	// obs records what one check's run noticed; nil outside a run.
+	obs *observation
+	// progress receives progressive reports (WithProgress); nil without.
+	progress func(Report)
+	// waiting hears what Converge waits for (WithWaiting).
+	waiting func(Waiting)
 }
 
-func (g *Grader) newEvaluation(ex *lessons.Exercise, reader objectReader) *evaluation {
+func (g *Grader) newEvaluation(ex *lessons.Exercise, reader objectReader, opts []Option) *evaluation {
 	if reader == nil {
 		reader = liveReader{dyn: g.env.Dynamic}
 	}
-	return &evaluation{env: g.env, ex: ex.Expand(g.env.Vars), reader: reader}
+	var o gradeOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return &evaluation{env: g.env, ex: ex.Expand(g.env.Vars), reader: reader, progress: o.progress, waiting: o.waiting}
+}
+
+// Option tunes Evaluate, Watch and Converge.
+type Option func(*gradeOptions)
+
+type gradeOptions struct {
+	progress func(Report)
+	waiting  func(Waiting)
+}
+
+// WithProgress makes every evaluation report progress: each time one of
+// its checks finishes while others still run, fn receives the report so
+// far, the unfinished checks with status Running, so that slow checks
+// (commands, connections) do not hold back fast ones. The final report of
+// each evaluation goes where it goes without the option, unchanged. fn is
+// called from the evaluating goroutine, one report at a time.
+func WithProgress(fn func(Report)) Option {
+	return func(o *gradeOptions) { o.progress = fn }
 }
 
 // Evaluate grades every check of ex once, in parallel, each with its own
 // timeout, reading live state.
-func (g *Grader) Evaluate(ctx context.Context, ex *lessons.Exercise) Report {
-	ev := g.newEvaluation(ex, nil)
-	return ev.report(ctx, nil, "initial")
+func (g *Grader) Evaluate(ctx context.Context, ex *lessons.Exercise, opts ...Option) Report {
+	ev := g.newEvaluation(ex, nil, opts)
+	return presented(ev.report(ctx, nil, "initial", nil))
 }
 
 // report evaluates the checks whose index is in only (all when nil) and
-// returns results for those.
-func (ev *evaluation) report(ctx context.Context, only map[int]bool, trigger string) Report {
+// returns results for those; prev holds the results of the others for
+// progressive reports (nil: all are evaluated).
+func (ev *evaluation) report(ctx context.Context, only map[int]bool, trigger string, prev []Result) Report {
 	rep := Report{Exercise: ev.ex.ID, Results: make([]Result, len(ev.ex.Checks)), Trigger: trigger}
-	var wg sync.WaitGroup
+	type finished struct {
+		i   int
+		res Result
+	}
+	done := make(chan finished)
+	running := map[int]bool{}
 	for i := range ev.ex.Checks {
 		if only != nil && !only[i] {
 			continue
 		}
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			rep.Results[i] = ev.run(ctx, &ev.ex.Checks[i])
-		}(i)
+		running[i] = true
+		go func(i int) { done <- finished{i, ev.run(ctx, &ev.ex.Checks[i])} }(i)
 	}
-	wg.Wait()
+	for len(running) > 0 {
+		f := <-done
+		rep.Results[f.i] = f.res
+		delete(running, f.i)
+		if ev.progress != nil && len(running) > 0 {
+			ev.progress(presented(ev.partial(rep, running, prev)))
+		}
+	}
 	rep.Time = ev.env.now()
 	return rep
+}
+
+// partial is a progressive report: the finished results of rep, the
+// running checks marked Running, and prev for the checks not evaluated.
+func (ev *evaluation) partial(rep Report, running map[int]bool, prev []Result) Report {
+	out := rep
+	out.Results = make([]Result, len(rep.Results))
+	for i, r := range rep.Results {
+		switch {
+		case running[i]:
+			c := &ev.ex.Checks[i]
+			out.Results[i] = Result{ID: c.ID, Title: c.Title, Status: Running}
+		case r.Status == "" && i < len(prev):
+			out.Results[i] = prev[i]
+		default:
+			out.Results[i] = r
+		}
+	}
+	out.Time = ev.env.now()
+	return out
 }
 
 // run evaluates one top-level check with its timeout.
@@ -75,8 +133,11 @@ func (ev *evaluation) run(ctx context.Context, c *lessons.Check) Result {
 	}
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	pass, detail, err := ev.eval(cctx, c)
-	res := Result{ID: c.ID, Title: c.Title, Duration: time.Since(start)}
+	run := *ev
+	run.obs = newObservation(ev.env.now())
+	run.reader = recordingReader{inner: ev.reader, obs: run.obs}
+	pass, detail, err := run.eval(cctx, c)
+	res := Result{ID: c.ID, Title: c.Title, Duration: time.Since(start), obs: run.obs}
 	switch {
 	case err != nil && (IsEnvironmentError(err) || cctx.Err() != nil):
 		res.Status = Error
@@ -93,6 +154,7 @@ func (ev *evaluation) run(ctx context.Context, c *lessons.Check) Result {
 		res.Status = Fail
 		res.Message = c.Message
 		res.Detail = detail
+		res.needs = run.obs.needs(detail)
 	}
 	return res
 }
@@ -225,31 +287,108 @@ func (ev *evaluation) evalAnyOf(ctx context.Context, children []lessons.Check) (
 	return false, strings.Join(details, "; or "), nil
 }
 
+// settleQuiet is how long the objects a failing check reads must have been
+// left alone before Converge stops waiting for it; unseenQuiet how long a
+// check that also consults state no read shows (a command's output) must
+// moreover have failed the same way.
+const (
+	settleQuiet = 10 * time.Second
+	unseenQuiet = 10 * time.Second
+)
+
+// Waiting is what Converge waits for: the IDs of the checks that may still
+// converge, and the longest it waits for them.
+type Waiting struct {
+	Checks []string
+	UpTo   time.Duration
+}
+
+// WithWaiting makes Converge call fn whenever the set of checks it waits
+// for changes (first when it starts to wait), so a person can be told.
+func WithWaiting(fn func(Waiting)) Option {
+	return func(o *gradeOptions) { o.waiting = fn }
+}
+
+// convergence follows one failing check across Converge's evaluations.
+type convergence struct {
+	seen                bool
+	fingerprint, detail string
+	since               time.Time // when this fingerprint and detail were first seen
+}
+
+// settled reports whether nothing suggests that the failing result r will
+// change by itself: what the check reads did not change since its last
+// evaluation and not for settleQuiet before, and nothing there is in
+// progress (a rollout, a starting pod, a running Job, a deletion, a pod
+// that has not picked up a fixed ConfigMap). A check that consulted state
+// no read shows (a command's output, which a DNS reload or a network policy
+// changes) or whose list found nothing (a controller may be about to create
+// it) must also have failed the same way for unseenQuiet, unless it failed
+// because an object it needs does not exist.
+func (c *convergence) settled(r Result) bool {
+	o := r.obs
+	if r.Status != Fail || o == nil {
+		return false
+	}
+	print := o.fingerprint()
+	moved := c.seen && (print != c.fingerprint || r.Detail != c.detail)
+	if !c.seen || moved {
+		c.since = time.Now()
+	}
+	c.seen, c.fingerprint, c.detail = true, print, r.Detail
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	switch {
+	case moved || o.progress != "" || o.now.Sub(o.newest) < settleQuiet:
+		return false
+	case r.needs != "":
+		return true
+	case o.unseen || o.emptyList:
+		// A command's output, or objects a controller may be about to
+		// create: settled once they have failed the same way a while.
+		return time.Since(c.since) >= unseenQuiet
+	}
+	return true
+}
+
 // Converge evaluates ex until every check passes or each failing check's
 // "eventually" window (at least minWait) has passed, re-evaluating failing
-// checks every interval. It is what headless grading and verify use.
-func (g *Grader) Converge(ctx context.Context, ex *lessons.Exercise, minWait, interval time.Duration) Report {
-	ev := g.newEvaluation(ex, nil)
+// checks every interval. A failing check is not waited for once nothing it
+// reads converges (see convergence.settled): a missing object does not
+// hold the report back, a rollout in progress does. It is what headless
+// grading and verify use.
+func (g *Grader) Converge(ctx context.Context, ex *lessons.Exercise, minWait, interval time.Duration, opts ...Option) Report {
+	ev := g.newEvaluation(ex, nil, opts)
 	start := time.Now()
-	rep := ev.report(ctx, nil, "initial")
+	rep := ev.report(ctx, nil, "initial", nil)
+	track := make([]convergence, len(rep.Results))
+	var told string
 	for {
 		pending := map[int]bool{}
+		var wait Waiting
 		for i, r := range rep.Results {
 			c := ev.ex.Checks[i]
-			window := max(c.Eventually.Duration, minWait)
-			if r.Status != Pass && time.Since(start) < window {
-				pending[i] = true
+			left := max(c.Eventually.Duration, minWait) - time.Since(start)
+			if r.Status == Pass || left <= 0 || track[i].settled(r) {
+				continue
 			}
+			pending[i] = true
+			wait.Checks = append(wait.Checks, c.ID)
+			wait.UpTo = max(wait.UpTo, left)
 		}
 		if len(pending) == 0 || ctx.Err() != nil {
-			return rep
+			return presented(rep)
+		}
+		if key := strings.Join(wait.Checks, " "); ev.waiting != nil && key != told {
+			told = key
+			ev.waiting(wait)
 		}
 		select {
 		case <-ctx.Done():
-			return rep
+			return presented(rep)
 		case <-time.After(interval):
 		}
-		next := ev.report(ctx, pending, "retry")
+		next := ev.report(ctx, pending, "retry", rep.Results)
 		for i := range pending {
 			rep.Results[i] = next.Results[i]
 		}
@@ -261,7 +400,7 @@ func (g *Grader) Converge(ctx context.Context, ex *lessons.Exercise, minWait, in
 // the "wait" steps of start states. The error says what the check last
 // reported.
 func (g *Grader) WaitFor(ctx context.Context, ex *lessons.Exercise, c lessons.Check, timeout time.Duration) error {
-	ev := g.newEvaluation(ex, nil)
+	ev := g.newEvaluation(ex, nil, nil)
 	c = lessons.ExpandCheck(c, g.env.Vars)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()

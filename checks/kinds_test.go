@@ -240,7 +240,7 @@ func TestExecHTTPAndLogs(t *testing.T) {
 			`{exec: {pod: bare, command: [touch, /probe], fails: true}}`, Pass, ""},
 		{"exec answer substitution", map[string]ExecResult{"nslookup api.ns1.svc.cluster.local": {Stdout: "Address: 10.96.0.5"}},
 			`{exec: {pod: bare, command: [nslookup, "{{answer:fqdn}}"], stdout: {contains: 10.96.0.5}}}`, Pass, ""},
-		{"exec missing pod", nil, `{exec: {pod: gone, command: [true]}}`, Fail, "pod gone not found in namespace ns1"},
+		{"exec missing pod", nil, `{exec: {pod: gone, command: [true]}}`, Fail, `Pod "gone" not found in namespace ns1`},
 		{"exec pending pod", nil, `{exec: {pod: web-7c9d-x2, command: [true]}}`, Fail, `pod web-7c9d-x2 is waiting: ImagePullBackOff (image "nginx:1.277"); commands can only run in a running pod`},
 		{"http ok", map[string]ExecResult{"wget -qO- -T 3 http://web:8080": {Stdout: "<h1>Welcome to nginx!</h1>"}},
 			`{http: {from: client, url: "http://web:8080", expect: Welcome to nginx}}`, Pass, ""},

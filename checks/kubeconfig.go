@@ -9,7 +9,7 @@ import (
 )
 
 func (ev *evaluation) evalKubeconfig(k *lessons.KubeconfigCheck) (bool, string, error) {
-	path := ev.env.Kubeconfig.Path
+	path := ev.env.Kubeconfig.PathFor(ev.ex)
 	if path == "" {
 		return false, "", envErrorf("kubedojo does not know which kubeconfig the lab uses")
 	}

@@ -27,11 +27,16 @@ func (b labBaselines) ObjectBaseline(ex *lessons.Exercise, ref lessons.ObjectRef
 	}
 	key := lab.ObjectKey(ref, ex.DefaultNamespace())
 	o, ok := base.Objects[key]
+	if !ok && base.SettingUp {
+		return ObjectBaseline{}, fmt.Errorf("%s is being set up; its start state is recorded when the setup ends (if no setup or reset is running, reset the exercise: kubedojo lab reset %s)", ex.ID, ex.ID)
+	}
 	if !ok {
 		return ObjectBaseline{}, fmt.Errorf("no record of %s from the start of %s; reset the exercise (kubedojo lab reset %s)", key, ex.ID, ex.ID)
 	}
 	return ObjectBaseline{UID: o.UID, Generation: o.Generation, Paths: o.Paths}, nil
 }
+
+func (b labBaselines) Stamp(ex *lessons.Exercise) string { return b.env.BaselineStamp(ex) }
 
 // Waiter returns the function lab environments call for the "wait" steps
 // of start states.
@@ -73,7 +78,7 @@ func ConnectLab(ctx context.Context, l *lab.Lab) (*LabSession, error) {
 	if n := l.NodeExec(); n != nil {
 		genv.Node = n
 	}
-	genv.Kubeconfig = Kubeconfig{Path: l.KubeconfigPath(), LabContext: l.ContextName()}
+	genv.Kubeconfig = Kubeconfig{Path: l.KubeconfigPath(), LabContext: l.ContextName(), ForExercise: l.ExerciseKubeconfigPath}
 	g := NewGrader(genv)
 	env, err := l.Environment()
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -79,7 +80,7 @@ func (ev *evaluation) evalExists(ctx context.Context, ref lessons.ObjectRef, wan
 	// say why it lingers.
 	if want {
 		if len(objs) == 0 {
-			return false, notFound(t), nil
+			return false, ev.notFound(t), nil
 		}
 		return true, "", nil
 	}
@@ -108,7 +109,7 @@ func (ev *evaluation) resolveValue(ctx context.Context, v lessons.Value) (any, e
 		return nil, err
 	}
 	if obj == nil {
-		return nil, failf("cannot compare yet: %s (the expected value is read from it)", notFound(t))
+		return nil, failf("cannot compare yet: %s (the expected value is read from it)", ev.notFound(t))
 	}
 	vals, err := evalPath(obj.Object, v.From.Path)
 	if err != nil {
@@ -163,7 +164,7 @@ func (ev *evaluation) evalField(ctx context.Context, f *lessons.FieldCheck) (boo
 		if f.AllowNone && f.Object.Name == "" {
 			return true, "", nil
 		}
-		return false, notFound(t), nil
+		return false, ev.notFound(t), nil
 	}
 	var failures []string
 	for _, o := range objs {
@@ -184,7 +185,7 @@ func (ev *evaluation) evalField(ctx context.Context, f *lessons.FieldCheck) (boo
 			return false, "", err
 		}
 		if m != nil {
-			failures = append(failures, fmt.Sprintf("%s %s: expected %s, found %s", objName(t, o), strings.Trim(path, "{}"), m.expected, describeResults(vals)))
+			failures = append(failures, objName(t, o)+" "+m.describe(strings.Trim(path, "{}"), describeResults(vals)))
 		}
 	}
 	if len(failures) == 0 {
@@ -207,7 +208,7 @@ func (ev *evaluation) evalCondition(ctx context.Context, c *lessons.ConditionChe
 		return false, "", err
 	}
 	if obj == nil {
-		return false, notFound(t), nil
+		return false, ev.notFound(t), nil
 	}
 	want := c.Status
 	if want == "" {
@@ -235,6 +236,15 @@ func (ev *evaluation) evalCondition(ctx context.Context, c *lessons.ConditionChe
 		}
 		if c.Reason != "" && reason != c.Reason {
 			return false, fmt.Sprintf("%s: condition %s has reason %q, expected %q", objName(t, obj), c.Type, reason, c.Reason), nil
+		}
+		if t.gvk.Kind == "Pod" && c.Type == string(corev1.PodReady) && strings.EqualFold(want, "True") {
+			pod, err := fromUnstructured[corev1.Pod](obj)
+			if err != nil {
+				return false, "", err
+			}
+			if why := notStable(pod, ev.env.now()); why != "" {
+				return false, why, nil
+			}
 		}
 		return true, "", nil
 	}
@@ -299,6 +309,7 @@ func (ev *evaluation) evalDryRun(ctx context.Context, d *lessons.DryRunCheck) (b
 	if t.namespaced && obj.GetNamespace() == "" {
 		obj.SetNamespace(t.namespace)
 	}
+	ev.sawUnseen()
 	created, err := ev.env.Dynamic.Resource(t.gvr).Namespace(obj.GetNamespace()).Create(ctx, obj, metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
 	if err != nil {
 		if apierrors.IsInvalid(err) || apierrors.IsForbidden(err) && !strings.Contains(err.Error(), "cannot create resource") || apierrors.IsBadRequest(err) {
@@ -317,6 +328,9 @@ func (ev *evaluation) evalDryRun(ctx context.Context, d *lessons.DryRunCheck) (b
 		return false, "", err
 	}
 	if m != nil {
+		if m.diff != nil {
+			return false, fmt.Sprintf("a new %s would get %s", obj.GetKind(), m.diff.under(d.Path)), nil
+		}
 		return false, fmt.Sprintf("a new %s would get %s = %s, expected %s", obj.GetKind(), d.Path, describeResults(vals), m.expected), nil
 	}
 	return true, "", nil

@@ -81,6 +81,46 @@ func podReady(p *corev1.Pod) bool {
 	return false
 }
 
+// stableAfterRestart is how long a restarted container must have run
+// before its pod counts as ready: a crash-looping container is Ready for a
+// moment after each restart.
+const stableAfterRestart = 30 * time.Second
+
+// notStable says why a ready pod is not trusted to stay ready: one of its
+// containers restarted less than stableAfterRestart ago. "" otherwise.
+func notStable(p *corev1.Pod, now time.Time) string {
+	statuses := append([]corev1.ContainerStatus{}, p.Status.ContainerStatuses...)
+	for _, cs := range p.Status.InitContainerStatuses {
+		if cs.State.Running != nil { // a native sidecar
+			statuses = append(statuses, cs)
+		}
+	}
+	for _, cs := range statuses {
+		if cs.RestartCount == 0 {
+			continue
+		}
+		var since time.Time
+		if r := cs.State.Running; r != nil {
+			since = r.StartedAt.Time
+		}
+		exit := ""
+		if t := cs.LastTerminationState.Terminated; t != nil {
+			if t.FinishedAt.After(since) {
+				since = t.FinishedAt.Time
+			}
+			exit = fmt.Sprintf(" (exit code %d)", t.ExitCode)
+		}
+		if since.IsZero() {
+			continue
+		}
+		if d := now.Sub(since); d < stableAfterRestart {
+			return fmt.Sprintf("pod %s is not ready to stay: container %s restarted %s, the last time %s ago%s; it must run for %s after a restart",
+				p.Name, cs.Name, times(cs.RestartCount), d.Round(time.Second), exit, stableAfterRestart)
+		}
+	}
+	return ""
+}
+
 func readySince(p *corev1.Pod) (time.Time, bool) {
 	for _, c := range p.Status.Conditions {
 		if c.Type == corev1.PodReady && c.Status == corev1.ConditionTrue {
@@ -158,7 +198,7 @@ func describeContainerState(cs corev1.ContainerStatus) string {
 			s += fmt.Sprintf(" (image %q)", cs.Image)
 		case "CrashLoopBackOff":
 			if t := cs.LastTerminationState.Terminated; t != nil {
-				s += fmt.Sprintf(" (last exit code %d, restarted %d times)", t.ExitCode, cs.RestartCount)
+				s += fmt.Sprintf(" (last exit code %d, restarted %s)", t.ExitCode, times(cs.RestartCount))
 			}
 		case "CreateContainerConfigError", "CreateContainerError", "RunContainerError":
 			if w.Message != "" {
@@ -268,11 +308,21 @@ func (ev *evaluation) evalPods(ctx context.Context, pc *lessons.PodsCheck) (bool
 	if err != nil {
 		return false, "", envErrorf("the exercise's selector %q is invalid: %v", pc.Selector, err)
 	}
+	if pc.OwnedBy != nil {
+		// The owner makes the pods: reading it lets a convergence see that
+		// it was just created or changed.
+		if _, _, err := ev.object(ctx, lessons.ObjectRef{Kind: pc.OwnedBy.Kind, Name: pc.OwnedBy.Name, Namespace: ns}); err != nil {
+			return false, "", err
+		}
+	}
 	pods, err := ev.listPods(ctx, ns, sel)
 	if err != nil {
 		return false, "", err
 	}
 	what := fmt.Sprintf("pods with %s in %s", pc.Selector, ns)
+	if sel.Empty() {
+		what = "pods in " + ns
+	}
 	if pc.Count != nil && len(pods) != *pc.Count {
 		return false, fmt.Sprintf("expected %d %s, found %d%s", *pc.Count, what, len(pods), podNames(pods)), nil
 	}
@@ -299,10 +349,15 @@ func (ev *evaluation) evalPods(ctx context.Context, pc *lessons.PodsCheck) (bool
 		if pc.Ready && !podReady(p) {
 			return false, describePod(p), nil
 		}
+		if pc.Ready {
+			if why := notStable(p, now); why != "" {
+				return false, why, nil
+			}
+		}
 		if pc.MaxRestarts != nil {
 			for _, cs := range append(append([]corev1.ContainerStatus{}, p.Status.InitContainerStatuses...), p.Status.ContainerStatuses...) {
 				if int(cs.RestartCount) > *pc.MaxRestarts {
-					return false, fmt.Sprintf("container %s of pod %s was restarted %d times (at most %d allowed)%s", cs.Name, p.Name, cs.RestartCount, *pc.MaxRestarts, lastExit(cs)), nil
+					return false, fmt.Sprintf("container %s of pod %s was restarted %s (at most %d allowed)%s", cs.Name, p.Name, times(cs.RestartCount), *pc.MaxRestarts, lastExit(cs)), nil
 				}
 			}
 		}
@@ -312,11 +367,19 @@ func (ev *evaluation) evalPods(ctx context.Context, pc *lessons.PodsCheck) (bool
 				return false, describePod(p), nil
 			}
 			if d := now.Sub(since); d < pc.ReadyFor.Duration {
-				return false, fmt.Sprintf("pod %s has been ready for %s; it must stay ready for %s", p.Name, d.Round(time.Second), pc.ReadyFor.Duration), nil
+				return false, ev.waitsFor(fmt.Sprintf("pod %s has been ready for %s; it must stay ready for %s", p.Name, d.Round(time.Second), pc.ReadyFor.Duration)), nil
 			}
 		}
 	}
 	return true, "", nil
+}
+
+// times renders a restart count: "1 time", "3 times".
+func times(n int32) string {
+	if n == 1 {
+		return "1 time"
+	}
+	return fmt.Sprintf("%d times", n)
 }
 
 func lastExit(cs corev1.ContainerStatus) string {
@@ -415,7 +478,7 @@ func (ev *evaluation) evalWorkload(ctx context.Context, w *lessons.WorkloadCheck
 	}
 	if s == nil {
 		t, _ := ev.env.resolve(w.Object, ev.ex.DefaultNamespace())
-		return false, notFound(t), nil
+		return false, ev.notFound(t), nil
 	}
 	label := fmt.Sprintf("%s %s", strings.ToLower(s.kind), s.name)
 	want := s.desired
@@ -449,6 +512,13 @@ func (ev *evaluation) evalWorkload(ctx context.Context, w *lessons.WorkloadCheck
 	}
 	if s.extra != "" {
 		problems = append(problems, s.extra)
+	}
+	if len(problems) == 0 {
+		for _, p := range pods {
+			if why := notStable(p, ev.env.now()); why != "" {
+				return false, label + ": " + why, nil
+			}
+		}
 	}
 	if len(problems) > 0 {
 		for _, p := range pods {
@@ -487,7 +557,7 @@ func (ev *evaluation) podsOf(ctx context.Context, ref lessons.ObjectRef) ([]*cor
 		return nil, "", err
 	}
 	if obj == nil {
-		return nil, notFound(t), nil
+		return nil, ev.notFound(t), nil
 	}
 	var sel *metav1.LabelSelector
 	switch t.gvk.Kind {
@@ -532,7 +602,7 @@ func (ev *evaluation) pickPods(ctx context.Context, ref lessons.PodRef) ([]*core
 			return nil, "", err
 		}
 		if p == nil || p.DeletionTimestamp != nil {
-			return nil, fmt.Sprintf("pod %s not found in namespace %s", ref.Name, ns), nil
+			return nil, ev.missingNamed("Pod", ns, ref.Name), nil
 		}
 		return []*corev1.Pod{p}, "", nil
 	case ref.Selector != "":

@@ -42,6 +42,10 @@ type Result struct {
 	Detail string `json:"detail,omitempty"`
 	// Duration is how long the evaluation took (milliseconds in JSON).
 	Duration time.Duration `json:"-"`
+	// needs names the missing object a failure is about ("Pod web").
+	needs string
+	// obs is what the evaluation noticed (Converge uses it).
+	obs *observation
 }
 
 // MarshalJSON writes Duration as whole milliseconds, the unit scripts

@@ -22,7 +22,7 @@ func (ev *evaluation) evalService(ctx context.Context, sc *lessons.ServiceCheck)
 		return false, "", err
 	}
 	if svc == nil {
-		return false, fmt.Sprintf("Service %q not found in namespace %s", sc.Name, ns), nil
+		return false, ev.missingNamed("Service", ns, sc.Name), nil
 	}
 	label := "Service " + svc.Name
 	typ := svc.Spec.Type
@@ -185,7 +185,7 @@ func (ev *evaluation) selectsExactly(ctx context.Context, ns, label string, nilS
 	}
 	for _, p := range wanted {
 		if !in[p.Name] {
-			return false, fmt.Sprintf("%s's selector %s does not select pod %s (labels %s)", label, sel, p.Name, labels.Set(p.Labels)), nil
+			return false, fmt.Sprintf("%s's selector %s does not select pod %s (labels %s)", label, showSelector(sel), p.Name, showLabels(p.Labels)), nil
 		}
 	}
 	isWanted := map[string]bool{}
@@ -194,7 +194,7 @@ func (ev *evaluation) selectsExactly(ctx context.Context, ns, label string, nilS
 	}
 	for _, p := range selected {
 		if !isWanted[p.Name] {
-			return false, fmt.Sprintf("%s's selector %s also selects pod %s, which it should not", label, sel, p.Name), nil
+			return false, fmt.Sprintf("%s's selector %s also selects pod %s, which it should not", label, showSelector(sel), p.Name), nil
 		}
 	}
 	return true, "", nil
@@ -206,7 +206,7 @@ func (ev *evaluation) evalSelects(ctx context.Context, sc *lessons.SelectsCheck)
 		return false, "", err
 	}
 	if obj == nil {
-		return false, notFound(t), nil
+		return false, ev.notFound(t), nil
 	}
 	vals, err := evalPath(obj.Object, sc.Path)
 	if err != nil {
@@ -259,10 +259,27 @@ func (ev *evaluation) evalSelects(ctx context.Context, sc *lessons.SelectsCheck)
 		}
 		for _, p := range wanted {
 			if !in[p.Name] {
-				return false, fmt.Sprintf("%s's selector %s does not select pod %s", label, sel, p.Name), nil
+				return false, fmt.Sprintf("%s's selector %s does not select pod %s", label, showSelector(sel), p.Name), nil
 			}
 		}
 		return true, "", nil
 	}
 	return ev.selectsExactly(ctx, ns, label, false, sel, selected, want)
+}
+
+// showSelector renders a selector for a message; an empty one selects
+// everything and would otherwise print as nothing.
+func showSelector(sel labels.Selector) string {
+	if sel == nil || sel.Empty() {
+		return "{} (empty: it selects every pod)"
+	}
+	return sel.String()
+}
+
+// showLabels renders a pod's labels for a message.
+func showLabels(set map[string]string) string {
+	if len(set) == 0 {
+		return "none"
+	}
+	return labels.Set(set).String()
 }

@@ -89,10 +89,6 @@ func (g *Grader) Verify(ctx context.Context, env Exerciser, ex *lessons.Exercise
 	if opts.Interval == 0 {
 		opts.Interval = 2 * time.Second
 	}
-	if err := env.Reset(ctx, ex); err != nil {
-		res.Status, res.Reason = VerifyError, fmt.Sprintf("set up the start state: %v", err)
-		return res
-	}
 	cleanup := func() {
 		if res.Status == VerifyFailed && opts.KeepOnFailure {
 			return
@@ -103,7 +99,13 @@ func (g *Grader) Verify(ctx context.Context, env Exerciser, ex *lessons.Exercise
 			res.Status, res.Reason = VerifyError, fmt.Sprintf("clean up: %v", err)
 		}
 	}
+	// Also after a failed setup: what its first steps did (a tainted node)
+	// must not stay behind for the exercises verified next.
 	defer cleanup()
+	if err := env.Reset(ctx, ex); err != nil {
+		res.Status, res.Reason = VerifyError, fmt.Sprintf("set up the start state: %v", err)
+		return res
+	}
 
 	startRep := g.Evaluate(ctx, ex)
 	res.Start = &startRep

@@ -21,12 +21,14 @@ import (
 // causes (a Deployment update touches the Deployment, a ReplicaSet and
 // pods) into one evaluation.
 const (
-	watchDebounce   = 40 * time.Millisecond
-	syncTimeout     = 15 * time.Second
-	retryFirst      = time.Second
-	retryMax        = 8 * time.Second
-	volatileWindow  = 45 * time.Second
-	kubeconfigEvery = time.Second
+	watchDebounce  = 40 * time.Millisecond
+	syncTimeout    = 15 * time.Second
+	retryFirst     = time.Second
+	retryMax       = 8 * time.Second
+	volatileWindow = 45 * time.Second
+	// localEvery is how often local state is looked at: the kubeconfig
+	// file and the exercise's baseline.
+	localEvery = time.Second
 )
 
 // WatchStats counts what a watch did, for benchmarks and diagnostics.
@@ -92,6 +94,7 @@ type watchState struct {
 	byKey    map[depKey][]int
 	volatile []int
 	kubecfg  []int
+	baseline []int // unchanged checks
 
 	mu      sync.Mutex
 	dirty   map[int]bool
@@ -112,16 +115,17 @@ type watchState struct {
 // scoped to the namespaces and resources the checks read; checks that read
 // state watches cannot see (exec, logs, the authorizer) re-run after each
 // change and are retried with back-off for a while, then the watch goes
-// quiet: an idle exercise makes no API requests beyond its watches.
-func (g *Grader) Watch(ctx context.Context, ex *lessons.Exercise, onReport func(Report)) error {
-	_, err := g.watch(ctx, ex, onReport)
+// quiet: an idle exercise makes no API requests beyond its watches. With
+// WithProgress, each evaluation also reports its progress.
+func (g *Grader) Watch(ctx context.Context, ex *lessons.Exercise, onReport func(Report), opts ...Option) error {
+	_, err := g.watch(ctx, ex, onReport, opts...)
 	return err
 }
 
-func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(Report)) (*watchState, error) {
+func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(Report), opts ...Option) (*watchState, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	ev := g.newEvaluation(ex, nil)
+	ev := g.newEvaluation(ex, nil, opts)
 	ws := &watchState{g: g, ev: ev, byKey: map[depKey][]int{}, dirty: map[int]bool{}, wake: make(chan struct{}, 1), retryDelay: map[int]time.Duration{}}
 	keys := map[depKey]bool{}
 	ws.window = volatileWindow
@@ -143,6 +147,9 @@ func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(
 		}
 		if d.kubeconfig {
 			ws.kubecfg = append(ws.kubecfg, i)
+		}
+		if d.baseline {
+			ws.baseline = append(ws.baseline, i)
 		}
 	}
 
@@ -190,7 +197,8 @@ func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(
 	ws.mu.Lock()
 	ws.dirty = map[int]bool{}
 	ws.mu.Unlock()
-	ws.report = ev.report(ctx, nil, "initial")
+	baseStamp := ws.baselineStamp()
+	ws.report = ev.report(ctx, nil, "initial", nil)
 	ws.stats.Evaluations++
 	ws.lastChange = time.Now()
 	ws.scheduleRetries(nil)
@@ -199,16 +207,22 @@ func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(
 	}
 	onReport(ws.copyReport())
 
+	// The baseline stamp is read before the first evaluation, so a reset
+	// that records a new baseline during it is noticed.
 	var kubeStamp time.Time
 	if len(ws.kubecfg) > 0 {
-		kubeStamp = fileStamp(g.env.Kubeconfig.Path)
+		kubeStamp = fileStamp(g.env.Kubeconfig.PathFor(ev.ex))
+	}
+	// One ticker for the whole watch: a timer made afresh in each round
+	// would never fire while changes keep arriving faster than localEvery.
+	var localTick <-chan time.Time
+	if len(ws.kubecfg) > 0 || len(ws.baseline) > 0 {
+		ticker := time.NewTicker(localEvery)
+		defer ticker.Stop()
+		localTick = ticker.C
 	}
 	for {
 		timer := ws.nextTimer()
-		var kubeTick <-chan time.Time
-		if len(ws.kubecfg) > 0 {
-			kubeTick = time.After(kubeconfigEvery)
-		}
 		select {
 		case <-ctx.Done():
 			stopTimer(timer)
@@ -232,10 +246,14 @@ func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(
 				ws.trigger = "retry"
 			}
 			ws.mu.Unlock()
-		case <-kubeTick:
-			if s := fileStamp(g.env.Kubeconfig.Path); !s.Equal(kubeStamp) {
+		case <-localTick:
+			if s := fileStamp(g.env.Kubeconfig.PathFor(ev.ex)); len(ws.kubecfg) > 0 && !s.Equal(kubeStamp) {
 				kubeStamp = s
 				ws.mark(ws.kubecfg, "change: kubeconfig file")
+			}
+			if s := ws.baselineStamp(); s != baseStamp {
+				baseStamp = s
+				ws.mark(ws.baseline, "change: the exercise's start state was recorded")
 			}
 		}
 		ws.mu.Lock()
@@ -246,10 +264,14 @@ func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(
 			continue
 		}
 		if trigger != "retry" {
+			// A change restarts the back-off of the checks it re-grades;
+			// the others keep their pending retries.
 			ws.lastChange = time.Now()
-			ws.retryDelay = map[int]time.Duration{}
+			for i := range dirty {
+				delete(ws.retryDelay, i)
+			}
 		}
-		next := ev.report(ctx, dirty, trigger)
+		next := ev.report(ctx, dirty, trigger, ws.report.Results)
 		if ctx.Err() != nil {
 			return ws, nil
 		}
@@ -263,11 +285,16 @@ func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(
 	}
 }
 
-func (ws *watchState) copyReport() Report {
-	r := ws.report
-	r.Results = append([]Result(nil), ws.report.Results...)
-	return r
+// baselineStamp identifies the exercise's recorded baseline, "" when
+// nothing reads it.
+func (ws *watchState) baselineStamp() string {
+	if len(ws.baseline) == 0 || ws.g.env.Baselines == nil {
+		return ""
+	}
+	return ws.g.env.Baselines.Stamp(ws.ev.ex)
 }
+
+func (ws *watchState) copyReport() Report { return presented(ws.report) }
 
 // changed marks the checks that read key, and every volatile check.
 func (ws *watchState) changed(key depKey, obj any) {

@@ -28,10 +28,19 @@ type Baseline struct {
 	// Snapshots are the objects of cleanup restore steps as they were
 	// before setup, by ObjectKey.
 	Snapshots map[string]json.RawMessage `json:"snapshots,omitempty"`
+	// Nodes are what nodeLabel and nodeTaint steps found on each node
+	// before they changed it, by node name, for Cleanup to put back.
+	Nodes map[string]*NodeRecord `json:"nodes,omitempty"`
 	// KubeContext is the learner kubeconfig's current context at setup
 	// (for `kubeconfig: restore`).
-	KubeContext string    `json:"kubeContext,omitempty"`
-	Recorded    time.Time `json:"recorded"`
+	KubeContext string `json:"kubeContext,omitempty"`
+	// Cluster is what existed outside the exercise's namespaces before
+	// setup (clusterwork.go); nil in baselines of older kubedojo.
+	Cluster  *ClusterBefore `json:"cluster,omitempty"`
+	Recorded time.Time      `json:"recorded"`
+	// SettingUp is true while Setup runs its steps: the objects of
+	// unchanged checks are not recorded yet.
+	SettingUp bool `json:"settingUp,omitempty"`
 }
 
 // ObjectBaseline is one object as the start state left it.
@@ -96,6 +105,25 @@ func (e *Environment) Baseline(ex *lessons.Exercise) (*Baseline, error) {
 	return e.loadBaseline(ex)
 }
 
+// BaselineStamp changes whenever the exercise's baseline is recorded or
+// forgotten (a setup, reset or cleanup, in this process or another), so a
+// running grader knows to compare again; "" while there is none.
+func (e *Environment) BaselineStamp(ex *lessons.Exercise) string {
+	if e.opts.StateDir == "" {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		if b, ok := e.memory[ex.ID]; ok {
+			return fmt.Sprintf("%p", b)
+		}
+		return ""
+	}
+	fi, err := os.Stat(e.baselineFile(ex))
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("%d/%d", fi.ModTime().UnixNano(), fi.Size())
+}
+
 // baselineDir holds the baselines of one cluster.
 func baselineDir(stateDir, context string) string {
 	return filepath.Join(stateDir, "baselines", safeFileName(context))
@@ -131,8 +159,15 @@ func (e *Environment) loadBaseline(ex *lessons.Exercise) (*Baseline, error) {
 
 func (e *Environment) saveBaseline(ex *lessons.Exercise, b *Baseline) error {
 	if e.opts.StateDir == "" {
+		// A copy: setup goes on changing b, and readers must see each
+		// saved state whole (and a new stamp).
+		saved := *b
+		saved.Objects = make(map[string]ObjectBaseline, len(b.Objects))
+		for k, v := range b.Objects {
+			saved.Objects[k] = v
+		}
 		e.mu.Lock()
-		e.memory[ex.ID] = b
+		e.memory[ex.ID] = &saved
 		e.mu.Unlock()
 		return nil
 	}
@@ -191,12 +226,16 @@ func (e *Environment) recordRestores(ctx context.Context, ex *lessons.Exercise, 
 				b.Snapshots = map[string]json.RawMessage{}
 			}
 			b.Snapshots[key] = data
-		case c.Kubeconfig == "restore" && e.opts.KubeconfigPath != "":
+		case c.Kubeconfig == "restore":
 			if prev != nil && prev.KubeContext != "" {
 				b.KubeContext = prev.KubeContext
 				continue
 			}
-			cur, err := currentContext(e.opts.KubeconfigPath)
+			path, err := e.kubeconfigFor(ex)
+			if err != nil || path == "" {
+				return err
+			}
+			cur, err := currentContext(path)
 			if err != nil {
 				return err
 			}
@@ -271,31 +310,4 @@ func (e *Environment) recordObject(ctx context.Context, ex *lessons.Exercise, c 
 	}
 	b.Objects[key] = ob
 	return nil
-}
-
-// IsSetUp reports whether the exercise's start state is in place on this
-// cluster: Setup recorded it here and the namespaces it creates exist (a
-// lab recreated since, or a namespace deleted by hand, means it is not).
-func (e *Environment) IsSetUp(ctx context.Context, ex *lessons.Exercise) (bool, error) {
-	if _, err := e.loadBaseline(ex); errors.Is(err, ErrNotSetUp) {
-		return false, nil
-	} else if err != nil {
-		return false, err
-	}
-	for _, ns := range ex.Namespaces {
-		if ns.LearnerCreates {
-			continue
-		}
-		obj, err := e.namespaces().Get(ctx, ns.Name, metav1.GetOptions{})
-		if apierrors.IsNotFound(err) {
-			return false, nil
-		}
-		if err != nil {
-			return false, fmt.Errorf("%w: namespace %s: %v", ErrUnreachable, ns.Name, err)
-		}
-		if obj.GetDeletionTimestamp() != nil {
-			return false, nil
-		}
-	}
-	return true, nil
 }

@@ -114,7 +114,7 @@ func (e *Environment) Capabilities(ctx context.Context) (Capabilities, error) {
 	if _, err := e.lookPath("helm"); err == nil {
 		c.Addons[AddonHelm] = true
 	} else {
-		c.Missing[AddonHelm] = "the helm command is not on your PATH (https://helm.sh/docs/intro/install/)"
+		c.Missing[AddonHelm] = "helm not found on PATH; install Helm 3 (https://helm.sh/docs/intro/install/)"
 	}
 	groups, err := e.kube.Discovery().ServerGroups()
 	if err != nil {

@@ -26,8 +26,9 @@ const namespaceGoneWait = 2 * time.Minute
 
 // Cleanup removes an exercise from the cluster: it runs the exercise's
 // cleanup steps (delete, restore, node, nodeLabel, nodeTaint, kubeconfig
-// restore), deletes every cluster-scoped object labelled with the exercise
-// and the exercise's namespaces, waiting (bounded) until they are gone, and
+// restore), deletes the learner's cluster-scoped work for the exercise
+// (clusterwork.go: never what existed before setup), every cluster-scoped
+// object labelled with the exercise and the exercise's namespaces, waiting (bounded) until they are gone, and
 // forgets the baseline. On the own lab that includes namespaces the learner
 // created; on a foreign cluster namespaces and objects without kubedojo's
 // labels stay, reported in a *KeptError (errors.Is(err, ErrKept)).
@@ -54,6 +55,18 @@ func (e *Environment) cleanup(ctx context.Context, ex *lessons.Exercise) error {
 		if err := e.cleanupStep(ctx, ex, vars, b, c, kept); err != nil {
 			stepErrs = append(stepErrs, &StepError{Exercise: ex.ID, File: ex.File, Line: c.Line(), Phase: "cleanup", Index: i + 1, Action: cleanupAction(c), Err: err})
 		}
+	}
+	// After the steps, so that a nodeTaint cleanup of a key the node had
+	// before the start state does not have the last word.
+	if err := e.restoreNodes(ctx, b); err != nil {
+		stepErrs = append(stepErrs, fmt.Errorf("clean up %s: %w", ex.ID, err))
+	}
+	work, err := e.learnerClusterWork(ctx, ex, b, kept)
+	if err == nil {
+		err = e.deleteClusterWork(ctx, work)
+	}
+	if err != nil {
+		return errors.Join(append(stepErrs, fmt.Errorf("clean up %s: %w", ex.ID, environmentError(err)))...)
 	}
 	namespaces, err := e.namespacesToDelete(ctx, ex, kept)
 	if err != nil {
@@ -167,14 +180,15 @@ func (e *Environment) cleanupStep(ctx context.Context, ex *lessons.Exercise, var
 		}
 		return e.removeNodeTaints(ctx, node, keys.Keys)
 	case c.Kubeconfig == "restore":
-		if e.opts.KubeconfigPath == "" {
-			return nil
+		path, err := e.kubeconfigFor(ex)
+		if err != nil || path == "" {
+			return err
 		}
 		target := e.opts.Context
 		if b != nil && b.KubeContext != "" {
 			target = b.KubeContext
 		}
-		return setCurrentContext(e.opts.KubeconfigPath, target)
+		return setCurrentContext(path, target)
 	}
 	return nil
 }

@@ -6,25 +6,35 @@ import (
 	"path/filepath"
 	"regexp"
 	"time"
-
-	kindconfig "sigs.k8s.io/kind/pkg/apis/config/defaults"
 )
 
 // DefaultName is the name of kubedojo's own kind cluster.
 const DefaultName = "kubedojo"
 
-// EnvNodeImage is the environment variable that selects the kind node image
-// when neither a flag nor the config file does.
+// EnvNodeImage is the environment variable that selects the kind node
+// image when the --node-image flag does not.
 const EnvNodeImage = "KUBEDOJO_NODE_IMAGE"
+
+// DefaultNodeImage is the node image of a new lab when nothing else is
+// chosen: the Kubernetes version the course teaches, pinned by digest, so
+// that upgrading kind (whose own default moves to the newest Kubernetes)
+// never changes it. kind v0.33.0, the kind library kubedojo builds with,
+// publishes no v1.33 image (its release lists v1.37.0, v1.36.4, v1.35.8 and
+// v1.34.11); this is the v1.33 image of kind v0.32.0's release notes, the
+// newest kind release that has one.
+const DefaultNodeImage = "kindest/node:v1.33.12@sha256:3f5c8443c620245e4d355cfe09e96a91ead32ceaa569d3f1ca9edf0cb2fe2ff4"
+
+// DefaultKubernetesVersion is the Kubernetes version of DefaultNodeImage.
+const DefaultKubernetesVersion = "v1.33.12"
 
 // Config selects and shapes the lab.
 type Config struct {
 	// Name is the kind cluster's name (DefaultName when empty).
 	Name string
-	// NodeImage is the kind node image; the caller fills it from the flag
-	// or the config file. When empty, $KUBEDOJO_NODE_IMAGE, then kind's
-	// default image is used.
-	NodeImage string
+	// NodeImage is the kind node image the --node-image flag chose, and
+	// NodeImageFile the config file's nodeImage; ChooseNodeImage says which
+	// one a new lab gets.
+	NodeImage, NodeImageFile string
 	// Workers is the number of worker nodes next to the control plane.
 	Workers int
 	// StateDir holds the lab's kubeconfig, ownership records, exercise
@@ -60,22 +70,25 @@ func DefaultStateDir() (string, error) {
 // container and host names).
 var kindNameRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`)
 
-// resolveNodeImage applies the documented order: the configured image (flag
-// or config file), the environment, then kind's default ("" lets kind pick
-// it, so a new kind release brings its own image).
-func resolveNodeImage(configured string, getenv func(string) string) string {
-	if configured != "" {
-		return configured
-	}
-	return getenv(EnvNodeImage)
+// NodeImageChoice is the node image a new lab gets and what chose it:
+// "--node-image", "$KUBEDOJO_NODE_IMAGE", "config file" or "default".
+type NodeImageChoice struct {
+	Image, Source string
 }
 
-// displayImage is the image a node runs when none was chosen.
-func displayImage(image string) string {
-	if image == "" {
-		return kindconfig.Image
+// ChooseNodeImage applies the documented order: the --node-image flag,
+// $KUBEDOJO_NODE_IMAGE, the config file's nodeImage, then
+// DefaultNodeImage.
+func ChooseNodeImage(flag, file string, getenv func(string) string) NodeImageChoice {
+	switch {
+	case flag != "":
+		return NodeImageChoice{flag, "--node-image"}
+	case getenv(EnvNodeImage) != "":
+		return NodeImageChoice{getenv(EnvNodeImage), "$" + EnvNodeImage}
+	case file != "":
+		return NodeImageChoice{file, "config file"}
 	}
-	return image
+	return NodeImageChoice{DefaultNodeImage, "default"}
 }
 
 // Timeouts of the lab's own waits.
@@ -89,6 +102,9 @@ const (
 func (c Config) clusterDir() string    { return filepath.Join(c.StateDir, "clusters", c.Name) }
 func (c Config) ownKubeconfig() string { return filepath.Join(c.clusterDir(), "kubeconfig") }
 func (c Config) ownerFile() string     { return filepath.Join(c.clusterDir(), "owner.json") }
+
+// shellsDir holds the kubeconfig of each exercise's shell.
+func (c Config) shellsDir() string { return filepath.Join(c.StateDir, "shells") }
 
 // LabDir is the {{LAB}} directory: files that setup steps write for the
 // learner.

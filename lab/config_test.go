@@ -7,6 +7,9 @@ import (
 	kinddefaults "sigs.k8s.io/kind/pkg/apis/config/defaults"
 )
 
+// TestNodeImageOrder: the --node-image flag, then $KUBEDOJO_NODE_IMAGE,
+// then the config file, then kubedojo's pinned default (never kind's
+// moving one).
 func TestNodeImageOrder(t *testing.T) {
 	env := func(v string) func(string) string {
 		return func(k string) string {
@@ -17,26 +20,42 @@ func TestNodeImageOrder(t *testing.T) {
 		}
 	}
 	tests := []struct {
-		name, configured, env, want string
+		name, flag, env, file, want, source string
 	}{
-		{"flag or config file wins", "flag/image:1", "env/image:2", "flag/image:1"},
-		{"environment next", "", "env/image:2", "env/image:2"},
-		{"kind default last", "", "", kinddefaults.Image},
+		{"flag first", "flag/image:1", "env/image:2", "file/image:3", "flag/image:1", "--node-image"},
+		{"environment next", "", "env/image:2", "file/image:3", "env/image:2", "$" + EnvNodeImage},
+		{"config file next", "", "", "file/image:3", "file/image:3", "config file"},
+		{"pinned default last", "", "", "", DefaultNodeImage, "default"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			l, err := newLab(Config{NodeImage: tt.configured, StateDir: t.TempDir()}, env(tt.env))
+			l, err := newLab(Config{NodeImage: tt.flag, NodeImageFile: tt.file, StateDir: t.TempDir()}, env(tt.env))
 			if err != nil {
 				t.Fatal(err)
 			}
 			if got := l.NodeImage(); got != tt.want {
 				t.Errorf("NodeImage() = %q, want %q", got, tt.want)
 			}
-			// kind chooses its default itself: nothing is passed then.
-			if tt.want == kinddefaults.Image && l.nodeImage != "" {
-				t.Errorf("node image passed to kind = %q, want none", l.nodeImage)
+			if got := ChooseNodeImage(tt.flag, tt.file, env(tt.env)); got.Image != tt.want || got.Source != tt.source {
+				t.Errorf("ChooseNodeImage = %+v, want %s from %s", got, tt.want, tt.source)
+			}
+			// The image is always passed to kind, so a kind upgrade never
+			// changes the Kubernetes version of a new lab.
+			if l.nodeImage != tt.want {
+				t.Errorf("node image passed to kind = %q, want %q", l.nodeImage, tt.want)
 			}
 		})
+	}
+}
+
+// TestDefaultNodeImageIsPinned: the default is a Kubernetes v1.33 image
+// pinned by digest, and not kind's own default (a newer Kubernetes).
+func TestDefaultNodeImageIsPinned(t *testing.T) {
+	if !strings.HasPrefix(DefaultNodeImage, "kindest/node:"+DefaultKubernetesVersion+"@sha256:") || !strings.HasPrefix(DefaultKubernetesVersion, "v1.33.") {
+		t.Errorf("default node image %q (Kubernetes %s)", DefaultNodeImage, DefaultKubernetesVersion)
+	}
+	if DefaultNodeImage == kinddefaults.Image {
+		t.Errorf("the default is kind's moving default %s", kinddefaults.Image)
 	}
 }
 

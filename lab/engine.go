@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os/exec"
 	"strings"
 
@@ -250,7 +251,9 @@ const installHint = "kubedojo runs its Kubernetes lab in containers and needs Do
 	"To practise on a cluster you already have instead, select its kubeconfig context"
 
 // notAnsweringHint explains an engine that is installed but not usable.
-func notAnsweringHint(bin string, err error) string {
+// getenv reads DOCKER_HOST and DOCKER_CONTEXT: a daemon elsewhere is
+// started elsewhere, not with the local systemd unit.
+func notAnsweringHint(bin string, err error, getenv func(string) string) string {
 	msg := err.Error()
 	low := strings.ToLower(msg)
 	switch {
@@ -258,8 +261,34 @@ func notAnsweringHint(bin string, err error) string {
 		return fmt.Sprintf("%s is installed but you may not use it (%s). Add yourself to the docker group with `sudo usermod -aG docker $USER`, log out and in again, and retry", bin, msg)
 	case bin == "podman":
 		return fmt.Sprintf("podman is installed but not answering (%s). Start it with `podman machine start` (macOS, Windows) or check `podman info`", msg)
+	}
+	prefix := fmt.Sprintf("%s is installed but its daemon is not answering (%s). ", bin, msg)
+	if host := getenv("DOCKER_HOST"); host != "" {
+		return prefix + dockerHostHint(host)
+	}
+	if dctx := getenv("DOCKER_CONTEXT"); dctx != "" && dctx != "default" {
+		return prefix + fmt.Sprintf("It uses docker context %s (DOCKER_CONTEXT): start the daemon that context points to (`docker context inspect %s` shows where), "+
+			"or switch to the local one with `docker context use default` and unset DOCKER_CONTEXT", dctx, dctx)
+	}
+	return prefix + "Start it: open Docker Desktop, or run `sudo systemctl start docker`"
+}
+
+// dockerHostHint says how to get the daemon DOCKER_HOST names answering.
+func dockerHostHint(host string) string {
+	u, err := url.Parse(host)
+	if err != nil || u.Scheme == "" {
+		return fmt.Sprintf("DOCKER_HOST=%s is set: check the address, or unset DOCKER_HOST to use the local daemon", host)
+	}
+	switch u.Scheme {
+	case "unix":
+		if strings.HasPrefix(u.Path, "/run/user/") {
+			return fmt.Sprintf("DOCKER_HOST=%s is a rootless Docker socket: start it with `systemctl --user start docker` "+
+				"(or `dockerd-rootless.sh`), or unset DOCKER_HOST to use the system daemon", host)
+		}
+		return fmt.Sprintf("DOCKER_HOST=%s is set: start the daemon that listens on %s, or unset DOCKER_HOST to use the local daemon", host, u.Path)
 	default:
-		return fmt.Sprintf("%s is installed but its daemon is not answering (%s). Start it: open Docker Desktop, or run `sudo systemctl start docker`", bin, msg)
+		return fmt.Sprintf("DOCKER_HOST=%s is set: start the Docker daemon on %s and check that it is reachable from here (address, port, TLS or SSH access), "+
+			"or unset DOCKER_HOST to use the local daemon", host, u.Hostname())
 	}
 }
 

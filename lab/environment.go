@@ -68,8 +68,13 @@ type EnvOptions struct {
 	// Foreign restricts the environment to namespaces and objects that
 	// carry kubedojo's labels.
 	Foreign bool
-	// KubeconfigPath is the learner's kubeconfig, for `kubeconfig: restore`.
+	// KubeconfigPath is the learner's kubeconfig, for `kubeconfig: restore`
+	// and the run steps of solutions.
 	KubeconfigPath string
+	// ExerciseKubeconfig, when set, gives each exercise a kubeconfig of its
+	// own instead (the one its shell uses, Lab.ExerciseKubeconfig), making
+	// it ready.
+	ExerciseKubeconfig func(ex *lessons.Exercise) (string, error)
 	// Wait runs setup's wait steps.
 	Wait Waiter
 	// Context names the cluster in StateDir (the kubeconfig context);
@@ -129,6 +134,15 @@ func newEnvironment(kube kubernetes.Interface, dyn dynamic.Interface, disc disco
 		poll:     100 * time.Millisecond,
 		memory:   map[string]*Baseline{},
 	}
+}
+
+// kubeconfigFor returns the learner's kubeconfig for an exercise ("" when
+// the environment has none).
+func (e *Environment) kubeconfigFor(ex *lessons.Exercise) (string, error) {
+	if e.opts.ExerciseKubeconfig != nil {
+		return e.opts.ExerciseKubeconfig(ex)
+	}
+	return e.opts.KubeconfigPath, nil
 }
 
 // SetWaiter sets the grader's Waiter for wait steps (environments made by

@@ -52,6 +52,7 @@ var testKinds = []testKind{
 	{schema.GroupVersionKind{Version: "v1", Kind: "Node"}, "nodes", false},
 	{schema.GroupVersionKind{Group: "apps", Version: "v1", Kind: "Deployment"}, "deployments", true},
 	{schema.GroupVersionKind{Group: "rbac.authorization.k8s.io", Version: "v1", Kind: "ClusterRole"}, "clusterroles", false},
+	{schema.GroupVersionKind{Group: "rbac.authorization.k8s.io", Version: "v1", Kind: "ClusterRoleBinding"}, "clusterrolebindings", false},
 }
 
 // fakeCluster is an Environment on fake clients. Server-side apply is
@@ -433,6 +434,9 @@ func TestCapabilities(t *testing.T) {
 		if c.Missing[k] == "" {
 			t.Errorf("no reason for missing %s", k)
 		}
+	}
+	if !strings.HasPrefix(c.Missing[AddonHelm], "helm not found on PATH; install Helm 3") {
+		t.Errorf("helm is missing because %q", c.Missing[AddonHelm])
 	}
 	if ok, why := c.Serves(&lessons.Exercise{Tier: lessons.TierKubelet}); ok || !strings.Contains(why, "controllers") {
 		t.Errorf("Serves(kubelet) = %v %q", ok, why)

@@ -34,6 +34,11 @@ var (
 	// ErrImagesMissing means images to preload are not in the local image
 	// store.
 	ErrImagesMissing = errors.New("images missing locally")
+	// ErrPartial means part of an exercise's environment is on the
+	// cluster (Environment.State): kubedojo does not set it up over what is
+	// there, and resetting it, which deletes what is there, is the
+	// learner's choice.
+	ErrPartial = errors.New("exercise partly set up")
 	// ErrKept means Cleanup left objects in place because they do not
 	// belong to kubedojo (foreign clusters only). Reset still sets the
 	// exercise up: treat it as a warning.

@@ -18,6 +18,7 @@ import (
 type fakeEngine struct {
 	mu         sync.Mutex
 	infoErr    error
+	listErr    error
 	info       engineInfo
 	containers []nodeContainer
 	started    []string
@@ -32,6 +33,9 @@ func (f *fakeEngine) Info(context.Context) (engineInfo, error) { return f.info, 
 func (f *fakeEngine) NodeContainers(context.Context, string) ([]nodeContainer, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.listErr != nil {
+		return nil, f.listErr
+	}
 	return append([]nodeContainer(nil), f.containers...), nil
 }
 

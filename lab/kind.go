@@ -67,7 +67,7 @@ func (l *Lab) engineFailure(ctx context.Context, eng engine, what string, err er
 	ictx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	if _, ierr := eng.Info(ictx); ierr != nil {
-		return fmt.Errorf("%w: %s", ErrNoRuntime, notAnsweringHint(eng.Name(), ierr))
+		return fmt.Errorf("%w: %s", ErrNoRuntime, notAnsweringHint(eng.Name(), ierr, l.getenv))
 	}
 	return fmt.Errorf("%w: %s: %v", ErrNoRuntime, what, err)
 }
@@ -180,11 +180,12 @@ func (l *Lab) clusterConfig() *v1alpha4.Cluster {
 // between), so no half-made cluster or orphan container stays behind.
 func (l *Lab) create(ctx context.Context, prov kindProvider, t *tracker) error {
 	name := l.cfg.Name
-	// Baselines describe exercises set up on the cluster this one replaces.
-	if err := os.RemoveAll(baselineDir(l.cfg.StateDir, l.context)); err != nil {
-		return fmt.Errorf("delete the exercise baselines of lab %q: %w", name, err)
+	// Baselines and the exercises' shell kubeconfigs describe the cluster
+	// this one replaces.
+	if err := l.forgetExercises(); err != nil {
+		return err
 	}
-	rec := &ownerRecord{Name: name, NodeImage: displayImage(l.nodeImage), Created: time.Now().UTC()}
+	rec := &ownerRecord{Name: name, NodeImage: l.nodeImage, Created: time.Now().UTC()}
 	// Written before creation: an Up that was killed mid-way then finds
 	// containers it may clean up.
 	if err := writeOwner(l.cfg.ownerFile(), rec); err != nil {
@@ -196,9 +197,7 @@ func (l *Lab) create(ctx context.Context, prov kindProvider, t *tracker) error {
 		cluster.CreateWithDisplayUsage(false),
 		cluster.CreateWithDisplaySalutation(false),
 	}
-	if l.nodeImage != "" {
-		opts = append(opts, cluster.CreateWithNodeImage(l.nodeImage))
-	}
+	opts = append(opts, cluster.CreateWithNodeImage(l.nodeImage))
 	done := make(chan error, 1)
 	go func() { done <- prov.Create(name, opts...) }()
 	select {
@@ -469,9 +468,21 @@ func (l *Lab) Down(ctx context.Context) error {
 			return fmt.Errorf("delete lab %q: %w", l.cfg.Name, err)
 		}
 	}
+	if err := l.forgetExercises(); err != nil {
+		return err
+	}
+	_ = os.Remove(filepath.Dir(l.cfg.ownerFile()))
+	return nil
+}
+
+// forgetExercises deletes what the state directory keeps about the
+// exercises on this lab: their baselines and their shells' kubeconfigs.
+func (l *Lab) forgetExercises() error {
 	if err := os.RemoveAll(baselineDir(l.cfg.StateDir, l.context)); err != nil {
 		return fmt.Errorf("delete the exercise baselines of lab %q: %w", l.cfg.Name, err)
 	}
-	_ = os.Remove(filepath.Dir(l.cfg.ownerFile()))
+	if err := os.RemoveAll(l.cfg.shellsDir()); err != nil {
+		return fmt.Errorf("delete the exercise kubeconfigs of lab %q: %w", l.cfg.Name, err)
+	}
 	return nil
 }

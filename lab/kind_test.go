@@ -14,6 +14,8 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 	"sigs.k8s.io/kind/pkg/cluster/nodes"
+
+	"github.com/kubedojo/kubedojo/lessons"
 )
 
 // fakeLab is a Lab named kd on a fake engine and kind provider, whose
@@ -117,13 +119,19 @@ func TestUpCreatesReusesAndDown(t *testing.T) {
 		t.Errorf("reuse created again (%d creates), skipped the wait (%d waits) or read kind's kubeconfig (%d reads)", c, len(f.waits), f.prov.reads-reads)
 	}
 
+	// An exercise's shell kubeconfig belongs to this lab: a new lab must
+	// not inherit the contexts made in it.
+	shellKubeconfig, err := f.ExerciseKubeconfig(&lessons.Exercise{ID: "a/b", Namespaces: []lessons.Namespace{{Name: "ns"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := f.Down(ctx); err != nil {
 		t.Fatalf("Down: %v", err)
 	}
 	if _, d := f.prov.counts(); d != 1 {
 		t.Errorf("deletes = %d", d)
 	}
-	for _, p := range []string{f.KubeconfigPath(), f.cfg.ownerFile()} {
+	for _, p := range []string{f.KubeconfigPath(), f.cfg.ownerFile(), shellKubeconfig} {
 		if _, err := os.Stat(p); !os.IsNotExist(err) {
 			t.Errorf("%s still there after Down", p)
 		}
@@ -452,5 +460,47 @@ func TestClusterLayout(t *testing.T) {
 	}
 	if got := createPlan(2, true); got[len(got)-1] != PhaseImages || !slices.Contains(got, PhaseJoin) {
 		t.Errorf("plan %v", got)
+	}
+}
+
+// TestNotAnsweringHintFollowsDockerHost: with DOCKER_HOST (or a docker
+// context) set, the advice is about that daemon, not the local systemd
+// unit.
+func TestNotAnsweringHintFollowsDockerHost(t *testing.T) {
+	refused := errors.New("Cannot connect to the Docker daemon. Is the docker daemon running?")
+	for _, tc := range []struct {
+		env       map[string]string
+		want      []string
+		notWanted string
+	}{
+		{nil, []string{"sudo systemctl start docker", "Docker Desktop"}, "DOCKER_HOST"},
+		{map[string]string{"DOCKER_HOST": "tcp://10.0.0.5:2376"}, []string{"DOCKER_HOST=tcp://10.0.0.5:2376", "on 10.0.0.5", "unset DOCKER_HOST"}, "systemctl"},
+		{map[string]string{"DOCKER_HOST": "ssh://me@build"}, []string{"DOCKER_HOST=ssh://me@build", "on build", "unset DOCKER_HOST"}, "systemctl"},
+		{map[string]string{"DOCKER_HOST": "unix:///run/user/1000/docker.sock"}, []string{"rootless", "systemctl --user start docker"}, "sudo systemctl"},
+		{map[string]string{"DOCKER_HOST": "unix:///srv/docker.sock"}, []string{"listens on /srv/docker.sock", "unset DOCKER_HOST"}, "systemctl"},
+		{map[string]string{"DOCKER_CONTEXT": "remote"}, []string{"docker context remote", "docker context inspect remote", "docker context use default"}, "systemctl"},
+	} {
+		getenv := func(k string) string { return tc.env[k] }
+		got := notAnsweringHint("docker", refused, getenv)
+		for _, w := range tc.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("env %v: hint lacks %q:\n%s", tc.env, w, got)
+			}
+		}
+		if strings.Contains(got, tc.notWanted) {
+			t.Errorf("env %v: hint mentions %q:\n%s", tc.env, tc.notWanted, got)
+		}
+	}
+}
+
+// TestStatusWithoutAnsweringEngine: a lab whose engine does not answer has
+// a Status that says so, with the runtime and what to do.
+func TestStatusWithoutAnsweringEngine(t *testing.T) {
+	f := newFakeLab(t, Config{})
+	f.eng.infoErr = &engineError{Command: "docker info", Stderr: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock"}
+	f.eng.listErr = f.eng.infoErr
+	st, err := f.Status(context.Background())
+	if !errors.Is(err, ErrNoRuntime) || st.Runtime != "docker" || st.Ready() || !strings.Contains(st.Problem, "systemctl start docker") {
+		t.Errorf("Status = %+v, %v", st, err)
 	}
 }

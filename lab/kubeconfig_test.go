@@ -163,12 +163,17 @@ func mapKeys[V any](m map[string]V) []string {
 	return out
 }
 
+// TestShellCommand: an exercise's shell gets a kubeconfig of its own (a
+// private copy of the lab kubeconfig, with the exercise namespace), so it
+// never switches the namespace of other terminals; a shell without an
+// exercise uses the lab kubeconfig itself.
 func TestShellCommand(t *testing.T) {
 	l, err := newLab(Config{Name: "kd", StateDir: t.TempDir()}, func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}
 	ex := &lessons.Exercise{ID: "pods/first", Namespaces: []lessons.Namespace{{Name: "pod-1"}}}
+	other := &lessons.Exercise{ID: "svc/second", Namespaces: []lessons.Namespace{{Name: "svc-2"}}}
 	if _, err := l.ShellCommand(ex); !errors.Is(err, ErrNoCluster) {
 		t.Fatalf("ShellCommand without a lab: %v, want ErrNoCluster", err)
 	}
@@ -179,6 +184,15 @@ func TestShellCommand(t *testing.T) {
 	}
 	t.Setenv("SHELL", "")
 	t.Setenv("KUBECONFIG", "/elsewhere")
+	env := func(cmd []string, name string) []string {
+		var out []string
+		for _, kv := range cmd {
+			if v, ok := strings.CutPrefix(kv, name+"="); ok {
+				out = append(out, v)
+			}
+		}
+		return out
+	}
 	cmd, err := l.ShellCommand(ex)
 	if err != nil {
 		t.Fatal(err)
@@ -186,20 +200,52 @@ func TestShellCommand(t *testing.T) {
 	if cmd.Path != "/bin/sh" || cmd.Dir != l.cfg.LabDir() || cmd.Process != nil {
 		t.Errorf("shell %q in %q", cmd.Path, cmd.Dir)
 	}
-	var kubeconfigs, exercises []string
-	for _, kv := range cmd.Env {
-		if v, ok := strings.CutPrefix(kv, "KUBECONFIG="); ok {
-			kubeconfigs = append(kubeconfigs, v)
-		}
-		if v, ok := strings.CutPrefix(kv, "KUBEDOJO_EXERCISE="); ok {
-			exercises = append(exercises, v)
-		}
+	own := l.ExerciseKubeconfigPath(ex)
+	if filepath.Dir(own) != filepath.Join(l.StateDir(), "shells") || own == l.KubeconfigPath() {
+		t.Errorf("exercise kubeconfig %s", own)
 	}
-	if !slices.Equal(kubeconfigs, []string{l.KubeconfigPath()}) || !slices.Equal(exercises, []string{"pods/first"}) {
-		t.Errorf("KUBECONFIG %v, KUBEDOJO_EXERCISE %v", kubeconfigs, exercises)
+	if got := env(cmd.Env, "KUBECONFIG"); !slices.Equal(got, []string{own}) || !slices.Equal(env(cmd.Env, "KUBEDOJO_EXERCISE"), []string{"pods/first"}) {
+		t.Errorf("KUBECONFIG %v, KUBEDOJO_EXERCISE %v", got, env(cmd.Env, "KUBEDOJO_EXERCISE"))
 	}
-	got, _ := clientcmd.LoadFromFile(l.KubeconfigPath())
-	if got.Contexts["kind-kd"].Namespace != "pod-1" || got.Contexts["mine"].Namespace != "mine" {
-		t.Errorf("namespaces: lab %q, learner's %q", got.Contexts["kind-kd"].Namespace, got.Contexts["mine"].Namespace)
+	if m := mode(t, own); m != 0o600 {
+		t.Errorf("exercise kubeconfig mode %o, want 600", m)
+	}
+	got, _ := clientcmd.LoadFromFile(own)
+	if got.CurrentContext != "kind-kd" || got.Contexts["kind-kd"].Namespace != "pod-1" || got.Contexts["mine"].Namespace != "mine" {
+		t.Errorf("exercise kubeconfig: current %q, lab namespace %q, learner's %v", got.CurrentContext, got.Contexts["kind-kd"].Namespace, got.Contexts["mine"])
+	}
+	shared, _ := clientcmd.LoadFromFile(l.KubeconfigPath())
+	if shared.Contexts["kind-kd"].Namespace != "" {
+		t.Errorf("the lab kubeconfig's namespace changed to %q: every other terminal would switch", shared.Contexts["kind-kd"].Namespace)
+	}
+
+	// What the learner does in the shell stays there, across reopening;
+	// another exercise's shell has its own namespace.
+	got.Contexts["lab-dev"] = &clientcmdapi.Context{Cluster: "kind-kd", AuthInfo: "kind-kd", Namespace: "pod-1"}
+	got.CurrentContext = "lab-dev"
+	if err := clientcmd.WriteToFile(*got, own); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.ShellCommand(other); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.ShellCommand(ex); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := clientcmd.LoadFromFile(own)
+	if again.CurrentContext != "lab-dev" || again.Contexts["lab-dev"] == nil || again.Contexts["kind-kd"].Namespace != "pod-1" {
+		t.Errorf("reopened: current %q, contexts %v", again.CurrentContext, mapKeys(again.Contexts))
+	}
+	second, _ := clientcmd.LoadFromFile(l.ExerciseKubeconfigPath(other))
+	if second.Contexts["kind-kd"].Namespace != "svc-2" {
+		t.Errorf("second exercise namespace %q", second.Contexts["kind-kd"].Namespace)
+	}
+
+	cmd, err = l.ShellCommand(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := env(cmd.Env, "KUBECONFIG"); !slices.Equal(got, []string{l.KubeconfigPath()}) || len(env(cmd.Env, "KUBEDOJO_EXERCISE")) != 0 {
+		t.Errorf("shell without an exercise: KUBECONFIG %v", got)
 	}
 }

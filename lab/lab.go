@@ -89,7 +89,7 @@ func newLab(cfg Config, getenv func(string) string) (*Lab, error) {
 	cfg.StateDir = abs
 	l := &Lab{
 		cfg:            cfg,
-		nodeImage:      resolveNodeImage(cfg.NodeImage, getenv),
+		nodeImage:      ChooseNodeImage(cfg.NodeImage, cfg.NodeImageFile, getenv).Image,
 		homeKubeconfig: clientcmd.RecommendedHomeFile,
 		getenv:         getenv,
 		logger:         &kindLogger{},
@@ -162,9 +162,8 @@ func (l *Lab) Name() string { return l.cfg.Name }
 // Foreign reports whether the lab is a cluster kubedojo did not create.
 func (l *Lab) Foreign() bool { return l.foreign }
 
-// NodeImage is the node image a new lab gets (kind's default when none is
-// configured).
-func (l *Lab) NodeImage() string { return displayImage(l.nodeImage) }
+// NodeImage is the node image a new lab gets (ChooseNodeImage).
+func (l *Lab) NodeImage() string { return l.nodeImage }
 
 // StateDir is the lab's state directory.
 func (l *Lab) StateDir() string { return l.cfg.StateDir }
@@ -215,20 +214,23 @@ func (l *Lab) Vars(ctx context.Context) (lessons.Vars, error) {
 
 // ShellCommand prepares (does not start) the learner's shell for an
 // exercise: $SHELL (else /bin/sh) in the lab directory, with KUBECONFIG set
-// to KubeconfigPath, whose lab context defaults to the exercise's first
-// namespace, and KUBEDOJO_EXERCISE set to the exercise id. ex may be nil
-// for a shell outside any exercise.
+// to the exercise's own kubeconfig (ExerciseKubeconfig), whose lab context
+// defaults to the exercise's first namespace, and KUBEDOJO_EXERCISE set to
+// the exercise id. ex may be nil for a shell outside any exercise, which
+// uses KubeconfigPath as it is.
 func (l *Lab) ShellCommand(ex *lessons.Exercise) (*exec.Cmd, error) {
 	if _, err := os.Stat(l.kubeconfig); err != nil {
 		return nil, fmt.Errorf("%w: lab %q has no kubeconfig yet (run kubedojo lab up)", ErrNoCluster, l.cfg.Name)
 	}
 	env := withoutEnv(os.Environ(), "KUBECONFIG", "KUBEDOJO_EXERCISE")
-	env = append(env, "KUBECONFIG="+l.kubeconfig)
 	if ex != nil {
-		if err := setContextNamespace(l.kubeconfig, l.context, ex.DefaultNamespace()); err != nil {
+		path, err := l.ExerciseKubeconfig(ex)
+		if err != nil {
 			return nil, fmt.Errorf("shell for %s: %w", ex.ID, err)
 		}
-		env = append(env, "KUBEDOJO_EXERCISE="+ex.ID)
+		env = append(env, "KUBECONFIG="+path, "KUBEDOJO_EXERCISE="+ex.ID)
+	} else {
+		env = append(env, "KUBECONFIG="+l.kubeconfig)
 	}
 	if err := os.MkdirAll(l.cfg.LabDir(), 0o755); err != nil {
 		return nil, fmt.Errorf("lab directory: %w", err)
@@ -241,6 +243,38 @@ func (l *Lab) ShellCommand(ex *lessons.Exercise) (*exec.Cmd, error) {
 	cmd.Env = env
 	cmd.Dir = l.cfg.LabDir()
 	return cmd, nil
+}
+
+// ExerciseKubeconfigPath is the kubeconfig file of an exercise's shells,
+// under the state directory. Checks of kind kubeconfig read it, since it
+// is the file the learner's kubectl changes.
+func (l *Lab) ExerciseKubeconfigPath(ex *lessons.Exercise) string {
+	return filepath.Join(l.cfg.shellsDir(), safeFileName(ExerciseLabelValue(ex.ID))+".kubeconfig")
+}
+
+// ExerciseKubeconfig makes the exercise's kubeconfig ready and returns its
+// path: on first use a private copy of KubeconfigPath, later the lab
+// context refreshed from it (a recreated lab has new credentials), keeping
+// what the learner changed (their contexts, the current one); the lab
+// context's namespace is the exercise's. Each exercise has its own file,
+// so a shell never switches the namespace of another terminal.
+func (l *Lab) ExerciseKubeconfig(ex *lessons.Exercise) (string, error) {
+	path := l.ExerciseKubeconfigPath(ex)
+	src, err := loadKubeconfigFile(l.kubeconfig)
+	if err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		if err := writeKubeconfig(path, src); err != nil {
+			return "", err
+		}
+	} else if err := mergeContext(path, src, l.context); err != nil {
+		return "", err
+	}
+	if err := setContextNamespace(path, l.context, ex.DefaultNamespace()); err != nil {
+		return "", err
+	}
+	return path, nil
 }
 
 func withoutEnv(env []string, names ...string) []string {
@@ -267,11 +301,12 @@ func (l *Lab) Environment() (*Environment, error) {
 		return nil, err
 	}
 	env, err := NewEnvironment(rc, EnvOptions{
-		Node:           l.NodeExec(),
-		StateDir:       l.cfg.StateDir,
-		Foreign:        l.foreign,
-		KubeconfigPath: l.kubeconfig,
-		Context:        l.context,
+		Node:               l.NodeExec(),
+		StateDir:           l.cfg.StateDir,
+		Foreign:            l.foreign,
+		KubeconfigPath:     l.kubeconfig,
+		ExerciseKubeconfig: l.ExerciseKubeconfig,
+		Context:            l.context,
 	})
 	if err != nil {
 		return nil, err

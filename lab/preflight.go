@@ -54,7 +54,7 @@ func (l *Lab) Preflight(ctx context.Context) (Preflight, error) {
 	defer cancel()
 	info, err := eng.Info(ictx)
 	if err != nil {
-		hint := notAnsweringHint(eng.Name(), err)
+		hint := notAnsweringHint(eng.Name(), err, l.getenv)
 		p.Problems = append(p.Problems, hint)
 		return p, fmt.Errorf("%w: %s", ErrNoRuntime, hint)
 	}
@@ -69,7 +69,9 @@ func (l *Lab) Preflight(ctx context.Context) (Preflight, error) {
 	if free, err := freeDisk(info.RootDir); err == nil && free < minDisk {
 		p.Warnings = append(p.Warnings, fmt.Sprintf("only %.1f GiB free in %s; the lab needs several GiB for its images", gib(int64(free)), info.RootDir))
 	}
-	if l.nodeImage != "" {
+	// The default image is pulled on first use like any kind image; a
+	// chosen one that is missing is worth a word (offline machines).
+	if l.nodeImage != DefaultNodeImage {
 		if id, err := eng.ImageID(ctx, l.nodeImage); err == nil && id == "" {
 			p.Warnings = append(p.Warnings, fmt.Sprintf("node image %s is not in the local image store; kind will try to pull it", l.nodeImage))
 		}

@@ -17,8 +17,9 @@ import (
 const defaultWaitTimeout = 60 * time.Second
 
 // Setup builds an exercise's start state, with the environment's template
-// variables expanded: it creates and labels the exercise's namespaces, runs
-// the setup steps in order, and records the baseline (unchanged checks,
+// variables expanded: it creates and labels the exercise's namespaces,
+// prepares the exercise's kubeconfig for kubeconfig checks, runs the setup
+// steps in order, and records the baseline (unchanged checks,
 // cleanup restores, the kubeconfig's current context) under the state
 // directory. Errors name the exercise file, line and step; an unreachable
 // API server is ErrUnreachable.
@@ -38,31 +39,55 @@ func (e *Environment) setup(ctx context.Context, ex *lessons.Exercise) error {
 		return fmt.Errorf("set up %s: %w", ex.ID, err)
 	}
 	b := &Baseline{Exercise: ex.ID, Context: e.opts.Context, Objects: map[string]ObjectBaseline{}}
+	if prev != nil {
+		// Nodes as they were before that earlier setup, not as it left them.
+		b.Nodes = prev.Nodes
+	}
 	// Snapshots are taken before the steps, which may change the very
 	// objects to restore (a troubleshooting exercise breaking CoreDNS).
 	if err := e.recordRestores(ctx, ex, prev, b); err != nil {
 		return fmt.Errorf("set up %s: %w", ex.ID, err)
 	}
+	if err := e.recordClusterBefore(ctx, ex, prev, b); err != nil {
+		return fmt.Errorf("set up %s: %w", ex.ID, err)
+	}
 	b.Recorded = e.now().UTC()
+	b.SettingUp = true
 	if err := e.saveBaseline(ex, b); err != nil {
 		return fmt.Errorf("set up %s: %w", ex.ID, err)
 	}
 	if err := e.ensureNamespaces(ctx, ex); err != nil {
 		return fmt.Errorf("set up %s: %w", ex.ID, err)
 	}
+	// kubeconfig checks read the shell's kubeconfig even before the learner
+	// opens a shell.
+	if hasKubeconfigCheck(ex.Checks) {
+		if _, err := e.kubeconfigFor(ex); err != nil {
+			return fmt.Errorf("set up %s: %w", ex.ID, err)
+		}
+	}
 	for i, s := range ex.Setup {
-		if err := e.runStep(ctx, ex, vars, s); err != nil {
+		if err := e.runStep(ctx, ex, vars, b, s); err != nil {
 			return stepError(ex, "setup", i, s, err)
 		}
 	}
 	if err := e.recordUnchanged(ctx, ex, b); err != nil {
 		return fmt.Errorf("set up %s: %w", ex.ID, err)
 	}
-	b.Recorded = e.now().UTC()
+	b.Recorded, b.SettingUp = e.now().UTC(), false
 	if err := e.saveBaseline(ex, b); err != nil {
 		return fmt.Errorf("set up %s: %w", ex.ID, err)
 	}
 	return nil
+}
+
+func hasKubeconfigCheck(cs []lessons.Check) bool {
+	for i := range cs {
+		if cs[i].Kubeconfig != nil || hasKubeconfigCheck(cs[i].Children()) {
+			return true
+		}
+	}
+	return false
 }
 
 // ensureNamespaces creates the namespaces the exercise owns (not those the
@@ -117,8 +142,9 @@ func stepError(ex *lessons.Exercise, phase string, i int, s lessons.Step, err er
 	return &StepError{Exercise: ex.ID, File: ex.File, Line: line, Phase: phase, Index: i + 1, Action: s.Action(), Err: err}
 }
 
-// runStep runs one setup step.
-func (e *Environment) runStep(ctx context.Context, ex *lessons.Exercise, vars lessons.Vars, s lessons.Step) error {
+// runStep runs one setup step. b is the baseline being recorded (nil for
+// reference solutions).
+func (e *Environment) runStep(ctx context.Context, ex *lessons.Exercise, vars lessons.Vars, b *Baseline, s lessons.Step) error {
 	switch {
 	case s.Apply != "":
 		return e.applyStep(ctx, ex, s.Apply)
@@ -141,6 +167,8 @@ func (e *Environment) runStep(ctx context.Context, ex *lessons.Exercise, vars le
 		return writeLabFile(vars, s.File)
 	case s.TLS != nil:
 		return writeTLS(vars, s.TLS)
+	case s.NodeLabel != nil, s.NodeTaint != nil:
+		return e.patchNode(ctx, ex, b, s)
 	}
 	return errors.New("the step has no action")
 }

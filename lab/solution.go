@@ -32,9 +32,9 @@ func (e *Environment) applySolution(ctx context.Context, ex *lessons.Exercise) e
 	for i, s := range ex.Solution.Steps {
 		var err error
 		if s.Run != "" {
-			err = e.runScript(ctx, vars, s.Run)
+			err = e.runScript(ctx, ex, vars, s.Run)
 		} else {
-			err = e.runStep(ctx, ex, vars, s)
+			err = e.runStep(ctx, ex, vars, nil, s)
 		}
 		if err != nil {
 			return stepError(ex, "solution", i, s, err)
@@ -43,9 +43,14 @@ func (e *Environment) applySolution(ctx context.Context, ex *lessons.Exercise) e
 	return nil
 }
 
-// runScript runs a solution's shell script against the lab.
-func (e *Environment) runScript(ctx context.Context, vars lessons.Vars, script string) error {
-	if e.opts.KubeconfigPath == "" {
+// runScript runs a solution's shell script against the lab, with the
+// kubeconfig the exercise's shell uses.
+func (e *Environment) runScript(ctx context.Context, ex *lessons.Exercise, vars lessons.Vars, script string) error {
+	kubeconfig, err := e.kubeconfigFor(ex)
+	if err != nil {
+		return err
+	}
+	if kubeconfig == "" {
 		return errors.New("run steps need the learner's kubeconfig, and this environment has none")
 	}
 	shell, err := e.lookPath("bash")
@@ -55,7 +60,7 @@ func (e *Environment) runScript(ctx context.Context, vars lessons.Vars, script s
 		}
 	}
 	cmd := exec.CommandContext(ctx, shell, "-e", "-c", script)
-	cmd.Env = append(withoutEnv(os.Environ(), "KUBECONFIG"), "KUBECONFIG="+e.opts.KubeconfigPath)
+	cmd.Env = append(withoutEnv(os.Environ(), "KUBECONFIG"), "KUBECONFIG="+kubeconfig)
 	if vars.Lab != "" {
 		if err := os.MkdirAll(vars.Lab, 0o755); err != nil {
 			return fmt.Errorf("lab directory: %w", err)

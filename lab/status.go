@@ -40,8 +40,9 @@ type Status struct {
 func (s Status) Ready() bool { return s.APIHealthy && s.Nodes > 0 && s.NodesReady == s.Nodes }
 
 // Status looks at the lab without changing it. The error is for failures
-// to look (no container engine); a missing or stopped lab is a Status with
-// a Problem.
+// to look (no container engine, wrapping ErrNoRuntime); the Status then
+// still names the runtime and the Problem. A missing or stopped lab is a
+// Status with a Problem and no error.
 func (l *Lab) Status(ctx context.Context) (Status, error) {
 	s := Status{Name: l.cfg.Name, Context: l.context, KubeconfigPath: l.kubeconfig, Foreign: l.foreign}
 	if l.foreign {
@@ -50,12 +51,14 @@ func (l *Lab) Status(ctx context.Context) (Status, error) {
 		s.Running = s.APIHealthy
 		return s, nil
 	}
-	eng, _, ctrs, err := l.containers(ctx)
+	if eng, _, err := l.kind(ctx); err == nil {
+		s.Runtime = eng.Name()
+	}
+	_, _, ctrs, err := l.containers(ctx)
 	if err != nil {
 		s.Problem = err.Error()
 		return s, err
 	}
-	s.Runtime = eng.Name()
 	rec, err := readOwner(l.cfg.ownerFile())
 	if err != nil {
 		return s, err

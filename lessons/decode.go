@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -122,13 +123,42 @@ func humaniseYAMLError(msg string) string {
 	return msg
 }
 
+// YAMLError returns the 1-based line (0 when unknown) and the message of a
+// yaml.v3 error, for files kubedojo reads besides lesson packs.
+func YAMLError(err error) (line int, msg string) { return splitYAMLError(err) }
+
+// splitYAMLError returns the 1-based line and the message of a yaml.v3
+// syntax error.
 func splitYAMLError(err error) (int, string) {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 0
 	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return line, m[2]
+		line, _ = strconv.Atoi(m[1])
+		msg = m[2]
 	}
-	return 0, msg
+	if parserProblems[msg] {
+		// yaml.v3 adds one to the 0-based marks of scanner errors only
+		// (decode.go, parser.fail): a parser error names the line above,
+		// and on the first line none at all.
+		line++
+	}
+	return line, msg
+}
+
+// parserProblems are the messages of yaml.v3's parser errors (parserc.go);
+// every other syntax error comes from its scanner.
+var parserProblems = map[string]bool{
+	"did not find expected <stream-start>":   true,
+	"did not find expected <document start>": true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found duplicate %TAG directive":         true,
+	"found undefined tag handle":             true,
+	"did not find expected node content":     true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected key":              true,
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
 }
 
 func nodeKindName(n *yaml.Node) string {
@@ -266,13 +296,32 @@ func structFields(t reflect.Type) map[string]reflect.Type {
 
 // closest returns the candidate within edit distance 2 of s, if any.
 func closest(s string, candidates []string) string {
-	best, bestD := "", 3
+	if near := Similar(s, candidates, 2); len(near) > 0 {
+		return near[0]
+	}
+	return ""
+}
+
+// Similar returns the candidates within maxDistance edits of s, ignoring
+// case, closest first (ties in the candidates' order): the "did you mean"
+// of field names, commands and exercise ids.
+func Similar(s string, candidates []string, maxDistance int) []string {
+	type near struct {
+		c string
+		d int
+	}
+	var found []near
 	for _, c := range candidates {
-		if d := editDistance(strings.ToLower(s), strings.ToLower(c)); d < bestD {
-			best, bestD = c, d
+		if d := editDistance(strings.ToLower(s), strings.ToLower(c)); d <= maxDistance {
+			found = append(found, near{c, d})
 		}
 	}
-	return best
+	sort.SliceStable(found, func(i, j int) bool { return found[i].d < found[j].d })
+	out := make([]string, len(found))
+	for i, n := range found {
+		out[i] = n.c
+	}
+	return out
 }
 
 func editDistance(a, b string) int {

@@ -133,6 +133,12 @@ type Step struct {
 	File *FileStep `yaml:"file,omitempty" json:"file,omitempty"`
 	// TLS writes a self-signed certificate and key.
 	TLS *TLSStep `yaml:"tls,omitempty" json:"tls,omitempty"`
+	// NodeLabel sets labels on an existing node (start states only). Reset
+	// puts back what the node had before: the old value, or no label.
+	NodeLabel *NodeLabelStep `yaml:"nodeLabel,omitempty" json:"nodeLabel,omitempty"`
+	// NodeTaint adds or replaces taints on an existing node (start states
+	// only). Reset puts back the node's taints with those keys as they were.
+	NodeTaint *NodeTaintStep `yaml:"nodeTaint,omitempty" json:"nodeTaint,omitempty"`
 
 	line int
 }
@@ -167,13 +173,17 @@ func (s Step) Action() string {
 		return "file"
 	case s.TLS != nil:
 		return "tls"
+	case s.NodeLabel != nil:
+		return "nodeLabel"
+	case s.NodeTaint != nil:
+		return "nodeTaint"
 	}
 	return ""
 }
 
 func (s Step) actionCount() int {
 	n := 0
-	for _, set := range []bool{s.Apply != "", s.Delete != nil, s.Wait != nil, s.Run != "", s.Node != "", s.File != nil, s.TLS != nil} {
+	for _, set := range []bool{s.Apply != "", s.Delete != nil, s.Wait != nil, s.Run != "", s.Node != "", s.File != nil, s.TLS != nil, s.NodeLabel != nil, s.NodeTaint != nil} {
 		if set {
 			n++
 		}
@@ -201,6 +211,29 @@ type TLSStep struct {
 	Cert string `yaml:"cert" json:"cert"`
 	Key  string `yaml:"key" json:"key"`
 	Host string `yaml:"host" json:"host"`
+}
+
+// NodeLabelStep labels a node that exists; it never creates one.
+type NodeLabelStep struct {
+	// Node is the node's name, normally {{WORKER}} or {{NODE}}.
+	Node   string            `yaml:"node" json:"node"`
+	Labels map[string]string `yaml:"labels" json:"labels"`
+}
+
+// NodeTaintStep taints a node that exists; it never creates one. A taint
+// with the key and effect of one the node has replaces it.
+type NodeTaintStep struct {
+	// Node is the node's name, normally {{WORKER}} or {{NODE}}.
+	Node   string  `yaml:"node" json:"node"`
+	Taints []Taint `yaml:"taints" json:"taints"`
+}
+
+// Taint is a node taint as kubectl taint writes it: key=value:effect.
+type Taint struct {
+	Key   string `yaml:"key" json:"key"`
+	Value string `yaml:"value,omitempty" json:"value,omitempty"`
+	// Effect is NoSchedule, PreferNoSchedule or NoExecute.
+	Effect string `yaml:"effect" json:"effect" jsonschema:"enum=NoSchedule,enum=PreferNoSchedule,enum=NoExecute"`
 }
 
 // Solution is the reference solution: an optional explanation and the steps

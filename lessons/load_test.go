@@ -2,6 +2,7 @@ package lessons_test
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -161,6 +162,31 @@ func TestExamPool(t *testing.T) {
 	}
 }
 
+// TestNodeStepsLoad reads node label and taint steps as a pack writes them,
+// with template variables expanded like every other field.
+func TestNodeStepsLoad(t *testing.T) {
+	src := replace(replace(goodExercise, "tier: kubelet", "tier: kubelet\nworkers: 1"), "  - apply: |", `  - nodeLabel: {node: "{{WORKER}}", labels: {disk: ssd, example.com/tier: ""}}
+  - nodeTaint:
+      node: "{{WORKER}}"
+      taints:
+        - {key: maintenance, value: "true", effect: NoSchedule}
+        - {key: dedicated, effect: NoExecute}
+  - apply: |`)
+	c, err := lessons.Load(pack(map[string]string{"lessons/pods/exercises/first-pod.yaml": src}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := c.Exercise("pods/first-pod").Expand(lessons.Vars{Node: "cp", Worker: "w1"})
+	label, taint := ex.Setup[0], ex.Setup[1]
+	if label.Action() != "nodeLabel" || label.NodeLabel.Node != "w1" || label.NodeLabel.Labels["disk"] != "ssd" || len(label.NodeLabel.Labels) != 2 {
+		t.Errorf("nodeLabel step %s %+v", label.Action(), label.NodeLabel)
+	}
+	want := []lessons.Taint{{Key: "maintenance", Value: "true", Effect: "NoSchedule"}, {Key: "dedicated", Effect: "NoExecute"}}
+	if taint.Action() != "nodeTaint" || taint.NodeTaint.Node != "w1" || !slices.Equal(taint.NodeTaint.Taints, want) {
+		t.Errorf("nodeTaint step %s %+v", taint.Action(), taint.NodeTaint)
+	}
+}
+
 func replace(s, old, new string) string {
 	if !strings.Contains(s, old) {
 		panic("test fixture does not contain " + old)
@@ -180,7 +206,17 @@ func TestBrokenPacks(t *testing.T) {
 		{"missing course file", map[string]string{"course.yaml": ""},
 			[]string{"course.yaml: missing: a lesson pack starts with course.yaml at its root"}},
 		{"invalid YAML", map[string]string{"course.yaml": "format: [kubedojo\n"},
-			[]string{"course.yaml:1: invalid YAML: did not find expected ',' or ']'"}},
+			[]string{"course.yaml:2: invalid YAML: did not find expected ',' or ']'"}},
+		// yaml.v3 counts a parser error's line from 0 (a scanner error's
+		// from 1); either is reported at the line where it is.
+		{"parser error on a later line", map[string]string{"course.yaml": goodCourse + "- stray\n"},
+			[]string{"course.yaml:14: invalid YAML: did not find expected key"}},
+		{"unclosed list on a later line", map[string]string{"course.yaml": replace(goodCourse, "images: [nginx:1.27]", "images: [nginx:1.27")},
+			[]string{"course.yaml:5: invalid YAML: did not find expected ',' or ']'"}},
+		{"scanner error on a later line", map[string]string{"course.yaml": replace(goodCourse, "title: Demo\n", "title: Demo\n  x: y\n")},
+			[]string{"course.yaml:4: invalid YAML: mapping values are not allowed in this context"}},
+		{"manifest parser error", map[string]string{ex: replace(goodExercise, "      data: {a: b}\n", "      data: {a: b}\n      - stray\n")},
+			[]string{"lessons/pods/exercises/first-pod.yaml:13: setup[0].apply: invalid YAML: did not find expected key"}},
 		{"unsupported format", map[string]string{"course.yaml": replace(goodCourse, "kubedojo/v1", "kubedojo/v9")},
 			[]string{`course.yaml:1: format: unsupported pack format "kubedojo/v9"; this kubedojo reads "kubedojo/v1"`}},
 		{"unknown domain and field typo", map[string]string{"course.yaml": replace(replace(goodCourse, "domain: workloads", "domain: pods"), "title: Basics", "titel: Basics")},
@@ -231,6 +267,23 @@ func TestBrokenPacks(t *testing.T) {
 			[]string{"lessons/pods/quiz.yaml:4: questions[0].choices: no choice is marked correct: true"}},
 		{"missing reading and image", map[string]string{"lessons/pods/reading.md": "# Pods\n\n![diagram](images/pod.png)\n"},
 			[]string{"lessons/pods/reading.md:3: image images/pod.png is missing (looked for lessons/pods/images/pod.png)"}},
+		{"node label and taint steps", map[string]string{ex: replace(goodExercise, "  - apply: |", `  - nodeLabel: {node: "{{WORKER}}", labels: {"disk/": ssd, tier: "a b"}}
+  - nodeTaint: {node: Worker_1, taints: [{key: dedicated, value: ml, effect: NoSchedul}, {value: x, effect: NoSchedule}]}
+  - nodeLabel: {node: "{{NODE}}", labels: {}}
+  - nodeTaint: {node: "{{NODE}}", taints: [{key: a, effect: NoExecute}, {key: a, value: b, effect: NoExecute}]}
+  - apply: |`)},
+			[]string{
+				`lessons/pods/exercises/first-pod.yaml:8: setup[0].nodeLabel.labels: "disk/" is not a valid label key ([prefix/]name: a name of up to 63 letters, digits, '-', '_' or '.', beginning and ending with a letter or digit, after an optional DNS subdomain prefix)`,
+				`lessons/pods/exercises/first-pod.yaml:8: setup[0].nodeLabel.labels: label tier: "a b" is not a valid value (up to 63 letters, digits, '-', '_' or '.', beginning and ending with a letter or digit)`,
+				`lessons/pods/exercises/first-pod.yaml:8: setup[0].nodeLabel.node: {{WORKER}} needs workers: 1 (or more) on the exercise`,
+				`lessons/pods/exercises/first-pod.yaml:9: setup[1].nodeTaint.node: "Worker_1" is neither {{NODE}}, {{WORKER}} nor a valid node name`,
+				`lessons/pods/exercises/first-pod.yaml:9: setup[1].nodeTaint.taints[0].effect: unknown taint effect "NoSchedul" (NoSchedule, PreferNoSchedule or NoExecute)`,
+				`lessons/pods/exercises/first-pod.yaml:9: setup[1].nodeTaint.taints[1].key: is required`,
+				`lessons/pods/exercises/first-pod.yaml:10: setup[2].nodeLabel.labels: give at least one label`,
+				`lessons/pods/exercises/first-pod.yaml:11: setup[3].nodeTaint.taints[1]: taint a:NoExecute is listed twice (a node has one taint per key and effect)`,
+			}},
+		{"node steps in a solution", map[string]string{ex: replace(goodExercise, "    - run: kubectl -n pod-1 run web --image=nginx:1.27\n", "    - nodeLabel: {node: \"{{NODE}}\", labels: {disk: ssd}}\n")},
+			[]string{`lessons/pods/exercises/first-pod.yaml:23: solution.steps[0].nodeLabel: a reference solution does what the learner does: label or taint nodes with kubectl in a run step`}},
 		{"bad duration and two kinds", map[string]string{ex: replace(goodExercise, "    exists: Pod/web\n", "    eventually: soon\n    exists: Pod/web\n    absent: Pod/web\n")},
 			[]string{
 				`lessons/pods/exercises/first-pod.yaml:14: checks[0]: one check has one kind; found exists and absent (use allOf to combine)`,

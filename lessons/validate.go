@@ -5,9 +5,11 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/client-go/util/jsonpath"
 )
 
@@ -339,7 +341,12 @@ func isSystemNamespace(ns string) bool {
 func (v *exerciseLint) step(f string, s *Step, setup bool) {
 	r, pos := v.r, v.pos
 	if s.actionCount() != 1 {
-		r.add(pos.line(f), f, "a step needs exactly one of apply, delete, wait, run, node, file, tls")
+		r.add(pos.line(f), f, "a step needs exactly one of apply, delete, wait, run, node, file, tls, nodeLabel, nodeTaint")
+		return
+	}
+	if (s.NodeLabel != nil || s.NodeTaint != nil) && !setup {
+		k := f + "." + s.Action()
+		r.add(pos.line(k), k, "a reference solution does what the learner does: label or taint nodes with kubectl in a run step")
 		return
 	}
 	switch {
@@ -372,6 +379,73 @@ func (v *exerciseLint) step(f string, s *Step, setup bool) {
 		for _, p := range []struct{ name, val string }{{"cert", s.TLS.Cert}, {"key", s.TLS.Key}, {"host", s.TLS.Host}} {
 			require(r, pos, f+".tls."+p.name, p.val)
 		}
+	case s.NodeLabel != nil:
+		k := f + ".nodeLabel"
+		v.nodeName(k+".node", s.NodeLabel.Node)
+		if len(s.NodeLabel.Labels) == 0 {
+			r.add(pos.line(k+".labels"), k+".labels", "give at least one label")
+		}
+		keys := make([]string, 0, len(s.NodeLabel.Labels))
+		for key := range s.NodeLabel.Labels {
+			keys = append(keys, key)
+		}
+		slices.Sort(keys)
+		for _, key := range keys {
+			v.labelPair(k+".labels", "label "+key, key, s.NodeLabel.Labels[key])
+		}
+	case s.NodeTaint != nil:
+		k := f + ".nodeTaint"
+		v.nodeName(k+".node", s.NodeTaint.Node)
+		if len(s.NodeTaint.Taints) == 0 {
+			r.add(pos.line(k+".taints"), k+".taints", "give at least one taint")
+		}
+		seen := map[string]bool{}
+		for i, t := range s.NodeTaint.Taints {
+			ti := indexPath(k+".taints", i)
+			if require(r, pos, ti+".key", t.Key) {
+				v.labelPair(ti, "taint "+t.Key, t.Key, t.Value)
+			}
+			switch t.Effect {
+			case "NoSchedule", "PreferNoSchedule", "NoExecute":
+			case "":
+				r.add(pos.line(ti), ti+".effect", "is required (NoSchedule, PreferNoSchedule or NoExecute)")
+			default:
+				r.add(pos.line(ti+".effect"), ti+".effect", "unknown taint effect %q (NoSchedule, PreferNoSchedule or NoExecute)", t.Effect)
+			}
+			id := t.Key + ":" + t.Effect
+			if seen[id] {
+				r.add(pos.line(ti), ti, "taint %s is listed twice (a node has one taint per key and effect)", id)
+			}
+			seen[id] = true
+		}
+	}
+}
+
+// nodeName checks the node a step changes: {{NODE}}, {{WORKER}} (which
+// needs a worker) or a literal node name.
+func (v *exerciseLint) nodeName(f, node string) {
+	switch {
+	case node == "":
+		v.r.add(v.pos.line(f), f, "is required ({{NODE}} or {{WORKER}})")
+	case node == "{{WORKER}}":
+		if v.ex.Workers < 1 {
+			v.r.add(v.pos.line(f), f, "{{WORKER}} needs workers: 1 (or more) on the exercise")
+		}
+	case node == "{{NODE}}":
+	case len(validation.IsDNS1123Subdomain(node)) > 0:
+		v.r.add(v.pos.line(f), f, "%q is neither {{NODE}}, {{WORKER}} nor a valid node name", node)
+	}
+}
+
+// labelPair checks a label's or taint's key and value by the API server's
+// rules, with a short reminder of them rather than its regular expressions.
+func (v *exerciseLint) labelPair(f, what, key, value string) {
+	if len(validation.IsQualifiedName(key)) > 0 {
+		v.r.add(v.pos.line(f), f, "%q is not a valid %s key ([prefix/]name: a name of up to 63 letters, digits, '-', '_' or '.', "+
+			"beginning and ending with a letter or digit, after an optional DNS subdomain prefix)", key, strings.Fields(what)[0])
+	}
+	if len(validation.IsValidLabelValue(value)) > 0 {
+		v.r.add(v.pos.line(f), f, "%s: %q is not a valid value (up to 63 letters, digits, '-', '_' or '.', beginning and ending with a letter or digit)", what, value)
 	}
 }
 

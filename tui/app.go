@@ -30,6 +30,7 @@ import (
 	"github.com/kubedojo/kubedojo/tui/pages/exercise"
 	"github.com/kubedojo/kubedojo/tui/pages/lesson"
 	"github.com/kubedojo/kubedojo/tui/pages/quiz"
+	"github.com/kubedojo/kubedojo/tui/prose"
 	"github.com/kubedojo/kubedojo/tui/styles"
 )
 
@@ -41,6 +42,7 @@ type (
 	Lab         = common.Lab
 	LabProgress = common.LabProgress
 	LabStatus   = common.LabStatus
+	Terminal    = common.Terminal
 )
 
 // Options configure the TUI.
@@ -59,6 +61,11 @@ type Options struct {
 	// Notice is shown on the status line at start, for example that a
 	// damaged progress file was set aside.
 	Notice string
+	// Terminal is what the TUI may use of its terminal (DetectTerminal).
+	Terminal Terminal
+	// SecondTerminal returns the command that opens an exercise's shell
+	// in another terminal; nil means "kubedojo lab shell ID".
+	SecondTerminal func(exerciseID string) string
 	// Log receives diagnostics; nil discards them.
 	Log *slog.Logger
 }
@@ -97,6 +104,9 @@ func New(ctx context.Context, opts Options) *Model {
 		Lab:      opts.Lab,
 		Grader:   opts.Grader,
 		LabState: common.LabState{Disabled: opts.Lab == nil},
+		Terminal: opts.Terminal,
+
+		SecondTerminal: opts.SecondTerminal,
 	}
 	m := &Model{c: c, vars: opts.Vars, help: help.New()}
 	m.help.Styles = c.Styles.Help
@@ -347,7 +357,7 @@ func (m *Model) statusView() string {
 	if m.status.isErr {
 		style = m.c.Styles.StatusError
 	}
-	lines := strings.Split(lipgloss.Wrap(m.status.text, max(10, m.c.Width), " /"), "\n")
+	lines := strings.Split(prose.Wrap(m.status.text, max(10, m.c.Width)), "\n")
 	if len(lines) > statusLines {
 		lines = lines[:statusLines]
 		lines[statusLines-1] = ansi.Truncate(lines[statusLines-1], m.c.Width-1, "") + "…"

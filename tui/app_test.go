@@ -53,6 +53,11 @@ func withFakeLab(l *tuitest.Lab) appOption {
 	}
 }
 
+// withTerminal sets what the TUI knows of its terminal.
+func withTerminal(term Terminal) appOption {
+	return func(o *Options, a *app) { o.Terminal = term }
+}
+
 // withProgress records progress before the app starts.
 func withProgress(f func(tr *progress.Tracker)) appOption {
 	return func(o *Options, a *app) { f(a.store.Course(a.course.ID)) }
@@ -146,6 +151,7 @@ var screens = []struct {
 	{"map-help", nil, func(t *testing.T, a *app) { a.Press("?") }},
 	{"lesson", nil, func(t *testing.T, a *app) { a.Press("enter") }},
 	{"lesson-scrolled", nil, func(t *testing.T, a *app) { a.Press("enter", "end", "tab") }},
+	{"lesson-code-block", nil, func(t *testing.T, a *app) { a.Press("enter", "]", "]") }},
 	{"exercise-no-lab", nil, func(t *testing.T, a *app) { a.Press("enter", "enter") }},
 	{"exercise-lab-starting", []appOption{withFakeLab(&tuitest.Lab{
 		Events:  []common.LabProgress{{Phase: "Ensuring node image", Step: 1, Total: 6}, {Phase: "Preparing nodes", Step: 2, Total: 6, Message: "kindest/node:v1.33.1"}},
@@ -164,14 +170,23 @@ var screens = []struct {
 		a.grader.Push(r)
 		a.Send()
 	}},
+	{"exercise-checking", []appOption{withLab(checks.Running)}, func(t *testing.T, a *app) {
+		a.Press("enter", "enter")
+		final := tuitest.Uniform(a.exercise("pods-basics/first-pod"), checks.Pass)
+		a.grader.Push(tuitest.Progression(final)[1])
+		a.Send()
+	}},
 	{"exercise-done", []appOption{withLab(checks.Pass)}, func(t *testing.T, a *app) { a.Press("enter", "enter") }},
 	{"exercise-hints-solution", []appOption{withLab(checks.Fail)}, func(t *testing.T, a *app) {
 		a.Press("enter", "enter", "h", "h", "S", "y", "end")
 	}},
 	{"exercise-confirm-reset", []appOption{withLab(checks.Fail)}, func(t *testing.T, a *app) { a.Press("enter", "enter", "r") }},
 	{"quiz", nil, func(t *testing.T, a *app) { a.Press("enter", "tab", "tab", "enter") }},
-	{"quiz-answered", nil, func(t *testing.T, a *app) { a.Press("enter", "tab", "tab", "enter", "1") }},
-	{"quiz-finished", nil, func(t *testing.T, a *app) { a.Press("enter", "tab", "tab", "enter", "2", "enter", "2", "enter") }},
+	{"quiz-chosen", nil, func(t *testing.T, a *app) { a.Press("enter", "tab", "tab", "enter", "2") }},
+	{"quiz-answered", nil, func(t *testing.T, a *app) { a.Press("enter", "tab", "tab", "enter", "1", "enter") }},
+	{"quiz-finished", nil, func(t *testing.T, a *app) {
+		a.Press("enter", "tab", "tab", "enter", "1", "enter", "enter", "2", "enter", "enter")
+	}},
 }
 
 func TestScreens(t *testing.T) {
@@ -340,13 +355,13 @@ func TestLabStartsInBackground(t *testing.T) {
 	a.contains(t, "A pod is the smallest thing") // reading while the lab starts
 	a.Press("enter")
 	a.contains(t, "Starting the lab cluster", "Preparing nodes")
-	if len(l.Resets()) != 0 {
+	if len(l.SetUps()) != 0 {
 		t.Fatal("the exercise was set up before the lab was ready")
 	}
 	close(release)
 	a.Send()
 	a.contains(t, "lab ready")
-	if got := l.Resets(); len(got) != 1 || got[0] != "pods-basics/first-pod" {
+	if got := l.SetUps(); len(got) != 1 || got[0] != "pods-basics/first-pod" {
 		t.Errorf("resets = %v, want the exercise set up once the lab is ready", got)
 	}
 	if a.grader.Watching("pods-basics/first-pod") != 1 {
@@ -393,5 +408,111 @@ func TestTinyTerminals(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestRevealedHintsAndSolutionComeIntoView reveals hints and the solution
+// on a small terminal: each time the reader scrolls to what was just
+// revealed, which would otherwise be below the fold with no sign of it.
+func TestRevealedHintsAndSolutionComeIntoView(t *testing.T) {
+	a := newApp(t, 80, 24, withLab(checks.Fail))
+	a.Press("enter", "enter")
+	ex := a.exercise("pods-basics/first-pod")
+	for i, h := range ex.Hints {
+		a.Press("h")
+		a.Stable(5 * time.Second)
+		a.contains(t, fmt.Sprintf("Hints (%d of %d)", i+1, len(ex.Hints)))
+		// Compared without spaces: inline code is padded on screen.
+		want := strings.Join(strings.Fields(strings.ReplaceAll(h, "`", "")), "")
+		if v := strings.Join(strings.Fields(a.View()), ""); !strings.Contains(v, want) {
+			t.Errorf("hint %d is not on screen after h:\n%s", i+1, a.View())
+		}
+	}
+	a.Press("S", "y")
+	a.Stable(5 * time.Second)
+	a.contains(t, "Solution", "One command creates the pod")
+	a.Press("home", "S") // hide the solution, then show it again
+	a.Stable(5 * time.Second)
+	a.Press("S")
+	a.Stable(5 * time.Second)
+	a.contains(t, "Solution", "One command creates the pod")
+}
+
+// TestLongCheckMessagesCanBeReadWhole fills the check list with more than
+// a small terminal holds: details are shortened, but the selected check
+// (the first failing one, then the one tab moves to) is shown whole, so a
+// command the message suggests is never hidden behind "…".
+func TestLongCheckMessagesCanBeReadWhole(t *testing.T) {
+	for _, size := range sizes {
+		t.Run(fmt.Sprintf("%dx%d", size.w, size.h), func(t *testing.T) {
+			a := newApp(t, size.w, size.h, withLab(checks.Fail))
+			a.Press("enter", "enter")
+			r := tuitest.Uniform(a.exercise("pods-basics/first-pod"), checks.Fail)
+			for i := range r.Results {
+				r.Results[i].Message = fmt.Sprintf("check %d wants more: the service account web cannot list pods in namespace pod-1 yet, and the role binding you made names another account", i+1)
+				r.Results[i].Detail = fmt.Sprintf("try kubectl auth can-i list pods --as=system:serviceaccount:pod-1:web-%d -n pod-1 to see what it may do", i+1)
+			}
+			a.grader.Push(r)
+			a.Send()
+			// The panel's text as one line (on wide screens, right of the
+			// separator).
+			flat := func() string {
+				var b []string
+				for _, l := range strings.Split(a.View(), "\n") {
+					if i := strings.LastIndex(l, "│"); i >= 0 {
+						l = l[i+len("│"):]
+					}
+					b = append(b, strings.Fields(l)...)
+				}
+				return strings.Join(b, " ")
+			}
+			for i := range r.Results {
+				if i > 0 {
+					a.Press("tab")
+				}
+				for _, want := range []string{r.Results[i].Message, r.Results[i].Detail} {
+					if !strings.Contains(flat(), want) {
+						t.Errorf("check %d: %q is not on screen whole:\n%s", i+1, want, a.View())
+					}
+				}
+				requireFits(t, a.View(), size.w, size.h)
+			}
+			a.Press("shift+tab")
+			if !strings.Contains(flat(), r.Results[1].Detail) {
+				t.Errorf("shift+tab did not go back to check 2:\n%s", a.View())
+			}
+		})
+	}
+}
+
+// TestCountsReadAsWords: one of something is never "1 questions" or
+// "3 hint(s)".
+func TestCountsReadAsWords(t *testing.T) {
+	a := newApp(t, 120, 40)
+	a.Press("down")
+	a.contains(t, "1 exercise, 0 complete · quiz of 1 question")
+	a.Press("enter")
+	a.contains(t, "Quiz · 1 question ")
+	a.course.Exercise("services/clusterip").Hints = a.course.Exercise("services/clusterip").Hints[:1]
+	a.Press("enter")
+	a.contains(t, "1 check, not graded yet")
+	a.Press("h", "h")
+	a.contains(t, "The only hint is shown")
+	a.Press("esc", "tab", "enter", "1", "enter", "enter")
+	a.contains(t, "1 of 1 question right", "after 1 attempt.")
+	a.lacks(t, "(s)", "1 questions", "1 checks", "1 attempts")
+}
+
+// TestTerminalSelectionStaysFree: no screen captures the mouse, so the
+// terminal's own selection (and its copy) works everywhere.
+func TestTerminalSelectionStaysFree(t *testing.T) {
+	for _, sc := range screens {
+		t.Run(sc.name, func(t *testing.T) {
+			a := newApp(t, 80, 24, sc.opts...)
+			sc.run(t, a)
+			if mode := a.m.View().MouseMode; mode != tea.MouseModeNone {
+				t.Errorf("mouse mode %v", mode)
+			}
+		})
 	}
 }

@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
 	"charm.land/lipgloss/v2"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/kubedojo/kubedojo/checks"
 	"github.com/kubedojo/kubedojo/lessons"
@@ -87,9 +89,18 @@ var (
 	faintStyle = lipgloss.NewStyle().Faint(true)
 )
 
-// printReport writes a report for people.
+// printReport writes a report for people. Styles become escape codes only
+// on a terminal, without NO_COLOR.
 func printReport(w io.Writer, ex *lessons.Exercise, r checks.Report) {
-	lipgloss.Fprintln(w, lipgloss.NewStyle().Bold(true).Render(ex.ID)+" — "+ex.Title)
+	lipgloss.Fprint(w, reportText(ex, r))
+}
+
+// reportText renders a report with styles; multi-line details (command
+// output) stay indented under their check.
+func reportText(ex *lessons.Exercise, r checks.Report) string {
+	var b strings.Builder
+	line := func(s string) { b.WriteString(s + "\n") }
+	line(lipgloss.NewStyle().Bold(true).Render(ex.ID) + " — " + ex.Title)
 	for _, res := range r.Results {
 		var mark string
 		switch res.Status {
@@ -102,17 +113,17 @@ func printReport(w io.Writer, ex *lessons.Exercise, r checks.Report) {
 		default:
 			mark = faintStyle.Render("·")
 		}
-		lipgloss.Fprintln(w, "  "+mark+" "+res.Title)
+		line("  " + mark + " " + res.Title)
 		if res.Status == checks.Fail {
 			if res.Message != "" {
-				lipgloss.Fprintln(w, "      "+res.Message)
+				line(indented(res.Message, lipgloss.NewStyle()))
 			}
 			if res.Detail != "" {
-				lipgloss.Fprintln(w, "      "+faintStyle.Render(res.Detail))
+				line(indented(res.Detail, faintStyle))
 			}
 		}
 		if res.Status == checks.Error {
-			lipgloss.Fprintln(w, "      "+errorStyle.Render("environment problem (not your answer): ")+res.Detail)
+			line(indented(errorStyle.Render("environment problem (not your answer): ")+res.Detail, lipgloss.NewStyle()))
 		}
 	}
 	c := r.Counts()
@@ -123,7 +134,83 @@ func printReport(w io.Writer, ex *lessons.Exercise, r checks.Report) {
 	case c.Error > 0:
 		summary += errorStyle.Render(fmt.Sprintf("; %d could not be checked (environment)", c.Error))
 	}
-	lipgloss.Fprintln(w, summary)
+	line(summary)
+	return b.String()
+}
+
+// indented renders text under a check, each line styled on its own so that
+// a block keeps its indentation and no line is padded.
+func indented(text string, style lipgloss.Style) string {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = "      " + style.Render(l)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// waitingNotice tells a person on a terminal what check waits for; to a
+// pipe or a file it says nothing (scripts read the report).
+func waitingNotice(w io.Writer, tty bool) func(checks.Waiting) {
+	return func(wt checks.Waiting) {
+		if !tty {
+			return
+		}
+		n := fmt.Sprintf("%d checks", len(wt.Checks))
+		if len(wt.Checks) == 1 {
+			n = "1 check"
+		}
+		fmt.Fprintf(w, "waiting up to %s for %s (%s); --no-wait to skip\n", wt.UpTo.Round(time.Second), n, strings.Join(wt.Checks, ", "))
+	}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// reportPrinter writes the reports of one check command. With --watch it
+// writes a report only when the result changed: a retry that finds the
+// same failure prints nothing.
+type reportPrinter struct {
+	w           io.Writer
+	ex          *lessons.Exercise
+	json, watch bool
+	last        []checks.Result
+}
+
+func (p *reportPrinter) print(r checks.Report) {
+	if p.watch {
+		if p.last != nil && sameResults(p.last, r.Results) {
+			return
+		}
+		p.last = append([]checks.Result(nil), r.Results...)
+	}
+	if p.json {
+		b, _ := json.Marshal(reportJSON(p.ex, r))
+		fmt.Fprintln(p.w, string(b))
+		return
+	}
+	text := reportText(p.ex, r)
+	if p.watch {
+		text = fmt.Sprintf("\n%s %s\n", faintStyle.Render(r.Time.Format("15:04:05")), faintStyle.Render(strings.TrimPrefix(r.Trigger, "change: "))) + text
+	}
+	lipgloss.Fprint(p.w, text)
+}
+
+// sameResults reports whether two reports say the same: each check's
+// status and explanation, not when or how fast it was evaluated.
+func sameResults(a, b []checks.Result) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].ID != b[i].ID || a[i].Status != b[i].Status || a[i].Message != b[i].Message || a[i].Detail != b[i].Detail {
+			return false
+		}
+	}
+	return true
 }
 
 func newCheckCmd(opts *options) *cobra.Command {
@@ -134,7 +221,9 @@ func newCheckCmd(opts *options) *cobra.Command {
 		Long: `check evaluates every check of an exercise on the live cluster and prints
 each result; failing checks say what was expected and what was found. Checks
 that converge over time (a rollout, a Job) are waited for as the exercise
-allows, unless --no-wait.
+allows, unless --no-wait; a failing check is not waited for while nothing it
+reads is changing (its object does not exist, say). On a terminal, check
+says on stderr what it waits for.
 
 Exit status: 0 all checks pass, 1 some fail, 2 environment error (no cluster,
 API unreachable, permission denied) — never a wrong answer.
@@ -158,17 +247,11 @@ skipped. Fields are only ever added in version 1.`,
 			if err != nil {
 				return err
 			}
-			out := cmd.OutOrStdout()
+			record := opts.attempts(cmd.ErrOrStderr())
+			p := &reportPrinter{w: cmd.OutOrStdout(), ex: ex, json: asJSON, watch: watch}
 			emit := func(r checks.Report) {
-				if asJSON {
-					b, _ := json.Marshal(reportJSON(ex, r))
-					fmt.Fprintln(out, string(b))
-					return
-				}
-				if watch {
-					fmt.Fprintf(out, "\n%s %s\n", faintStyle.Render(r.Time.Format("15:04:05")), faintStyle.Render(strings.TrimPrefix(r.Trigger, "change: ")))
-				}
-				printReport(out, ex, r)
+				record.graded(ex, r)
+				p.print(r)
 			}
 			if watch {
 				var last checks.Report
@@ -185,7 +268,8 @@ skipped. Fields are only ever added in version 1.`,
 			if noWait {
 				rep = s.Grader.Evaluate(cmd.Context(), ex)
 			} else {
-				rep = s.Grader.Converge(cmd.Context(), ex, 0, 2*time.Second)
+				stderr := cmd.ErrOrStderr()
+				rep = s.Grader.Converge(cmd.Context(), ex, 0, 2*time.Second, checks.WithWaiting(waitingNotice(stderr, isTerminal(stderr))))
 			}
 			emit(rep)
 			if code := exitFor(rep); code != exitOK {

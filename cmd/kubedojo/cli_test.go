@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/kubedojo/kubedojo/assets"
+	"github.com/kubedojo/kubedojo/lab"
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
@@ -114,7 +115,108 @@ lessons/l/quiz.yaml:4: questions[0].choices: no choice is marked correct: true
 
 func TestUnknownExerciseIsAUsageError(t *testing.T) {
 	code, _, errOut := runCLI(t, "check", "first-pod")
-	if code != exitUsage || !strings.Contains(errOut, `did you mean [pods-basics/first-pod]`) {
+	if code != exitUsage || !strings.Contains(errOut, `did you mean pods-basics/first-pod?`) {
 		t.Fatalf("exit %d: %s", code, errOut)
+	}
+}
+
+// TestTyposAreUsageErrorsWithSuggestions: a mistyped command, subcommand
+// or exercise id is a usage error that names the closest match in words,
+// never a help page with exit status 0.
+func TestTyposAreUsageErrorsWithSuggestions(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"lab", "statsu"}, `unknown command "statsu" for "kubedojo lab"; did you mean status?`},
+		{[]string{"chek"}, `unknown command "chek" for "kubedojo"; did you mean check?`},
+		{[]string{"check", "pods-basics/first-pd"}, `no exercise "pods-basics/first-pd"; did you mean pods-basics/first-pod?`},
+		{[]string{"lab", "reset", "first-pd"}, `did you mean pods-basics/first-pod?`},
+	} {
+		code, out, errOut := runCLI(t, tc.args...)
+		if code != exitUsage || !strings.Contains(errOut, tc.want) || strings.Contains(errOut, "[") {
+			t.Errorf("kubedojo %s: exit %d, stderr %q, want %q (stdout %d bytes)", strings.Join(tc.args, " "), code, errOut, tc.want, len(out))
+		}
+	}
+}
+
+func TestReadableList(t *testing.T) {
+	for _, tc := range []struct {
+		in   []string
+		want string
+	}{
+		{[]string{"a"}, "a"},
+		{[]string{"a", "b"}, "a or b"},
+		{[]string{"a", "b", "c"}, "a, b or c"},
+	} {
+		if got := orList(tc.in); got != tc.want {
+			t.Errorf("orList(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestCourseNotFound: a --course directory that does not exist is named
+// as not found, not as a pack without course.yaml.
+func TestCourseNotFound(t *testing.T) {
+	code, _, errOut := runCLI(t, "--course", "/nonexistent/pack", "list")
+	if code != exitUsage || !strings.Contains(errOut, "/nonexistent/pack: not found") || strings.Contains(errOut, "course.yaml: missing") {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+	file := filepath.Join(t.TempDir(), "course.yaml")
+	if err := os.WriteFile(file, []byte("id: x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = runCLI(t, "--course", file, "list")
+	if code != exitUsage || !strings.Contains(errOut, "is a file, not a directory") {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+}
+
+// TestLabStatusWithoutDocker: lab status says that the container engine
+// does not answer and how to start it, in text and JSON, with exit 2.
+func TestLabStatusWithoutDocker(t *testing.T) {
+	t.Setenv("KIND_EXPERIMENTAL_PROVIDER", "")
+	t.Setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+	code, out, errOut := runCLI(t, "lab", "status")
+	if code != exitEnv || !strings.Contains(out, "status:      not ready: ") || !strings.Contains(out, "Docker") {
+		t.Errorf("exit %d, stdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	code, out, _ = runCLI(t, "lab", "status", "--json")
+	var st map[string]any
+	if err := json.Unmarshal([]byte(out), &st); err != nil || code != exitEnv || st["ready"] != false || st["problem"] == "" {
+		t.Errorf("exit %d, JSON %v (%v):\n%s", code, st, err, out)
+	}
+}
+
+// TestVersionNamesTheNodeImage: kubedojo version says which node image
+// (and so which Kubernetes) a new lab gets, and why.
+func TestVersionNamesTheNodeImage(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv(lab.EnvNodeImage, "")
+	code, out, _ := runCLI(t, "version")
+	if code != exitOK || !strings.Contains(out, "node image: "+lab.DefaultNodeImage+" (Kubernetes "+lab.DefaultKubernetesVersion+", kubedojo's default)") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	t.Setenv(lab.EnvNodeImage, "local/kind-node:v1.33.13")
+	code, out, _ = runCLI(t, "version")
+	if code != exitOK || !strings.Contains(out, "node image: local/kind-node:v1.33.13 (from $"+lab.EnvNodeImage+";") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+// TestConfigFileErrorLine: a syntax error in the config file is reported
+// at its own line.
+func TestConfigFileErrorLine(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", dir)
+	if err := os.MkdirAll(filepath.Join(dir, "kubedojo"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "kubedojo", "config.yaml"), []byte("labName: a\nworkers: 1\n- stray\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runCLI(t, "lab", "status")
+	if code != exitEnv || !strings.Contains(errOut, "config.yaml:3: did not find expected key") {
+		t.Errorf("exit %d: %s", code, errOut)
 	}
 }

@@ -25,7 +25,8 @@ the state directory: kubedojo never edits ~/.kube/config unless you pass
 With --kubeconfig/--context kubedojo uses an existing cluster instead, but only
 with --allow-foreign-cluster, and then only creates, changes and deletes the
 namespaces and objects it labels itself.`,
-		Args: cobra.NoArgs,
+		Args: noSubcommand,
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(newLabUpCmd(opts), newLabDownCmd(opts), newLabStatusCmd(opts), newLabShellCmd(opts), newLabResetCmd(opts), newLabPreloadCmd(opts))
 	return cmd
@@ -41,7 +42,7 @@ restarting node containers that stopped after a reboot), waits until it is
 ready and preloads the course's images into its nodes.`,
 		Example: `  kubedojo lab up
   kubedojo lab up --workers 1            # a control plane and one worker
-  KUBEDOJO_NODE_IMAGE=kindest/node:v1.33.1 kubedojo lab up`,
+  KUBEDOJO_NODE_IMAGE=local/kind-node:v1.33.13 kubedojo lab up   # an image of your own`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			course, err := opts.loadCourse()
@@ -116,9 +117,11 @@ func newLabStatusCmd(opts *options) *cobra.Command {
 				return err
 			}
 			st, err := l.Status(cmd.Context())
-			if err != nil {
+			if err != nil && !errors.Is(err, lab.ErrNoRuntime) {
 				return withCode(exitEnv, err)
 			}
+			// Without an answering engine the status still says so (and
+			// what to do), on stdout like any other state.
 			if asJSON {
 				enc := json.NewEncoder(cmd.OutOrStdout())
 				enc.SetIndent("", "  ")
@@ -126,7 +129,7 @@ func newLabStatusCmd(opts *options) *cobra.Command {
 					return err
 				}
 			} else {
-				printStatus(cmd, st)
+				printStatus(cmd, st, err == nil)
 			}
 			if !st.Ready() {
 				return withCode(exitEnv, errSilent)
@@ -147,7 +150,9 @@ func statusJSON(s lab.Status) map[string]any {
 	}
 }
 
-func printStatus(cmd *cobra.Command, s lab.Status) {
+// printStatus writes the status for people; looked is false when the
+// container engine could not be asked about the nodes.
+func printStatus(cmd *cobra.Command, s lab.Status, looked bool) {
 	w := cmd.OutOrStdout()
 	yes := func(b bool) string {
 		if b {
@@ -164,7 +169,9 @@ func printStatus(cmd *cobra.Command, s lab.Status) {
 	if s.Runtime != "" {
 		fmt.Fprintf(w, "runtime:     %s\n", s.Runtime)
 	}
-	fmt.Fprintf(w, "exists:      %s\nrunning:     %s\napi healthy: %s\n", yes(s.Exists), yes(s.Running), yes(s.APIHealthy))
+	if looked {
+		fmt.Fprintf(w, "exists:      %s\nrunning:     %s\napi healthy: %s\n", yes(s.Exists), yes(s.Running), yes(s.APIHealthy))
+	}
 	if s.Nodes > 0 {
 		fmt.Fprintf(w, "nodes:       %d/%d ready\n", s.NodesReady, s.Nodes)
 	}
@@ -184,7 +191,7 @@ func printStatus(cmd *cobra.Command, s lab.Status) {
 func newLabShellCmd(opts *options) *cobra.Command {
 	return &cobra.Command{
 		Use:   "shell [EXERCISE]",
-		Short: "Open your shell with KUBECONFIG set to the lab (and the exercise's namespace)",
+		Short: "Open your shell with KUBECONFIG set to the lab (an exercise's shell gets a kubeconfig of its own, in its namespace)",
 		Example: `  kubedojo lab shell
   kubedojo lab shell pods-basics/first-pod   # kubectl defaults to namespace pod-1`,
 		Args: cobra.MaximumNArgs(1),
@@ -197,7 +204,7 @@ func newLabShellCmd(opts *options) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var exName string
+			msg := "kubedojo lab shell: KUBECONFIG=" + l.KubeconfigPath()
 			sh, err := func() (*exec.Cmd, error) {
 				if len(args) == 0 {
 					return l.ShellCommand(nil)
@@ -206,17 +213,17 @@ func newLabShellCmd(opts *options) *cobra.Command {
 				if err != nil {
 					return nil, err
 				}
-				exName = ex.ID
+				msg = fmt.Sprintf("kubedojo lab shell: KUBECONFIG=%s (exercise %s's own; other terminals keep theirs)", l.ExerciseKubeconfigPath(ex), ex.ID)
 				return l.ShellCommand(ex)
 			}()
+			var ee *exitError
+			if errors.As(err, &ee) {
+				return err
+			}
 			if err != nil {
 				return withCode(exitEnv, err)
 			}
 			sh.Stdin, sh.Stdout, sh.Stderr = os.Stdin, os.Stdout, os.Stderr
-			msg := "kubedojo lab shell: KUBECONFIG=" + l.KubeconfigPath()
-			if exName != "" {
-				msg += " (exercise " + exName + ")"
-			}
 			fmt.Fprintln(cmd.ErrOrStderr(), msg+"; exit to return")
 			if err := sh.Run(); err != nil {
 				var ee *exec.ExitError
@@ -236,8 +243,11 @@ func newLabResetCmd(opts *options) *cobra.Command {
 		Short: "Set an exercise up from scratch (delete and recreate its environment)",
 		Long: `reset deletes the exercise's namespaces and everything its start state
 created, undoes the cluster-wide changes it declares (node labels, CoreDNS,
-ClusterRoles…), and applies the start state again. Use it to start an exercise
-from the command line, or to start over.`,
+ClusterRoles…), removes the cluster-scoped objects you made for it (those its
+checks name, and ClusterRoleBindings for its namespaces only, if they did not
+exist when it was set up), and applies the start state again. Use it to start
+an exercise from the command line, or to start over: your progress records the
+exercise as started, and a passing "kubedojo check" records it done.`,
 		Example: `  kubedojo lab reset services/fix-selector`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -250,6 +260,12 @@ from the command line, or to start over.`,
 				return withCode(exitEnv, fmt.Errorf("reset %s: %w", ex.ID, err))
 			} else if err != nil {
 				fmt.Fprintln(cmd.ErrOrStderr(), "warning:", err)
+			}
+			opts.attempts(cmd.ErrOrStderr()).started(ex)
+			if caps, err := s.Env.Capabilities(cmd.Context()); err == nil {
+				if ok, why := caps.Serves(ex); !ok {
+					fmt.Fprintf(cmd.ErrOrStderr(), "warning: this lab cannot run all of %s: %s\n", ex.ID, why)
+				}
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s is ready (%s); namespace %s\n", ex.ID, time.Since(start).Round(10*time.Millisecond), ex.DefaultNamespace())
 			return nil

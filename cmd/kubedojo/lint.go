@@ -25,10 +25,12 @@ Without PATH it checks the --course pack, or the built-in course.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			fsys, name := opts.courseFS()
 			if len(args) == 1 {
-				if st, err := os.Stat(args[0]); err != nil || !st.IsDir() {
-					return withCode(exitUsage, fmt.Errorf("%s is not a directory; give the folder that holds course.yaml", args[0]))
+				if err := packDir(args[0]); err != nil {
+					return err
 				}
 				fsys, name = os.DirFS(args[0]), args[0]
+			} else if err := packDir(opts.coursePath); err != nil {
+				return err
 			} else if opts.coursePath == "" {
 				fsys = assets.Course()
 			}

@@ -21,26 +21,33 @@ With --json it prints one document:
 
   {
     "course": "cka", "title": "…", "file": "/…/progress.json",
-    "exercises": {"total": 87, "done": 5, "solutionRevealed": 1, "inProgress": 2, "percent": 6},
+    "exercises": {"total": 87, "done": 5, "solutionRevealed": 1, "solvedAfterReveal": 1, "inProgress": 2, "percent": 5},
     "lessons": {"total": 30, "read": 3},
     "last": {"screen": "exercise", "lesson": "pods-basics", "exercise": "pods-basics/first-pod"},
     "tracks": [{
       "id": "pods", "title": "Pods", "optional": false,
-      "exercises": {"total": …, "done": …, "solutionRevealed": …, "inProgress": …, "percent": …},
+      "exercises": {"total": …, "done": …, "solutionRevealed": …, "solvedAfterReveal": …, "inProgress": …, "percent": …},
       "lessons": [{
         "id": "pods-basics", "title": "…", "domain": "workloads",
         "status": "in-progress", "read": true, "readAt": "…",
         "quiz": {"score": 3, "total": 4, "best": 4, "attempts": 2, "at": "…"},
         "exercises": [{
           "id": "pods-basics/first-pod", "title": "…", "status": "done", "hints": 1,
-          "solutionRevealed": false, "startedAt": "…", "doneAt": "…", "revealedAt": null
+          "solutionRevealed": false, "solvedAfterReveal": false,
+          "startedAt": "…", "doneAt": "…", "revealedAt": null
         }]
       }]
     }]
   }
 
-status is one of not-started, in-progress, done, solution-revealed; "last",
-"quiz", "readAt" and the times are null when there is nothing to report.`
+status is one of not-started, in-progress, done, solution-revealed. Only done
+is complete (every check passed once; percent counts it): solution-revealed
+means the solution was shown and the exercise is not solved yet. A done
+exercise keeps solutionRevealed when its solution was shown, and
+solvedAfterReveal when that was before it was solved; the counts'
+solutionRevealed counts the revealed exercises not solved, and
+solvedAfterReveal the done ones solved after revealing. "last", "quiz",
+"readAt" and the times are null when there is nothing to report.`
 
 func newProgressCmd(opts *options) *cobra.Command {
 	var asJSON bool
@@ -87,11 +94,12 @@ type progressJSON struct {
 }
 
 type countsJSON struct {
-	Total      int `json:"total"`
-	Done       int `json:"done"`
-	Revealed   int `json:"solutionRevealed"`
-	InProgress int `json:"inProgress"`
-	Percent    int `json:"percent"`
+	Total             int `json:"total"`
+	Done              int `json:"done"`
+	Revealed          int `json:"solutionRevealed"`
+	SolvedAfterReveal int `json:"solvedAfterReveal"`
+	InProgress        int `json:"inProgress"`
+	Percent           int `json:"percent"`
 }
 
 type lessonCountsJSON struct {
@@ -119,18 +127,19 @@ type lessonProgressJSON struct {
 }
 
 type exerciseProgressJSON struct {
-	ID               string          `json:"id"`
-	Title            string          `json:"title"`
-	Status           progress.Status `json:"status"`
-	Hints            int             `json:"hints"`
-	SolutionRevealed bool            `json:"solutionRevealed"`
-	StartedAt        *time.Time      `json:"startedAt"`
-	DoneAt           *time.Time      `json:"doneAt"`
-	RevealedAt       *time.Time      `json:"revealedAt"`
+	ID                string          `json:"id"`
+	Title             string          `json:"title"`
+	Status            progress.Status `json:"status"`
+	Hints             int             `json:"hints"`
+	SolutionRevealed  bool            `json:"solutionRevealed"`
+	SolvedAfterReveal bool            `json:"solvedAfterReveal"`
+	StartedAt         *time.Time      `json:"startedAt"`
+	DoneAt            *time.Time      `json:"doneAt"`
+	RevealedAt        *time.Time      `json:"revealedAt"`
 }
 
 func countsView(c progress.Counts) countsJSON {
-	return countsJSON{Total: c.Total, Done: c.Done, Revealed: c.Revealed, InProgress: c.InProgress, Percent: c.Percent()}
+	return countsJSON{Total: c.Total, Done: c.Done, Revealed: c.Revealed, SolvedAfterReveal: c.SolvedAfterReveal, InProgress: c.InProgress, Percent: c.Percent()}
 }
 
 func progressView(c *lessons.Course, store *progress.Store) progressJSON {
@@ -152,7 +161,8 @@ func progressView(c *lessons.Course, store *progress.Store) progressJSON {
 				r := e.Record
 				lj.Exercises = append(lj.Exercises, exerciseProgressJSON{
 					ID: e.Exercise.ID, Title: e.Exercise.Title, Status: r.Status, Hints: r.Hints,
-					SolutionRevealed: r.SolutionRevealed, StartedAt: r.StartedAt, DoneAt: r.DoneAt, RevealedAt: r.RevealedAt,
+					SolutionRevealed: r.SolutionRevealed, SolvedAfterReveal: r.SolvedAfterReveal(),
+					StartedAt: r.StartedAt, DoneAt: r.DoneAt, RevealedAt: r.RevealedAt,
 				})
 			}
 			tj.Lessons = append(tj.Lessons, lj)
@@ -169,9 +179,12 @@ var statusMarks = map[progress.Status]string{
 func writeProgressText(w io.Writer, v progressJSON) {
 	e := v.Exercises
 	fmt.Fprintf(w, "%s: %d of %d exercises complete (%d%%), %d of %d lessons read\n",
-		v.Title, e.Done+e.Revealed, e.Total, e.Percent, v.Lessons.Read, v.Lessons.Total)
+		v.Title, e.Done, e.Total, e.Percent, v.Lessons.Read, v.Lessons.Total)
+	if e.SolvedAfterReveal > 0 {
+		fmt.Fprintf(w, "%d solved after revealing the solution\n", e.SolvedAfterReveal)
+	}
 	if e.Revealed > 0 {
-		fmt.Fprintf(w, "%d solved after revealing the solution\n", e.Revealed)
+		fmt.Fprintf(w, "%d with the solution revealed, not solved yet\n", e.Revealed)
 	}
 	if v.Last != nil {
 		where := v.Last.Exercise
@@ -182,7 +195,7 @@ func writeProgressText(w io.Writer, v progressJSON) {
 	}
 	fmt.Fprintf(w, "Progress file: %s\n", v.File)
 	for _, t := range v.Tracks {
-		fmt.Fprintf(w, "\n%s  %d/%d\n", t.Title, t.Exercises.Done+t.Exercises.Revealed, t.Exercises.Total)
+		fmt.Fprintf(w, "\n%s  %d/%d\n", t.Title, t.Exercises.Done, t.Exercises.Total)
 		for _, l := range t.Lessons {
 			var notes []string
 			if l.Read {
@@ -206,8 +219,14 @@ func writeProgressText(w io.Writer, v progressJSON) {
 				if ex.Hints > 0 {
 					exNotes = append(exNotes, fmt.Sprintf("%d hint(s)", ex.Hints))
 				}
-				if ex.DoneAt != nil {
+				switch {
+				case ex.Status == progress.Done && ex.DoneAt != nil:
 					exNotes = append(exNotes, "solved "+ex.DoneAt.Local().Format("2006-01-02"))
+					if ex.SolvedAfterReveal {
+						exNotes = append(exNotes, "after revealing the solution")
+					}
+				case ex.Status == progress.Revealed:
+					exNotes = append(exNotes, "solution revealed, not solved")
 				}
 				progressLine(w, "      %s %-40s %s", statusMarks[ex.Status], ex.ID, strings.Join(exNotes, ", "))
 			}

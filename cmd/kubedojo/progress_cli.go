@@ -3,12 +3,10 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"sync"
 	"time"
 
 	"charm.land/lipgloss/v2"
-	"golang.org/x/term"
 
 	"github.com/kubedojo/kubedojo/lab"
 )
@@ -32,7 +30,7 @@ var spinnerFrames = []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "�
 
 func newProgressPrinter(w io.Writer) *progressPrinter {
 	p := &progressPrinter{w: w, stop: make(chan struct{}), done: make(chan struct{})}
-	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	if isTerminal(w) {
 		p.tty = true
 		go p.spin()
 	} else {

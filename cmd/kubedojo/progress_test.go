@@ -24,6 +24,8 @@ func recordProgress(t *testing.T) string {
 	tr.MarkDone("pods-basics/first-pod")
 	tr.RevealHint("pods-basics/first-pod", 3)
 	tr.RevealSolution("pods-basics/labels")
+	tr.RevealSolution("services/clusterip")
+	tr.MarkDone("services/clusterip")
 	tr.MarkRead("pods-basics")
 	tr.RecordQuiz("pods-basics", 1, 2)
 	tr.SetLast(progress.Location{Screen: progress.ScreenLesson, Lesson: "services"})
@@ -39,13 +41,19 @@ func TestProgressText(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
+	// labels had its solution revealed and was never solved: not
+	// complete. clusterip was solved after revealing it.
 	for _, want := range []string{
 		"A small test course: 2 of 3 exercises complete (66%), 1 of 2 lessons read",
 		"1 solved after revealing the solution",
+		"1 with the solution revealed, not solved yet",
 		"Resumes at: lesson services",
-		"◎ pods-basics                  2/2 exercises  read, quiz 1/2 (best 1)",
+		"◐ pods-basics                  1/2 exercises  read, quiz 1/2 (best 1)",
 		"● pods-basics/first-pod                    1 hint(s), solved ",
-		"○ services                     0/1 exercises",
+		"◎ pods-basics/labels                       solution revealed, not solved",
+		"● services                     1/1 exercises",
+		"● services/clusterip                       solved ",
+		"Pods  1/2",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
@@ -63,21 +71,27 @@ func TestProgressJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &v); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, out)
 	}
-	if v.Course != "testpack" || v.Exercises.Total != 3 || v.Exercises.Done != 1 || v.Exercises.Revealed != 1 || v.Exercises.Percent != 66 {
+	if v.Course != "testpack" || v.Exercises.Total != 3 || v.Exercises.Done != 2 || v.Exercises.Revealed != 1 || v.Exercises.SolvedAfterReveal != 1 || v.Exercises.Percent != 66 {
 		t.Errorf("summary %+v", v.Exercises)
 	}
 	if v.Last == nil || v.Last.Lesson != "services" || v.File != filepath.Join(dir, progress.FileName) {
 		t.Errorf("last %+v, file %s", v.Last, v.File)
 	}
 	l := v.Tracks[0].Lessons[0]
-	if l.Status != progress.Revealed || !l.Read || l.Quiz == nil || l.Quiz.Best != 1 {
+	if l.Status != progress.InProgress || !l.Read || l.Quiz == nil || l.Quiz.Best != 1 {
 		t.Errorf("lesson %+v", l)
 	}
 	if e := l.Exercises[0]; e.Status != progress.Done || e.Hints != 1 || e.DoneAt == nil {
 		t.Errorf("exercise %+v", e)
 	}
+	if e := l.Exercises[1]; e.Status != progress.Revealed || !e.SolutionRevealed || e.DoneAt != nil {
+		t.Errorf("revealed exercise %+v", e)
+	}
+	if e := v.Tracks[1].Lessons[0].Exercises[0]; e.Status != progress.Done || !e.SolutionRevealed || !e.SolvedAfterReveal {
+		t.Errorf("exercise solved after revealing %+v", e)
+	}
 	// The documented keys, including the nulls.
-	for _, key := range []string{`"solutionRevealed": 1`, `"inProgress": 0`, `"revealedAt": null`, `"quiz": null`, `"lessons": {`} {
+	for _, key := range []string{`"solutionRevealed": 1`, `"solvedAfterReveal": 1`, `"inProgress": 0`, `"revealedAt": null`, `"quiz": null`, `"lessons": {`} {
 		if !strings.Contains(out, key) {
 			t.Errorf("JSON lacks %s", key)
 		}

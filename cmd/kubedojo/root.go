@@ -54,8 +54,10 @@ type options struct {
 	lab        labFlags
 	// exportKubeconfig is set by "lab up --export-kubeconfig".
 	exportKubeconfig bool
-	stdout           io.Writer
-	stderr           io.Writer
+	// loaded is the course loadCourse loaded, for recording progress.
+	loaded *lessons.Course
+	stdout io.Writer
+	stderr io.Writer
 }
 
 func run(args []string) int {
@@ -96,7 +98,7 @@ cluster changes. The lab is a local kind cluster that kubedojo creates for you.`
   kubedojo check pods-basics/first-pod --json`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Args:          cobra.NoArgs,
+		Args:          noSubcommand,
 	}
 	root.SetOut(opts.stdout)
 	root.SetErr(opts.stderr)
@@ -145,6 +147,9 @@ func (o *options) courseFS() (fs.FS, string) {
 // loadCourse loads the selected pack; a broken pack is an environment error
 // that names every problem.
 func (o *options) loadCourse() (*lessons.Course, error) {
+	if err := packDir(o.coursePath); err != nil {
+		return nil, err
+	}
 	fsys, name := o.courseFS()
 	c, err := lessons.Load(fsys)
 	if err != nil {
@@ -154,7 +159,27 @@ func (o *options) loadCourse() (*lessons.Course, error) {
 		}
 		return nil, withCode(exitEnv, fmt.Errorf("load %s: %w", name, err))
 	}
+	o.loaded = c
 	return c, nil
+}
+
+// packDir checks that a --course path is a directory ("" is the built-in
+// course): a usage error that says what is wrong with the path, rather
+// than a pack that lacks course.yaml.
+func packDir(path string) error {
+	if path == "" {
+		return nil
+	}
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return withCode(exitUsage, fmt.Errorf("lesson pack %s: not found (give the directory that holds course.yaml)", path))
+	case err != nil:
+		return withCode(exitUsage, fmt.Errorf("lesson pack %s: %w", path, err))
+	case !st.IsDir():
+		return withCode(exitUsage, fmt.Errorf("lesson pack %s is a file, not a directory (give the directory that holds course.yaml)", path))
+	}
+	return nil
 }
 
 func lintArg(p string) string {

@@ -30,7 +30,7 @@ type labFlags struct {
 
 func (f *labFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.name, "lab-name", "", `name of kubedojo's kind cluster (default "kubedojo")`)
-	fs.StringVar(&f.nodeImage, "node-image", "", "kind node image for a new lab (default: $KUBEDOJO_NODE_IMAGE, the config file, then kind's default)")
+	fs.StringVar(&f.nodeImage, "node-image", "", "kind node image for a new lab (default: $KUBEDOJO_NODE_IMAGE, the config file, then "+lab.DefaultNodeImage+")")
 	fs.IntVar(&f.workers, "workers", 0, "worker nodes for a new lab, next to the control plane")
 	f.flags = fs
 	fs.BoolVar(&f.allowForeign, "allow-foreign-cluster", false, "use a --kubeconfig/--context cluster kubedojo did not create (it then only touches objects it labels)")
@@ -71,28 +71,28 @@ func loadFileConfig() (fileConfig, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&fc); err != nil {
+		if line, msg := lessons.YAMLError(err); line > 0 {
+			return fc, fmt.Errorf("%s:%d: %s (known keys: labName, nodeImage, workers)", path, line, msg)
+		}
 		return fc, fmt.Errorf("%s: %w (known keys: labName, nodeImage, workers)", path, err)
 	}
 	return fc, nil
 }
 
-// labConfig merges flags, the config file and defaults. The node image
-// falls back to $KUBEDOJO_NODE_IMAGE and then kind's default inside lab.
+// labConfig merges flags, the config file and defaults. The node image's
+// order (flag, environment, file, default) is lab.ChooseNodeImage's.
 func (o *options) labConfig(images []string) (lab.Config, error) {
 	fc, err := loadFileConfig()
 	if err != nil {
 		return lab.Config{}, withCode(exitEnv, err)
 	}
 	cfg := lab.Config{
-		Name: fc.LabName, NodeImage: fc.NodeImage, Workers: fc.Workers,
+		Name: fc.LabName, NodeImage: o.lab.nodeImage, NodeImageFile: fc.NodeImage, Workers: fc.Workers,
 		StateDir: o.stateDir, Kubeconfig: o.kubeconfig, Context: o.context,
 		AllowForeign: o.lab.allowForeign, Images: images, ExportKubeconfig: o.exportKubeconfig,
 	}
 	if o.lab.name != "" {
 		cfg.Name = o.lab.name
-	}
-	if o.lab.nodeImage != "" {
-		cfg.NodeImage = o.lab.nodeImage
 	}
 	if o.lab.flags != nil && o.lab.flags.Changed("workers") {
 		cfg.Workers = o.lab.workers
@@ -145,21 +145,4 @@ func (o *options) exerciseSession(ctx context.Context, id string) (*lessons.Exer
 	}
 	s, err := o.labSession(ctx, course)
 	return ex, s, err
-}
-
-// exercise finds an exercise by full id, with a helpful error.
-func findExercise(c *lessons.Course, id string) (*lessons.Exercise, error) {
-	if ex := c.Exercise(id); ex != nil {
-		return ex, nil
-	}
-	var near []string
-	for _, ex := range c.Exercises() {
-		if ex.Name() == id || ex.Lesson.ID == id {
-			near = append(near, ex.ID)
-		}
-	}
-	if len(near) > 0 {
-		return nil, withCode(exitUsage, fmt.Errorf("no exercise %q; did you mean %v? (ids are lesson/exercise; see kubedojo list)", id, near))
-	}
-	return nil, withCode(exitUsage, fmt.Errorf("no exercise %q (see kubedojo list)", id))
 }

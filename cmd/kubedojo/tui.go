@@ -5,11 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"k8s.io/client-go/rest"
+	"k8s.io/klog/v2"
 
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/lessons/progress"
@@ -76,11 +83,13 @@ func tuiRunE(opts *options, f *tuiFlags, newBackends backendsFunc) func(*cobra.C
 		if err != nil {
 			return withCode(exitEnv, err)
 		}
-		logFile, err := os.OpenFile(filepath.Join(opts.stateDir, "tui.log"), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+		logFile, err := os.OpenFile(filepath.Join(opts.stateDir, tuiLogName), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
 		if err != nil {
 			return withCode(exitEnv, fmt.Errorf("open the TUI log: %w", err))
 		}
 		defer logFile.Close()
+		log := slog.New(slog.NewTextHandler(logFile, nil))
+		defer routeLibraryLogs(log)()
 
 		var b tuiBackends
 		if !f.noLab && newBackends != nil {
@@ -95,13 +104,111 @@ func tuiRunE(opts *options, f *tuiFlags, newBackends backendsFunc) func(*cobra.C
 			Grader:   b.grader,
 			Vars:     b.vars,
 			Notice:   notice,
-			Log:      slog.New(slog.NewTextHandler(logFile, nil)),
-		})
+			Log:      log,
+			Terminal: tui.DetectTerminal(os.Getenv, exec.LookPath),
+
+			SecondTerminal: secondTerminal(cmd),
+		}, programStreams(cmd)...)
 		if err != nil {
 			return withCode(exitEnv, fmt.Errorf("terminal interface: %w", err))
 		}
 		return nil
 	}
+}
+
+// tuiLogName is the TUI's log file in the state directory, written anew at
+// each start.
+const tuiLogName = "tui.log"
+
+// routeLibraryLogs sends what client-go would print to the terminal into
+// the TUI's log until restore is called: klog's lines (client-go logs
+// through klog, to stderr by default) and the API server's warnings.
+// Under the TUI anything that is not Bubble Tea writing to the terminal
+// draws over the screen until the next resize.
+func routeLibraryLogs(log *slog.Logger) (restore func()) {
+	lib := slog.New(closedConnQuiet{log.Handler()}).With("from", "client-go")
+	klog.SetSlogLogger(lib)
+	rest.SetDefaultWarningHandlerWithContext(serverWarnings{log})
+	return func() {
+		klog.Flush()
+		klog.ClearLogger()
+		rest.SetDefaultWarningHandlerWithContext(rest.WarningLogger{})
+	}
+}
+
+// serverWarnings logs the API server's warning headers (deprecated APIs
+// and the like).
+type serverWarnings struct{ log *slog.Logger }
+
+func (w serverWarnings) HandleWarningHeaderWithContext(_ context.Context, code int, agent, text string) {
+	w.log.Warn("API server warning", "code", code, "agent", agent, "text", text)
+}
+
+// closedConnQuiet lowers client-go's errors about a connection that was
+// already closed to information. When a check's exec stream is cancelled
+// (the learner left the exercise, a newer evaluation superseded it), the
+// stream's heartbeat wakes up a few seconds later, finds its connection
+// closed and logs "Websocket Ping failed" as an error: expected, not a
+// problem anyone must look at.
+type closedConnQuiet struct{ slog.Handler }
+
+func (h closedConnQuiet) Handle(ctx context.Context, r slog.Record) error {
+	if r.Level >= slog.LevelError {
+		r.Attrs(func(a slog.Attr) bool {
+			if err, ok := a.Value.Any().(error); ok && errors.Is(err, net.ErrClosed) {
+				r.Level = slog.LevelInfo
+				return false
+			}
+			return true
+		})
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h closedConnQuiet) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return closedConnQuiet{h.Handler.WithAttrs(attrs)}
+}
+
+func (h closedConnQuiet) WithGroup(name string) slog.Handler {
+	return closedConnQuiet{h.Handler.WithGroup(name)}
+}
+
+// secondTerminal returns the command that opens an exercise's shell in
+// another terminal, with the global flags given to this run so that it
+// reaches the same lab and state directory.
+func secondTerminal(cmd *cobra.Command) func(exerciseID string) string {
+	words := []string{"kubedojo"}
+	global := cmd.Root().PersistentFlags()
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		if global.Lookup(f.Name) != nil {
+			words = append(words, "--"+f.Name+"="+shellQuote(f.Value.String()))
+		}
+	})
+	prefix := strings.Join(words, " ")
+	return func(id string) string { return prefix + " lab shell " + shellQuote(id) }
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:@%+=,-") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// programStreams makes the program read and draw on the command's streams
+// when they are not the process's own (tests set them). For the real
+// terminal Bubble Tea's defaults stay, which open the TTY when stdin is
+// not one.
+func programStreams(cmd *cobra.Command) []tea.ProgramOption {
+	var out []tea.ProgramOption
+	if in := cmd.InOrStdin(); in != os.Stdin {
+		out = append(out, tea.WithInput(in))
+	}
+	if w := cmd.OutOrStdout(); w != os.Stdout {
+		out = append(out, tea.WithOutput(w))
+	}
+	return out
 }
 
 // openProgress opens the progress store. A damaged file was set aside:

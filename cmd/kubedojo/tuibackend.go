@@ -13,6 +13,7 @@ import (
 	"github.com/kubedojo/kubedojo/lab"
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/tui"
+	"github.com/kubedojo/kubedojo/tui/prose"
 )
 
 // errLabNotReady is what grading says before the lab has started.
@@ -84,7 +85,7 @@ func (b *labBackend) Status(ctx context.Context) (tui.LabStatus, error) {
 	}
 	out := tui.LabStatus{Ready: st.Ready()}
 	if st.Ready() {
-		out.Summary = fmt.Sprintf("%s ready · %d node(s) · Kubernetes %s", st.Name, st.Nodes, st.KubernetesVersion)
+		out.Summary = fmt.Sprintf("%s ready · %s · Kubernetes %s", st.Name, prose.Plural(st.Nodes, "node", "nodes"), st.KubernetesVersion)
 		out.Detail = "KUBECONFIG=" + st.KubeconfigPath
 		return out, nil
 	}
@@ -93,8 +94,9 @@ func (b *labBackend) Status(ctx context.Context) (tui.LabStatus, error) {
 	return out, nil
 }
 
-// Reset sets the exercise up from scratch. Objects kubedojo kept on a
-// foreign cluster are not an error: the exercise is still set up.
+// Reset sets the exercise up from scratch, after the learner confirmed
+// it. Objects kubedojo kept on a foreign cluster are not an error: the
+// exercise is still set up.
 func (b *labBackend) Reset(ctx context.Context, ex *lessons.Exercise) error {
 	s, err := b.session()
 	if err != nil {
@@ -104,6 +106,31 @@ func (b *labBackend) Reset(ctx context.Context, ex *lessons.Exercise) error {
 		return err
 	}
 	return nil
+}
+
+// SetUp makes an exercise ready when the TUI opens it: see prepare.
+func (b *labBackend) SetUp(ctx context.Context, ex *lessons.Exercise) error {
+	s, err := b.session()
+	if err != nil {
+		return err
+	}
+	return prepare(ctx, s, ex)
+}
+
+// prepare is what opening an exercise does to the lab: refuse one the lab
+// cannot serve (with the reason: a missing helm, no node access), then
+// lab.Environment.Prepare, which sets the start state up only where the
+// lab holds none of it and never deletes an attempt, whoever set it up.
+func prepare(ctx context.Context, s *checks.LabSession, ex *lessons.Exercise) error {
+	caps, err := s.Env.Capabilities(ctx)
+	if err != nil {
+		return err
+	}
+	if ok, why := caps.Serves(ex); !ok {
+		return fmt.Errorf("this lab cannot run %s: %s", ex.ID, why)
+	}
+	_, err = s.Env.Prepare(ctx, ex)
+	return err
 }
 
 // Shell returns the learner's shell for the exercise.
@@ -121,28 +148,23 @@ func (b *labBackend) Evaluate(ctx context.Context, ex *lessons.Exercise) checks.
 	return s.Grader.Evaluate(ctx, ex)
 }
 
-// Watch streams re-evaluations until ctx ends. An exercise resumed on a
-// lab that no longer holds its start state (recreated since, or its
-// namespace deleted) is set up first, so the learner continues where they
-// were instead of facing environment errors.
+// Watch streams re-evaluations until ctx ends. The exercise is prepared
+// first, so one resumed on a lab that no longer holds any of it (recreated
+// since) is set up again; one the lab holds only partly is reported, not
+// reset.
 func (b *labBackend) Watch(ctx context.Context, ex *lessons.Exercise, onReport func(checks.Report)) error {
 	s, err := b.session()
 	if err != nil {
 		onReport(notReadyReport(ex, err))
 		return err
 	}
-	ok, err := s.Env.IsSetUp(ctx, ex)
-	if err != nil {
+	if err := prepare(ctx, s, ex); err != nil {
 		onReport(notReadyReport(ex, err))
 		return err
 	}
-	if !ok {
-		if err := b.Reset(ctx, ex); err != nil {
-			onReport(notReadyReport(ex, fmt.Errorf("set up %s: %w", ex.ID, err)))
-			return err
-		}
-	}
-	return s.Grader.Watch(ctx, ex, onReport)
+	// Progressive reports let a fast check turn green while a slow one
+	// (exec, http) is still running.
+	return s.Grader.Watch(ctx, ex, onReport, checks.WithProgress(onReport))
 }
 
 func (b *labBackend) vars(context.Context) (lessons.Vars, error) {

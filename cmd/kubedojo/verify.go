@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -14,11 +15,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/lab"
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
 func newVerifyCmd(opts *options) *cobra.Command {
-	var all, asJSON, keep bool
+	var all, asJSON, keep, force bool
 	var junit string
 	var parallel int
 	cmd := &cobra.Command{
@@ -30,7 +32,9 @@ environment error), applies the reference solution, waits for every check to
 pass (each check's "eventually" bounds the wait), and cleans up.
 
 Exercises whose tier or add-on this cluster cannot serve are reported as
-"not verified" with the reason, never as passed. Exercises marked exclusive
+"not verified" with the reason, never as passed. verify refuses to run on
+a lab where one of the exercises has an attempt (set up, or a namespace
+made for it), since it would delete it, unless --force. Exercises marked exclusive
 (cluster-wide changes) run alone, after the others.
 
 Exit status: 0 when no exercise failed, 1 when one failed, 2 when the
@@ -64,6 +68,11 @@ environment broke.`,
 			if err != nil {
 				return err
 			}
+			if !force {
+				if err := refuseAttempts(cmd.Context(), s.Env, exs); err != nil {
+					return err
+				}
+			}
 			caps, err := s.Env.Capabilities(cmd.Context())
 			if err != nil {
 				return withCode(exitEnv, fmt.Errorf("find out what the cluster can serve: %w", err))
@@ -96,7 +105,32 @@ environment broke.`,
 	cmd.Flags().IntVar(&parallel, "parallel", 3, "exercises verified at once (exclusive ones always run alone)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the results as JSON")
 	cmd.Flags().BoolVar(&keep, "keep", false, "leave a failed exercise's environment in place to inspect it")
+	cmd.Flags().BoolVar(&force, "force", false, "verify exercises even where an attempt is on the lab (it is deleted)")
 	return cmd
+}
+
+// refuseAttempts is verify's guard: verify sets each exercise up from
+// scratch and deletes it afterwards, so it does not run on a lab where
+// one of them has an attempt, which it would delete, unless --force.
+// (Scratch namespaces are no way out: tasks, manifests, checks and
+// solution scripts name the exercise's namespaces.)
+func refuseAttempts(ctx context.Context, env *lab.Environment, exs []*lessons.Exercise) error {
+	var busy []string
+	for _, ex := range exs {
+		st, err := env.State(ctx, ex)
+		if err != nil {
+			return withCode(exitEnv, err)
+		}
+		if st.Attempt() {
+			busy = append(busy, ex.ID)
+		}
+	}
+	if len(busy) == 0 {
+		return nil
+	}
+	return withCode(exitUsage, fmt.Errorf("verify would delete your work: %d exercise(s) have an attempt on this lab (set up, or a namespace made for them): %s. "+
+		"verify sets each exercise up from scratch and deletes it afterwards. Verify on a lab of its own (--lab-name and --state-dir), "+
+		"or pass --force to delete those attempts", len(busy), strings.Join(busy, ", ")))
 }
 
 func printVerify(w io.Writer, r checks.VerifyResult) {

@@ -2,9 +2,12 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
+
+	"github.com/kubedojo/kubedojo/lab"
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3".
@@ -23,10 +26,22 @@ func buildVersion() string {
 func newVersionCmd(opts *options) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
-		Short: "Print the kubedojo version",
+		Short: "Print the kubedojo version and the node image (Kubernetes version) of a new lab",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			fmt.Fprintf(cmd.OutOrStdout(), "kubedojo %s\n", buildVersion())
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "kubedojo %s\n", buildVersion())
+			cfg, err := opts.labConfig(nil)
+			if err != nil {
+				return err
+			}
+			img := lab.ChooseNodeImage(cfg.NodeImage, cfg.NodeImageFile, os.Getenv)
+			if img.Source == "default" {
+				fmt.Fprintf(w, "node image: %s (Kubernetes %s, kubedojo's default)\n", img.Image, lab.DefaultKubernetesVersion)
+			} else {
+				fmt.Fprintf(w, "node image: %s (from %s; the default is %s, Kubernetes %s)\n", img.Image, img.Source, lab.DefaultNodeImage, lab.DefaultKubernetesVersion)
+			}
+			fmt.Fprintln(w, "an existing lab keeps the image it was created with (kubedojo lab status shows it)")
 			return nil
 		},
 	}

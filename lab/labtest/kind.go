@@ -32,6 +32,19 @@ func RequireKind(tb testing.TB) {
 	}
 }
 
+// EnvSharedLab names the kind lab that e2e tests share instead of
+// kubedojo-e2e (a lab of one's own on a machine several people share).
+const EnvSharedLab = "KUBEDOJO_E2E_LAB"
+
+// SharedLabName is the kind lab e2e tests share: $KUBEDOJO_E2E_LAB, else
+// kubedojo-e2e.
+func SharedLabName() string {
+	if name := os.Getenv(EnvSharedLab); name != "" {
+		return name
+	}
+	return "kubedojo-e2e"
+}
+
 // KindLabStateDir is the state directory RequireKindLab uses for a lab, the
 // same in every test binary so that they share the cluster.
 func KindLabStateDir(name string) string {

@@ -7,6 +7,13 @@
 // Records are keyed by course id and then by lesson and exercise id, the
 // stable ids of the lesson-pack format, so several packs can share one state
 // directory.
+//
+// The TUI and the command line record the same events the same way: an
+// exercise is started (Tracker.StartExercise) when its environment is set
+// up for an attempt (the TUI opening it, kubedojo lab reset), and done
+// (Tracker.MarkDone) when a grading passes every check (the TUI's live
+// grading, kubedojo check, check --watch). Both may run at once: a save
+// merges what the other saved (merge.go).
 package progress
 
 import (
@@ -24,9 +31,11 @@ const FileName = "progress.json"
 // Status is how far the learner got with an exercise.
 type Status string
 
-// Exercise statuses. Revealed means the learner saw the reference solution
-// before solving the exercise; an exercise solved first stays Done even if
-// the solution is looked at afterwards.
+// Exercise statuses. Done means every check passed once; nothing else
+// completes an exercise. Revealed means the learner saw the reference
+// solution and has not solved the exercise (yet): when its checks pass
+// it becomes Done, and Exercise.SolutionRevealed keeps that the solution
+// was seen.
 const (
 	NotStarted Status = "not-started"
 	InProgress Status = "in-progress"
@@ -34,9 +43,9 @@ const (
 	Revealed   Status = "solution-revealed"
 )
 
-// Complete reports whether the exercise needs no more work: solved, or
-// its solution was shown.
-func (s Status) Complete() bool { return s == Done || s == Revealed }
+// Complete reports whether the exercise needs no more work: it is solved.
+// A revealed solution is not a solved exercise.
+func (s Status) Complete() bool { return s == Done }
 
 // File is the JSON document stored in progress.json.
 //
@@ -96,6 +105,13 @@ type Exercise struct {
 	StartedAt        *time.Time `json:"startedAt,omitempty"`
 	DoneAt           *time.Time `json:"doneAt,omitempty"`
 	RevealedAt       *time.Time `json:"revealedAt,omitempty"`
+}
+
+// SolvedAfterReveal reports whether the exercise was solved after its
+// solution was shown (rather than solved first and looked up after).
+func (e Exercise) SolvedAfterReveal() bool {
+	return e.Status == Done && e.SolutionRevealed &&
+		(e.RevealedAt == nil || e.DoneAt == nil || !e.RevealedAt.After(*e.DoneAt))
 }
 
 // Screen names a TUI screen for resuming.

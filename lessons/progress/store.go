@@ -111,7 +111,14 @@ func decode(raw []byte) (File, error) {
 				return f, fmt.Errorf("exercise %q has no record", exID)
 			}
 			switch e.Status {
-			case NotStarted, InProgress, Done, Revealed:
+			case NotStarted, InProgress, Done:
+			case Revealed:
+				// Older kubedojo kept an exercise solved after revealing
+				// its solution as solution-revealed; its checks passed,
+				// so it is done.
+				if e.DoneAt != nil {
+					e.Status = Done
+				}
 			default:
 				return f, fmt.Errorf("exercise %q has unknown status %q", exID, e.Status)
 			}
@@ -131,7 +138,9 @@ func (s *Store) Path() string { return s.path }
 
 // Save writes the store if it changed since the last save: to a temporary
 // file in the same directory, synced, then renamed over progress.json, so
-// the file is always either the old or the new version.
+// the file is always either the old or the new version. What another
+// process saved since is merged in first (merge.go), so the TUI and the
+// command line never drop each other's progress.
 func (s *Store) Save() error {
 	s.saveMu.Lock()
 	defer s.saveMu.Unlock()
@@ -140,6 +149,14 @@ func (s *Store) Save() error {
 	if s.dirty == 0 {
 		s.mu.Unlock()
 		return nil
+	}
+	s.mu.Unlock()
+	// A damaged or unreadable file has nothing to merge (Open set the
+	// damaged one aside already).
+	disk, derr := s.readFile()
+	s.mu.Lock()
+	if derr == nil {
+		mergeFile(&s.data, disk)
 	}
 	raw, err := json.MarshalIndent(s.data, "", "  ")
 	written := s.dirty
@@ -154,6 +171,15 @@ func (s *Store) Save() error {
 	s.dirty -= written
 	s.mu.Unlock()
 	return nil
+}
+
+// readFile reads and decodes the progress file as it is on disk now.
+func (s *Store) readFile() (File, error) {
+	raw, err := os.ReadFile(s.path)
+	if err != nil {
+		return File{}, err
+	}
+	return decode(raw)
 }
 
 func writeAtomic(path string, data []byte) error {

@@ -81,8 +81,16 @@ func TestStatusTransitions(t *testing.T) {
 		{"hint starts it", func(tr *Tracker) { tr.RevealHint("x", 3) }, InProgress},
 		{"solved", func(tr *Tracker) { tr.StartExercise("x"); tr.MarkDone("x") }, Done},
 		{"solved then peeked", func(tr *Tracker) { tr.MarkDone("x"); tr.RevealSolution("x") }, Done},
-		{"peeked then solved", func(tr *Tracker) { tr.RevealSolution("x"); tr.MarkDone("x") }, Revealed},
+		// Revealed is its own state, short of done: only passing checks
+		// complete an exercise, whether the solution was seen or not.
+		{"peeked then solved", func(tr *Tracker) { tr.RevealSolution("x"); tr.MarkDone("x") }, Done},
 		{"peeked", func(tr *Tracker) { tr.StartExercise("x"); tr.RevealSolution("x") }, Revealed},
+		{"peeked, not complete", func(tr *Tracker) {
+			tr.RevealSolution("x")
+			if tr.Exercise("x").Status.Complete() {
+				panic("a revealed solution counts as complete")
+			}
+		}, Revealed},
 		{"reopened after done", func(tr *Tracker) { tr.MarkDone("x"); tr.StartExercise("x") }, Done},
 	}
 	for _, tt := range tests {
@@ -97,6 +105,29 @@ func TestStatusTransitions(t *testing.T) {
 				t.Errorf("status = %s, want %s", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestOlderFilesSolvedAfterRevealAreDone: a record an older kubedojo
+// wrote as solution-revealed although its checks passed (doneAt) is done.
+func TestOlderFilesSolvedAfterRevealAreDone(t *testing.T) {
+	dir := t.TempDir()
+	old := `{"version": 1, "courses": {"c": {"updated": "2026-11-25T17:00:00Z", "exercises": {
+  "a": {"status": "solution-revealed", "solutionRevealed": true, "revealedAt": "2026-11-25T16:00:00Z", "doneAt": "2026-11-25T16:30:00Z"},
+  "b": {"status": "solution-revealed", "solutionRevealed": true, "revealedAt": "2026-11-25T16:00:00Z"}}}}}`
+	if err := os.WriteFile(filepath.Join(dir, FileName), []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := s.Course("c")
+	if a := tr.Exercise("a"); a.Status != Done || !a.SolutionRevealed || !a.SolvedAfterReveal() {
+		t.Errorf("a = %+v", a)
+	}
+	if b := tr.Exercise("b"); b.Status != Revealed || b.SolvedAfterReveal() {
+		t.Errorf("b = %+v", b)
 	}
 }
 
@@ -212,5 +243,63 @@ func TestConcurrentSavesKeepNewestState(t *testing.T) {
 	}
 	if n := s2.Course("c").Exercise("x").Hints; n != 20 {
 		t.Errorf("hints on disk = %d, want 20", n)
+	}
+}
+
+// TestSaveKeepsWhatAnotherProcessSaved: the TUI and a kubedojo check in
+// another terminal each keep a store of the same file; a save never drops
+// what the other one saved in between (progress only moves forward, so
+// the newer of each record wins).
+func TestSaveKeepsWhatAnotherProcessSaved(t *testing.T) {
+	dir := t.TempDir()
+	tui, err := open(dir, fixedClock())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cli, err := open(dir, fixedClock())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tui.Course("c").StartExercise("a")
+	tui.Course("c").RevealHint("b", 2)
+	tui.Course("c").RecordQuiz("l", 1, 2)
+	if err := tui.Save(); err != nil {
+		t.Fatal(err)
+	}
+	cli.Course("c").StartExercise("a")
+	cli.Course("c").MarkDone("a")
+	cli.Course("other").StartExercise("x")
+	if err := cli.Save(); err != nil {
+		t.Fatal(err)
+	}
+	tui.Course("c").MarkRead("l")
+	tui.Course("c").SetLast(Location{Screen: ScreenLesson, Lesson: "l"})
+	if err := tui.Save(); err != nil {
+		t.Fatal(err)
+	}
+
+	disk, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := disk.Course("c")
+	if a := c.Exercise("a"); a.Status != Done || a.DoneAt == nil {
+		t.Errorf("a = %+v, want done (saved by the other process)", a)
+	}
+	if b := c.Exercise("b"); b.Hints != 1 || b.Status != InProgress {
+		t.Errorf("b = %+v", b)
+	}
+	if l := c.Lesson("l"); !l.Read || l.Quiz == nil || l.Quiz.Score != 1 {
+		t.Errorf("lesson = %+v", l)
+	}
+	if last, ok := c.Last(); !ok || last.Lesson != "l" {
+		t.Errorf("last = %+v", last)
+	}
+	if x := disk.Course("other").Exercise("x"); x.Status != InProgress {
+		t.Errorf("other course = %+v", x)
+	}
+	// The store that saved last shows the other's changes too.
+	if a := tui.Course("c").Exercise("a"); a.Status != Done {
+		t.Errorf("the saving store still has a = %+v", a)
 	}
 }

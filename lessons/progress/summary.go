@@ -14,13 +14,16 @@ type Summary struct {
 	Last                 *Location
 }
 
-// Counts tallies exercises by status.
+// Counts tallies exercises by status. Revealed counts exercises whose
+// solution was shown and that are not solved; SolvedAfterReveal counts
+// those of Done that were solved after their solution was shown.
 type Counts struct {
 	Total, Done, Revealed, InProgress int
+	SolvedAfterReveal                 int
 }
 
-// Complete is the number of exercises that need no more work.
-func (c Counts) Complete() int { return c.Done + c.Revealed }
+// Complete is the number of exercises that need no more work: solved.
+func (c Counts) Complete() int { return c.Done }
 
 // Percent is the share of complete exercises, 0–100, rounded down.
 func (c Counts) Percent() int {
@@ -30,9 +33,12 @@ func (c Counts) Percent() int {
 	return c.Complete() * 100 / c.Total
 }
 
-func (c *Counts) add(s Status) {
+func (c *Counts) add(e Exercise) {
 	c.Total++
-	switch s {
+	if e.SolvedAfterReveal() {
+		c.SolvedAfterReveal++
+	}
+	switch e.Status {
 	case Done:
 		c.Done++
 	case Revealed:
@@ -47,6 +53,7 @@ func (c *Counts) merge(o Counts) {
 	c.Done += o.Done
 	c.Revealed += o.Revealed
 	c.InProgress += o.InProgress
+	c.SolvedAfterReveal += o.SolvedAfterReveal
 }
 
 // TrackSummary is one track's lessons with their records.
@@ -62,9 +69,8 @@ type LessonSummary struct {
 	Record Lesson
 	Counts
 	Exercises []ExerciseSummary
-	// Status is the lesson's mark: NotStarted, InProgress, Done (every
-	// exercise solved, or the reading finished when there are none) or
-	// Revealed (complete, but at least one solution was shown first).
+	// Status is the lesson's mark: NotStarted, InProgress or Done (every
+	// exercise solved, or the reading finished when there are none).
 	Status Status
 }
 
@@ -111,16 +117,14 @@ func summarizeLesson(l *lessons.Lesson, rec Lesson, exercises map[string]Exercis
 			r = Exercise{Status: NotStarted}
 		}
 		ls.Exercises = append(ls.Exercises, ExerciseSummary{Exercise: e, Record: r})
-		ls.add(r.Status)
+		ls.add(r)
 	}
 	switch {
-	case ls.Total > 0 && ls.Complete() == ls.Total && ls.Revealed > 0:
-		ls.Status = Revealed
 	case ls.Total > 0 && ls.Complete() == ls.Total:
 		ls.Status = Done
 	case ls.Total == 0 && rec.Read:
 		ls.Status = Done
-	case rec.Read || rec.Quiz != nil || ls.Complete() > 0 || ls.InProgress > 0:
+	case rec.Read || rec.Quiz != nil || ls.Complete() > 0 || ls.InProgress > 0 || ls.Revealed > 0:
 		ls.Status = InProgress
 	default:
 		ls.Status = NotStarted

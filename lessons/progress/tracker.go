@@ -141,7 +141,8 @@ func (t *Tracker) RevealHint(id string, available int) (revealed int, changed bo
 }
 
 // RevealSolution records that the learner looked at the reference solution.
-// An exercise not yet solved becomes Revealed.
+// An exercise not yet solved becomes Revealed (not complete); a solved one
+// stays Done.
 func (t *Tracker) RevealSolution(id string) bool {
 	t.s.mu.Lock()
 	defer t.s.mu.Unlock()
@@ -160,23 +161,23 @@ func (t *Tracker) RevealSolution(id string) bool {
 	return true
 }
 
-// MarkDone records that every check of the exercise passed. The first time
-// is kept; an exercise whose solution was revealed first stays Revealed.
+// MarkDone records that every check of the exercise passed: it is Done,
+// whether its solution was revealed first or not. The first time is kept.
 func (t *Tracker) MarkDone(id string) bool {
 	t.s.mu.Lock()
 	defer t.s.mu.Unlock()
 	e := t.exercise(id)
-	if e.DoneAt != nil {
+	if e.Status == Done {
 		return false
 	}
 	now := t.changed()
-	e.DoneAt = &now
+	if e.DoneAt == nil {
+		e.DoneAt = &now
+	}
 	if e.StartedAt == nil {
 		e.StartedAt = &now
 	}
-	if e.Status != Revealed {
-		e.Status = Done
-	}
+	e.Status = Done
 	return true
 }
 

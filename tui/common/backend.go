@@ -29,8 +29,13 @@ type Lab interface {
 	Start(ctx context.Context, progress func(LabProgress)) error
 	// Status describes the lab as it is now.
 	Status(ctx context.Context) (LabStatus, error)
+	// SetUp makes an exercise ready when it is opened: it sets the start
+	// state up where the lab holds none of it and leaves an existing
+	// attempt alone (a lab holding part of it is an error that offers a
+	// reset). It never deletes anything.
+	SetUp(ctx context.Context, ex *lessons.Exercise) error
 	// Reset sets up an exercise's start state, removing what the learner
-	// changed.
+	// changed; only after the learner confirmed it.
 	Reset(ctx context.Context, ex *lessons.Exercise) error
 	// Shell returns the learner's shell, set up for the exercise
 	// (KUBECONFIG, namespace), to run with tea.ExecProcess.

@@ -40,8 +40,24 @@ type Common struct {
 	// Vars are the lab's template values, nil until the lab reports them;
 	// until then task text shows the {{PLACEHOLDERS}}.
 	Vars *lessons.Vars
+	// Terminal is what the TUI may use of the terminal it runs in.
+	Terminal Terminal
+	// SecondTerminal returns the command that opens an exercise's shell
+	// in another terminal (kubedojo lab shell with this run's flags), for
+	// the learner who wants the TUI and a shell side by side without
+	// tmux. Nil means the plain command.
+	SecondTerminal func(exerciseID string) string
 
 	nextID int
+}
+
+// SecondTerminalCommand is the command for an exercise's shell in a
+// second terminal.
+func (c *Common) SecondTerminalCommand(exerciseID string) string {
+	if c.SecondTerminal == nil {
+		return "kubedojo lab shell " + exerciseID
+	}
+	return c.SecondTerminal(exerciseID)
 }
 
 // Expand replaces template variables once the lab has provided them.

@@ -15,17 +15,25 @@ type KeyMap struct {
 	// Open opens the selected item; NextItem and PrevItem move the
 	// selection below a reading.
 	Open, NextItem, PrevItem key.Binding
+	// NextBlock and PrevBlock select a code block of a reading; Copy
+	// copies it to the clipboard.
+	NextBlock, PrevBlock, Copy key.Binding
 	// Filter starts typing a filter on the course map.
 	Filter key.Binding
 	// FilterAccept and FilterCancel apply while the filter has focus.
 	FilterAccept, FilterCancel key.Binding
 
-	// Exercise bindings.
+	// Exercise bindings. NextCheck and PrevCheck select the check shown
+	// whole in the check list. SideShell opens the shell in a tmux pane;
+	// outside tmux the same key, SecondTerminal, says how to use two
+	// terminals.
 	Hint, Reset, Shell, Solution, NextExercise, Check key.Binding
+	NextCheck, PrevCheck, SideShell, SecondTerminal   key.Binding
 
-	// Choose picks a quiz answer by number; Answer answers with the
-	// highlighted choice; Continue goes on after an answer.
-	Choose, Answer, Continue key.Binding
+	// Choose selects a quiz answer by number; Answer answers with the
+	// selected choice; Continue goes on after an answer; Retake starts a
+	// finished quiz again.
+	Choose, Answer, Continue, Retake key.Binding
 
 	// Yes and No answer a confirmation prompt.
 	Yes, No key.Binding
@@ -49,20 +57,29 @@ func Default() *KeyMap {
 		NextItem: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next item")),
 		PrevItem: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous item")),
 
+		NextBlock: key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "next code block")),
+		PrevBlock: key.NewBinding(key.WithKeys("["), key.WithHelp("[", "prev code block")),
+		Copy:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy")),
+
 		Filter:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		FilterAccept: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply filter")),
 		FilterCancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
 
-		Hint:         key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "hint")),
-		Reset:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reset exercise")),
-		Shell:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "shell")),
-		Solution:     key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "show solution")),
-		NextExercise: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next")),
-		Check:        key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check now")),
+		Hint:           key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "hint")),
+		Reset:          key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reset exercise")),
+		Shell:          key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "shell")),
+		Solution:       key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "show solution")),
+		NextExercise:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next")),
+		Check:          key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check now")),
+		SideShell:      key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "side shell")),
+		SecondTerminal: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "second terminal")),
+		NextCheck:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next check")),
+		PrevCheck:      key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev check")),
 
 		Choose:   key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "choose")),
 		Answer:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "answer")),
 		Continue: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
+		Retake:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retake quiz")),
 
 		Yes: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
 		No:  key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),

@@ -21,6 +21,7 @@ const (
 	IconError   = "⚠"
 	IconSkipped = "⊘"
 	IconPending = "·"
+	IconRunning = "◌"
 
 	MarkNotStarted = "○"
 	MarkInProgress = "◐"
@@ -28,6 +29,8 @@ const (
 	MarkRevealed   = "◎"
 
 	Cursor = "▸"
+	// BlockMark marks the lines of the selected code block in a reading.
+	BlockMark = "▌"
 )
 
 // Styles holds the styles of every screen.
@@ -43,9 +46,11 @@ type Styles struct {
 	Selected lipgloss.Style
 	// Tag is a short label such as a CKA domain.
 	Tag lipgloss.Style
+	// Code is inline code in short texts (check messages, quizzes).
+	Code lipgloss.Style
 
 	// Check states.
-	Pass, Fail, Error, Skipped, Pending lipgloss.Style
+	Pass, Fail, Error, Skipped, Pending, Running lipgloss.Style
 
 	// Progress marks of lessons and exercises.
 	NotStarted, InProgress, Done, Revealed lipgloss.Style
@@ -91,12 +96,14 @@ func New(isDark bool) *Styles {
 	s.Bold = lipgloss.NewStyle().Bold(true)
 	s.Selected = lipgloss.NewStyle().Foreground(accent).Bold(true)
 	s.Tag = lipgloss.NewStyle().Foreground(blue)
+	s.Code = lipgloss.NewStyle().Foreground(ld(lipgloss.Color("#953800"), lipgloss.Color("#FFA657")))
 
 	s.Pass = lipgloss.NewStyle().Foreground(green)
 	s.Fail = lipgloss.NewStyle().Foreground(red)
 	s.Error = lipgloss.NewStyle().Foreground(amber)
 	s.Skipped = lipgloss.NewStyle().Foreground(muted)
 	s.Pending = lipgloss.NewStyle().Foreground(muted)
+	s.Running = lipgloss.NewStyle().Foreground(accent)
 
 	s.NotStarted = lipgloss.NewStyle().Foreground(muted)
 	s.InProgress = lipgloss.NewStyle().Foreground(amber)

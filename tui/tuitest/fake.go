@@ -42,6 +42,22 @@ func Uniform(ex *lessons.Exercise, status checks.Status) checks.Report {
 	return r
 }
 
+// Progression is how a progressive grader reports one evaluation that
+// ends in final: first every check is running, then the checks finish one
+// at a time, in order, until the last report is final itself.
+func Progression(final checks.Report) []checks.Report {
+	out := make([]checks.Report, 0, len(final.Results)+1)
+	for done := range len(final.Results) + 1 {
+		r := final
+		r.Results = append([]checks.Result(nil), final.Results...)
+		for i := done; i < len(r.Results); i++ {
+			r.Results[i] = checks.Result{ID: r.Results[i].ID, Title: r.Results[i].Title, Status: checks.Running}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
 // Evaluate grades once.
 func (g *Grader) Evaluate(_ context.Context, ex *lessons.Exercise) checks.Report {
 	g.mu.Lock()
@@ -101,9 +117,12 @@ type Lab struct {
 	StartErr error
 	State    common.LabStatus
 	ResetErr error
+	// SetUpErr is what SetUp returns.
+	SetUpErr error
 	// ShellCmd is the command Shell returns.
 	ShellCmd *exec.Cmd
 	resets   []string
+	setUps   []string
 	starts   int
 }
 
@@ -140,6 +159,21 @@ func (l *Lab) Reset(_ context.Context, ex *lessons.Exercise) error {
 	defer l.mu.Unlock()
 	l.resets = append(l.resets, ex.ID)
 	return l.ResetErr
+}
+
+// SetUp records the exercise and returns SetUpErr.
+func (l *Lab) SetUp(_ context.Context, ex *lessons.Exercise) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.setUps = append(l.setUps, ex.ID)
+	return l.SetUpErr
+}
+
+// SetUps lists the exercises set up (opened) so far.
+func (l *Lab) SetUps() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.setUps...)
 }
 
 // Shell returns ShellCmd.

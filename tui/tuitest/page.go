@@ -3,6 +3,7 @@ package tuitest
 import (
 	"io"
 	"log/slog"
+	"reflect"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
@@ -59,6 +60,18 @@ func SeenOf[T any](d *Driver) []T {
 	for _, m := range d.Seen {
 		if t, ok := m.(T); ok {
 			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// Clipboard returns what the model asked Bubble Tea to copy to the
+// terminal's clipboard (tea.SetClipboard, an OSC 52 sequence), in order.
+func Clipboard(d *Driver) []string {
+	var out []string
+	for _, m := range d.Seen {
+		if v := reflect.ValueOf(m); v.Type().String() == "tea.setClipboardMsg" {
+			out = append(out, v.String())
 		}
 	}
 	return out

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -85,12 +86,27 @@ type Driver struct {
 	Seen []tea.Msg
 	// Quiet is how long the driver waits for more messages.
 	Quiet time.Duration
+	// running counts the commands that have not returned.
+	running sync.WaitGroup
 }
 
 // NewDriver starts a model: it runs Init and sends the window size.
 func NewDriver(tb testing.TB, m tea.Model, width, height int) *Driver {
 	tb.Helper()
 	d := &Driver{tb: tb, Model: m, results: make(chan tea.Msg, 4096), Quiet: 100 * time.Millisecond}
+	// The test's context is cancelled before its cleanups run, which ends
+	// every command (watches and lab starts wait on it); waiting for them
+	// keeps a late progress save out of a temporary directory being
+	// removed.
+	tb.Cleanup(func() {
+		done := make(chan struct{})
+		go func() { d.running.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			tb.Log("commands still running 10s after the test ended")
+		}
+	})
 	d.run(m.Init())
 	d.Send(tea.WindowSizeMsg{Width: width, Height: height})
 	return d
@@ -129,6 +145,25 @@ func (d *Driver) Stable(max time.Duration) {
 	}
 }
 
+// WaitFor processes messages until the screen shows text, for up to max,
+// and reports whether it did: for the result of a command that runs a
+// program (tmux), which a quiet period does not bound.
+func (d *Driver) WaitFor(text string, max time.Duration) bool {
+	d.tb.Helper()
+	deadline := time.Now().Add(max)
+	for !strings.Contains(d.View(), text) {
+		if time.Now().After(deadline) {
+			return false
+		}
+		select {
+		case msg := <-d.results:
+			d.process(msg)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	return true
+}
+
 // View is the model's screen with ANSI sequences removed.
 func (d *Driver) View() string {
 	return ansi.Strip(d.Model.View().Content)
@@ -158,7 +193,11 @@ func (d *Driver) run(cmd tea.Cmd) {
 	if cmd == nil {
 		return
 	}
-	go func() { d.results <- cmd() }()
+	d.running.Add(1)
+	go func() {
+		defer d.running.Done()
+		d.results <- cmd()
+	}()
 }
 
 var cmdType = reflect.TypeOf(tea.Cmd(nil))

@@ -39,30 +39,65 @@ func TestResultsMatchChecksByID(t *testing.T) {
 
 func TestShortensWhenTight(t *testing.T) {
 	c := tuitest.NewCommon(t)
-	m := New(c, checksOf("a", "b"))
+	m := New(c, checksOf("a", "b", "c"))
 	long := strings.Repeat("word ", 30)
 	m.SetReport(checks.Report{Results: []checks.Result{
-		{ID: "a", Status: checks.Fail, Message: long, Detail: long},
-		{ID: "b", Status: checks.Error, Detail: long},
+		{ID: "a", Status: checks.Pass},
+		{ID: "b", Status: checks.Fail, Message: long, Detail: long},
+		{ID: "c", Status: checks.Error, Detail: long},
 	}})
 	m.SetSize(40, 0)
 	full := strings.Split(ansi.Strip(m.View()), "\n")
-	m.SetSize(40, 5)
-	short := strings.Split(ansi.Strip(m.View()), "\n")
-	if len(full) <= 5 || len(short) != 5 {
-		t.Fatalf("full %d lines, shortened %d (want 5)", len(full), len(short))
+	if m.Cut() {
+		t.Error("a list without a height limit counts as cut")
 	}
-	if !strings.HasSuffix(short[1], "…") {
-		t.Errorf("details are not cut to one line: %q", short[1])
+	m.SetSize(40, 14)
+	short := strings.Split(ansi.Strip(m.View()), "\n")
+	if len(full) <= 14 || len(short) != 14 || !m.Cut() {
+		t.Fatalf("full %d lines, shortened %d (want 14), cut %v", len(full), len(short), m.Cut())
+	}
+	if !strings.HasSuffix(short[13], "…") {
+		t.Errorf("the other check's detail is not cut to one line: %q", short[13])
+	}
+	if strings.Contains(strings.Join(short[:13], "\n"), "…") {
+		t.Errorf("the selected failing check is not whole:\n%s", strings.Join(short, "\n"))
+	}
+	m.Update(tuitest.Key("tab"))
+	moved := strings.Join(strings.Fields(ansi.Strip(m.View())), " ")
+	if !strings.Contains(moved, "environment problem, not your answer: "+strings.TrimSpace(long)) {
+		t.Errorf("tab did not show the next check whole:\n%s", moved)
 	}
 	m.SetSize(40, 3)
 	tiny := strings.Split(ansi.Strip(m.View()), "\n")
-	if len(tiny) != 3 || !strings.Contains(tiny[2], "more lines") {
+	if len(tiny) != 3 || !strings.Contains(tiny[0], "above") || !strings.Contains(tiny[2], "below") {
 		t.Errorf("cut list does not say what is hidden: %q", tiny)
 	}
 	for _, l := range full {
 		if ansi.StringWidth(l) > 40 {
 			t.Errorf("line wider than 40: %q", l)
 		}
+	}
+}
+
+// TestInlineCodeInMessages: the author's Markdown code spans read as code,
+// without backticks, and a span is not split across lines.
+func TestInlineCodeInMessages(t *testing.T) {
+	c := tuitest.NewCommon(t)
+	m := New(c, checksOf("a"))
+	m.SetReport(checks.Report{Results: []checks.Result{{ID: "a", Status: checks.Fail,
+		Message: "the service account cannot list pods; `kubectl auth can-i list pods --as=system:serviceaccount:pod-1:web` shows what it may do",
+		Detail:  "expected `Running`, found `Pending`"}}})
+	m.SetSize(80, 0)
+	got := ansi.Strip(m.View())
+	if strings.Contains(got, "`") {
+		t.Errorf("backticks on screen:\n%s", got)
+	}
+	for _, want := range []string{"kubectl auth can-i list pods --as=system:serviceaccount:pod-1:web", "expected Running, found Pending"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("%q is not on one line:\n%s", want, got)
+		}
+	}
+	if code := c.Styles.Code.Render("Running"); !strings.Contains(m.View(), code) {
+		t.Errorf("inline code is not in the code style: %q", m.View())
 	}
 }

@@ -5,9 +5,9 @@ package confirm
 import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 
 	"github.com/kubedojo/kubedojo/tui/common"
+	"github.com/kubedojo/kubedojo/tui/prose"
 )
 
 // Model is a confirmation prompt.
@@ -56,7 +56,7 @@ func (m *Model) View() string {
 	}
 	s := m.c.Styles
 	keys := s.Muted.Render(" [" + m.c.Keys.Yes.Help().Key + "/" + m.c.Keys.No.Help().Key + "]")
-	return lipgloss.Wrap(s.Prompt.Render(m.prompt)+keys, max(20, m.width), " ")
+	return prose.Wrap(s.Prompt.Render(m.prompt)+keys, max(20, m.width))
 }
 
 // ShortHelp lists the prompt's keys.

@@ -10,6 +10,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/kubedojo/kubedojo/tui/common"
+	"github.com/kubedojo/kubedojo/tui/prose"
 	"github.com/kubedojo/kubedojo/tui/styles"
 )
 
@@ -50,7 +51,7 @@ func (m *Model) View() string {
 	s, st := m.c.Styles, m.c.LabState
 	w := max(20, m.width)
 	wrap := func(style lipgloss.Style, text string) string {
-		return style.Render(lipgloss.Wrap(strings.TrimSpace(text), w, " "))
+		return style.Render(prose.Wrap(strings.TrimSpace(text), w))
 	}
 	var lines []string
 	switch {
@@ -60,10 +61,10 @@ func (m *Model) View() string {
 		lines = append(lines,
 			s.Fail.Render(styles.IconFail+" The lab could not start"),
 			wrap(s.Bold, st.Err.Error()),
-			s.Muted.Render("Fix the problem above, then press "+m.c.Keys.RetryLab.Help().Key+" to try again."))
+			wrap(s.Muted, "Fix the problem above, then press "+m.c.Keys.RetryLab.Help().Key+" to try again."))
 	case st.Starting:
 		p := st.Progress
-		lines = append(lines, lipgloss.Wrap(s.Subtitle.Render("Starting the lab cluster")+s.Muted.Render(" — keep reading, it runs in the background"), w, " "))
+		lines = append(lines, prose.Wrap(s.Subtitle.Render("Starting the lab cluster")+s.Muted.Render(" — keep reading, it runs in the background"), w))
 		if p.Total > 0 {
 			count := fmt.Sprintf(" %d/%d", p.Step, p.Total)
 			lines = append(lines, s.Bar(w-lipgloss.Width(count), p.Step, p.Total)+count)
@@ -72,12 +73,12 @@ func (m *Model) View() string {
 			lines = append(lines, wrap(s.Muted, text))
 		}
 	case st.Ready:
-		lines = append(lines, lipgloss.Wrap(s.Pass.Render(styles.MarkDone+" Lab ready")+" "+st.Status.Summary, w, " "))
+		lines = append(lines, prose.Wrap(s.Pass.Render(styles.MarkDone+" Lab ready")+" "+st.Status.Summary, w))
 		if st.Status.Detail != "" {
 			lines = append(lines, wrap(s.Muted, st.Status.Detail))
 		}
 	case st.Status.Summary != "":
-		lines = append(lines, lipgloss.Wrap(s.Error.Render(styles.IconError+" Lab not ready: ")+st.Status.Summary, w, " "))
+		lines = append(lines, prose.Wrap(s.Error.Render(styles.IconError+" Lab not ready: ")+st.Status.Summary, w))
 		if st.Status.Detail != "" {
 			lines = append(lines, wrap(s.Muted, st.Status.Detail))
 		}

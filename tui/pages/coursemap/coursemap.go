@@ -15,6 +15,7 @@ import (
 	"github.com/kubedojo/kubedojo/lessons/progress"
 	"github.com/kubedojo/kubedojo/tui/common"
 	"github.com/kubedojo/kubedojo/tui/messages"
+	"github.com/kubedojo/kubedojo/tui/prose"
 	"github.com/kubedojo/kubedojo/tui/styles"
 )
 
@@ -104,9 +105,15 @@ func (m *Model) rows(sum *progress.Summary) []row {
 	return out
 }
 
+// matches reports whether a lesson matches the filter by its title, id,
+// track or CKA domain, or by one of its exercises' titles and ids.
 func matches(q string, t *progress.TrackSummary, l *progress.LessonSummary) bool {
 	les := l.Lesson
-	for _, s := range []string{les.Title, les.ID, t.Track.Title, t.Track.ID, string(les.Domain), les.Domain.Short(), les.Domain.Title()} {
+	fields := []string{les.Title, les.ID, t.Track.Title, t.Track.ID, string(les.Domain), les.Domain.Short(), les.Domain.Title()}
+	for _, ex := range les.Exercises {
+		fields = append(fields, ex.Title, ex.ID)
+	}
+	for _, s := range fields {
 		if strings.Contains(strings.ToLower(s), q) {
 			return true
 		}
@@ -161,6 +168,11 @@ func (m *Model) updateFilter(msg tea.KeyPressMsg) {
 		// Arrows move the selection while typing; letters type.
 		m.updateList(msg)
 		return
+	case key.Matches(msg, k.Filter):
+		// The filter key is never filter text: it starts a new filter
+		// over the one typed (an exercise id with its / can be pasted).
+		m.filter.selectAll()
+		return
 	}
 	m.filter.update(msg)
 	m.keepSelectionVisible()
@@ -194,6 +206,7 @@ func (m *Model) updateList(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Filter):
 		m.filtering = true
+		m.filter.selectAll()
 	case key.Matches(msg, k.FilterCancel) && m.filter.value != "":
 		m.filter.value = ""
 	case key.Matches(msg, k.Up):
@@ -220,8 +233,8 @@ func (m *Model) updateList(msg tea.KeyPressMsg) tea.Cmd {
 func (m *Model) header(sum *progress.Summary) []string {
 	s := m.c.Styles
 	title := ansi.Truncate(s.Title.Render(m.c.Course.Title), m.width, "…")
-	stats := fmt.Sprintf(" %d%% · %d of %d exercises complete · %d of %d lessons read",
-		sum.Percent(), sum.Complete(), sum.Total, sum.LessonsRead, sum.Lessons)
+	stats := fmt.Sprintf(" %d%% · %d of %s complete · %d of %s read",
+		sum.Percent(), sum.Complete(), prose.Plural(sum.Total, "exercise", "exercises"), sum.LessonsRead, prose.Plural(sum.Lessons, "lesson", "lessons"))
 	barW := max(10, min(30, m.width-lipgloss.Width(stats)))
 	line := s.Bar(barW, sum.Complete(), sum.Total) + s.Muted.Render(stats)
 	return []string{title, ansi.Truncate(line, m.width, "…")}
@@ -243,9 +256,9 @@ func (m *Model) detail(sum *progress.Summary) []string {
 	}
 	l := ls.Lesson
 	out := []string{s.Subtitle.Render(l.Title) + s.Muted.Render(" · "+l.Domain.Title())}
-	facts := fmt.Sprintf("%s, %d complete", plural(ls.Total, "exercise"), ls.Complete())
+	facts := fmt.Sprintf("%s, %d complete", prose.Plural(ls.Total, "exercise", "exercises"), ls.Complete())
 	if l.Quiz != nil {
-		facts += " · quiz of " + plural(len(l.Quiz.Questions), "question")
+		facts += " · quiz of " + prose.Plural(len(l.Quiz.Questions), "question", "questions")
 		if q := ls.Record.Quiz; q != nil {
 			facts += fmt.Sprintf(", best %d/%d", q.Best, q.Total)
 		}
@@ -398,11 +411,4 @@ func (m *Model) FullHelp() [][]key.Binding {
 		return [][]key.Binding{{k.Up, k.Down, k.FilterAccept, k.FilterCancel}}
 	}
 	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, m.ShortHelp()[2:]}
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/kubedojo/kubedojo/tui/messages"
 	"github.com/kubedojo/kubedojo/tui/tuitest"
 )
@@ -79,5 +81,64 @@ func TestSelectsFirstUnfinishedLesson(t *testing.T) {
 	}
 	if got := New(c, "pods-basics").Selected(); got != "pods-basics" {
 		t.Errorf("selected %q, want the resumed lesson", got)
+	}
+}
+
+// TestFilterFindsExercises: a lesson matches by its exercises' titles and
+// ids too, as kubedojo list and the CLI name them.
+func TestFilterFindsExercises(t *testing.T) {
+	for _, query := range []string{"expose a deploy", "clusterip", "first-pod"} {
+		t.Run(query, func(t *testing.T) {
+			c := tuitest.NewCommon(t)
+			m := New(c, "")
+			d := tuitest.NewDriver(t, tuitest.PageModel{Page: m}, 80, 24)
+			d.Press("/")
+			d.Press(strings.Split(query, "")...)
+			list := listPart(d.View())
+			want, other := "Services and endpoints", "Pods and containers"
+			if query == "first-pod" {
+				want, other = other, want
+			}
+			if !strings.Contains(list, want) || strings.Contains(list, other) {
+				t.Errorf("filter %q:\n%s", query, list)
+			}
+		})
+	}
+	c := tuitest.NewCommon(t)
+	m := New(c, "")
+	d := tuitest.NewDriver(t, tuitest.PageModel{Page: m}, 80, 24)
+	d.Press("/")
+	d.Send(tea.PasteMsg{Content: "services/clusterip"})
+	if list := listPart(d.View()); !strings.Contains(list, "Services and endpoints") || strings.Contains(list, "Pods and containers") {
+		t.Errorf("a pasted exercise id does not find its lesson:\n%s", list)
+	}
+}
+
+// TestSlashRefocusesTheFilter: / is the filter key, never filter text; a
+// second / selects what was typed, so typing starts a new filter and
+// enter keeps the old one.
+func TestSlashRefocusesTheFilter(t *testing.T) {
+	c := tuitest.NewCommon(t)
+	m := New(c, "")
+	d := tuitest.NewDriver(t, tuitest.PageModel{Page: m}, 80, 24)
+	d.Press("/", "s", "e", "r", "/")
+	if m.filter.value != "ser" || !m.filtering {
+		t.Fatalf("a second / changed the filter to %q (filtering %v)", m.filter.value, m.filtering)
+	}
+	d.Press("p")
+	if m.filter.value != "p" {
+		t.Errorf("typing after / gives %q, want a new filter", m.filter.value)
+	}
+	d.Press("o", "enter", "/")
+	if !m.filtering || m.filter.value != "po" {
+		t.Fatalf("/ after enter: filtering %v, value %q", m.filtering, m.filter.value)
+	}
+	d.Press("enter")
+	if m.filtering || m.filter.value != "po" {
+		t.Errorf("enter after refocusing lost the filter: %q", m.filter.value)
+	}
+	d.Press("/", "backspace")
+	if m.filter.value != "" {
+		t.Errorf("backspace on the selected filter left %q", m.filter.value)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/kubedojo/kubedojo/lessons"
+	"github.com/kubedojo/kubedojo/tui/components/markdown"
 )
 
 // document is the exercise's Markdown: the task, the hints revealed so far
@@ -29,13 +30,13 @@ func document(ex *lessons.Exercise, hints int, solution bool, expand func(string
 	b.WriteString("\n")
 
 	if hints > 0 {
-		fmt.Fprintf(&b, "\n## Hints (%d of %d)\n\n", hints, len(ex.Hints))
+		fmt.Fprintf(&b, "\n## %s\n\n", hintsHeading(hints, len(ex.Hints)))
 		for i, h := range ex.Hints[:min(hints, len(ex.Hints))] {
 			fmt.Fprintf(&b, "%d. %s\n", i+1, strings.TrimSpace(h))
 		}
 	}
 	if solution {
-		b.WriteString("\n## Solution\n\n")
+		b.WriteString("\n## " + solutionHeading + "\n\n")
 		if e := strings.TrimSpace(ex.Solution.Explanation); e != "" {
 			b.WriteString(e + "\n\n")
 		}
@@ -44,6 +45,59 @@ func document(ex *lessons.Exercise, hints int, solution bool, expand func(string
 		}
 	}
 	return expand(b.String())
+}
+
+// The headings of the revealed parts, which the finders below look for in
+// the rendered document.
+const solutionHeading = "Solution"
+
+func hintsHeading(shown, total int) string {
+	return fmt.Sprintf("Hints (%d of %d)", shown, total)
+}
+
+// headingLine returns the index of the rendered line that is the heading
+// text, at or after from, or -1.
+func headingLine(lines []string, text string, from int) int {
+	for i := max(0, from); i < len(lines); i++ {
+		if strings.TrimLeft(strings.TrimSpace(lines[i]), "# ") == text {
+			return i
+		}
+	}
+	return -1
+}
+
+// hintPart finds hint n of total in the rendered document: from its item
+// to the end of the hints.
+func hintPart(n, total int) markdown.Finder {
+	return func(lines []string) (int, int, bool) {
+		h := headingLine(lines, hintsHeading(n, total), 0)
+		if h < 0 {
+			return 0, 0, false
+		}
+		start := h
+		item := fmt.Sprintf("%d. ", n)
+		for i := h + 1; i < len(lines); i++ {
+			if strings.HasPrefix(strings.TrimSpace(lines[i]), item) {
+				start = i
+				break
+			}
+		}
+		end := headingLine(lines, solutionHeading, h+1)
+		if end < 0 {
+			end = len(lines)
+		}
+		return start, end, true
+	}
+}
+
+// solutionPart finds the solution in the rendered document: its heading,
+// its explanation and its first step, or as much as the reader holds.
+func solutionPart(lines []string) (int, int, bool) {
+	h := headingLine(lines, solutionHeading, 0)
+	if h < 0 {
+		return 0, 0, false
+	}
+	return h, len(lines), true
 }
 
 // step renders one solution step as the commands a learner would type.

@@ -22,6 +22,7 @@ import (
 	"github.com/kubedojo/kubedojo/tui/components/labpanel"
 	"github.com/kubedojo/kubedojo/tui/components/markdown"
 	"github.com/kubedojo/kubedojo/tui/messages"
+	"github.com/kubedojo/kubedojo/tui/prose"
 	"github.com/kubedojo/kubedojo/tui/styles"
 )
 
@@ -182,8 +183,11 @@ func (m *Model) panelFixedLines() int {
 // Update handles the page's keys, grading reports, lab changes and the
 // results of its background commands.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	// A key that answers the prompt is not also the reader's (y copies).
+	_, isKey := msg.(tea.KeyPressMsg)
+	prompted := m.confirm.Open()
 	cmds := []tea.Cmd{m.update(msg)}
-	if _, ok := msg.(tea.KeyPressMsg); !ok || !m.confirm.Open() {
+	if !isKey || !prompted {
 		cmds = append(cmds, m.reader.Update(msg))
 	}
 	m.layout()
@@ -268,6 +272,15 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		page := m.id
 		return tea.ExecProcess(msg.cmd, func(err error) tea.Msg { return shellDoneMsg{page: page, err: err} })
+	case sideShellMsg:
+		if msg.page != m.id {
+			return nil
+		}
+		m.busy = ""
+		if msg.err != nil {
+			return messages.Cmd(messages.ErrorMsg{Err: fmt.Errorf("open a shell beside: %w", msg.err)})
+		}
+		return messages.Cmd(messages.NoticeMsg{Text: "Your shell is open in the tmux pane on the right (exit closes it); the checks here follow what you do."})
 	case shellDoneMsg:
 		if msg.page != m.id {
 			return nil
@@ -290,6 +303,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		m.showSolution = true
 		m.refreshDocument()
+		m.reader.Reveal(solutionPart)
 		if m.c.Progress.RevealSolution(m.ex.ID) {
 			return m.c.Save()
 		}
@@ -323,14 +337,18 @@ func (m *Model) updateKeys(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Hint):
 		n, changed := m.c.Progress.RevealHint(m.ex.ID, len(m.ex.Hints))
 		if !changed {
-			return messages.Cmd(messages.NoticeMsg{Text: fmt.Sprintf("All %d hints are shown; %s shows the solution.", n, k.Solution.Help().Key)})
+			return messages.Cmd(messages.NoticeMsg{Text: allHintsShown(n, k.Solution.Help().Key)})
 		}
 		m.refreshDocument()
+		m.reader.Reveal(hintPart(n, len(m.ex.Hints)))
 		return m.c.Save()
 	case key.Matches(msg, k.Solution):
 		if m.c.Progress.Exercise(m.ex.ID).SolutionRevealed {
 			m.showSolution = !m.showSolution
 			m.refreshDocument()
+			if m.showSolution {
+				m.reader.Reveal(solutionPart)
+			}
 			return nil
 		}
 		m.confirm.Ask("Show the reference solution? It is recorded as seen.", messages.Cmd(revealConfirmedMsg{page: m.id}))
@@ -350,6 +368,17 @@ func (m *Model) updateKeys(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		m.busy = "Opening a shell"
 		return tea.Batch(m.spinner.Tick, m.shell())
+	case key.Matches(msg, k.SideShell) && m.c.Terminal.InTmux():
+		if !m.labUsable() {
+			return m.notReady()
+		}
+		m.busy = "Opening a shell beside"
+		return tea.Batch(m.spinner.Tick, m.sideShell())
+	case key.Matches(msg, k.SecondTerminal):
+		// The command first: the status line may cut what follows.
+		return messages.Cmd(messages.NoticeMsg{Text: fmt.Sprintf(
+			"In a second terminal, run %s and work there: this screen keeps the task and the live checks in view. (Inside tmux, %s opens that shell in a pane beside this one.)",
+			m.c.SecondTerminalCommand(m.ex.ID), k.SideShell.Help().Key)})
 	case key.Matches(msg, k.Check):
 		if !m.labUsable() {
 			return m.notReady()
@@ -362,8 +391,21 @@ func (m *Model) updateKeys(msg tea.KeyPressMsg) tea.Cmd {
 		return tea.Batch(cmds...)
 	case key.Matches(msg, k.NextExercise):
 		return m.next()
+	case key.Matches(msg, k.NextCheck, k.PrevCheck):
+		return m.checks.Update(msg)
 	}
 	return nil
+}
+
+// allHintsShown says there is no further hint, and where to go from there.
+func allHintsShown(n int, solutionKey string) string {
+	switch n {
+	case 0:
+		return "This exercise has no hints; " + solutionKey + " shows the solution."
+	case 1:
+		return "The only hint is shown; " + solutionKey + " shows the solution."
+	}
+	return fmt.Sprintf("All %d hints are shown; %s shows the solution.", n, solutionKey)
 }
 
 // next moves on: the lesson's next exercise, then its quiz, then back to
@@ -387,7 +429,7 @@ func (m *Model) footer() string {
 	s := m.c.Styles
 	var lines []string
 	wrap := func(st lipgloss.Style, text string) string {
-		return st.Render(lipgloss.Wrap(text, max(20, m.panelWidth), " "))
+		return st.Render(prose.Wrap(text, max(20, m.panelWidth)))
 	}
 	if m.setupErr != nil {
 		lines = append(lines, wrap(s.Error, fmt.Sprintf("%s Setting up the exercise failed (environment problem): %v. Press %s to try again.", styles.IconError, m.setupErr, m.c.Keys.Reset.Help().Key)))
@@ -449,7 +491,25 @@ func (m *Model) ShortHelp() []key.Binding {
 		return m.confirm.ShortHelp()
 	}
 	k := m.c.Keys
-	return []key.Binding{k.Shell, k.Hint, k.NextExercise, k.Down}
+	out := []key.Binding{k.Shell}
+	if m.c.Terminal.InTmux() {
+		out = append(out, k.SideShell)
+	}
+	out = append(out, k.Hint)
+	// At 80 columns there is room for one more: the key that reads a
+	// shortened check whole, when one is.
+	if m.checks.Cut() {
+		return append(out, k.NextCheck)
+	}
+	return append(out, k.NextExercise)
+}
+
+// shellKey is the key that puts a shell next to the TUI, or explains how.
+func (m *Model) shellKey() key.Binding {
+	if m.c.Terminal.InTmux() {
+		return m.c.Keys.SideShell
+	}
+	return m.c.Keys.SecondTerminal
 }
 
 // FullHelp lists all the page's keys.
@@ -458,5 +518,10 @@ func (m *Model) FullHelp() [][]key.Binding {
 		return m.confirm.FullHelp()
 	}
 	k := m.c.Keys
-	return [][]key.Binding{{k.Shell, k.Check, k.Hint, k.Solution, k.Reset, k.NextExercise}, k.Scroll()}
+	// Three columns and the global one fit in 80 columns.
+	return [][]key.Binding{
+		{k.Shell, m.shellKey(), k.Check, k.Hint, k.Solution, k.Reset, k.NextExercise},
+		append([]key.Binding{k.NextCheck, k.PrevCheck}, m.reader.BlockKeys()...),
+		k.Scroll(),
+	}
 }

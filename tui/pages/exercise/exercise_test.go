@@ -3,9 +3,14 @@ package exercise
 import (
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"charm.land/bubbles/v2/key"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kubedojo/kubedojo/checks"
 	"github.com/kubedojo/kubedojo/lessons/progress"
@@ -41,10 +46,16 @@ func open(t *testing.T, id string, st checks.Status, prepare ...func(*common.Com
 
 func (f *fixture) record() progress.Exercise { return f.c.Progress.Exercise(f.page.ex.ID) }
 
+// TestFirstOpenSetsUpThenWatches: the first open sets the exercise up
+// (which never deletes an attempt), never resets it: the learner may have
+// set it up and solved it from the command line.
 func TestFirstOpenSetsUpThenWatches(t *testing.T) {
 	f := open(t, first, checks.Fail)
-	if got := f.lab.Resets(); len(got) != 1 {
-		t.Fatalf("resets = %v, want one set-up", got)
+	if got := f.lab.SetUps(); len(got) != 1 {
+		t.Fatalf("set-ups = %v, want one", got)
+	}
+	if got := f.lab.Resets(); len(got) != 0 {
+		t.Fatalf("resets = %v on the first open: an attempt made outside the TUI would be lost", got)
 	}
 	if f.record().Status != progress.InProgress {
 		t.Errorf("status = %s after set-up", f.record().Status)
@@ -165,11 +176,11 @@ func TestSolutionNeedsConfirmation(t *testing.T) {
 func TestResetAfterConfirmation(t *testing.T) {
 	f := open(t, first, checks.Fail)
 	f.Press("r", "n")
-	if n := len(f.lab.Resets()); n != 1 {
+	if n := len(f.lab.Resets()); n != 0 {
 		t.Fatalf("declined reset ran: %d resets", n)
 	}
 	f.Press("r", "y")
-	if n := len(f.lab.Resets()); n != 2 {
+	if n := len(f.lab.Resets()); n != 1 {
 		t.Errorf("confirmed reset did not run: %d resets", n)
 	}
 	if got := tuitest.SeenOf[messages.NoticeMsg](f.Driver); len(got) != 1 {
@@ -179,7 +190,7 @@ func TestResetAfterConfirmation(t *testing.T) {
 
 func TestSetupFailureIsShownWithTheFix(t *testing.T) {
 	f := open(t, first, checks.Fail, func(c *common.Common) {
-		c.Lab.(*tuitest.Lab).ResetErr = errors.New("namespace pod-1 is stuck terminating")
+		c.Lab.(*tuitest.Lab).SetUpErr = errors.New("namespace pod-1 is stuck terminating")
 	})
 	v := strings.Join(strings.Fields(f.View()), " ")
 	if !strings.Contains(v, "Setting up the exercise failed (environment problem): namespace pod-1 is stuck terminating. Press r to try again.") {
@@ -191,7 +202,7 @@ func TestSetupFailureIsShownWithTheFix(t *testing.T) {
 	if f.record().Status != progress.NotStarted {
 		t.Error("a failed set-up started the exercise")
 	}
-	f.lab.ResetErr = nil
+	f.lab.SetUpErr = nil
 	f.Press("r", "y")
 	if f.record().Status != progress.InProgress || f.grader.Watching(first) != 1 {
 		t.Errorf("after a successful retry: status %s, %d watches", f.record().Status, f.grader.Watching(first))
@@ -264,4 +275,136 @@ func TestDocumentExpandsOnlyKnownVars(t *testing.T) {
 	if strings.Contains(doc, "Do not forget") {
 		t.Error("an unrevealed hint is in the document")
 	}
+}
+
+// TestProgressiveReportsShowEachCheck feeds the reports of a grader that
+// reports each check as it finishes: a running check says so on its own
+// row while the others already show their result, and a check that had a
+// result keeps it (marked as being checked again) instead of going back
+// to pending.
+func TestProgressiveReportsShowEachCheck(t *testing.T) {
+	f := open(t, first, checks.Fail)
+	ex := f.page.ex
+	final := tuitest.Uniform(ex, checks.Fail)
+	final.Results[0].Status, final.Results[0].Message, final.Results[0].Detail = checks.Pass, "", ""
+	steps := tuitest.Progression(final)
+
+	f.grader.Push(steps[1]) // the first check passed, two still run
+	f.Send()
+	rows := checkRows(f.page.checks.View())
+	if !strings.HasPrefix(rows[0], "✔ pod web exists") {
+		t.Errorf("the finished check is not shown passed: %q", rows[0])
+	}
+	for _, r := range rows[1:] {
+		if !strings.Contains(r, "checking…") {
+			t.Errorf("a running check does not say it is being checked: %q", r)
+		}
+	}
+	if s := ansi.Strip(f.page.checks.Summary()); !strings.Contains(s, "2 checking") {
+		t.Errorf("summary %q does not count the running checks", s)
+	}
+
+	f.grader.Push(steps[len(steps)-1])
+	f.Send()
+	f.grader.Push(steps[0]) // the next evaluation starts: everything runs again
+	f.Send()
+	rows = checkRows(f.page.checks.View())
+	for i, want := range []string{"✔ pod web exists", "✘ web runs nginx:1.27", "✘ web is ready"} {
+		if !strings.HasPrefix(rows[i], want) || !strings.Contains(rows[i], "checking…") {
+			t.Errorf("row %d = %q, want the last result %q marked as checking again", i, rows[i], want)
+		}
+	}
+	pending := tuitest.Uniform(ex, checks.Pending)
+	f.grader.Push(pending)
+	f.Send()
+	rows = checkRows(f.page.checks.View())
+	if !strings.HasPrefix(rows[0], "✔ pod web exists") || !strings.HasPrefix(rows[1], "✘") {
+		t.Errorf("a final result went back to pending: %q", rows)
+	}
+	if f.record().Status == progress.Done {
+		t.Error("done although a check failed")
+	}
+}
+
+// checkRows returns the title rows of a check list view (not the detail
+// lines under them).
+func checkRows(view string) []string {
+	var rows []string
+	for _, l := range strings.Split(ansi.Strip(view), "\n") {
+		if !strings.HasPrefix(l, " ") {
+			rows = append(rows, l)
+		}
+	}
+	return rows
+}
+
+// fakeTmux writes a tmux stand-in that records its arguments and its
+// stdin, one file each, and returns its path.
+func fakeTmux(t *testing.T) (bin, argsFile string) {
+	t.Helper()
+	dir := t.TempDir()
+	bin, argsFile = filepath.Join(dir, "tmux"), filepath.Join(dir, "args")
+	script := "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > " + argsFile + "\n"
+	if err := os.WriteFile(bin, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return bin, argsFile
+}
+
+// TestShellBesideInTmux opens the exercise shell in a tmux pane beside the
+// TUI: the same command the shell key runs, in its directory and with its
+// environment, so the task and the live checks stay in view.
+func TestShellBesideInTmux(t *testing.T) {
+	bin, argsFile := fakeTmux(t)
+	f := open(t, first, checks.Fail, func(c *common.Common) {
+		c.Terminal = common.Terminal{Tmux: bin, Pane: "%3"}
+	})
+	shell := exec.Command("/bin/bash", "-l")
+	shell.Dir = "/lab"
+	shell.Env = []string{"HOME=/home/learner", "KUBECONFIG=/state/kubeconfig", "TMUX=/tmp/tmux-0/default,1,0", "TMUX_PANE=%3"}
+	f.lab.ShellCmd = shell
+	if !strings.Contains(helpText(f.page.ShortHelp()), "t side shell") {
+		t.Errorf("help does not offer the side shell: %s", helpText(f.page.ShortHelp()))
+	}
+	f.Press("t")
+	out, err := os.ReadFile(argsFile)
+	if err != nil {
+		t.Fatalf("tmux was not run: %v (messages %v)", err, f.Seen)
+	}
+	want := "split-window\n-h\n-t\n%3\n-c\n/lab\n-e\nHOME=/home/learner\n-e\nKUBECONFIG=/state/kubeconfig\n--\n/bin/bash\n-l\n"
+	if string(out) != want {
+		t.Errorf("tmux arguments:\n%s\nwant:\n%s", out, want)
+	}
+	if n := len(tuitest.SeenOf[messages.NoticeMsg](f.Driver)); n != 1 {
+		t.Errorf("%d notices, want one saying where the shell opened", n)
+	}
+	if f.grader.Watching(first) != 1 {
+		t.Error("live grading stopped while the side shell runs")
+	}
+}
+
+// TestSecondTerminalOutsideTmux: without tmux the key explains how to work
+// with two terminals, naming the command for the second one.
+func TestSecondTerminalOutsideTmux(t *testing.T) {
+	f := open(t, first, checks.Fail, func(c *common.Common) {
+		c.SecondTerminal = func(id string) string { return "kubedojo --state-dir /s lab shell " + id }
+	})
+	f.Press("t")
+	notices := tuitest.SeenOf[messages.NoticeMsg](f.Driver)
+	if len(notices) != 1 || !strings.Contains(notices[0].Text, "kubedojo --state-dir /s lab shell "+first) || !strings.Contains(notices[0].Text, "second terminal") {
+		t.Errorf("notices %+v, want how to use a second terminal", notices)
+	}
+	if !strings.Contains(helpText(f.page.FullHelp()...), "second terminal") {
+		t.Errorf("full help does not mention the second terminal: %s", helpText(f.page.FullHelp()...))
+	}
+}
+
+func helpText(groups ...[]key.Binding) string {
+	var b []string
+	for _, g := range groups {
+		for _, k := range g {
+			b = append(b, k.Help().Key+" "+k.Help().Desc)
+		}
+	}
+	return strings.Join(b, " • ")
 }

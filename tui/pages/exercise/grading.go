@@ -3,7 +3,9 @@ package exercise
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os/exec"
+	"strings"
 	"sync"
 
 	tea "charm.land/bubbletea/v2"
@@ -34,6 +36,10 @@ type (
 		err  error
 	}
 	shellDoneMsg struct {
+		page int
+		err  error
+	}
+	sideShellMsg struct {
 		page int
 		err  error
 	}
@@ -111,15 +117,18 @@ func (m *Model) evaluate() tea.Cmd {
 	}
 }
 
-// reset sets up the exercise's start state; initial is the first set-up.
+// reset sets up the exercise's start state; initial is the first set-up,
+// which never deletes an attempt (Lab.SetUp), while a reset the learner
+// confirmed starts over.
 func (m *Model) reset(initial bool) tea.Cmd {
 	m.busy = "Resetting the exercise"
+	do := m.c.Lab.Reset
 	if initial {
-		m.busy = "Setting up the exercise"
+		m.busy, do = "Setting up the exercise", m.c.Lab.SetUp
 	}
-	lab, ex, ctx, page := m.c.Lab, m.ex, m.c.Ctx, m.id
+	ex, ctx, page := m.ex, m.c.Ctx, m.id
 	return tea.Batch(m.spinner.Tick, func() tea.Msg {
-		return resetDoneMsg{page: page, initial: initial, err: lab.Reset(ctx, ex)}
+		return resetDoneMsg{page: page, initial: initial, err: do(ctx, ex)}
 	})
 }
 
@@ -130,6 +139,21 @@ func (m *Model) shell() tea.Cmd {
 	return func() tea.Msg {
 		cmd, err := lab.Shell(ex)
 		return shellCmdMsg{page: page, cmd: cmd, err: err}
+	}
+}
+
+// sideShell opens the learner's shell in a tmux pane beside the TUI.
+func (m *Model) sideShell() tea.Cmd {
+	lab, ex, page, term, ctx := m.c.Lab, m.ex, m.id, m.c.Terminal, m.c.Ctx
+	return func() tea.Msg {
+		sh, err := lab.Shell(ex)
+		if err != nil {
+			return sideShellMsg{page: page, err: err}
+		}
+		if out, err := term.SplitCommand(ctx, sh).CombinedOutput(); err != nil {
+			return sideShellMsg{page: page, err: fmt.Errorf("tmux split-window: %w: %s", err, strings.TrimSpace(string(out)))}
+		}
+		return sideShellMsg{page: page}
 	}
 }
 

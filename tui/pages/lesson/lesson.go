@@ -17,6 +17,7 @@ import (
 	"github.com/kubedojo/kubedojo/tui/common"
 	"github.com/kubedojo/kubedojo/tui/components/markdown"
 	"github.com/kubedojo/kubedojo/tui/messages"
+	"github.com/kubedojo/kubedojo/tui/prose"
 	"github.com/kubedojo/kubedojo/tui/styles"
 )
 
@@ -148,7 +149,7 @@ func (m *Model) View() string {
 		if rec := sum.Record.Quiz; rec != nil {
 			mark, right = s.Mark(progress.Done), fmt.Sprintf("last %d/%d · best %d/%d", rec.Score, rec.Total, rec.Best, rec.Total)
 		}
-		lines = append(lines, m.entry(len(m.lesson.Exercises), mark, fmt.Sprintf("Quiz · %d questions", len(q.Questions)), right))
+		lines = append(lines, m.entry(len(m.lesson.Exercises), mark, "Quiz · "+prose.Plural(len(q.Questions), "question", "questions"), right))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -168,11 +169,14 @@ func (m *Model) entry(i int, mark, title, right string) string {
 // ShortHelp lists the page's main keys.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
+	if m.reader.HasCodeBlocks() {
+		return []key.Binding{k.Down, k.NextItem, k.Open, k.Copy}
+	}
 	return []key.Binding{k.Down, k.NextItem, k.Open}
 }
 
 // FullHelp lists all the page's keys.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.c.Keys
-	return [][]key.Binding{k.Scroll(), {k.NextItem, k.PrevItem, k.Open}}
+	return [][]key.Binding{k.Scroll(), append([]key.Binding{k.NextItem, k.PrevItem, k.Open}, m.reader.BlockKeys()...)}
 }

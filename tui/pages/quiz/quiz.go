@@ -1,5 +1,7 @@
 // Package quiz is a lesson's multiple-choice quiz: one question at a time,
-// the explanation after each answer, and the score recorded at the end.
+// an answer chosen and then confirmed, the explanation after each answer,
+// and at the end the score, the recorded best, a review of the questions
+// answered wrong and a retake.
 package quiz
 
 import (
@@ -14,7 +16,9 @@ import (
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/lessons/progress"
 	"github.com/kubedojo/kubedojo/tui/common"
+	"github.com/kubedojo/kubedojo/tui/components/markdown"
 	"github.com/kubedojo/kubedojo/tui/messages"
+	"github.com/kubedojo/kubedojo/tui/prose"
 	"github.com/kubedojo/kubedojo/tui/styles"
 )
 
@@ -25,11 +29,14 @@ type Model struct {
 	width, height int
 
 	idx      int // current question
-	cursor   int // highlighted choice
+	cursor   int // selected choice, answered with enter
 	answered bool
-	chosen   int
+	// chosen holds the answer given to each question so far.
+	chosen   []int
 	score    int
 	finished bool
+	// offset is the first line shown of a result taller than the page.
+	offset int
 }
 
 // New returns the quiz of a lesson, which must have one.
@@ -65,7 +72,8 @@ func (m *Model) Finished() bool { return m.finished }
 
 func (m *Model) questions() []*lessons.Question { return m.lesson.Quiz.Questions }
 
-// Update moves between choices, answers, and goes on to the next question.
+// Update selects a choice, answers with it, goes on to the next question,
+// and on the result scrolls, retakes or goes back.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	kp, ok := msg.(tea.KeyPressMsg)
 	if !ok {
@@ -73,8 +81,23 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	}
 	k := m.c.Keys
 	if m.finished {
-		if key.Matches(kp, k.Continue) {
+		switch {
+		case key.Matches(kp, k.Continue):
 			return messages.Cmd(messages.BackMsg{})
+		case key.Matches(kp, k.Retake):
+			m.retake()
+		case key.Matches(kp, k.Up):
+			m.offset--
+		case key.Matches(kp, k.Down):
+			m.offset++
+		case key.Matches(kp, k.PageUp):
+			m.offset -= max(1, m.height-1)
+		case key.Matches(kp, k.PageDown):
+			m.offset += max(1, m.height-1)
+		case key.Matches(kp, k.Top):
+			m.offset = 0
+		case key.Matches(kp, k.Bottom):
+			m.offset = 1 << 30 // clamped when drawn
 		}
 		return nil
 	}
@@ -92,14 +115,14 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case key.Matches(kp, k.Choose):
 		if n, err := strconv.Atoi(kp.String()); err == nil && n >= 1 && n <= len(q.Choices) {
 			m.cursor = n - 1
-			m.answer(n - 1)
 		}
 	}
 	return nil
 }
 
 func (m *Model) answer(choice int) {
-	m.answered, m.chosen = true, choice
+	m.answered = true
+	m.chosen = append(m.chosen, choice)
 	if choice == m.questions()[m.idx].Correct() {
 		m.score++
 	}
@@ -112,39 +135,40 @@ func (m *Model) advance() tea.Cmd {
 		m.cursor, m.answered = 0, false
 		return nil
 	}
-	m.finished = true
+	m.finished, m.offset = true, 0
 	m.c.Progress.RecordQuiz(m.lesson.ID, m.score, len(m.questions()))
 	return m.c.Save()
 }
 
-func (m *Model) wrap(style lipgloss.Style, text string, indent int) string {
-	w := max(20, m.width-indent)
-	lines := strings.Split(lipgloss.Wrap(strings.TrimSpace(text), w, " "), "\n")
+// retake starts the quiz over; the progress keeps every attempt's score.
+func (m *Model) retake() {
+	*m = Model{c: m.c, lesson: m.lesson, width: m.width, height: m.height}
+}
+
+// textWidth is the width of the quiz's text: the page's, up to the width
+// of a reading.
+func (m *Model) textWidth() int { return max(20, min(m.width, markdown.MaxReadingWidth)) }
+
+// block renders Markdown-ish text (inline code) in style, wrapped and
+// indented.
+func (m *Model) block(style lipgloss.Style, text string, indent int) string {
+	lines := strings.Split(prose.Block(style, m.c.Styles.Code, text, m.textWidth()-indent), "\n")
 	for i, l := range lines {
-		lines[i] = strings.Repeat(" ", indent) + style.Render(l)
+		lines[i] = strings.Repeat(" ", indent) + l
 	}
 	return strings.Join(lines, "\n")
 }
 
 // View renders the current question, or the result.
 func (m *Model) View() string {
+	if m.finished {
+		return m.result()
+	}
 	s := m.c.Styles
 	total := len(m.questions())
-	var b []string
-	if m.finished {
-		rec := m.c.Progress.Lesson(m.lesson.ID).Quiz
-		b = append(b, s.Title.Render("Quiz complete"), "",
-			fmt.Sprintf("You answered %d of %d questions right.", m.score, total))
-		if rec != nil {
-			b = append(b, s.Muted.Render(fmt.Sprintf("Best score %d/%d after %d attempt(s).", rec.Best, rec.Total, rec.Attempts)))
-		}
-		b = append(b, "", s.Muted.Render("Press "+m.c.Keys.Continue.Help().Key+" to go back to the lesson."))
-		return lipgloss.NewStyle().MaxHeight(m.height).Render(strings.Join(b, "\n"))
-	}
-
 	q := m.questions()[m.idx]
-	b = append(b, s.Muted.Render(fmt.Sprintf("Question %d of %d · %d right so far", m.idx+1, total, m.score)), "",
-		m.wrap(s.Subtitle, q.Question, 0), "")
+	b := []string{s.Muted.Render(fmt.Sprintf("Question %d of %d · %d right so far", m.idx+1, total, m.score)), "",
+		m.block(s.Subtitle, q.Question, 0), ""}
 	correct := q.Correct()
 	for i, ch := range q.Choices {
 		prefix := "  "
@@ -152,37 +176,85 @@ func (m *Model) View() string {
 		switch {
 		case m.answered && i == correct:
 			prefix, style = s.Pass.Render(styles.IconPass)+" ", s.Pass
-		case m.answered && i == m.chosen:
+		case m.answered && i == m.chosen[m.idx]:
 			prefix, style = s.Fail.Render(styles.IconFail)+" ", s.Fail
 		case !m.answered && i == m.cursor:
 			prefix, style = s.Selected.Render(styles.Cursor)+" ", s.Selected
 		}
-		text := m.wrap(style, fmt.Sprintf("%d. %s", i+1, ch.Text), 2)
+		text := m.block(style, fmt.Sprintf("%d. %s", i+1, ch.Text), 2)
 		b = append(b, prefix+strings.TrimPrefix(text, "  "))
 	}
-	if m.answered {
+	if !m.answered {
+		k := m.c.Keys
+		arrow := func(b key.Binding) string { a, _, _ := strings.Cut(b.Help().Key, "/"); return a }
+		b = append(b, "", s.Muted.Render(fmt.Sprintf("Select an answer with 1-%d or %s%s, then press %s to answer.",
+			len(q.Choices), arrow(k.Up), arrow(k.Down), k.Answer.Help().Key)))
+	} else {
 		verdict := s.Pass.Render("Right.")
-		if m.chosen != correct {
+		if m.chosen[m.idx] != correct {
 			verdict = s.Fail.Render(fmt.Sprintf("Not quite: the answer is %d.", correct+1))
 		}
 		next := "next question"
 		if m.idx+1 == total {
 			next = "see your score"
 		}
-		b = append(b, "", verdict, m.wrap(lipgloss.NewStyle(), q.Explanation, 0), "",
+		b = append(b, "", verdict, m.block(lipgloss.NewStyle(), q.Explanation, 0), "",
 			s.Muted.Render("Press "+m.c.Keys.Continue.Help().Key+" for the "+next+"."))
 	}
 	return lipgloss.NewStyle().MaxHeight(m.height).Render(strings.Join(b, "\n"))
 }
 
+// result is the score, the best so far, and a review of the questions
+// answered wrong, scrolled when it is taller than the page.
+func (m *Model) result() string {
+	s, k := m.c.Styles, m.c.Keys
+	total := len(m.questions())
+	b := []string{s.Title.Render("Quiz complete"), "",
+		fmt.Sprintf("You answered %d of %s right.", m.score, prose.Plural(total, "question", "questions"))}
+	if rec := m.c.Progress.Lesson(m.lesson.ID).Quiz; rec != nil {
+		b = append(b, s.Muted.Render(fmt.Sprintf("Best score %d/%d after %s.", rec.Best, rec.Total, prose.Plural(rec.Attempts, "attempt", "attempts"))))
+	}
+	b = append(b, "")
+	if m.score == total {
+		b = append(b, s.Pass.Render("All right: nothing to review."), "")
+	} else {
+		b = append(b, s.Subtitle.Render(fmt.Sprintf("To review (%d)", total-m.score)), "")
+		for i, q := range m.questions() {
+			chosen, correct := m.chosen[i], q.Correct()
+			if chosen == correct {
+				continue
+			}
+			b = append(b,
+				s.Fail.Render(styles.IconFail)+" "+strings.TrimPrefix(m.block(s.Bold, q.Question, 2), "  "),
+				m.block(s.Fail, "Your answer: "+q.Choices[chosen].Text, 2),
+				m.block(s.Pass, "Right answer: "+q.Choices[correct].Text, 2),
+				m.block(s.Muted, q.Explanation, 2), "")
+		}
+	}
+	b = append(b, s.Muted.Render(fmt.Sprintf("Press %s to take the quiz again, %s to go back to the lesson.",
+		k.Retake.Help().Key, k.Continue.Help().Key)))
+	lines := strings.Split(strings.Join(b, "\n"), "\n")
+	m.offset = max(0, min(m.offset, len(lines)-m.height))
+	return strings.Join(lines[m.offset:min(len(lines), m.offset+max(1, m.height))], "\n")
+}
+
 // ShortHelp lists the page's main keys.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
-	if m.answered || m.finished {
+	switch {
+	case m.finished:
+		return []key.Binding{k.Retake, k.Continue, k.Down}
+	case m.answered:
 		return []key.Binding{k.Continue}
 	}
 	return []key.Binding{k.Up, k.Down, k.Choose, k.Answer}
 }
 
 // FullHelp lists all the page's keys.
-func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
+func (m *Model) FullHelp() [][]key.Binding {
+	if m.finished {
+		k := m.c.Keys
+		return [][]key.Binding{{k.Retake, k.Continue}, k.Scroll()}
+	}
+	return [][]key.Binding{m.ShortHelp()}
+}

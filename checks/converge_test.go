@@ -1,0 +1,211 @@
+package checks
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/kubedojo/kubedojo/lessons"
+)
+
+// convergeFixture: the fixture clock reads 12:00:00. Pod starting is being
+// created; ConfigMap edited was changed 5 s ago; pod client (podsFixture)
+// has been running for long; DaemonSet agent was created 3 s ago; pod
+// billing waits for a key of ConfigMap fixed, which was changed after the
+// pod last changed, pod billing-old for one of ConfigMap untouched;
+// Deployment hello has not been seen by its controller, Deployment refused
+// may not create pods.
+const convergeFixture = podsFixture + `---
+apiVersion: v1
+kind: Pod
+metadata: {name: starting, labels: {app: starting}}
+spec: {containers: [{name: app, image: nginx:1.27}]}
+status:
+  phase: Pending
+  conditions: [{type: PodScheduled, status: "True"}]
+  containerStatuses: [{name: app, ready: false, restartCount: 0, image: nginx:1.27, imageID: "", state: {waiting: {reason: ContainerCreating}}}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: edited
+  creationTimestamp: "2026-11-25T11:00:00Z"
+  managedFields: [{manager: kubectl-edit, operation: Update, apiVersion: v1, time: "2026-11-25T11:59:55Z"}]
+data: {mode: dev}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: agent
+  creationTimestamp: "2026-11-25T11:59:57Z"
+spec:
+  selector: {matchLabels: {app: agent}}
+  template: {metadata: {labels: {app: agent}}, spec: {containers: [{name: agent, image: busybox:1.36}]}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: fixed
+  creationTimestamp: "2026-11-25T11:00:00Z"
+  managedFields: [{manager: kubectl-patch, operation: Update, apiVersion: v1, time: "2026-11-25T11:59:58Z"}]
+data: {currency: EUR}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: untouched
+  creationTimestamp: "2026-11-25T11:00:00Z"
+data: {curency: EUR}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: hello, creationTimestamp: "2026-11-25T11:00:00Z"}
+spec: {selector: {app: hello}, ports: [{port: 80}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: hello, generation: 1, creationTimestamp: "2026-11-25T11:00:00Z"}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: hello}}
+  template: {metadata: {labels: {app: hello}}, spec: {containers: [{name: web, image: nginx:1.27}]}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: refused, creationTimestamp: "2026-11-25T11:00:00Z"}
+spec: {selector: {app: refused}, ports: [{port: 80}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: refused, generation: 1, creationTimestamp: "2026-11-25T11:00:00Z"}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: refused}}
+  template: {metadata: {labels: {app: refused}}, spec: {containers: [{name: web, image: nginx:1.27}]}}
+status:
+  observedGeneration: 1
+  conditions: [{type: ReplicaFailure, status: "True", reason: FailedCreate}]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: billing
+  labels: {app: billing}
+  creationTimestamp: "2026-11-25T11:58:00Z"
+  managedFields: [{manager: kubelet, operation: Update, apiVersion: v1, subresource: status, time: "2026-11-25T11:58:05Z"}]
+spec: {containers: [{name: app, image: busybox:1.36, env: [{name: CURRENCY, valueFrom: {configMapKeyRef: {name: fixed, key: currency}}}]}]}
+status:
+  phase: Pending
+  containerStatuses: [{name: app, ready: false, restartCount: 0, image: busybox:1.36, imageID: "", state: {waiting: {reason: CreateContainerConfigError}}}]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: billing-old
+  labels: {app: billing-old}
+  creationTimestamp: "2026-11-25T11:58:00Z"
+  managedFields: [{manager: kubelet, operation: Update, apiVersion: v1, subresource: status, time: "2026-11-25T11:58:05Z"}]
+spec: {containers: [{name: app, image: busybox:1.36, env: [{name: CURRENCY, valueFrom: {configMapKeyRef: {name: untouched, key: currency}}}]}]}
+status:
+  phase: Pending
+  containerStatuses: [{name: app, ready: false, restartCount: 0, image: busybox:1.36, imageID: "", state: {waiting: {reason: CreateContainerConfigError}}}]
+`
+
+func convergeExercise(t *testing.T, checks ...string) *lessons.Exercise {
+	ex := &lessons.Exercise{ID: "l/e", Namespaces: []lessons.Namespace{{Name: "ns1"}}}
+	for _, c := range checks {
+		ex.Checks = append(ex.Checks, parseCheck(t, c))
+	}
+	return ex
+}
+
+// TestConvergeFailsFastWhenNothingConverges: a failing check is not waited
+// for when nothing it reads is changing or in progress (its object does not
+// exist at all, say), but real convergence is.
+func TestConvergeFailsFastWhenNothingConverges(t *testing.T) {
+	const window = 5 * time.Second
+	tests := []struct {
+		name, check string
+		waits       bool
+	}{
+		{"missing object", `{id: c, eventually: 5s, exists: Deployment/api}`, false},
+		{"missing object read by a command", `{id: c, eventually: 5s, exec: {pod: gone, command: [cat, /tmp/out]}}`, false},
+		{"wrong value, nothing changing", `{id: c, eventually: 5s, field: {object: ConfigMap/settings, path: .data.mode, equals: prod}}`, false},
+		{"a pod being created", `{id: c, eventually: 5s, pods: {selector: app=starting, ready: true}}`, true},
+		{"a pod that must stay ready longer", `{id: c, eventually: 5s, pods: {selector: app=bare, readyFor: 20s}}`, true},
+		{"pods of a DaemonSet just created", `{id: c, eventually: 5s, pods: {selector: app=agent, minCount: 1, ownedBy: {kind: DaemonSet, name: agent}}}`, true},
+		{"no pods, and nothing makes them", `{id: c, eventually: 5s, pods: {selector: app=nothing, minCount: 1}}`, false},
+		{"objects a controller may be about to make", `{id: c, eventually: 5s, exists: {kind: EndpointSlice, selector: kubernetes.io/service-name=hello}}`, true},
+		{"a pod that has not picked up its fixed ConfigMap", `{id: c, eventually: 5s, pods: {selector: app=billing, ready: true}}`, true},
+		{"pods a Deployment has yet to make", `{id: c, eventually: 5s, service: {name: hello, readyEndpoints: 3}}`, true},
+		{"pods a Deployment may not make", `{id: c, eventually: 5s, allOf: [{exists: Deployment/refused}, {workload: {object: Deployment/refused}}]}`, false},
+		{"a pod whose ConfigMap nobody fixed", `{id: c, eventually: 5s, pods: {selector: app=billing-old, ready: true}}`, false},
+		{"an object changed a moment ago", `{id: c, eventually: 5s, field: {object: ConfigMap/edited, path: .data.mode, equals: prod}}`, true},
+		{"a command's output, which no read shows", `{id: c, eventually: 5s, exec: {pod: client, command: [cat, /tmp/out], stdout: {equals: x}}}`, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel() // most wait out the window
+			fx := newFixture(t, convergeFixture)
+			fx.exec.results["cat /tmp/out"] = ExecResult{Stdout: "y"}
+			var waited []Waiting
+			start := time.Now()
+			rep := NewGrader(fx.env).Converge(context.Background(), convergeExercise(t, tc.check), 0, 100*time.Millisecond,
+				WithWaiting(func(w Waiting) { waited = append(waited, w) }))
+			took := time.Since(start)
+			if rep.Results[0].Status != Fail {
+				t.Fatalf("got %s %q", rep.Results[0].Status, rep.Results[0].Detail)
+			}
+			switch {
+			case tc.waits && took < window:
+				t.Fatalf("gave up after %s; something is converging", took)
+			case !tc.waits && took > window/2:
+				t.Fatalf("waited %s although nothing converges", took)
+			case tc.waits && (len(waited) == 0 || waited[0].Checks[0] != "c" || waited[0].UpTo <= 0 || waited[0].UpTo > window):
+				t.Fatalf("waiting reported as %+v", waited)
+			}
+		})
+	}
+}
+
+// TestConvergeStopsWaitingForAStuckCommand: a command that fails the same
+// way while nothing it reads changes is waited for unseenQuiet, not its
+// whole window.
+func TestConvergeStopsWaitingForAStuckCommand(t *testing.T) {
+	fx := newFixture(t, convergeFixture)
+	fx.exec.results["cat /tmp/out"] = ExecResult{Stdout: "y"}
+	start := time.Now()
+	rep := NewGrader(fx.env).Converge(context.Background(), convergeExercise(t, `{id: c, eventually: 60s, exec: {pod: client, command: [cat, /tmp/out], stdout: {equals: x}}}`), 0, 500*time.Millisecond)
+	if took := time.Since(start); rep.Results[0].Status != Fail || took < unseenQuiet || took > unseenQuiet+5*time.Second {
+		t.Fatalf("got %s after %s", rep.Results[0].Status, took)
+	}
+}
+
+// TestConvergeWaitsForARollout: a pod that is being created becomes ready
+// while Converge waits.
+func TestConvergeWaitsForARollout(t *testing.T) {
+	fx := newFixture(t, convergeFixture)
+	go func() {
+		time.Sleep(500 * time.Millisecond)
+		gvr := schema.GroupVersionResource{Version: "v1", Resource: "pods"}
+		pods := fx.env.Dynamic.Resource(gvr).Namespace("ns1")
+		u, err := pods.Get(context.Background(), "starting", metav1.GetOptions{})
+		if err != nil {
+			panic(err)
+		}
+		_ = unstructured.SetNestedField(u.Object, "Running", "status", "phase")
+		_ = unstructured.SetNestedSlice(u.Object, []any{map[string]any{"type": "Ready", "status": "True"}}, "status", "conditions")
+		_ = unstructured.SetNestedSlice(u.Object, []any{map[string]any{"name": "app", "ready": true, "restartCount": int64(0), "image": "nginx:1.27", "imageID": "", "state": map[string]any{"running": map[string]any{}}}}, "status", "containerStatuses")
+		if _, err := pods.Update(context.Background(), u, metav1.UpdateOptions{}); err != nil {
+			panic(err)
+		}
+	}()
+	rep := NewGrader(fx.env).Converge(context.Background(), convergeExercise(t, `{id: c, eventually: 10s, pods: {selector: app=starting, ready: true}}`), 0, 100*time.Millisecond)
+	if rep.Results[0].Status != Pass {
+		t.Fatalf("got %s %q", rep.Results[0].Status, rep.Results[0].Detail)
+	}
+}
