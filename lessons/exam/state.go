@@ -119,3 +119,10 @@ type DomainCount struct {
 	Tasks  int            `json:"tasks"`
 	Weight int            `json:"weight"`
 }
+
+// TaskHeader is the line above a task's text that names its context, as
+// the real exam does: work done in another context's namespace scores
+// nothing.
+func TaskHeader(t TaskState, ex *lessons.Exercise) string {
+	return fmt.Sprintf("Context `%s` (namespace `%s`): run `kubectl config use-context %s` first.", t.Context, ex.DefaultNamespace(), t.Context)
+}
