@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"slices"
 	"sync"
@@ -42,6 +43,9 @@ type Config struct {
 	// Preload copies images into the nodes; nil when the cluster pulls
 	// its own.
 	Preload func(ctx context.Context, images []string) error
+	// Shell prepares the learner's shell outside any exercise ($SHELL in
+	// the lab directory); nil when there is none.
+	Shell func() (*exec.Cmd, error)
 	// Parallel is how many tasks are set up or graded at once (4 when 0).
 	Parallel int
 	// Now is the clock (time.Now when nil).
@@ -77,6 +81,7 @@ func FromLab(s *checks.LabSession, pool *lessons.Course, poolDir string, store *
 	cfg := Config{
 		Pool: pool, PoolDir: poolDir, Store: store, Env: s.Env, Grader: s.Grader,
 		Kubeconfig: s.Lab.KubeconfigPath(), Context: s.Lab.ContextName(),
+		Shell: func() (*exec.Cmd, error) { return s.Lab.ShellCommand(nil) },
 	}
 	if !s.Lab.Foreign() {
 		cfg.Preload = func(ctx context.Context, images []string) error { return s.Lab.Preload(ctx, images, nil) }
@@ -397,7 +402,17 @@ func (r *Runner) Clean(ctx context.Context, res *exam.Result) error {
 
 // Shell prepares the learner's shell for a task: $SHELL with KUBECONFIG
 // set to the task's kubeconfig, whose current context is the task's.
-func (r *Runner) Shell(st *exam.State, i int, base *exec.Cmd) *exec.Cmd {
-	base.Env = append(withoutKubeconfig(base.Env), "KUBECONFIG="+r.TaskKubeconfig(st, st.Tasks[i].Context))
-	return base
+func (r *Runner) Shell(st *exam.State, i int) (*exec.Cmd, error) {
+	if r.cfg.Shell == nil {
+		return nil, errors.New("this cluster gives no shell; use the exam's kubeconfig in a terminal of your own")
+	}
+	cmd, err := r.cfg.Shell()
+	if err != nil {
+		return nil, err
+	}
+	if cmd.Env == nil {
+		cmd.Env = os.Environ()
+	}
+	cmd.Env = append(withoutKubeconfig(cmd.Env), "KUBECONFIG="+r.TaskKubeconfig(st, st.Tasks[i].Context))
+	return cmd, nil
 }

@@ -177,11 +177,12 @@ func runExam(cmd *cobra.Command, opts *options, f *examFlags, tuiExam examTUIFun
 		fmt.Fprintln(errOut, "The time ran out while kubedojo was not running; grading the cluster as it is now.")
 		return gradeExam(ctx, out, errOut, r, st, f.junit)
 	}
+	if tuiExam != nil && !f.noTUI && isTerminal(out) {
+		// The exam screen sets the tasks up, with its own progress.
+		return tuiExam(ctx, opts, r, st, f.junit)
+	}
 	if err := setUpExam(ctx, errOut, r, st); err != nil {
 		return withCode(exitEnv, err)
-	}
-	if tuiExam != nil && !f.noTUI && isTerminal(out) {
-		return tuiExam(ctx, opts, r, st, f.junit)
 	}
 	return printExamSheet(ctx, out, r, st)
 }
