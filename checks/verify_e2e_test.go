@@ -10,9 +10,6 @@ import (
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
-// e2eLab is the kind lab shared by the exercise e2e tests.
-const e2eLab = "kubedojo-e2e"
-
 // blockedHere are the exercises that cannot be verified on this project's
 // CI machine, each with the reason. The list is explicit so that nothing
 // is skipped silently: CI fails when a listed exercise becomes verifiable
@@ -31,7 +28,7 @@ var blockedHere = map[string]string{
 // Under CI every exercise must be verified; elsewhere an add-on exercise
 // whose add-on is missing is skipped with its reason.
 func TestVerifyExercisesOnKind(t *testing.T) {
-	l := labtest.RequireKindLab(t, e2eLab)
+	l := labtest.RequireKindLab(t, labtest.SharedLabName())
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Minute)
 	defer cancel()
 	s, err := checks.ConnectLab(ctx, l)
