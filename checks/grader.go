@@ -404,13 +404,13 @@ func (g *Grader) WaitFor(ctx context.Context, ex *lessons.Exercise, c lessons.Ch
 	}
 }
 
-// Unavailable is the report on ex when it cannot be graded at all (the
-// lab is not up, the exercise could not be prepared): every check is an
-// environment error saying why, never a wrong answer.
-func Unavailable(ex *lessons.Exercise, err error) result.Report {
+// Ungraded is the report on ex when it cannot be graded at all: every
+// check gets status (an environment error; skipped when the lab cannot
+// serve the exercise) with why as its detail, never a wrong answer.
+func Ungraded(ex *lessons.Exercise, status result.Status, why error) result.Report {
 	r := result.Report{Exercise: ex.ID, Time: time.Now(), Trigger: "initial"}
 	for _, c := range ex.Checks {
-		r.Results = append(r.Results, result.Result{ID: c.ID, Title: c.Title, Status: result.Error, Detail: err.Error()})
+		r.Results = append(r.Results, result.Result{ID: c.ID, Title: c.Title, Status: status, Detail: why.Error()})
 	}
 	return r
 }

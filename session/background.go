@@ -75,12 +75,17 @@ func (b *Background) Reset(ctx context.Context, ex *lessons.Exercise) error {
 }
 
 // SetUp makes an exercise ready when it is opened: see Session.Prepare.
+// One the lab cannot serve is no failed set-up: its watch shows every
+// check skipped, with the reason.
 func (b *Background) SetUp(ctx context.Context, ex *lessons.Exercise) error {
 	s, err := b.Session()
 	if err != nil {
 		return err
 	}
-	return s.Prepare(ctx, ex)
+	if err := s.Prepare(ctx, ex); err != nil && !errors.Is(err, lab.ErrUnavailable) {
+		return err
+	}
+	return nil
 }
 
 // Evaluate grades once; before the lab is up every check is an
@@ -88,7 +93,10 @@ func (b *Background) SetUp(ctx context.Context, ex *lessons.Exercise) error {
 func (b *Background) Evaluate(ctx context.Context, ex *lessons.Exercise) result.Report {
 	s, err := b.Session()
 	if err != nil {
-		return checks.Unavailable(ex, err)
+		return ErrorReport(ex, err)
+	}
+	if err := s.Unavailable(ctx, ex); err != nil {
+		return ErrorReport(ex, err)
 	}
 	return s.Grader.Evaluate(ctx, ex)
 }
@@ -100,11 +108,17 @@ func (b *Background) Evaluate(ctx context.Context, ex *lessons.Exercise) result.
 func (b *Background) Watch(ctx context.Context, ex *lessons.Exercise, onReport func(result.Report)) error {
 	s, err := b.Session()
 	if err != nil {
-		onReport(checks.Unavailable(ex, err))
+		onReport(ErrorReport(ex, err))
 		return err
 	}
 	if err := s.Prepare(ctx, ex); err != nil {
-		onReport(checks.Unavailable(ex, err))
+		onReport(ErrorReport(ex, err))
+		if errors.Is(err, lab.ErrUnavailable) {
+			// Nothing to grade here, which is no reason to stop: the
+			// report stays until the page closes.
+			<-ctx.Done()
+			return ctx.Err()
+		}
 		return err
 	}
 	// Progressive reports let a fast check turn green while a slow one

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lab"
 	"github.com/kubedojo/kubedojo/lessons"
 )
@@ -83,20 +84,40 @@ func Connect(ctx context.Context, l *lab.Lab) (*Session, error) {
 	return &Session{Lab: l, Grader: g, Env: env, Vars: vars}, nil
 }
 
-// Prepare is what opening an exercise does to the lab: refuse one the lab
-// cannot serve (with the reason: a missing helm, no node access), then
-// lab.Environment.Prepare, which sets the start state up only where the
-// lab holds none of it and never deletes an attempt, whoever set it up.
-func (s *Session) Prepare(ctx context.Context, ex *lessons.Exercise) error {
+// Unavailable is nil when the lab serves the exercise, else a
+// lab.ErrUnavailable error that says why (a tier, an add-on, a worker or a
+// node tool is missing) and, on kubedojo's own lab, how to get it.
+func (s *Session) Unavailable(ctx context.Context, ex *lessons.Exercise) error {
 	caps, err := s.Env.Capabilities(ctx)
 	if err != nil {
 		return err
 	}
-	if ok, why := caps.Serves(ex); !ok {
-		return fmt.Errorf("this lab cannot run %s: %s", ex.ID, why)
+	if err := caps.Unavailable(ex); err != nil {
+		return fmt.Errorf("%s: %w", ex.ID, err)
 	}
-	_, err = s.Env.Prepare(ctx, ex)
+	return nil
+}
+
+// Prepare is what opening an exercise does to the lab: refuse one the lab
+// cannot serve (see Unavailable), then lab.Environment.Prepare, which sets
+// the start state up only where the lab holds none of it and never
+// deletes an attempt, whoever set it up.
+func (s *Session) Prepare(ctx context.Context, ex *lessons.Exercise) error {
+	if err := s.Unavailable(ctx, ex); err != nil {
+		return err
+	}
+	_, err := s.Env.Prepare(ctx, ex)
 	return err
+}
+
+// ErrorReport is the report on an exercise kubedojo could not grade:
+// every check skipped when the lab cannot serve it, else environment
+// errors.
+func ErrorReport(ex *lessons.Exercise, err error) result.Report {
+	if errors.Is(err, lab.ErrUnavailable) {
+		return checks.Ungraded(ex, result.Skipped, err)
+	}
+	return checks.Ungraded(ex, result.Error, err)
 }
 
 // PreflightError lists why the lab cannot start on this machine yet.

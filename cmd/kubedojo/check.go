@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -14,7 +15,9 @@ import (
 
 	"github.com/kubedojo/kubedojo/checks"
 	"github.com/kubedojo/kubedojo/checks/result"
+	"github.com/kubedojo/kubedojo/lab"
 	"github.com/kubedojo/kubedojo/lessons"
+	"github.com/kubedojo/kubedojo/session"
 )
 
 // checkJSONVersion versions the documented JSON of "kubedojo check --json".
@@ -26,7 +29,7 @@ type checkJSON struct {
 	Version  int             `json:"version"`
 	Exercise string          `json:"exercise"`
 	Title    string          `json:"title"`
-	Status   string          `json:"status"` // pass, fail or error
+	Status   string          `json:"status"` // pass, fail, error or unavailable
 	Summary  checkSummary    `json:"summary"`
 	Checks   []checkResultJS `json:"checks"`
 	Time     time.Time       `json:"time"`
@@ -51,13 +54,16 @@ type checkResultJS struct {
 }
 
 // overall is pass when every check passes, error when any check could not
-// be evaluated, and fail otherwise.
+// be evaluated, unavailable when the lab cannot run the exercise (every
+// check skipped), and fail otherwise.
 func overall(r result.Report) string {
 	switch {
 	case r.Passed():
 		return "pass"
 	case r.HasErrors():
 		return "error"
+	case isUnavailable(r):
+		return "unavailable"
 	}
 	return "fail"
 }
@@ -77,7 +83,7 @@ func exitFor(r result.Report) int {
 	switch overall(r) {
 	case "pass":
 		return exitOK
-	case "error":
+	case "error", "unavailable":
 		return exitEnv
 	}
 	return exitFail
@@ -126,12 +132,18 @@ func reportText(ex *lessons.Exercise, r result.Report) string {
 		if res.Status == result.Error {
 			line(indented(errorStyle.Render("environment problem (not your answer): ")+res.Detail, lipgloss.NewStyle()))
 		}
+		if res.Status == result.Skipped && !isUnavailable(r) {
+			line(indented(res.Detail, faintStyle))
+		}
 	}
 	c := r.Counts()
 	summary := fmt.Sprintf("%d/%d checks pass", c.Pass, len(r.Results))
 	switch {
 	case r.Passed():
 		summary = passStyle.Render("solved: ") + summary
+	case isUnavailable(r):
+		// Every check has the same reason: say it once.
+		summary = errorStyle.Render("not checked: ") + r.Results[0].Detail
 	case c.Error > 0:
 		summary += errorStyle.Render(fmt.Sprintf("; %d could not be checked (environment)", c.Error))
 	}
@@ -236,8 +248,10 @@ result changes):
    "checks":[{"id":"image","title":"…","status":"fail","message":"…",
               "detail":"…","durationMs":12}],
    "time":"2026-11-25T12:00:00Z"}
-status is pass, fail or error; each check's status is pass, fail, error or
-skipped. Fields are only ever added in version 1.`,
+status is pass, fail, error or unavailable (the lab cannot run the exercise:
+a missing worker, add-on or node access; every check is skipped with the
+reason, exit status 2); each check's status is pass, fail, error or skipped.
+Fields are only ever added in version 1.`,
 		Example: `  kubedojo lab reset pods-basics/first-pod    # set it up
   kubedojo check pods-basics/first-pod
   kubedojo check pods-basics/first-pod --json | jq .summary
@@ -248,8 +262,14 @@ skipped. Fields are only ever added in version 1.`,
 			if err != nil {
 				return err
 			}
-			record := opts.attempts(cmd.ErrOrStderr())
 			p := &reportPrinter{w: cmd.OutOrStdout(), ex: ex, json: asJSON, watch: watch}
+			if err := s.Unavailable(cmd.Context(), ex); errors.Is(err, lab.ErrUnavailable) {
+				p.print(session.ErrorReport(ex, err))
+				return withCode(exitEnv, errSilent)
+			} else if err != nil {
+				return withCode(exitEnv, err)
+			}
+			record := opts.attempts(cmd.ErrOrStderr())
 			emit := func(r result.Report) {
 				record.graded(ex, r)
 				p.print(r)

@@ -26,7 +26,7 @@ func newTUIBackends(_ context.Context, opts *options, course *lessons.Course) (t
 		return tuiBackends{}, err
 	}
 	b := labBackend{session.NewBackground(l)}
-	return tuiBackends{lab: b, grader: b.Background, vars: b.Vars}, nil
+	return tuiBackends{lab: b, grader: b.Background, vars: b.Vars, exams: b}, nil
 }
 
 // Start creates or restarts the lab, then connects the grader.
@@ -44,7 +44,7 @@ func (b labBackend) Status(ctx context.Context) (tui.LabStatus, error) {
 	if err != nil {
 		return tui.LabStatus{}, err
 	}
-	out := tui.LabStatus{Ready: st.Ready()}
+	out := tui.LabStatus{Ready: st.Ready(), NodeAccess: !st.Foreign}
 	if st.Ready() {
 		out.Summary = fmt.Sprintf("%s ready · %s · Kubernetes %s", st.Name, prose.Plural(st.Nodes, "node", "nodes"), st.KubernetesVersion)
 		out.Detail = "KUBECONFIG=" + st.KubeconfigPath
@@ -58,4 +58,10 @@ func (b labBackend) Status(ctx context.Context) (tui.LabStatus, error) {
 // Shell returns the learner's shell for the exercise.
 func (b labBackend) Shell(ex *lessons.Exercise) (*exec.Cmd, error) {
 	return b.Lab().ShellCommand(ex)
+}
+
+// NodeShell returns a root shell inside a lab node.
+func (b labBackend) NodeShell(ctx context.Context, node string) (*exec.Cmd, error) {
+	sh, err := b.Lab().NodeShellCommand(ctx, node, true)
+	return sh.Cmd, err
 }
