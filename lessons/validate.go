@@ -318,7 +318,7 @@ func validateExercise(fsys fs.FS, r reporter, pos positions, ex *Exercise, raw s
 				v.objectRef(f, *ref, true)
 			}
 		}
-		if c.Node != "" && ex.Tier.Rank() < TierNodeAccess.Rank() && ex.Tier != TierAddon {
+		if c.Node != "" && !ex.Tier.Includes(TierNodeAccess) {
 			r.add(pos.line(f), f+".node", "node commands need tier node-access")
 		}
 		v.onNode(f, c.OnNode, c.Node != "", c.Action())
@@ -396,7 +396,7 @@ func (v *exerciseLint) step(f string, s *Step, setup bool) {
 			r.add(pos.line(f+".run"), f+".run", "start states cannot run shell commands (the learner may have no kubectl yet); use apply, delete, wait, file, tls or node")
 		}
 	case s.Node != "":
-		if v.ex.Tier != TierNodeAccess && v.ex.Tier != TierAddon && setup {
+		if !v.ex.Tier.Includes(TierNodeAccess) && setup {
 			r.add(pos.line(f+".node"), f+".node", "node commands need tier node-access")
 		}
 	case s.File != nil:
@@ -622,10 +622,7 @@ func (e *Expect) Values() []*Value {
 }
 
 func (v *exerciseLint) needTier(f, what string, t Tier) {
-	if v.ex.Tier == TierAddon {
-		return
-	}
-	if v.ex.Tier.Rank() >= 0 && v.ex.Tier.Rank() < t.Rank() {
+	if v.ex.Tier.Rank() >= 0 && !v.ex.Tier.Includes(t) {
 		v.r.add(v.pos.line(f), f, "%s needs tier %s or higher (the exercise is %s)", what, t, v.ex.Tier)
 	}
 }

@@ -126,23 +126,29 @@ const (
 	// Undecided: some check could not be evaluated (an environment
 	// problem), so the report says nothing about the answer.
 	Undecided Outcome = "error"
+	// Unavailable: the lab cannot run the exercise (every check skipped,
+	// with the reason), which says nothing about the answer either.
+	Unavailable Outcome = "unavailable"
 )
 
 // Outcome is pass when every check passes, error when any check could not
-// be evaluated, and fail otherwise.
+// be evaluated, unavailable when the lab cannot run the exercise (every
+// check skipped), and fail otherwise.
 func (r Report) Outcome() Outcome {
 	switch {
 	case r.Passed():
 		return Solved
 	case r.HasErrors():
 		return Undecided
+	case len(r.Results) > 0 && r.Counts().Skipped == len(r.Results):
+		return Unavailable
 	}
 	return Unsolved
 }
 
 // ExitCode is the documented exit status of a command that reports the
-// outcome: 0 solved, 1 unsolved, 2 undecided (an environment error, never
-// a wrong answer).
+// outcome: 0 solved, 1 unsolved, 2 undecided or unavailable (an
+// environment problem, never a wrong answer).
 func (o Outcome) ExitCode() int {
 	switch o {
 	case Solved:

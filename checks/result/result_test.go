@@ -35,6 +35,8 @@ func TestOutcome(t *testing.T) {
 		{rep(Pass, Fail), Unsolved, 1},
 		{rep(Fail, Error), Undecided, 2},
 		{rep(), Unsolved, 1},
+		{rep(Skipped, Skipped), Unavailable, 2},
+		{rep(Pass, Skipped), Unsolved, 1},
 	} {
 		if got := tc.r.Outcome(); got != tc.want || got.ExitCode() != tc.code {
 			t.Errorf("%+v: outcome %s (exit %d), want %s (exit %d)", tc.r.Results, got, got.ExitCode(), tc.want, tc.code)

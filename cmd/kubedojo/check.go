@@ -53,24 +53,9 @@ type checkResultJS struct {
 	DurationMS int64  `json:"durationMs"`
 }
 
-// overall is pass when every check passes, error when any check could not
-// be evaluated, unavailable when the lab cannot run the exercise (every
-// check skipped), and fail otherwise.
-func overall(r result.Report) string {
-	switch {
-	case r.Passed():
-		return "pass"
-	case r.HasErrors():
-		return "error"
-	case isUnavailable(r):
-		return "unavailable"
-	}
-	return "fail"
-}
-
 func reportJSON(ex *lessons.Exercise, r result.Report) checkJSON {
 	c := r.Counts()
-	out := checkJSON{Version: checkJSONVersion, Exercise: ex.ID, Title: ex.Title, Status: overall(r), Time: r.Time.UTC(), Trigger: r.Trigger,
+	out := checkJSON{Version: checkJSONVersion, Exercise: ex.ID, Title: ex.Title, Status: string(r.Outcome()), Time: r.Time.UTC(), Trigger: r.Trigger,
 		Summary: checkSummary{Pass: c.Pass, Fail: c.Fail, Error: c.Error, Skipped: c.Skipped, Total: len(r.Results)}}
 	for _, res := range r.Results {
 		out.Checks = append(out.Checks, checkResultJS{ID: res.ID, Title: res.Title, Status: string(res.Status),
@@ -79,15 +64,8 @@ func reportJSON(ex *lessons.Exercise, r result.Report) checkJSON {
 	return out
 }
 
-func exitFor(r result.Report) int {
-	switch overall(r) {
-	case "pass":
-		return exitOK
-	case "error", "unavailable":
-		return exitEnv
-	}
-	return exitFail
-}
+// exitFor is the documented exit code of a report's outcome.
+func exitFor(r result.Report) int { return r.Outcome().ExitCode() }
 
 var (
 	passStyle  = lipgloss.NewStyle().Foreground(lipgloss.Color("2"))
@@ -132,7 +110,7 @@ func reportText(ex *lessons.Exercise, r result.Report) string {
 		if res.Status == result.Error {
 			line(indented(errorStyle.Render("environment problem (not your answer): ")+res.Detail, lipgloss.NewStyle()))
 		}
-		if res.Status == result.Skipped && !isUnavailable(r) {
+		if res.Status == result.Skipped && r.Outcome() != result.Unavailable {
 			line(indented(res.Detail, faintStyle))
 		}
 	}
@@ -141,7 +119,7 @@ func reportText(ex *lessons.Exercise, r result.Report) string {
 	switch {
 	case r.Passed():
 		summary = passStyle.Render("solved: ") + summary
-	case isUnavailable(r):
+	case r.Outcome() == result.Unavailable:
 		// Every check has the same reason: say it once.
 		summary = errorStyle.Render("not checked: ") + r.Results[0].Detail
 	case c.Error > 0:
