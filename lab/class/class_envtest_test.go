@@ -92,7 +92,7 @@ func gone(t *testing.T, cs kubernetes.Interface, name string) bool {
 func TestCreateWritesPrivateKubeconfigsAndLabelsEverything(t *testing.T) {
 	c, _ := envCluster(t)
 	ctx := context.Background()
-	dir, creds := createClass(t, c, testRecord("labels", "alice", "bob"))
+	dir, creds := createClass(t, c, testRecord("labels", "lee", "max"))
 	if len(creds) != 4 {
 		t.Fatalf("credentials: got %d, want 4 (learner and reporter for each of 2 learners)", len(creds))
 	}
@@ -111,7 +111,7 @@ func TestCreateWritesPrivateKubeconfigsAndLabelsEverything(t *testing.T) {
 			t.Errorf("%s expires in %s, want about 8h (with the class)", cr.Path, d)
 		}
 	}
-	want := []string{"alice-svc-3", "alice-web", "bob-svc-3", "bob-web"}
+	want := []string{"lee-svc-3", "lee-web", "max-svc-3", "max-web"}
 	for _, name := range want {
 		ns, err := c.Client.CoreV1().Namespaces().Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
