@@ -209,6 +209,10 @@ func TestDeleteRemovesOnlyWhatTheClassCreated(t *testing.T) {
 	if _, err := c.Client.RbacV1().ClusterRoles().Get(ctx, "planted-del", metav1.GetOptions{}); err != nil {
 		t.Errorf("planted ClusterRole: %v", err)
 	}
+	// A class being deleted is gone: a second delete deletes nothing.
+	if again, err := class.Delete(ctx, c.Client, "del"); !errors.Is(err, class.ErrNotFound) || len(again) > 0 {
+		t.Errorf("second delete: deleted %v, error %v; want nothing deleted and ErrNotFound", again, err)
+	}
 	if _, err := class.Delete(ctx, c.Client, "never"); !errors.Is(err, class.ErrNotFound) {
 		t.Errorf("delete of an unknown class: got %v, want ErrNotFound", err)
 	}

@@ -198,8 +198,19 @@ func writeRecord(ctx context.Context, cs kubernetes.Interface, rec *Record, fres
 	return nil
 }
 
-// Get reads a class record; ErrNotFound when the class does not exist.
+// Get reads a class record; ErrNotFound when the class does not exist or
+// is being deleted (its namespace is terminating).
 func Get(ctx context.Context, cs kubernetes.Interface, name string) (*Record, error) {
+	ns, err := cs.CoreV1().Namespaces().Get(ctx, Namespace(name), metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return nil, fmt.Errorf("class %s: %w (kubedojo class list shows the classes)", name, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read class %s: %w", name, err)
+	}
+	if ns.DeletionTimestamp != nil {
+		return nil, fmt.Errorf("class %s: %w (it is being deleted)", name, ErrNotFound)
+	}
 	cm, err := cs.CoreV1().ConfigMaps(Namespace(name)).Get(ctx, RecordName, metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
 		return nil, fmt.Errorf("class %s: %w (kubedojo class list shows the classes)", name, ErrNotFound)
