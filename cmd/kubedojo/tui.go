@@ -181,19 +181,11 @@ func secondTerminal(cmd *cobra.Command) func(exerciseID string) string {
 	global := cmd.Root().PersistentFlags()
 	cmd.Flags().Visit(func(f *pflag.Flag) {
 		if global.Lookup(f.Name) != nil {
-			words = append(words, "--"+f.Name+"="+shellQuote(f.Value.String()))
+			words = append(words, "--"+f.Name+"="+lessons.ShellQuote(f.Value.String()))
 		}
 	})
 	prefix := strings.Join(words, " ")
-	return func(id string) string { return prefix + " lab shell " + shellQuote(id) }
-}
-
-// shellQuote quotes s for a POSIX shell when it needs it.
-func shellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:@%+=,-") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	return func(id string) string { return prefix + " lab shell " + lessons.ShellQuote(id) }
 }
 
 // programStreams makes the program read and draw on the command's streams
