@@ -30,6 +30,9 @@ type checkJSON struct {
 	Checks   []checkResultJS `json:"checks"`
 	Time     time.Time       `json:"time"`
 	Trigger  string          `json:"trigger,omitempty"`
+	// Error says why nothing could be graded (no cluster, the API server
+	// not answering); every check is then an error.
+	Error string `json:"error,omitempty"`
 }
 
 type checkSummary struct {
@@ -64,7 +67,7 @@ func overall(r checks.Report) string {
 func reportJSON(ex *lessons.Exercise, r checks.Report) checkJSON {
 	c := r.Counts()
 	out := checkJSON{Version: checkJSONVersion, Exercise: ex.ID, Title: ex.Title, Status: overall(r), Time: r.Time.UTC(), Trigger: r.Trigger,
-		Summary: checkSummary{Pass: c.Pass, Fail: c.Fail, Error: c.Error, Skipped: c.Skipped, Total: len(r.Results)}}
+		Summary: checkSummary{Pass: c.Pass, Fail: c.Fail, Error: c.Error, Skipped: c.Skipped, Total: len(r.Results)}, Error: r.Unreachable}
 	for _, res := range r.Results {
 		out.Checks = append(out.Checks, checkResultJS{ID: res.ID, Title: res.Title, Status: string(res.Status),
 			Message: res.Message, Detail: res.Detail, DurationMS: res.Duration.Milliseconds()})
@@ -236,7 +239,9 @@ result changes):
               "detail":"…","durationMs":12}],
    "time":"2026-11-25T12:00:00Z"}
 status is pass, fail or error; each check's status is pass, fail, error or
-skipped. Fields are only ever added in version 1.`,
+skipped. When nothing can be graded (no cluster, the API server not
+answering, also for a while during --watch) status is error, every check is
+an error and "error" says why. Fields are only ever added in version 1.`,
 		Example: `  kubedojo lab reset pods-basics/first-pod    # set it up
   kubedojo check pods-basics/first-pod
   kubedojo check pods-basics/first-pod --json | jq .summary
@@ -244,6 +249,13 @@ skipped. Fields are only ever added in version 1.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ex, s, err := opts.exerciseSession(cmd.Context(), args[0])
+			if err != nil && ex != nil && asJSON {
+				// Scripts read stdout: say there, too, that nothing could
+				// be graded.
+				r := notReadyReport(ex, err)
+				r.Unreachable = err.Error()
+				(&reportPrinter{w: cmd.OutOrStdout(), ex: ex, json: true}).print(r)
+			}
 			if err != nil {
 				return err
 			}
