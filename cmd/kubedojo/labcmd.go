@@ -33,13 +33,21 @@ namespaces and objects it labels itself.`,
 }
 
 func newLabUpCmd(opts *options) *cobra.Command {
-	var export bool
+	var export, recreate bool
 	cmd := &cobra.Command{
 		Use:   "up",
 		Short: "Create the lab cluster, or start it again if it stopped",
 		Long: `up checks for Docker or Podman, then creates the kind cluster (or reuses it,
 restarting node containers that stopped after a reboot), waits until it is
-ready and preloads the course's images into its nodes.`,
+ready and preloads the course's images into its nodes.
+
+An existing lab is never deleted because it is slow: up waits (up to 3
+minutes, saying how long and whether a node container is paused) and, if it
+is still not ready, stops with advice and leaves it as it is. A lab that is
+certainly broken (a node container that does not start, a missing control
+plane) is recreated only when you agree: on a terminal up asks, elsewhere it
+stops with the reason; --recreate agrees in advance. Recreating deletes
+everything in the cluster; your progress is kept.`,
 		Example: `  kubedojo lab up
   kubedojo lab up --workers 1            # a control plane and one worker
   KUBEDOJO_NODE_IMAGE=local/kind-node:v1.33.13 kubedojo lab up   # an image of your own`,
@@ -49,7 +57,7 @@ ready and preloads the course's images into its nodes.`,
 			if err != nil {
 				return err
 			}
-			opts.exportKubeconfig = export
+			opts.exportKubeconfig, opts.recreate = export, recreate
 			l, err := opts.openLab(course)
 			if err != nil {
 				return err
@@ -73,6 +81,15 @@ ready and preloads the course's images into its nodes.`,
 			pp := newProgressPrinter(cmd.ErrOrStderr())
 			err = l.Up(cmd.Context(), pp.Update)
 			pp.Close()
+			if broken := brokenLab(err); broken != nil && !recreate && askRecreate(cmd.InOrStdin(), cmd.ErrOrStderr(), broken) {
+				opts.recreate = true
+				if l, err = opts.openLab(course); err != nil {
+					return err
+				}
+				pp = newProgressPrinter(cmd.ErrOrStderr())
+				err = l.Up(cmd.Context(), pp.Update)
+				pp.Close()
+			}
 			if err != nil {
 				return withCode(exitEnv, err)
 			}
@@ -82,6 +99,7 @@ ready and preloads the course's images into its nodes.`,
 		},
 	}
 	cmd.Flags().BoolVar(&export, "export-kubeconfig", false, "also merge the lab's context into ~/.kube/config")
+	cmd.Flags().BoolVar(&recreate, "recreate", false, "delete and create the lab again if it is broken or still not ready after the wait, without asking (a healthy lab is kept)")
 	return cmd
 }
 
