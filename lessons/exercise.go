@@ -31,6 +31,12 @@ type Exercise struct {
 	// Exclusive marks an exercise that changes cluster-wide state (CoreDNS,
 	// node taints) and must not run alongside others in verify.
 	Exclusive bool `yaml:"exclusive,omitempty" json:"exclusive,omitempty"`
+	// Breaks names the shared components an exclusive task breaks or takes
+	// away while it runs (its start state or the work it asks for): one
+	// mock exam never holds two tasks that break the same component, and
+	// holds at most exam.maxBreaking tasks that break any (see Components).
+	// An exclusive task without it counts as breaking every component.
+	Breaks []string `yaml:"breaks,omitempty" json:"breaks,omitempty"`
 	// Namespaces the exercise owns. The first is the default namespace of
 	// its objects and checks.
 	Namespaces []Namespace `yaml:"namespaces" json:"namespaces"`
@@ -127,8 +133,12 @@ type Step struct {
 	// Run is a shell script run with KUBECONFIG pointing at the lab
 	// (reference solutions only: it needs kubectl on the PATH).
 	Run string `yaml:"run,omitempty" json:"run,omitempty"`
-	// Node runs a shell command inside the node {{NODE}} (tier node-access).
+	// Node runs a shell command inside a node (tier node-access): {{NODE}},
+	// or the one OnNode names.
 	Node string `yaml:"node,omitempty" json:"node,omitempty"`
+	// OnNode names the node a node step runs in ({{WORKER}}, {{NODE}} or a
+	// node's name), for start states that break a worker's kubelet.
+	OnNode string `yaml:"onNode,omitempty" json:"onNode,omitempty"`
 	// File writes a file, normally under {{LAB}}.
 	File *FileStep `yaml:"file,omitempty" json:"file,omitempty"`
 	// TLS writes a self-signed certificate and key.
@@ -252,8 +262,11 @@ type CleanupStep struct {
 	// Restore snapshots an object at setup and puts it back on reset (the
 	// CoreDNS ConfigMap).
 	Restore *ObjectRef `yaml:"restore,omitempty" json:"restore,omitempty"`
-	// Node runs a shell command inside the node.
+	// Node runs a shell command inside the node {{NODE}}, or the one OnNode
+	// names.
 	Node string `yaml:"node,omitempty" json:"node,omitempty"`
+	// OnNode names the node a node step runs in, as in Step.
+	OnNode string `yaml:"onNode,omitempty" json:"onNode,omitempty"`
 	// NodeLabel removes labels from a node.
 	NodeLabel *NodeKeys `yaml:"nodeLabel,omitempty" json:"nodeLabel,omitempty"`
 	// NodeTaint removes taints (by key) from a node.
@@ -275,6 +288,25 @@ func (c *CleanupStep) UnmarshalYAML(node *yaml.Node) error {
 	}
 	c.line = node.Line
 	return nil
+}
+
+// Action names the cleanup step's kind ("delete", "node", ...).
+func (c CleanupStep) Action() string {
+	switch {
+	case c.Delete != nil:
+		return "delete"
+	case c.Restore != nil:
+		return "restore"
+	case c.Node != "":
+		return "node"
+	case c.NodeLabel != nil:
+		return "nodeLabel"
+	case c.NodeTaint != nil:
+		return "nodeTaint"
+	case c.Kubeconfig != "":
+		return "kubeconfig"
+	}
+	return ""
 }
 
 func (c CleanupStep) actionCount() int {

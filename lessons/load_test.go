@@ -151,6 +151,13 @@ func TestExamPool(t *testing.T) {
 				`course.yaml:5: exam.tasks: an exam draws 3 tasks but the pool has only 1`,
 				`lessons/pods/exercises/first-pod.yaml:19: checks[0].allOf[0].points: points belong on top-level checks; a nested check counts through its parent`,
 			}},
+		{"breaks without exclusive, unknown and twice", map[string]string{"course.yaml": replace(poolCourse, "tasks: 1}", "tasks: 1, maxBreaking: -1}"), ex: replace(task, "weight: 4", "weight: 4\nbreaks: [coredns, sheduler, coredns]")},
+			[]string{
+				`course.yaml:5: exam.maxBreaking: cannot be negative (omit it for 3)`,
+				`lessons/pods/exercises/first-pod.yaml:5: breaks: a task that breaks a shared component changes the whole cluster: mark it exclusive: true`,
+				`lessons/pods/exercises/first-pod.yaml:5: breaks[1]: unknown component "sheduler" (did you mean "scheduler"?); known: apiserver, certificates, cni, container-runtime, controller-manager, coredns, etcd, kube-proxy, kubelet, scheduler, worker-scheduling`,
+				`lessons/pods/exercises/first-pod.yaml:5: breaks[2]: component "coredns" is listed twice`,
+			}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -184,6 +191,31 @@ func TestNodeStepsLoad(t *testing.T) {
 	want := []lessons.Taint{{Key: "maintenance", Value: "true", Effect: "NoSchedule"}, {Key: "dedicated", Effect: "NoExecute"}}
 	if taint.Action() != "nodeTaint" || taint.NodeTaint.Node != "w1" || !slices.Equal(taint.NodeTaint.Taints, want) {
 		t.Errorf("nodeTaint step %s %+v", taint.Action(), taint.NodeTaint)
+	}
+}
+
+// TestNodeScriptsOnAWorker reads node steps that name the node they run in.
+func TestNodeScriptsOnAWorker(t *testing.T) {
+	src := replace(replace(goodExercise, "tier: kubelet", "tier: node-access\nworkers: 1"), "  - apply: |", `  - node: systemctl stop kubelet
+    onNode: "{{WORKER}}"
+  - node: "true"
+  - apply: |`) + `cleanup:
+  - node: systemctl start kubelet
+    onNode: "{{WORKER}}"
+`
+	c, err := lessons.Load(pack(map[string]string{"lessons/pods/exercises/first-pod.yaml": src}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := c.Exercise("pods/first-pod").Expand(lessons.Vars{Node: "cp", Worker: "w1"})
+	if s := ex.Setup[0]; s.Action() != "node" || s.OnNode != "w1" {
+		t.Errorf("setup step %s on %q", s.Action(), s.OnNode)
+	}
+	if s := ex.Setup[1]; s.OnNode != "" {
+		t.Errorf("a node step without onNode runs on %q, want \"\" (the control plane)", s.OnNode)
+	}
+	if c := ex.Cleanup[0]; c.Node != "systemctl start kubelet" || c.OnNode != "w1" {
+		t.Errorf("cleanup step %q on %q", c.Node, c.OnNode)
 	}
 }
 
@@ -281,6 +313,15 @@ func TestBrokenPacks(t *testing.T) {
 				`lessons/pods/exercises/first-pod.yaml:9: setup[1].nodeTaint.taints[1].key: is required`,
 				`lessons/pods/exercises/first-pod.yaml:10: setup[2].nodeLabel.labels: give at least one label`,
 				`lessons/pods/exercises/first-pod.yaml:11: setup[3].nodeTaint.taints[1]: taint a:NoExecute is listed twice (a node has one taint per key and effect)`,
+			}},
+		{"onNode without a node command, and on a worker the exercise does not ask for", map[string]string{ex: replace(replace(goodExercise, "tier: kubelet", "tier: node-access"), "  - apply: |", `  - node: systemctl stop kubelet
+    onNode: "{{WORKER}}"
+  - delete: ConfigMap/x
+    onNode: "{{NODE}}"
+  - apply: |`)},
+			[]string{
+				`lessons/pods/exercises/first-pod.yaml:9: setup[0].onNode: {{WORKER}} needs workers: 1 (or more) on the exercise`,
+				`lessons/pods/exercises/first-pod.yaml:11: setup[1].onNode: only node steps run inside a node (this step is delete)`,
 			}},
 		{"node steps in a solution", map[string]string{ex: replace(goodExercise, "    - run: kubectl -n pod-1 run web --image=nginx:1.27\n", "    - nodeLabel: {node: \"{{NODE}}\", labels: {disk: ssd}}\n")},
 			[]string{`lessons/pods/exercises/first-pod.yaml:23: solution.steps[0].nodeLabel: a reference solution does what the learner does: label or taint nodes with kubectl in a run step`}},

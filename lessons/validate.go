@@ -49,6 +49,9 @@ func validateCourse(r reporter, pos positions, c *Course) {
 		if e.Tasks < 1 {
 			r.add(pos.line("exam"), "exam.tasks", "say how many tasks one exam draws (found %d)", e.Tasks)
 		}
+		if e.MaxBreaking < 0 {
+			r.add(pos.line("exam.maxBreaking"), "exam.maxBreaking", "cannot be negative (omit it for %d)", DefaultMaxBreaking)
+		}
 	}
 	trackIDs := map[string]bool{}
 	lessonIDs := map[string]string{}
@@ -231,6 +234,7 @@ func validateExercise(fsys fs.FS, r reporter, pos positions, ex *Exercise, raw s
 	case !pool && ex.Weight != 0:
 		r.add(pos.line("weight"), "weight", "only exam tasks have a weight (add exam: to course.yaml to make the pack an exam pool)")
 	}
+	v.breaks()
 	if ex.Workers < 0 {
 		r.add(pos.line("workers"), "workers", "cannot be negative")
 	}
@@ -317,6 +321,7 @@ func validateExercise(fsys fs.FS, r reporter, pos positions, ex *Exercise, raw s
 		if c.Node != "" && ex.Tier.Rank() < TierNodeAccess.Rank() && ex.Tier != TierAddon {
 			r.add(pos.line(f), f+".node", "node commands need tier node-access")
 		}
+		v.onNode(f, c.OnNode, c.Node != "", c.Action())
 		if c.Kubeconfig != "" && c.Kubeconfig != "restore" {
 			r.add(pos.line(f+".kubeconfig"), f+".kubeconfig", "the only kubeconfig cleanup is \"restore\"")
 		}
@@ -327,6 +332,32 @@ func validateExercise(fsys fs.FS, r reporter, pos positions, ex *Exercise, raw s
 			r.add(lineNo, "", "unknown template variable {{%s}} (known: {{%s}})", name, strings.Join(TemplateVars, "}}, {{"))
 		}
 		lineNo++
+	}
+}
+
+// breaks checks the components an exclusive task names: known ones, each
+// once, and only on a task that is exclusive (verify runs such a task
+// alone, as the exam draw keeps it apart).
+func (v *exerciseLint) breaks() {
+	r, pos, ex := v.r, v.pos, v.ex
+	if len(ex.Breaks) > 0 && !ex.Exclusive {
+		r.add(pos.line("breaks"), "breaks", "a task that breaks a shared component changes the whole cluster: mark it exclusive: true")
+	}
+	seen := map[string]bool{}
+	for i, c := range ex.Breaks {
+		f := indexPath("breaks", i)
+		if _, ok := Components[c]; !ok {
+			msg := fmt.Sprintf("unknown component %q", c)
+			if near := closest(c, ComponentNames()); near != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", near)
+			}
+			r.add(pos.line(f), f, "%s; known: %s", msg, componentList())
+			continue
+		}
+		if seen[c] {
+			r.add(pos.line(f), f, "component %q is listed twice", c)
+		}
+		seen[c] = true
 	}
 }
 
@@ -344,6 +375,7 @@ func (v *exerciseLint) step(f string, s *Step, setup bool) {
 		r.add(pos.line(f), f, "a step needs exactly one of apply, delete, wait, run, node, file, tls, nodeLabel, nodeTaint")
 		return
 	}
+	v.onNode(f, s.OnNode, s.Node != "", s.Action())
 	if (s.NodeLabel != nil || s.NodeTaint != nil) && !setup {
 		k := f + "." + s.Action()
 		r.add(pos.line(k), k, "a reference solution does what the learner does: label or taint nodes with kubectl in a run step")
@@ -423,6 +455,17 @@ func (v *exerciseLint) step(f string, s *Step, setup bool) {
 
 // nodeName checks the node a step changes: {{NODE}}, {{WORKER}} (which
 // needs a worker) or a literal node name.
+// onNode checks the node a step runs in: only node steps have one.
+func (v *exerciseLint) onNode(f, on string, isNode bool, action string) {
+	switch {
+	case on == "":
+	case !isNode:
+		v.r.add(v.pos.line(f+".onNode"), f+".onNode", "only node steps run inside a node (this step is %s)", action)
+	default:
+		v.nodeName(f+".onNode", on)
+	}
+}
+
 func (v *exerciseLint) nodeName(f, node string) {
 	switch {
 	case node == "":
