@@ -277,6 +277,11 @@ func (l *Lab) revive(ctx context.Context, eng engine, prov kindProvider, ctrs []
 				return err
 			}
 		}
+		// An exercise that breaks the control plane or a kubelet can be
+		// repaired (UpRepairing): recreating would lose every attempt.
+		if left, lerr := l.Leftovers(ctx); lerr == nil && len(left) > 0 {
+			return fmt.Errorf("%w (%s): %v", ErrLeftBroken, left[0].Exercise, err)
+		}
 		return fmt.Errorf("%w: %v", errUnhealthy, err)
 	}
 	return nil
