@@ -76,7 +76,9 @@ func (l *Lab) engineFailure(ctx context.Context, eng engine, what string, err er
 // starting node containers that stopped (after a reboot or an engine
 // restart) and recreating a lab that stays unhealthy; then it waits until
 // the API server answers and every node is Ready, writes the private
-// kubeconfig and preloads Config.Images. Cancelling ctx during creation
+// kubeconfig and preloads Config.Images. A reused lab keeps its layout:
+// one with fewer workers than Config.Workers is not recreated for them
+// (Capabilities.Advice says how). Cancelling ctx during creation
 // deletes the half-made cluster before Up returns. For an existing cluster
 // Up only checks that it answers.
 func (l *Lab) Up(ctx context.Context, progress func(Progress)) error {
@@ -133,9 +135,6 @@ func (l *Lab) Up(ctx context.Context, progress func(Progress)) error {
 		if err != nil {
 			return err
 		}
-	}
-	if err := l.checkLayout(ctx); err != nil {
-		return err
 	}
 	if err := l.addons(ctx, t); err != nil {
 		return err
@@ -407,30 +406,6 @@ func shortErr(err error) string {
 		s = s[:160] + "…"
 	}
 	return s
-}
-
-// checkLayout refuses a reused lab with fewer workers than configured.
-func (l *Lab) checkLayout(ctx context.Context) error {
-	if l.cfg.Workers == 0 {
-		return nil
-	}
-	kube, err := l.clientset(0)
-	if err != nil {
-		return err
-	}
-	v, err := nodeVars(ctx, kube, "")
-	if err != nil {
-		return err
-	}
-	list, err := kube.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
-	if err != nil {
-		return fmt.Errorf("%w: list nodes: %v", ErrUnreachable, err)
-	}
-	if workers := len(list.Items) - 1; workers < l.cfg.Workers || v.Worker == "" {
-		return fmt.Errorf("lab %q has %d worker node(s) but %d are wanted: delete it (kubedojo lab down) and create it again",
-			l.cfg.Name, max(workers, 0), l.cfg.Workers)
-	}
-	return nil
 }
 
 // Down deletes kubedojo's own lab with its kubeconfig, ownership record and

@@ -10,7 +10,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kubedojo/kubedojo/checks"
 	"github.com/kubedojo/kubedojo/lab"
+	"github.com/kubedojo/kubedojo/lessons"
 )
 
 func newLabCmd(opts *options) *cobra.Command {
@@ -39,9 +41,15 @@ func newLabUpCmd(opts *options) *cobra.Command {
 		Short: "Create the lab cluster, or start it again if it stopped",
 		Long: `up checks for Docker or Podman, then creates the kind cluster (or reuses it,
 restarting node containers that stopped after a reboot), waits until it is
-ready and preloads the course's images into its nodes.`,
-		Example: `  kubedojo lab up
-  kubedojo lab up --workers 1            # a control plane and one worker
+ready and preloads the course's images into its nodes.
+
+A new lab has one control plane and --workers worker nodes (default 1, or the
+config file's workers). A lab that exists keeps the layout it was made with:
+when it has fewer workers than wanted or than some exercises need, or its
+nodes lack crictl (made from an older node image), up says which exercises
+that affects and how to recreate it; it never recreates it by itself.`,
+		Example: `  kubedojo lab up                        # a control plane and one worker
+  kubedojo lab up --workers 0            # the control plane alone, for a small machine
   KUBEDOJO_NODE_IMAGE=local/kind-node:v1.33.13 kubedojo lab up   # an image of your own`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -78,11 +86,31 @@ ready and preloads the course's images into its nodes.`,
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "lab %q is ready (%s)\nkubeconfig: %s\nopen a shell with: kubedojo lab shell\n",
 				l.Name(), time.Since(start).Round(100*time.Millisecond), l.KubeconfigPath())
+			if !l.Foreign() {
+				labAdvice(cmd, l, course)
+			}
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&export, "export-kubeconfig", false, "also merge the lab's context into ~/.kube/config")
 	return cmd
+}
+
+// labAdvice prints, after lab up, what keeps the lab from serving some of
+// the course (too few workers, an old node image) and how to recreate it.
+// Finding out is best effort: the lab is up either way.
+func labAdvice(cmd *cobra.Command, l *lab.Lab, course *lessons.Course) {
+	s, err := checks.ConnectLab(cmd.Context(), l)
+	if err != nil {
+		return
+	}
+	caps, err := s.Env.Capabilities(cmd.Context())
+	if err != nil {
+		return
+	}
+	for _, a := range caps.Advice(course.Exercises(), l.Workers()) {
+		fmt.Fprintln(cmd.ErrOrStderr(), "note:", a)
+	}
 }
 
 func newLabDownCmd(opts *options) *cobra.Command {
