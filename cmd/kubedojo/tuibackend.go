@@ -35,7 +35,7 @@ func newTUIBackends(_ context.Context, opts *options, course *lessons.Course) (t
 		return tuiBackends{}, err
 	}
 	b := &labBackend{lab: l}
-	return tuiBackends{lab: b, grader: b, vars: b.vars}, nil
+	return tuiBackends{lab: b, grader: b, vars: b.vars, exams: b}, nil
 }
 
 func (b *labBackend) session() (*checks.LabSession, error) {

@@ -37,6 +37,11 @@ type KeyMap struct {
 	// finished quiz again.
 	Choose, Answer, Continue, Retake key.Binding
 
+	// Exam bindings: Flag marks the current task for review, EndExam ends
+	// the exam (after a confirmation) and grades it, Exam opens the mock
+	// exam from the course map.
+	Flag, EndExam, Exam key.Binding
+
 	// Yes and No answer a confirmation prompt.
 	Yes, No key.Binding
 }
@@ -83,6 +88,10 @@ func Default() *KeyMap {
 		Answer:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "answer")),
 		Continue: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
 		Retake:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retake quiz")),
+
+		Flag:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "flag for review")),
+		EndExam: key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "end exam")),
+		Exam:    key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "mock exam")),
 
 		Yes: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
 		No:  key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),
