@@ -99,6 +99,8 @@ type Environment struct {
 	mu        sync.Mutex
 	memory    map[string]*Baseline // when there is no StateDir
 	varsCache *lessons.Vars
+	// nodeToolsSeen caches which node tools the nodes have.
+	nodeToolsSeen map[string]bool
 }
 
 // NewEnvironment prepares exercise environments on the cluster cfg points
