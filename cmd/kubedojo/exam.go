@@ -264,17 +264,27 @@ func finishReport(out io.Writer, store *exam.Store, res *exam.Result, junit stri
 	printResultSummary(out, res)
 	fmt.Fprintf(out, "\nFull report: %s (kubedojo exam report %s)\n", store.ReportPath(res.ID, "md"), res.ID)
 	fmt.Fprintln(out, "The exam's tasks stay on the lab for you to look at; kubedojo exam clean removes them and repairs what they broke.")
-	if junit != "" {
-		data, err := res.JUnit()
-		if err != nil {
-			return withCode(exitEnv, err)
-		}
-		if err := os.WriteFile(junit, data, 0o644); err != nil {
-			return withCode(exitEnv, fmt.Errorf("write the JUnit report: %w", err))
-		}
+	if err := writeExamJUnit(res, junit); err != nil {
+		return err
 	}
 	if code := examExit(res); code != exitOK {
 		return withCode(code, errSilent)
+	}
+	return nil
+}
+
+// writeExamJUnit writes the report as JUnit XML to path ("" writes
+// nothing).
+func writeExamJUnit(res *exam.Result, path string) error {
+	if path == "" {
+		return nil
+	}
+	data, err := res.JUnit()
+	if err != nil {
+		return withCode(exitEnv, err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		return withCode(exitEnv, fmt.Errorf("write the JUnit report: %w", err))
 	}
 	return nil
 }
@@ -483,14 +493,8 @@ func newExamReportCmd(opts *options) *cobra.Command {
 			if err != nil {
 				return withCode(exitUsage, err)
 			}
-			if junit != "" {
-				data, err := res.JUnit()
-				if err != nil {
-					return withCode(exitEnv, err)
-				}
-				if err := os.WriteFile(junit, data, 0o644); err != nil {
-					return withCode(exitEnv, fmt.Errorf("write the JUnit report: %w", err))
-				}
+			if err := writeExamJUnit(res, junit); err != nil {
+				return err
 			}
 			path := store.ReportPath(res.ID, "md")
 			if asJSON {

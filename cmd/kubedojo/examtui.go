@@ -3,11 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"math/rand/v2"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"time"
 
 	"github.com/kubedojo/kubedojo/checks"
@@ -71,13 +69,11 @@ func newExamTUI(ctx context.Context, opts *options, r *examrun.Runner, st *exam.
 	if err != nil {
 		return withCode(exitEnv, err)
 	}
-	logFile, err := os.OpenFile(filepath.Join(opts.stateDir, tuiLogName), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	log, closeLog, err := openTUILog(opts.stateDir)
 	if err != nil {
-		return withCode(exitEnv, fmt.Errorf("open the TUI log: %w", err))
+		return err
 	}
-	defer logFile.Close()
-	log := slog.New(slog.NewTextHandler(logFile, nil))
-	defer routeLibraryLogs(log)()
+	defer closeLog()
 	err = tui.Run(ctx, tui.Options{
 		Course: r.Pool(), Progress: store, Notice: notice, Log: log, Exam: sess,
 		Terminal: tui.DetectTerminal(os.Getenv, exec.LookPath),

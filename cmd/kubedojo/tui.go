@@ -85,13 +85,11 @@ func tuiRunE(opts *options, f *tuiFlags, newBackends backendsFunc) func(*cobra.C
 		if err != nil {
 			return withCode(exitEnv, err)
 		}
-		logFile, err := os.OpenFile(filepath.Join(opts.stateDir, tuiLogName), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+		log, closeLog, err := openTUILog(opts.stateDir)
 		if err != nil {
-			return withCode(exitEnv, fmt.Errorf("open the TUI log: %w", err))
+			return err
 		}
-		defer logFile.Close()
-		log := slog.New(slog.NewTextHandler(logFile, nil))
-		defer routeLibraryLogs(log)()
+		defer closeLog()
 
 		var b tuiBackends
 		if !f.noLab && newBackends != nil {
@@ -122,6 +120,18 @@ func tuiRunE(opts *options, f *tuiFlags, newBackends backendsFunc) func(*cobra.C
 // tuiLogName is the TUI's log file in the state directory, written anew at
 // each start.
 const tuiLogName = "tui.log"
+
+// openTUILog starts the TUI's log in the state directory and routes the
+// libraries' output into it; closeLog undoes both.
+func openTUILog(stateDir string) (log *slog.Logger, closeLog func(), err error) {
+	logFile, err := os.OpenFile(filepath.Join(stateDir, tuiLogName), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return nil, nil, withCode(exitEnv, fmt.Errorf("open the TUI log: %w", err))
+	}
+	log = slog.New(slog.NewTextHandler(logFile, nil))
+	restore := routeLibraryLogs(log)
+	return log, func() { restore(); logFile.Close() }, nil
+}
 
 // routeLibraryLogs sends what client-go would print to the terminal into
 // the TUI's log until restore is called: klog's lines (client-go logs
