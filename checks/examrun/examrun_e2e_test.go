@@ -168,6 +168,13 @@ func TestSetUpFullExamOnKind(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, tr := range res.Tasks {
+		for _, c := range tr.Checks {
+			if c.Status == exam.CheckError || c.Status == exam.CheckSkipped {
+				t.Logf("%s %s: %s: %s", tr.ID, c.ID, c.Status, c.Detail)
+			}
+		}
+	}
 	t.Logf("17 tasks: set up in %s, graded (start states) in %s, %s; peak memory from the OS %d MiB; per domain %+v",
 		setup.Round(time.Second), time.Since(start).Round(time.Second), res.Verdict(), peak>>20, exam.DomainCounts(mustExercises(t, st, pool)))
 }

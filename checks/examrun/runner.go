@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"slices"
 	"sync"
 	"time"
 
@@ -373,30 +372,30 @@ func (r *Runner) Reset(ctx context.Context, ex *lessons.Exercise) error {
 }
 
 // Clean removes the tasks of a finished exam from the cluster, putting
-// back what they broke: the tasks that break shared components first, so
-// the others clean up on a healthy cluster.
+// back what they broke: the tasks that break shared components first, one
+// at a time, so the others clean up on a healthy cluster, several at once.
 func (r *Runner) Clean(ctx context.Context, res *exam.Result) error {
 	var exs []*lessons.Exercise
+	var plain []int
+	var errs []error
+	clean := func(ex *lessons.Exercise) error {
+		if err := r.cfg.Env.Cleanup(ctx, ex); err != nil && !errors.Is(err, lab.ErrKept) {
+			return fmt.Errorf("clean up %s: %w", ex.ID, err)
+		}
+		return nil
+	}
 	for _, t := range res.Tasks {
-		if ex := r.cfg.Pool.Exercise(t.ID); ex != nil {
+		ex := r.cfg.Pool.Exercise(t.ID)
+		switch {
+		case ex == nil:
+		case ex.Breaking():
+			errs = append(errs, clean(ex))
+		default:
+			plain = append(plain, len(exs))
 			exs = append(exs, ex)
 		}
 	}
-	slices.SortStableFunc(exs, func(a, b *lessons.Exercise) int {
-		switch {
-		case a.Breaking() && !b.Breaking():
-			return -1
-		case b.Breaking() && !a.Breaking():
-			return 1
-		}
-		return 0
-	})
-	var errs []error
-	for _, ex := range exs {
-		if err := r.cfg.Env.Cleanup(ctx, ex); err != nil && !errors.Is(err, lab.ErrKept) {
-			errs = append(errs, fmt.Errorf("clean up %s: %w", ex.ID, err))
-		}
-	}
+	errs = append(errs, r.parallel(ctx, plain, func(i int) error { return clean(exs[i]) }))
 	return errors.Join(errs...)
 }
 
