@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"sync"
 	"time"
 
@@ -65,12 +66,15 @@ func New(cfg Config) *Runner {
 	}
 	r := &Runner{cfg: cfg}
 	genv := cfg.Grader.Env()
+	// The grader may be shared with the course's exercises (the TUI opens
+	// exams next to lessons): only the tasks of the exam in progress read
+	// the exam's files.
+	lessonsKubeconfig := genv.Kubeconfig
 	genv.Kubeconfig.ForExercise = func(ex *lessons.Exercise) string {
-		st, err := cfg.Store.Active()
-		if err != nil || st == nil {
-			return genv.Kubeconfig.Path
+		if st, err := cfg.Store.Active(); err == nil && st != nil && slices.ContainsFunc(st.Tasks, func(t exam.TaskState) bool { return t.ID == ex.ID }) {
+			return r.TaskKubeconfig(st, exam.TaskContext(ex))
 		}
-		return r.TaskKubeconfig(st, exam.TaskContext(ex))
+		return lessonsKubeconfig.PathFor(ex)
 	}
 	return r
 }
