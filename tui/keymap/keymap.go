@@ -26,9 +26,11 @@ type KeyMap struct {
 	// Exercise bindings. NextCheck and PrevCheck select the check shown
 	// whole in the check list. SideShell opens the shell in a tmux pane;
 	// outside tmux the same key, SecondTerminal, says how to use two
-	// terminals.
+	// terminals. NodeShell opens a root shell inside the lab's control
+	// plane node (node-level exercises).
 	Hint, Reset, Shell, Solution, NextExercise, Check key.Binding
 	NextCheck, PrevCheck, SideShell, SecondTerminal   key.Binding
+	NodeShell                                         key.Binding
 
 	// Choose selects a quiz answer by number; Answer answers with the
 	// selected choice; Continue goes on after an answer; Retake starts a
@@ -78,6 +80,7 @@ func Default() *KeyMap {
 		Check:          key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check now")),
 		SideShell:      key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "side shell")),
 		SecondTerminal: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "second terminal")),
+		NodeShell:      key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "node shell")),
 		NextCheck:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next check")),
 		PrevCheck:      key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev check")),
 
