@@ -46,6 +46,9 @@ type Config struct {
 	// Shell prepares the learner's shell outside any exercise ($SHELL in
 	// the lab directory); nil when there is none.
 	Shell func() (*exec.Cmd, error)
+	// NodeShell prepares a root shell inside the control-plane node; nil
+	// when the cluster gives none.
+	NodeShell func(ctx context.Context) (*exec.Cmd, error)
 	// Parallel is how many tasks are set up or graded at once (4 when 0).
 	Parallel int
 	// Now is the clock (time.Now when nil).
@@ -85,6 +88,10 @@ func FromLab(s *checks.LabSession, pool *lessons.Course, poolDir string, store *
 		Pool: pool, PoolDir: poolDir, Store: store, Env: s.Env, Grader: s.Grader,
 		Kubeconfig: s.Lab.KubeconfigPath(), Context: s.Lab.ContextName(),
 		Shell: func() (*exec.Cmd, error) { return s.Lab.ShellCommand(nil) },
+		NodeShell: func(ctx context.Context) (*exec.Cmd, error) {
+			sh, err := s.Lab.NodeShellCommand(ctx, "", true)
+			return sh.Cmd, err
+		},
 	}
 	if !s.Lab.Foreign() {
 		cfg.Preload = func(ctx context.Context, images []string) error { return s.Lab.Preload(ctx, images, nil) }
@@ -357,6 +364,15 @@ func TaskResult(n int, ex *lessons.Exercise, t exam.TaskState, rep checks.Report
 	sol := ex.Solution
 	tr.Solution = &sol
 	return tr
+}
+
+// NodeShell prepares a root shell inside the control-plane node, for the
+// node-level tasks.
+func (r *Runner) NodeShell(ctx context.Context) (*exec.Cmd, error) {
+	if r.cfg.NodeShell == nil {
+		return nil, fmt.Errorf("%w: this cluster gives no shell inside its nodes", lab.ErrNoNodeAccess)
+	}
+	return r.cfg.NodeShell(ctx)
 }
 
 // Check grades one task now (training mode: the checks on demand).

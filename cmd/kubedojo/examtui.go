@@ -48,6 +48,8 @@ func (s *examSession) Grade(ctx context.Context, st *exam.State, progress func(d
 
 func (s *examSession) Shell(st *exam.State, task int) (*exec.Cmd, error) { return s.r.Shell(st, task) }
 
+func (s *examSession) NodeShell(ctx context.Context) (*exec.Cmd, error) { return s.r.NodeShell(ctx) }
+
 func (s *examSession) Check(ctx context.Context, task int) checks.Report {
 	return s.r.Check(ctx, s.tasks[task])
 }
