@@ -110,11 +110,23 @@ func loadPool(dir string) (*lessons.Course, error) {
 	return pool, nil
 }
 
+// examLogName is the log of the exam commands in the state directory:
+// client-go's messages about exec streams it closed (checks run commands
+// in pods) go there instead of the learner's terminal.
+const examLogName = "exam.log"
+
 // examRunner connects to the lab and builds the runner of a pool.
 func (o *options) examRunner(ctx context.Context, poolDir string) (*examrun.Runner, error) {
 	pool, err := loadPool(poolDir)
 	if err != nil {
 		return nil, err
+	}
+	if o.closeLog == nil {
+		_, closeLog, err := openLog(o.stateDir, examLogName)
+		if err != nil {
+			return nil, err
+		}
+		o.closeLog = closeLog
 	}
 	s, err := o.labSession(ctx, pool)
 	if err != nil {

@@ -124,9 +124,18 @@ const tuiLogName = "tui.log"
 // openTUILog starts the TUI's log in the state directory and routes the
 // libraries' output into it; closeLog undoes both.
 func openTUILog(stateDir string) (log *slog.Logger, closeLog func(), err error) {
-	logFile, err := os.OpenFile(filepath.Join(stateDir, tuiLogName), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	return openLog(stateDir, tuiLogName)
+}
+
+// openLog starts a log file of the state directory, written anew, and
+// routes the libraries' output into it; closeLog undoes both.
+func openLog(stateDir, name string) (log *slog.Logger, closeLog func(), err error) {
+	if err := os.MkdirAll(stateDir, 0o755); err != nil {
+		return nil, nil, withCode(exitEnv, fmt.Errorf("open the log %s: %w", name, err))
+	}
+	logFile, err := os.OpenFile(filepath.Join(stateDir, name), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
 	if err != nil {
-		return nil, nil, withCode(exitEnv, fmt.Errorf("open the TUI log: %w", err))
+		return nil, nil, withCode(exitEnv, fmt.Errorf("open the log %s: %w", name, err))
 	}
 	log = slog.New(slog.NewTextHandler(logFile, nil))
 	restore := routeLibraryLogs(log)
