@@ -2,6 +2,7 @@ package checks
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -207,5 +208,56 @@ func TestConvergeWaitsForARollout(t *testing.T) {
 	rep := NewGrader(fx.env).Converge(context.Background(), convergeExercise(t, `{id: c, eventually: 10s, pods: {selector: app=starting, ready: true}}`), 0, 100*time.Millisecond)
 	if rep.Results[0].Status != Pass {
 		t.Fatalf("got %s %q", rep.Results[0].Status, rep.Results[0].Detail)
+	}
+}
+
+// TestConvergeWaitsForPodsStartingBehindAService: a Service without ready
+// endpoints whose selector matches a pod that is still starting is
+// converging for as long as the pod starts, not only unseenQuiet (an image
+// pull or a loaded node takes longer; kustomize-overlay failed verify so).
+func TestConvergeWaitsForPodsStartingBehindAService(t *testing.T) {
+	fixture := convergeFixture + `---
+apiVersion: v1
+kind: Service
+metadata: {name: starting, creationTimestamp: "2026-11-25T11:00:00Z"}
+spec: {selector: {app: starting}, ports: [{port: 80}]}
+`
+	fx := newFixture(t, fixture)
+	window := unseenQuiet + 3*time.Second
+	start := time.Now()
+	rep := NewGrader(fx.env).Converge(context.Background(), convergeExercise(t,
+		`{id: c, eventually: `+window.String()+`, service: {name: starting, port: 80, readyEndpoints: 1}}`), 0, 200*time.Millisecond)
+	took := time.Since(start)
+	if rep.Results[0].Status != Fail || took < window {
+		t.Fatalf("got %s after %s (window %s): a pod is starting behind the Service", rep.Results[0].Status, took, window)
+	}
+	if d := rep.Results[0].Detail; !strings.Contains(d, "starting") {
+		t.Errorf("detail %q does not say the selected pod is still starting", d)
+	}
+}
+
+// TestConvergeEvaluatesSettledChecksAgainWhileOthersWait: a failing check
+// that nothing seemed to move is evaluated again while another check is
+// still waited for, so a change in the meantime reaches the final report.
+func TestConvergeEvaluatesSettledChecksAgainWhileOthersWait(t *testing.T) {
+	fx := newFixture(t, convergeFixture)
+	go func() {
+		time.Sleep(time.Second)
+		gvr := schema.GroupVersionResource{Version: "v1", Resource: "configmaps"}
+		cms := fx.env.Dynamic.Resource(gvr).Namespace("ns1")
+		u, err := cms.Get(context.Background(), "settings", metav1.GetOptions{})
+		if err != nil {
+			panic(err)
+		}
+		_ = unstructured.SetNestedField(u.Object, "prod", "data", "mode")
+		if _, err := cms.Update(context.Background(), u, metav1.UpdateOptions{}); err != nil {
+			panic(err)
+		}
+	}()
+	rep := NewGrader(fx.env).Converge(context.Background(), convergeExercise(t,
+		`{id: a, eventually: 3s, pods: {selector: app=starting, ready: true}}`,
+		`{id: b, eventually: 3s, field: {object: ConfigMap/settings, path: .data.mode, equals: prod}}`), 0, 100*time.Millisecond)
+	if got := rep.Results[1]; got.Status != Pass {
+		t.Fatalf("check b: %s %q; the ConfigMap was fixed while check a was waited for", got.Status, got.Detail)
 	}
 }

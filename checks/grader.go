@@ -365,11 +365,20 @@ func (g *Grader) Converge(ctx context.Context, ex *lessons.Exercise, minWait, in
 	var told string
 	for {
 		pending := map[int]bool{}
+		// again holds the failing checks still in their window: while any
+		// check is waited for, the settled ones are evaluated again too, so
+		// that one which depends on what another waits for (a Service on
+		// the pods a rollout starts) reports the final state.
+		again := map[int]bool{}
 		var wait Waiting
 		for i, r := range rep.Results {
 			c := ev.ex.Checks[i]
 			left := max(c.Eventually.Duration, minWait) - time.Since(start)
-			if r.Status == Pass || left <= 0 || track[i].settled(r) {
+			if r.Status == Pass || left <= 0 {
+				continue
+			}
+			again[i] = true
+			if track[i].settled(r) {
 				continue
 			}
 			pending[i] = true
@@ -388,8 +397,8 @@ func (g *Grader) Converge(ctx context.Context, ex *lessons.Exercise, minWait, in
 			return presented(rep)
 		case <-time.After(interval):
 		}
-		next := ev.report(ctx, pending, "retry", rep.Results)
-		for i := range pending {
+		next := ev.report(ctx, again, "retry", rep.Results)
+		for i := range again {
 			rep.Results[i] = next.Results[i]
 		}
 		rep.Time = next.Time

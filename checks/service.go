@@ -83,7 +83,19 @@ func (ev *evaluation) evalService(ctx context.Context, sc *lessons.ServiceCheck)
 		if ready != *sc.ReadyEndpoints {
 			msg := fmt.Sprintf("%s has %d ready endpoint(s) (of %d), expected %d", label, ready, total, *sc.ReadyEndpoints)
 			if len(svc.Spec.Selector) > 0 && total == 0 {
-				msg += fmt.Sprintf("; its selector %s matches no running pod", labels.SelectorFromSet(svc.Spec.Selector))
+				// Read the selected pods: the message then says whether any
+				// exist, and convergence sees pods that are still starting.
+				if selected == nil {
+					if selected, err = ev.listPods(ctx, ns, labels.SelectorFromSet(svc.Spec.Selector)); err != nil {
+						return false, "", err
+					}
+				}
+				sel := labels.SelectorFromSet(svc.Spec.Selector)
+				if n := notReadyPods(selected); len(selected) == 0 {
+					msg += fmt.Sprintf("; its selector %s matches no pod", sel)
+				} else if n > 0 {
+					msg += fmt.Sprintf("; its selector %s matches %d pod(s), %d of them not ready yet (starting or failing)", sel, len(selected), n)
+				}
 			}
 			return false, msg, nil
 		}
@@ -282,4 +294,15 @@ func showLabels(set map[string]string) string {
 		return "none"
 	}
 	return labels.Set(set).String()
+}
+
+// notReadyPods counts the pods that are not Ready.
+func notReadyPods(pods []*corev1.Pod) int {
+	n := 0
+	for _, p := range pods {
+		if !podReady(p) {
+			n++
+		}
+	}
+	return n
 }

@@ -70,6 +70,11 @@ type VerifyOptions struct {
 	KeepOnFailure bool
 }
 
+// verifyCleanupTimeout bounds the cleanup after a verification. Undoing an
+// etcd restore restarts etcd and waits for the API server, which took 3
+// minutes on a busy two-core lab.
+const verifyCleanupTimeout = 6 * time.Minute
+
 // Verify proves an exercise: it sets up the start state, asserts that the
 // checks do not all pass (and none errors), applies the reference solution,
 // waits for the checks to pass, and cleans up. Exercises the cluster cannot
@@ -93,7 +98,7 @@ func (g *Grader) Verify(ctx context.Context, env Exerciser, ex *lessons.Exercise
 		if res.Status == VerifyFailed && opts.KeepOnFailure {
 			return
 		}
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), verifyCleanupTimeout)
 		defer cancel()
 		if err := env.Cleanup(cctx, ex); err != nil && res.Status == Verified {
 			res.Status, res.Reason = VerifyError, fmt.Sprintf("clean up: %v", err)

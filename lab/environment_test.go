@@ -610,3 +610,72 @@ cleanup:
 		t.Error("namespace kept because an earlier cleanup step failed")
 	}
 }
+
+// recordingNode is node access that records where each script ran.
+type recordingNode struct {
+	mu  sync.Mutex
+	ran []string // "node: script"
+}
+
+func (r *recordingNode) Exec(_ context.Context, node, script string) (string, string, int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.ran = append(r.ran, node+": "+script)
+	return "", "", 0, nil
+}
+
+// A worker's kubelet is broken and repaired inside the worker: node steps
+// with onNode run there, in setup, solution and cleanup alike; the others
+// keep running in {{NODE}}.
+func TestNodeStepsRunOnTheNodeTheyName(t *testing.T) {
+	rec := &recordingNode{}
+	f := newFakeCluster(t, EnvOptions{Vars: lessons.Vars{Node: "cp", Worker: "w1", Lab: t.TempDir()}, Node: rec})
+	ctx := context.Background()
+	ex := exerciseYAML(t, "l/worker", `title: t
+tier: node-access
+workers: 1
+namespaces: [worker-ns]
+setup:
+  - node: systemctl stop kubelet
+    onNode: "{{WORKER}}"
+  - node: echo on the control plane
+solution:
+  steps:
+    - node: systemctl start kubelet
+      onNode: "{{WORKER}}"
+cleanup:
+  - node: systemctl restart kubelet
+    onNode: "{{WORKER}}"
+  - node: echo cleanup on the control plane
+`)
+	if err := f.env.Setup(ctx, ex); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.env.ApplySolution(ctx, ex); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.env.Cleanup(ctx, ex); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"w1: systemctl stop kubelet",
+		"cp: echo on the control plane",
+		"w1: systemctl start kubelet",
+		"w1: systemctl restart kubelet",
+		"cp: echo cleanup on the control plane",
+	}
+	if strings.Join(rec.ran, "\n") != strings.Join(want, "\n") {
+		t.Errorf("node scripts ran as\n%s\nwant\n%s", strings.Join(rec.ran, "\n"), strings.Join(want, "\n"))
+	}
+
+	// A step meant for the worker never falls back to the control plane
+	// when the cluster has no worker.
+	rec.ran = nil
+	f.env.opts.Vars.Worker = ""
+	if err := f.env.Setup(ctx, ex); err == nil || !strings.Contains(err.Error(), "no worker") {
+		t.Errorf("setup without a worker: %v, want an error naming the missing worker", err)
+	}
+	if len(rec.ran) != 0 {
+		t.Errorf("scripts ran without a worker: %q", rec.ran)
+	}
+}

@@ -118,15 +118,27 @@ func (p *fakeProvider) counts() (creates, deletes int) {
 // Shell scripts really run on the host, so exit codes are real.
 type fakeNode struct {
 	name   string
+	role   string // "" is control-plane
+	ip     string // "" is 172.18.0.2
 	mu     sync.Mutex
 	images map[string]string // normalized name -> ID in the node's containerd
 	loads  []string
 }
 
-func (n *fakeNode) String() string              { return n.name }
-func (n *fakeNode) Role() (string, error)       { return "control-plane", nil }
-func (n *fakeNode) IP() (string, string, error) { return "172.18.0.2", "", nil }
-func (n *fakeNode) SerialLogs(io.Writer) error  { return nil }
+func (n *fakeNode) String() string { return n.name }
+func (n *fakeNode) Role() (string, error) {
+	if n.role == "" {
+		return "control-plane", nil
+	}
+	return n.role, nil
+}
+func (n *fakeNode) IP() (string, string, error) {
+	if n.ip == "" {
+		return "172.18.0.2", "", nil
+	}
+	return n.ip, "", nil
+}
+func (n *fakeNode) SerialLogs(io.Writer) error { return nil }
 func (n *fakeNode) Command(name string, args ...string) kindexec.Cmd {
 	return n.CommandContext(context.Background(), name, args...)
 }

@@ -53,21 +53,75 @@ func writeLabFile(vars lessons.Vars, f *lessons.FileStep) error {
 		}
 		mode = os.FileMode(m)
 	}
-	return writeFile(path, []byte(f.Content), mode)
+	return writeFile(vars, path, []byte(f.Content), mode)
 }
 
-func writeFile(path string, data []byte, mode os.FileMode) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+// writeFile writes path (inside the lab directory, see labPath) without
+// following a symbolic link out of the lab directory, nor one in place of
+// the file itself: a link there (made by the learner, or by another pack)
+// would make a pack's start state write into the learner's own files.
+func writeFile(vars lessons.Vars, path string, data []byte, mode os.FileMode) error {
+	lab := filepath.Clean(vars.Lab)
+	rel, err := filepath.Rel(lab, path)
+	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := os.WriteFile(path, data, mode); err != nil {
+	if err := os.MkdirAll(lab, 0o755); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	// WriteFile keeps the mode of an existing file and applies the umask.
-	if err := os.Chmod(path, mode); err != nil {
+	root, err := os.OpenRoot(lab)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer root.Close()
+	if link, target := linkOnTheWay(root, rel); link != "" {
+		return fmt.Errorf("write %s: %s is a symbolic link (to %s), and kubedojo does not write through links; move it away, then reset the exercise",
+			path, filepath.Join(lab, link), target)
+	}
+	if err := root.MkdirAll(filepath.Dir(rel), 0o755); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	f, err := root.OpenFile(rel, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, mode)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		// OpenFile keeps the mode of an existing file and applies the umask.
+		err = f.Chmod(mode)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// linkOnTheWay returns the first element of rel, from the lab directory
+// down, that is a symbolic link leaving the lab directory, or rel itself
+// when it is a link; links between folders of the lab are harmless.
+func linkOnTheWay(root *os.Root, rel string) (link, target string) {
+	parts := strings.Split(rel, string(filepath.Separator))
+	for i := range parts {
+		p := filepath.Join(parts[:i+1]...)
+		fi, err := root.Lstat(p)
+		if err != nil {
+			return "", "" // missing from here on: MkdirAll makes real folders
+		}
+		if fi.Mode()&os.ModeSymlink == 0 {
+			continue
+		}
+		target, _ = root.Readlink(p)
+		if i == len(parts)-1 {
+			return p, target
+		}
+		if _, err := root.Stat(p); err != nil {
+			return p, target // os.Root refuses links that leave it
+		}
+	}
+	return "", ""
 }
 
 // writeTLS writes a self-signed certificate for the step's host and its
@@ -85,10 +139,10 @@ func writeTLS(vars lessons.Vars, t *lessons.TLSStep) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFile(certPath, certPEM, 0o644); err != nil {
+	if err := writeFile(vars, certPath, certPEM, 0o644); err != nil {
 		return err
 	}
-	return writeFile(keyPath, keyPEM, 0o600)
+	return writeFile(vars, keyPath, keyPEM, 0o600)
 }
 
 // selfSigned makes a certificate for host (a DNS name or an IP address)

@@ -200,7 +200,9 @@ func (l *Lab) RESTConfig() (*rest.Config, error) {
 }
 
 // Vars returns the template values for this cluster: {{NODE}}, {{NODE_IP}},
-// {{WORKER}} from its nodes and {{LAB}}, the lab directory.
+// {{WORKER}} from its nodes and {{LAB}}, the lab directory. When the API
+// server of kubedojo's own lab cannot be reached, the nodes come from the
+// lab's node containers.
 func (l *Lab) Vars(ctx context.Context) (lessons.Vars, error) {
 	kube, err := l.clientset(0)
 	if err != nil {
@@ -209,7 +211,15 @@ func (l *Lab) Vars(ctx context.Context) (lessons.Vars, error) {
 	if err := os.MkdirAll(l.cfg.LabDir(), 0o755); err != nil {
 		return lessons.Vars{}, fmt.Errorf("lab directory: %w", err)
 	}
-	return nodeVars(ctx, kube, l.cfg.LabDir())
+	v, err := nodeVars(ctx, kube, l.cfg.LabDir())
+	if errors.Is(err, ErrUnreachable) && !l.foreign {
+		// The containers of kubedojo's own lab still name its nodes, so a
+		// reset can repair a control plane a learner left broken.
+		if cv, cerr := l.containerVars(ctx); cerr == nil {
+			return cv, nil
+		}
+	}
+	return v, err
 }
 
 // ShellCommand prepares (does not start) the learner's shell for an

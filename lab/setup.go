@@ -32,6 +32,9 @@ func (e *Environment) setup(ctx context.Context, ex *lessons.Exercise) error {
 	if err != nil {
 		return fmt.Errorf("set up %s: %w", ex.ID, err)
 	}
+	if err := nodesResolve(ex.ID, ex.Setup, vars); err != nil {
+		return err
+	}
 	ex = ex.Expand(vars)
 	ctx = withExercise(ctx, ex)
 	prev, err := e.loadBaseline(ex)
@@ -162,7 +165,7 @@ func (e *Environment) runStep(ctx context.Context, ex *lessons.Exercise, vars le
 	case s.Run != "":
 		return errors.New("start states cannot run shell scripts (run steps belong in solutions)")
 	case s.Node != "":
-		return e.nodeScript(ctx, vars, s.Node)
+		return e.nodeScript(ctx, vars, s.OnNode, s.Node)
 	case s.File != nil:
 		return writeLabFile(vars, s.File)
 	case s.TLS != nil:
@@ -173,15 +176,37 @@ func (e *Environment) runStep(ctx context.Context, ex *lessons.Exercise, vars le
 	return errors.New("the step has no action")
 }
 
-// nodeScript runs a script inside {{NODE}}; a non-zero exit fails.
-func (e *Environment) nodeScript(ctx context.Context, vars lessons.Vars, script string) error {
+// nodesResolve refuses node steps whose onNode names a node the cluster
+// lacks ({{WORKER}} on a single-node cluster): expanded, it would be empty,
+// which means {{NODE}}, and a start state meant for a worker must never
+// break the control plane instead.
+func nodesResolve(id string, steps []lessons.Step, vars lessons.Vars) error {
+	for i, s := range steps {
+		if unresolvedNode(s.OnNode, vars) {
+			return fmt.Errorf("%w: step %d of %s runs on %s, and the cluster has no such node (no worker)", ErrNoNodeAccess, i+1, id, s.OnNode)
+		}
+	}
+	return nil
+}
+
+func unresolvedNode(on string, vars lessons.Vars) bool {
+	return on != "" && vars.Expand(on) == ""
+}
+
+// nodeScript runs a script inside the node on names ({{NODE}} when on is
+// ""); a non-zero exit fails.
+func (e *Environment) nodeScript(ctx context.Context, vars lessons.Vars, on, script string) error {
 	if e.opts.Node == nil {
 		return fmt.Errorf("%w: this cluster gives no shell inside its nodes (tier node-access)", ErrNoNodeAccess)
 	}
-	if vars.Node == "" {
+	node := vars.Node
+	if on != "" {
+		node = on
+	}
+	if node == "" {
 		return fmt.Errorf("%w: the cluster has no node to run in", ErrNoNodeAccess)
 	}
-	_, stderr, code, err := e.opts.Node.Exec(ctx, vars.Node, script)
+	_, stderr, code, err := e.opts.Node.Exec(ctx, node, script)
 	if err != nil {
 		return err
 	}

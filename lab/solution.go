@@ -27,6 +27,9 @@ func (e *Environment) applySolution(ctx context.Context, ex *lessons.Exercise) e
 	if err != nil {
 		return fmt.Errorf("solve %s: %w", ex.ID, err)
 	}
+	if err := nodesResolve(ex.ID, ex.Solution.Steps, vars); err != nil {
+		return err
+	}
 	ex = ex.Expand(vars)
 	ctx = withExercise(ctx, ex)
 	for i, s := range ex.Solution.Steps {

@@ -79,6 +79,19 @@ func decodeFile(r reporter, data []byte, out any) (positions, bool) {
 		r.add(root.Line, "", "expected a mapping at the top level, found %s", nodeKindName(root))
 		return nil, false
 	}
+	plainNodes(root)
+	if line, big := aliasBomb(root); big {
+		r.add(line, "", "the aliases (*name) of this file expand to more than %d values; write the values out, or use fewer aliases of aliases", maxExpansion)
+		return nil, false
+	}
+	if dups := duplicateKeys(root, ""); len(dups) > 0 {
+		// yaml.v3 would stop decoding the mapping at the duplicate, and
+		// every key after it would be reported missing.
+		for _, d := range dups {
+			r.add(d.line, d.field, "key %q is given twice (also at line %d); keep one", d.key, d.first)
+		}
+		return nil, false
+	}
 	pos := positions{"": root.Line}
 	walkFields(r, pos, root, reflect.TypeOf(out).Elem(), "")
 	if err := root.Decode(out); err != nil {
@@ -342,4 +355,71 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// aliasBomb reports whether the values of n, with its aliases followed,
+// exceed maxExpansion, and the line of the first alias that expands to
+// more. yaml.v3 bounds aliases in what it decodes, but the field walker
+// and the validation see the whole tree: a 2 KB file of aliases of
+// aliases would be a billion values to them.
+func aliasBomb(n *yaml.Node) (line int, big bool) {
+	sizes := map[*yaml.Node]int{}
+	var size func(n *yaml.Node) int
+	size = func(n *yaml.Node) int {
+		if s, ok := sizes[n]; ok {
+			return s
+		}
+		sizes[n] = maxExpansion + 1 // an alias of itself (yaml.v3 refuses those)
+		s := 1
+		if n.Kind == yaml.AliasNode && n.Alias != nil {
+			s = size(n.Alias)
+			if s > maxExpansion && line == 0 {
+				line = n.Line
+			}
+		}
+		for _, c := range n.Content {
+			s = min(s+size(c), maxExpansion+1)
+		}
+		sizes[n] = s
+		return s
+	}
+	if size(n) <= maxExpansion {
+		return 0, false
+	}
+	if line == 0 {
+		line = n.Line
+	}
+	return line, true
+}
+
+type duplicateKey struct {
+	field, key  string
+	line, first int
+}
+
+// duplicateKeys finds the keys given twice in one mapping, anywhere in n
+// (aliases are checked where their anchors are).
+func duplicateKeys(n *yaml.Node, path string) []duplicateKey {
+	var out []duplicateKey
+	switch n.Kind {
+	case yaml.MappingNode:
+		seen := map[string]int{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			fp := joinPath(path, k.Value)
+			if k.Kind == yaml.ScalarNode && k.Value != "<<" {
+				if first, dup := seen[k.Value]; dup {
+					out = append(out, duplicateKey{field: fp, key: k.Value, line: k.Line, first: first})
+				} else {
+					seen[k.Value] = k.Line
+				}
+			}
+			out = append(out, duplicateKeys(n.Content[i+1], fp)...)
+		}
+	case yaml.SequenceNode, yaml.DocumentNode:
+		for i, c := range n.Content {
+			out = append(out, duplicateKeys(c, indexPath(path, i))...)
+		}
+	}
+	return out
 }

@@ -127,8 +127,12 @@ type Step struct {
 	// Run is a shell script run with KUBECONFIG pointing at the lab
 	// (reference solutions only: it needs kubectl on the PATH).
 	Run string `yaml:"run,omitempty" json:"run,omitempty"`
-	// Node runs a shell command inside the node {{NODE}} (tier node-access).
+	// Node runs a shell command inside a node (tier node-access): {{NODE}},
+	// or the one OnNode names.
 	Node string `yaml:"node,omitempty" json:"node,omitempty"`
+	// OnNode names the node a node step runs in ({{WORKER}}, {{NODE}} or a
+	// node's name), for start states that break a worker's kubelet.
+	OnNode string `yaml:"onNode,omitempty" json:"onNode,omitempty"`
 	// File writes a file, normally under {{LAB}}.
 	File *FileStep `yaml:"file,omitempty" json:"file,omitempty"`
 	// TLS writes a self-signed certificate and key.
@@ -252,8 +256,11 @@ type CleanupStep struct {
 	// Restore snapshots an object at setup and puts it back on reset (the
 	// CoreDNS ConfigMap).
 	Restore *ObjectRef `yaml:"restore,omitempty" json:"restore,omitempty"`
-	// Node runs a shell command inside the node.
+	// Node runs a shell command inside the node {{NODE}}, or the one OnNode
+	// names.
 	Node string `yaml:"node,omitempty" json:"node,omitempty"`
+	// OnNode names the node a node step runs in, as in Step.
+	OnNode string `yaml:"onNode,omitempty" json:"onNode,omitempty"`
 	// NodeLabel removes labels from a node.
 	NodeLabel *NodeKeys `yaml:"nodeLabel,omitempty" json:"nodeLabel,omitempty"`
 	// NodeTaint removes taints (by key) from a node.
@@ -275,6 +282,25 @@ func (c *CleanupStep) UnmarshalYAML(node *yaml.Node) error {
 	}
 	c.line = node.Line
 	return nil
+}
+
+// Action names the cleanup step's kind ("delete", "node", ...).
+func (c CleanupStep) Action() string {
+	switch {
+	case c.Delete != nil:
+		return "delete"
+	case c.Restore != nil:
+		return "restore"
+	case c.Node != "":
+		return "node"
+	case c.NodeLabel != nil:
+		return "nodeLabel"
+	case c.NodeTaint != nil:
+		return "nodeTaint"
+	case c.Kubeconfig != "":
+		return "kubeconfig"
+	}
+	return ""
 }
 
 func (c CleanupStep) actionCount() int {

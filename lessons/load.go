@@ -32,12 +32,12 @@ func Load(fsys fs.FS) (*Course, error) {
 
 func loadCourse(fsys fs.FS, problems *Problems) *Course {
 	r := reporter{file: CourseFile, problems: problems}
-	data, err := fs.ReadFile(fsys, CourseFile)
+	data, err := readPackFile(fsys, CourseFile)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			r.add(0, "", "missing: a lesson pack starts with course.yaml at its root")
 		} else {
-			r.add(0, "", "cannot read: %v", err)
+			reportRead(r, err)
 		}
 		return nil
 	}
@@ -68,19 +68,25 @@ func loadCourse(fsys fs.FS, problems *Problems) *Course {
 func loadLesson(fsys fs.FS, problems *Problems, coursePos positions, field string, l *Lesson, pool bool) {
 	l.Dir = path.Join(LessonsDir, l.ID)
 	cr := reporter{file: CourseFile, problems: problems}
-	if _, err := fs.Stat(fsys, l.Dir); err != nil {
-		cr.add(coursePos.line(field+".id"), field+".id", "lesson folder %s is missing", l.Dir)
+	if err := resolvePackDir(fsys, l.Dir); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			cr.add(coursePos.line(field+".id"), field+".id", "lesson folder %s is missing", l.Dir)
+		} else {
+			reportRead(reporter{file: l.Dir, problems: problems}, err)
+		}
 		return
 	}
 
 	readingPath := path.Join(l.Dir, ReadingFile)
-	reading, err := fs.ReadFile(fsys, readingPath)
+	reading, err := readPackFile(fsys, readingPath)
 	switch {
 	case err != nil && pool && errors.Is(err, fs.ErrNotExist):
-	case err != nil:
+	case err != nil && errors.Is(err, fs.ErrNotExist):
 		reporter{file: readingPath, problems: problems}.add(0, "", "missing: every lesson needs its reading in Markdown")
+	case err != nil:
+		reportRead(reporter{file: readingPath, problems: problems}, err)
 	default:
-		l.Reading = string(reading)
+		l.Reading = PlainText(string(reading))
 		rr := reporter{file: readingPath, problems: problems}
 		if strings.TrimSpace(l.Reading) == "" {
 			rr.add(0, "", "the reading is empty")
@@ -89,8 +95,11 @@ func loadLesson(fsys fs.FS, problems *Problems, coursePos positions, field strin
 	}
 
 	quizPath := path.Join(l.Dir, QuizFile)
-	if data, err := fs.ReadFile(fsys, quizPath); err != nil {
-		if !pool || !errors.Is(err, fs.ErrNotExist) {
+	if data, err := readPackFile(fsys, quizPath); err != nil {
+		switch {
+		case !errors.Is(err, fs.ErrNotExist):
+			reportRead(reporter{file: quizPath, problems: problems}, err)
+		case !pool:
 			reporter{file: quizPath, problems: problems}.add(0, "", "missing: every lesson needs a quiz")
 		}
 	} else {
@@ -142,9 +151,9 @@ func loadLesson(fsys fs.FS, problems *Problems, coursePos positions, field strin
 
 func loadExercise(fsys fs.FS, problems *Problems, l *Lesson, file, name string, pool bool) *Exercise {
 	r := reporter{file: file, problems: problems}
-	data, err := fs.ReadFile(fsys, file)
+	data, err := readPackFile(fsys, file)
 	if err != nil {
-		r.add(0, "", "cannot read: %v", err)
+		reportRead(r, err)
 		return nil
 	}
 	var ex Exercise

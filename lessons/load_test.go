@@ -187,6 +187,31 @@ func TestNodeStepsLoad(t *testing.T) {
 	}
 }
 
+// TestNodeScriptsOnAWorker reads node steps that name the node they run in.
+func TestNodeScriptsOnAWorker(t *testing.T) {
+	src := replace(replace(goodExercise, "tier: kubelet", "tier: node-access\nworkers: 1"), "  - apply: |", `  - node: systemctl stop kubelet
+    onNode: "{{WORKER}}"
+  - node: "true"
+  - apply: |`) + `cleanup:
+  - node: systemctl start kubelet
+    onNode: "{{WORKER}}"
+`
+	c, err := lessons.Load(pack(map[string]string{"lessons/pods/exercises/first-pod.yaml": src}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := c.Exercise("pods/first-pod").Expand(lessons.Vars{Node: "cp", Worker: "w1"})
+	if s := ex.Setup[0]; s.Action() != "node" || s.OnNode != "w1" {
+		t.Errorf("setup step %s on %q", s.Action(), s.OnNode)
+	}
+	if s := ex.Setup[1]; s.OnNode != "" {
+		t.Errorf("a node step without onNode runs on %q, want \"\" (the control plane)", s.OnNode)
+	}
+	if c := ex.Cleanup[0]; c.Node != "systemctl start kubelet" || c.OnNode != "w1" {
+		t.Errorf("cleanup step %q on %q", c.Node, c.OnNode)
+	}
+}
+
 func replace(s, old, new string) string {
 	if !strings.Contains(s, old) {
 		panic("test fixture does not contain " + old)
@@ -281,6 +306,15 @@ func TestBrokenPacks(t *testing.T) {
 				`lessons/pods/exercises/first-pod.yaml:9: setup[1].nodeTaint.taints[1].key: is required`,
 				`lessons/pods/exercises/first-pod.yaml:10: setup[2].nodeLabel.labels: give at least one label`,
 				`lessons/pods/exercises/first-pod.yaml:11: setup[3].nodeTaint.taints[1]: taint a:NoExecute is listed twice (a node has one taint per key and effect)`,
+			}},
+		{"onNode without a node command, and on a worker the exercise does not ask for", map[string]string{ex: replace(replace(goodExercise, "tier: kubelet", "tier: node-access"), "  - apply: |", `  - node: systemctl stop kubelet
+    onNode: "{{WORKER}}"
+  - delete: ConfigMap/x
+    onNode: "{{NODE}}"
+  - apply: |`)},
+			[]string{
+				`lessons/pods/exercises/first-pod.yaml:9: setup[0].onNode: {{WORKER}} needs workers: 1 (or more) on the exercise`,
+				`lessons/pods/exercises/first-pod.yaml:11: setup[1].onNode: only node steps run inside a node (this step is delete)`,
 			}},
 		{"node steps in a solution", map[string]string{ex: replace(goodExercise, "    - run: kubectl -n pod-1 run web --image=nginx:1.27\n", "    - nodeLabel: {node: \"{{NODE}}\", labels: {disk: ssd}}\n")},
 			[]string{`lessons/pods/exercises/first-pod.yaml:23: solution.steps[0].nodeLabel: a reference solution does what the learner does: label or taint nodes with kubectl in a run step`}},

@@ -66,5 +66,6 @@ type reporter struct {
 }
 
 func (r reporter) add(line int, field, format string, args ...any) {
-	*r.problems = append(*r.problems, Problem{File: r.file, Line: line, Field: field, Message: fmt.Sprintf(format, args...)})
+	// File names and fields come from the pack too (see PlainText).
+	*r.problems = append(*r.problems, Problem{File: PlainText(r.file), Line: line, Field: PlainText(field), Message: PlainText(fmt.Sprintf(format, args...))})
 }

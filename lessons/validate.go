@@ -317,6 +317,7 @@ func validateExercise(fsys fs.FS, r reporter, pos positions, ex *Exercise, raw s
 		if c.Node != "" && ex.Tier.Rank() < TierNodeAccess.Rank() && ex.Tier != TierAddon {
 			r.add(pos.line(f), f+".node", "node commands need tier node-access")
 		}
+		v.onNode(f, c.OnNode, c.Node != "", c.Action())
 		if c.Kubeconfig != "" && c.Kubeconfig != "restore" {
 			r.add(pos.line(f+".kubeconfig"), f+".kubeconfig", "the only kubeconfig cleanup is \"restore\"")
 		}
@@ -344,6 +345,7 @@ func (v *exerciseLint) step(f string, s *Step, setup bool) {
 		r.add(pos.line(f), f, "a step needs exactly one of apply, delete, wait, run, node, file, tls, nodeLabel, nodeTaint")
 		return
 	}
+	v.onNode(f, s.OnNode, s.Node != "", s.Action())
 	if (s.NodeLabel != nil || s.NodeTaint != nil) && !setup {
 		k := f + "." + s.Action()
 		r.add(pos.line(k), k, "a reference solution does what the learner does: label or taint nodes with kubectl in a run step")
@@ -423,6 +425,17 @@ func (v *exerciseLint) step(f string, s *Step, setup bool) {
 
 // nodeName checks the node a step changes: {{NODE}}, {{WORKER}} (which
 // needs a worker) or a literal node name.
+// onNode checks the node a step runs in: only node steps have one.
+func (v *exerciseLint) onNode(f, on string, isNode bool, action string) {
+	switch {
+	case on == "":
+	case !isNode:
+		v.r.add(v.pos.line(f+".onNode"), f+".onNode", "only node steps run inside a node (this step is %s)", action)
+	default:
+		v.nodeName(f+".onNode", on)
+	}
+}
+
 func (v *exerciseLint) nodeName(f, node string) {
 	switch {
 	case node == "":

@@ -10,8 +10,13 @@ import (
 	"github.com/kubedojo/kubedojo/lab"
 )
 
-// KindImages are the learner images RequireKindLab preloads.
-var KindImages = []string{"busybox:1.36", "nginx:1.27"}
+// KindImages are the learner images RequireKindLab preloads: every image
+// the built-in course and the exam pool use.
+var KindImages = []string{"busybox:1.36", "nginx:1.27", "redis:7"}
+
+// KindWorkers is the number of worker nodes of the shared e2e lab: the
+// course's two-node exercises (taints, drains, node selectors) need one.
+const KindWorkers = 1
 
 // RequireKind skips (fails in CI) unless kind clusters can be made here: a
 // container engine answers and $KUBEDOJO_NODE_IMAGE names the node image.
@@ -52,7 +57,7 @@ func KindLabStateDir(name string) string {
 }
 
 // RequireKindLab brings up, or reuses, kubedojo's kind lab with this name,
-// with KindImages preloaded, and returns it. It registers no teardown: the
+// with KindWorkers workers and KindImages preloaded, and returns it. It registers no teardown: the
 // caller decides whether the lab outlives the test (Down deletes it). Test
 // binaries running at the same time wait for each other's Up.
 func RequireKindLab(tb testing.TB, name string) *lab.Lab {
@@ -67,7 +72,7 @@ func RequireKindLab(tb testing.TB, name string) *lab.Lab {
 		tb.Fatalf("kind lab %s: %v", name, err)
 	}
 	defer unlock()
-	l, err := lab.New(lab.Config{Name: name, StateDir: state, Images: KindImages})
+	l, err := lab.New(lab.Config{Name: name, StateDir: state, Images: KindImages, Workers: KindWorkers})
 	if err != nil {
 		tb.Fatalf("kind lab %s: %v", name, err)
 	}
