@@ -1,5 +1,5 @@
 // Package assets holds the files kubedojo embeds: the built-in course, the
-// JSON Schemas of the lesson-pack format and the add-on manifests the lab
+// built-in CKA exam pool, the JSON Schemas of the lesson-pack format and the add-on manifests the lab
 // installs.
 package assets
 
@@ -10,6 +10,9 @@ import (
 
 //go:embed course
 var course embed.FS
+
+//go:embed exams/cka
+var examPool embed.FS
 
 //go:embed schema/*.json
 var schemas embed.FS
@@ -22,6 +25,16 @@ func Course() fs.FS {
 	sub, err := fs.Sub(course, "course")
 	if err != nil {
 		panic(err) // the embed directive guarantees the directory exists
+	}
+	return sub
+}
+
+// ExamPool returns the built-in CKA exam pool, rooted at its course.yaml:
+// the default pool of kubedojo exam.
+func ExamPool() fs.FS {
+	sub, err := fs.Sub(examPool, "exams/cka")
+	if err != nil {
+		panic(err)
 	}
 	return sub
 }

@@ -2,6 +2,7 @@ package lab
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -29,6 +30,27 @@ type Capabilities struct {
 	Workers int
 	// Missing says why a tier or add-on is unavailable, by its name.
 	Missing map[string]string
+	// OwnLab is true on kubedojo's own kind lab, whose layout a learner
+	// changes with kubedojo's commands (advice then names them).
+	OwnLab bool
+	// NodeTools maps the node tools exercises use (crictl) to whether the
+	// control-plane node has them; a tool is absent from the map when that
+	// is unknown (no node access, or the probe failed).
+	NodeTools map[string]bool
+}
+
+// ErrUnavailable means the cluster cannot serve an exercise (a tier, an
+// add-on, a worker or a node tool is missing): the exercise is shown as
+// unavailable here with the reason, never graded as failed.
+var ErrUnavailable = errors.New("unavailable here")
+
+// Unavailable is nil when the cluster serves the exercise, else an
+// ErrUnavailable error with Serves' reason.
+func (c Capabilities) Unavailable(ex *lessons.Exercise) error {
+	if ok, why := c.Serves(ex); !ok {
+		return fmt.Errorf("%w: %s", ErrUnavailable, why)
+	}
+	return nil
 }
 
 // Serves reports whether an exercise can run here, and if not, why.
@@ -53,10 +75,102 @@ func (c Capabilities) Serves(ex *lessons.Exercise) (bool, string) {
 		}
 		return false, fmt.Sprintf("add-on %s: %s", ex.Addon, reason)
 	}
+	if what := nodeUse(ex); what != "" && !c.Tiers[lessons.TierNodeAccess] {
+		return false, fmt.Sprintf("%s, and this cluster gives none: %s", what, c.Missing[string(lessons.TierNodeAccess)])
+	}
 	if ex.Workers > c.Workers {
-		return false, fmt.Sprintf("needs %d worker node(s); the cluster has %d ready", ex.Workers, c.Workers)
+		why := fmt.Sprintf("needs %s; the cluster has %d ready", plural(ex.Workers, "worker node"), c.Workers)
+		if c.OwnLab {
+			why = fmt.Sprintf("needs %s and this lab has %d: %s", plural(ex.Workers, "worker node"), c.Workers, WorkersAdvice(ex.Workers))
+		}
+		return false, why
+	}
+	for _, tool := range NodeTools {
+		if has, known := c.NodeTools[tool]; known && !has && usesNodeTool(ex, tool) {
+			return false, MissingToolAdvice(tool, max(c.Workers, ex.Workers))
+		}
 	}
 	return true, ""
+}
+
+// NodeTools are the programs exercises run inside nodes that older node
+// images lack.
+var NodeTools = []string{"crictl"}
+
+// MissingToolAdvice says why the lab's nodes lack a tool and how to get
+// it: the lab was made from a node image older than the one that carries
+// it, and only a new lab gets the new image.
+func MissingToolAdvice(tool string, workers int) string {
+	return fmt.Sprintf("the lab's nodes have no %s: the lab was made from an older node image, and only a new lab gets the current one: %s",
+		tool, WorkersAdvice(workers))
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// nodeUse says how an exercise needs a shell inside a node beyond its tier
+// ("" when it does not): node commands in its start state or reference
+// solution, or node checks. Node cleanup steps do not count: without node
+// access they are kept and reported.
+func nodeUse(ex *lessons.Exercise) string {
+	for _, s := range ex.Setup {
+		if s.Node != "" || (s.Wait != nil && checksUseNode([]lessons.Check{s.Wait.Check})) {
+			return "its start state runs commands inside a node"
+		}
+	}
+	if checksUseNode(ex.Checks) {
+		return "its checks read state inside a node"
+	}
+	for _, s := range ex.Solution.Steps {
+		if s.Node != "" {
+			return "its solution works inside a node"
+		}
+	}
+	return ""
+}
+
+func checksUseNode(cs []lessons.Check) bool {
+	for i := range cs {
+		c := &cs[i]
+		if c.Node != nil || checksUseNode(c.AllOf) || checksUseNode(c.AnyOf) {
+			return true
+		}
+	}
+	return false
+}
+
+// usesNodeTool reports whether an exercise runs tool inside a node or
+// asks the learner to: its task, hints, solution, node steps and checks
+// name it.
+func usesNodeTool(ex *lessons.Exercise, tool string) bool {
+	texts := append([]string{ex.Task, ex.Solution.Explanation}, ex.Hints...)
+	for _, s := range append(append([]lessons.Step(nil), ex.Setup...), ex.Solution.Steps...) {
+		texts = append(texts, s.Node, s.Run)
+	}
+	texts = append(texts, nodeCommands(ex.Checks)...)
+	for _, t := range texts {
+		if strings.Contains(t, tool) {
+			return true
+		}
+	}
+	return false
+}
+
+func nodeCommands(cs []lessons.Check) []string {
+	var out []string
+	for i := range cs {
+		c := &cs[i]
+		if c.Node != nil {
+			out = append(out, c.Node.Command)
+		}
+		out = append(out, nodeCommands(c.AllOf)...)
+		out = append(out, nodeCommands(c.AnyOf)...)
+	}
+	return out
 }
 
 // leaseFresh is how old a controller's leader lease may be and still count
@@ -107,8 +221,11 @@ func (e *Environment) Capabilities(ctx context.Context) (Capabilities, error) {
 		c.Missing[string(lessons.TierKubelet)] = fmt.Sprintf("no Ready node (%d nodes)", len(nodes.Items))
 	}
 	c.Tiers[lessons.TierNodeAccess] = e.opts.Node != nil
+	c.OwnLab = e.opts.Node != nil && !e.opts.Foreign
 	if e.opts.Node == nil {
 		c.Missing[string(lessons.TierNodeAccess)] = "no shell inside the nodes (only kubedojo's own kind lab has one)"
+	} else {
+		c.NodeTools = e.nodeTools(ctx)
 	}
 
 	if _, err := e.lookPath("helm"); err == nil {
@@ -147,6 +264,22 @@ func (e *Environment) Capabilities(ctx context.Context) (Capabilities, error) {
 		c.Missing[AddonMetricsServer] = reason
 	}
 	return c, nil
+}
+
+// nodeTools asks the control-plane node which of NodeTools it has; a
+// tool whose probe fails (engine trouble) stays unknown.
+func (e *Environment) nodeTools(ctx context.Context) map[string]bool {
+	out := map[string]bool{}
+	vars, err := e.Vars(ctx)
+	if err != nil || vars.Node == "" {
+		return out
+	}
+	for _, tool := range NodeTools {
+		if _, _, code, err := e.opts.Node.Exec(ctx, vars.Node, "command -v "+tool+" >/dev/null"); err == nil {
+			out[tool] = code == 0
+		}
+	}
+	return out
 }
 
 // leaseHeld returns "" when the component's leader lease in kube-system is

@@ -466,7 +466,7 @@ func TestCapabilities(t *testing.T) {
 	fd := f.kube.Discovery().(*fakediscovery.FakeDiscovery)
 	fd.Resources = append(fd.Resources, &metav1.APIResourceList{GroupVersion: "gateway.networking.k8s.io/v1", APIResources: []metav1.APIResource{{Name: "gateways", Kind: "Gateway", Namespaced: true}}})
 	f.env.lookPath = func(string) (string, error) { return "/usr/bin/helm", nil }
-	f.env.opts.Node = kindNodeExec{}
+	f.env.opts.Node = toolNode{}
 
 	c, err = f.env.Capabilities(ctx)
 	if err != nil {

@@ -36,6 +36,21 @@ type ExamSettings struct {
 	PassMark int `yaml:"passMark" json:"passMark"`
 	// Tasks is how many tasks one exam draws.
 	Tasks int `yaml:"tasks" json:"tasks"`
+	// MaxBreaking bounds how many tasks that break a shared component
+	// (exclusive tasks) one exam holds; DefaultMaxBreaking when omitted.
+	MaxBreaking int `yaml:"maxBreaking,omitempty" json:"maxBreaking,omitempty"`
+}
+
+// DefaultMaxBreaking is how many cluster-breaking tasks an exam holds at
+// most when the pool does not say.
+const DefaultMaxBreaking = 3
+
+// BreakingLimit is MaxBreaking, or DefaultMaxBreaking when it is unset.
+func (e ExamSettings) BreakingLimit() int {
+	if e.MaxBreaking > 0 {
+		return e.MaxBreaking
+	}
+	return DefaultMaxBreaking
 }
 
 // IsExamPool reports whether the pack is an exam pool.

@@ -31,6 +31,12 @@ type Exercise struct {
 	// Exclusive marks an exercise that changes cluster-wide state (CoreDNS,
 	// node taints) and must not run alongside others in verify.
 	Exclusive bool `yaml:"exclusive,omitempty" json:"exclusive,omitempty"`
+	// Breaks names the shared components an exclusive task breaks or takes
+	// away while it runs (its start state or the work it asks for): one
+	// mock exam never holds two tasks that break the same component, and
+	// holds at most exam.maxBreaking tasks that break any (see Components).
+	// An exclusive task without it counts as breaking every component.
+	Breaks []string `yaml:"breaks,omitempty" json:"breaks,omitempty"`
 	// Namespaces the exercise owns. The first is the default namespace of
 	// its objects and checks.
 	Namespaces []Namespace `yaml:"namespaces" json:"namespaces"`

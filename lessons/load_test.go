@@ -151,6 +151,13 @@ func TestExamPool(t *testing.T) {
 				`course.yaml:5: exam.tasks: an exam draws 3 tasks but the pool has only 1`,
 				`lessons/pods/exercises/first-pod.yaml:19: checks[0].allOf[0].points: points belong on top-level checks; a nested check counts through its parent`,
 			}},
+		{"breaks without exclusive, unknown and twice", map[string]string{"course.yaml": replace(poolCourse, "tasks: 1}", "tasks: 1, maxBreaking: -1}"), ex: replace(task, "weight: 4", "weight: 4\nbreaks: [coredns, sheduler, coredns]")},
+			[]string{
+				`course.yaml:5: exam.maxBreaking: cannot be negative (omit it for 3)`,
+				`lessons/pods/exercises/first-pod.yaml:5: breaks: a task that breaks a shared component changes the whole cluster: mark it exclusive: true`,
+				`lessons/pods/exercises/first-pod.yaml:5: breaks[1]: unknown component "sheduler" (did you mean "scheduler"?); known: apiserver, certificates, cni, container-runtime, controller-manager, coredns, etcd, kube-proxy, kubelet, scheduler, worker-scheduling`,
+				`lessons/pods/exercises/first-pod.yaml:5: breaks[2]: component "coredns" is listed twice`,
+			}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -49,6 +49,9 @@ func validateCourse(r reporter, pos positions, c *Course) {
 		if e.Tasks < 1 {
 			r.add(pos.line("exam"), "exam.tasks", "say how many tasks one exam draws (found %d)", e.Tasks)
 		}
+		if e.MaxBreaking < 0 {
+			r.add(pos.line("exam.maxBreaking"), "exam.maxBreaking", "cannot be negative (omit it for %d)", DefaultMaxBreaking)
+		}
 	}
 	trackIDs := map[string]bool{}
 	lessonIDs := map[string]string{}
@@ -231,6 +234,7 @@ func validateExercise(fsys fs.FS, r reporter, pos positions, ex *Exercise, raw s
 	case !pool && ex.Weight != 0:
 		r.add(pos.line("weight"), "weight", "only exam tasks have a weight (add exam: to course.yaml to make the pack an exam pool)")
 	}
+	v.breaks()
 	if ex.Workers < 0 {
 		r.add(pos.line("workers"), "workers", "cannot be negative")
 	}
@@ -328,6 +332,32 @@ func validateExercise(fsys fs.FS, r reporter, pos positions, ex *Exercise, raw s
 			r.add(lineNo, "", "unknown template variable {{%s}} (known: {{%s}})", name, strings.Join(TemplateVars, "}}, {{"))
 		}
 		lineNo++
+	}
+}
+
+// breaks checks the components an exclusive task names: known ones, each
+// once, and only on a task that is exclusive (verify runs such a task
+// alone, as the exam draw keeps it apart).
+func (v *exerciseLint) breaks() {
+	r, pos, ex := v.r, v.pos, v.ex
+	if len(ex.Breaks) > 0 && !ex.Exclusive {
+		r.add(pos.line("breaks"), "breaks", "a task that breaks a shared component changes the whole cluster: mark it exclusive: true")
+	}
+	seen := map[string]bool{}
+	for i, c := range ex.Breaks {
+		f := indexPath("breaks", i)
+		if _, ok := Components[c]; !ok {
+			msg := fmt.Sprintf("unknown component %q", c)
+			if near := closest(c, ComponentNames()); near != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", near)
+			}
+			r.add(pos.line(f), f, "%s; known: %s", msg, componentList())
+			continue
+		}
+		if seen[c] {
+			r.add(pos.line(f), f, "component %q is listed twice", c)
+		}
+		seen[c] = true
 	}
 }
 

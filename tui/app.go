@@ -27,6 +27,7 @@ import (
 	"github.com/kubedojo/kubedojo/tui/keymap"
 	"github.com/kubedojo/kubedojo/tui/messages"
 	"github.com/kubedojo/kubedojo/tui/pages/coursemap"
+	exampage "github.com/kubedojo/kubedojo/tui/pages/exam"
 	"github.com/kubedojo/kubedojo/tui/pages/exercise"
 	"github.com/kubedojo/kubedojo/tui/pages/lesson"
 	"github.com/kubedojo/kubedojo/tui/pages/quiz"
@@ -68,6 +69,13 @@ type Options struct {
 	SecondTerminal func(exerciseID string) string
 	// Log receives diagnostics; nil discards them.
 	Log *slog.Logger
+	// Exams opens mock exams from the course map (X); nil hides them.
+	Exams common.Exams
+	// Exam, when set, makes the TUI the exam screen of this exam alone
+	// (kubedojo exam); Course is then the exam's pool.
+	Exam common.ExamSession
+	// ExamOptions tune the exam screen (tests freeze its clock).
+	ExamOptions exampage.Options
 }
 
 // Model is the root Bubble Tea model.
@@ -78,6 +86,14 @@ type Model struct {
 	help   help.Model
 	status status
 	lab    *labRun
+	// examOpts tune the exam screens the course map opens.
+	examOpts exampage.Options
+}
+
+// examOpenedMsg carries the exam the course map asked for.
+type examOpenedMsg struct {
+	sess common.ExamSession
+	err  error
 }
 
 // status is the status line: one message, an error or a notice.
@@ -103,15 +119,21 @@ func New(ctx context.Context, opts Options) *Model {
 		Progress: opts.Progress.Course(opts.Course.ID),
 		Lab:      opts.Lab,
 		Grader:   opts.Grader,
-		LabState: common.LabState{Disabled: opts.Lab == nil},
+		Exams:    opts.Exams,
+		// kubedojo exam opens the screen on a lab it has connected to.
+		LabState: common.LabState{Disabled: opts.Lab == nil && opts.Exam == nil, Ready: opts.Exam != nil},
 		Terminal: opts.Terminal,
 
 		SecondTerminal: opts.SecondTerminal,
 	}
-	m := &Model{c: c, vars: opts.Vars, help: help.New()}
+	m := &Model{c: c, vars: opts.Vars, help: help.New(), examOpts: opts.ExamOptions}
 	m.help.Styles = c.Styles.Help
 	if opts.Notice != "" {
 		m.status = status{text: opts.Notice}
+	}
+	if opts.Exam != nil {
+		m.pages = []common.Page{exampage.New(c, opts.Exam, opts.ExamOptions)}
+		return m
 	}
 	m.pages = m.resumePages()
 	return m
@@ -211,6 +233,20 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		return m.push(quiz.New(m.c, msg.Lesson), msg.Replace)
+	case messages.StartExamMsg:
+		if m.c.Exams == nil || !m.c.LabState.Ready {
+			return messages.Cmd(messages.ErrorMsg{Err: fmt.Errorf("the mock exam needs the lab, and it is not ready yet")})
+		}
+		exams, ctx := m.c.Exams, m.c.Ctx
+		return func() tea.Msg {
+			sess, err := exams.Open(ctx)
+			return examOpenedMsg{sess: sess, err: err}
+		}
+	case examOpenedMsg:
+		if msg.err != nil {
+			return messages.Cmd(messages.ErrorMsg{Err: fmt.Errorf("open the mock exam: %w", msg.err)})
+		}
+		return m.push(exampage.New(m.c, msg.sess, m.examOpts), false)
 	case messages.BackMsg:
 		return m.pop()
 	case labEventMsg, labStartedMsg, labStatusMsg, varsMsg:

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/lab"
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
@@ -25,7 +27,7 @@ type checkJSON struct {
 	Version  int             `json:"version"`
 	Exercise string          `json:"exercise"`
 	Title    string          `json:"title"`
-	Status   string          `json:"status"` // pass, fail or error
+	Status   string          `json:"status"` // pass, fail, error or unavailable
 	Summary  checkSummary    `json:"summary"`
 	Checks   []checkResultJS `json:"checks"`
 	Time     time.Time       `json:"time"`
@@ -50,13 +52,16 @@ type checkResultJS struct {
 }
 
 // overall is pass when every check passes, error when any check could not
-// be evaluated, and fail otherwise.
+// be evaluated, unavailable when the lab cannot run the exercise (every
+// check skipped), and fail otherwise.
 func overall(r checks.Report) string {
 	switch {
 	case r.Passed():
 		return "pass"
 	case r.HasErrors():
 		return "error"
+	case isUnavailable(r):
+		return "unavailable"
 	}
 	return "fail"
 }
@@ -76,7 +81,7 @@ func exitFor(r checks.Report) int {
 	switch overall(r) {
 	case "pass":
 		return exitOK
-	case "error":
+	case "error", "unavailable":
 		return exitEnv
 	}
 	return exitFail
@@ -125,12 +130,18 @@ func reportText(ex *lessons.Exercise, r checks.Report) string {
 		if res.Status == checks.Error {
 			line(indented(errorStyle.Render("environment problem (not your answer): ")+res.Detail, lipgloss.NewStyle()))
 		}
+		if res.Status == checks.Skipped && !isUnavailable(r) {
+			line(indented(res.Detail, faintStyle))
+		}
 	}
 	c := r.Counts()
 	summary := fmt.Sprintf("%d/%d checks pass", c.Pass, len(r.Results))
 	switch {
 	case r.Passed():
 		summary = passStyle.Render("solved: ") + summary
+	case isUnavailable(r):
+		// Every check has the same reason: say it once.
+		summary = errorStyle.Render("not checked: ") + r.Results[0].Detail
 	case c.Error > 0:
 		summary += errorStyle.Render(fmt.Sprintf("; %d could not be checked (environment)", c.Error))
 	}
@@ -235,8 +246,10 @@ result changes):
    "checks":[{"id":"image","title":"…","status":"fail","message":"…",
               "detail":"…","durationMs":12}],
    "time":"2026-11-25T12:00:00Z"}
-status is pass, fail or error; each check's status is pass, fail, error or
-skipped. Fields are only ever added in version 1.`,
+status is pass, fail, error or unavailable (the lab cannot run the exercise:
+a missing worker, add-on or node access; every check is skipped with the
+reason, exit status 2); each check's status is pass, fail, error or skipped.
+Fields are only ever added in version 1.`,
 		Example: `  kubedojo lab reset pods-basics/first-pod    # set it up
   kubedojo check pods-basics/first-pod
   kubedojo check pods-basics/first-pod --json | jq .summary
@@ -247,8 +260,14 @@ skipped. Fields are only ever added in version 1.`,
 			if err != nil {
 				return err
 			}
-			record := opts.attempts(cmd.ErrOrStderr())
 			p := &reportPrinter{w: cmd.OutOrStdout(), ex: ex, json: asJSON, watch: watch}
+			if err := unavailable(cmd.Context(), s, ex); errors.Is(err, lab.ErrUnavailable) {
+				p.print(unavailableReport(ex, err))
+				return withCode(exitEnv, errSilent)
+			} else if err != nil {
+				return withCode(exitEnv, err)
+			}
+			record := opts.attempts(cmd.ErrOrStderr())
 			emit := func(r checks.Report) {
 				record.graded(ex, r)
 				p.print(r)

@@ -16,7 +16,7 @@ import (
 func newLabCmd(opts *options) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "lab",
-		Short: "Manage the practice cluster: up, down, status, shell, reset, preload",
+		Short: "Manage the practice cluster: up, down, status, shell, node, reset, preload",
 		Long: `The lab is a local kind cluster that kubedojo creates and owns (named
 "kubedojo" unless --lab-name says otherwise). Its kubeconfig is private, under
 the state directory: kubedojo never edits ~/.kube/config unless you pass
@@ -28,7 +28,7 @@ namespaces and objects it labels itself.`,
 		Args: noSubcommand,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newLabUpCmd(opts), newLabDownCmd(opts), newLabStatusCmd(opts), newLabShellCmd(opts), newLabResetCmd(opts), newLabPreloadCmd(opts))
+	cmd.AddCommand(newLabUpCmd(opts), newLabDownCmd(opts), newLabStatusCmd(opts), newLabShellCmd(opts), newLabNodeCmd(opts), newLabResetCmd(opts), newLabPreloadCmd(opts))
 	return cmd
 }
 

@@ -121,6 +121,7 @@ cluster changes. The lab is a local kind cluster that kubedojo creates for you.`
 		newLabCmd(opts),
 		newCheckCmd(opts),
 		newVerifyCmd(opts),
+		newExamCmd(opts, newExamTUI),
 	)
 	return root
 }

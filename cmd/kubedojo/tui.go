@@ -21,6 +21,7 @@ import (
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/lessons/progress"
 	"github.com/kubedojo/kubedojo/tui"
+	"github.com/kubedojo/kubedojo/tui/common"
 )
 
 // envNoLab disables the lab like --no-lab does: KUBEDOJO_NO_LAB=1.
@@ -44,6 +45,7 @@ type tuiBackends struct {
 	lab    tui.Lab
 	grader tui.Grader
 	vars   func(ctx context.Context) (lessons.Vars, error)
+	exams  common.Exams
 }
 
 // backendsFunc builds the lab back ends from the global flags; it is not
@@ -103,6 +105,7 @@ func tuiRunE(opts *options, f *tuiFlags, newBackends backendsFunc) func(*cobra.C
 			Lab:      b.lab,
 			Grader:   b.grader,
 			Vars:     b.vars,
+			Exams:    b.exams,
 			Notice:   notice,
 			Log:      log,
 			Terminal: tui.DetectTerminal(os.Getenv, exec.LookPath),

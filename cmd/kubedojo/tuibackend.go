@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/kubedojo/kubedojo/checks"
 	"github.com/kubedojo/kubedojo/lab"
@@ -36,7 +35,7 @@ func newTUIBackends(_ context.Context, opts *options, course *lessons.Course) (t
 		return tuiBackends{}, err
 	}
 	b := &labBackend{lab: l}
-	return tuiBackends{lab: b, grader: b, vars: b.vars}, nil
+	return tuiBackends{lab: b, grader: b, vars: b.vars, exams: b}, nil
 }
 
 func (b *labBackend) session() (*checks.LabSession, error) {
@@ -83,7 +82,7 @@ func (b *labBackend) Status(ctx context.Context) (tui.LabStatus, error) {
 	if err != nil {
 		return tui.LabStatus{}, err
 	}
-	out := tui.LabStatus{Ready: st.Ready()}
+	out := tui.LabStatus{Ready: st.Ready(), NodeAccess: !st.Foreign}
 	if st.Ready() {
 		out.Summary = fmt.Sprintf("%s ready · %s · Kubernetes %s", st.Name, prose.Plural(st.Nodes, "node", "nodes"), st.KubernetesVersion)
 		out.Detail = "KUBECONFIG=" + st.KubeconfigPath
@@ -108,13 +107,18 @@ func (b *labBackend) Reset(ctx context.Context, ex *lessons.Exercise) error {
 	return nil
 }
 
-// SetUp makes an exercise ready when the TUI opens it: see prepare.
+// SetUp makes an exercise ready when the TUI opens it: see prepare. One
+// the lab cannot serve is no failed set-up: its watch shows every check
+// skipped, with the reason.
 func (b *labBackend) SetUp(ctx context.Context, ex *lessons.Exercise) error {
 	s, err := b.session()
 	if err != nil {
 		return err
 	}
-	return prepare(ctx, s, ex)
+	if err := prepare(ctx, s, ex); err != nil && !errors.Is(err, lab.ErrUnavailable) {
+		return err
+	}
+	return nil
 }
 
 // prepare is what opening an exercise does to the lab: refuse one the lab
@@ -122,14 +126,10 @@ func (b *labBackend) SetUp(ctx context.Context, ex *lessons.Exercise) error {
 // lab.Environment.Prepare, which sets the start state up only where the
 // lab holds none of it and never deletes an attempt, whoever set it up.
 func prepare(ctx context.Context, s *checks.LabSession, ex *lessons.Exercise) error {
-	caps, err := s.Env.Capabilities(ctx)
-	if err != nil {
+	if err := unavailable(ctx, s, ex); err != nil {
 		return err
 	}
-	if ok, why := caps.Serves(ex); !ok {
-		return fmt.Errorf("this lab cannot run %s: %s", ex.ID, why)
-	}
-	_, err = s.Env.Prepare(ctx, ex)
+	_, err := s.Env.Prepare(ctx, ex)
 	return err
 }
 
@@ -138,12 +138,21 @@ func (b *labBackend) Shell(ex *lessons.Exercise) (*exec.Cmd, error) {
 	return b.lab.ShellCommand(ex)
 }
 
+// NodeShell returns a root shell inside a lab node.
+func (b *labBackend) NodeShell(ctx context.Context, node string) (*exec.Cmd, error) {
+	sh, err := b.lab.NodeShellCommand(ctx, node, true)
+	return sh.Cmd, err
+}
+
 // Evaluate grades once; before the lab is up every check is an
 // environment error, never a wrong answer.
 func (b *labBackend) Evaluate(ctx context.Context, ex *lessons.Exercise) checks.Report {
 	s, err := b.session()
 	if err != nil {
-		return notReadyReport(ex, err)
+		return errorReport(ex, err)
+	}
+	if err := unavailable(ctx, s, ex); err != nil {
+		return errorReport(ex, err)
 	}
 	return s.Grader.Evaluate(ctx, ex)
 }
@@ -155,11 +164,17 @@ func (b *labBackend) Evaluate(ctx context.Context, ex *lessons.Exercise) checks.
 func (b *labBackend) Watch(ctx context.Context, ex *lessons.Exercise, onReport func(checks.Report)) error {
 	s, err := b.session()
 	if err != nil {
-		onReport(notReadyReport(ex, err))
+		onReport(errorReport(ex, err))
 		return err
 	}
 	if err := prepare(ctx, s, ex); err != nil {
-		onReport(notReadyReport(ex, err))
+		onReport(errorReport(ex, err))
+		if errors.Is(err, lab.ErrUnavailable) {
+			// Nothing to grade here, which is no reason to stop: the
+			// report stays until the page closes.
+			<-ctx.Done()
+			return ctx.Err()
+		}
 		return err
 	}
 	// Progressive reports let a fast check turn green while a slow one
@@ -173,12 +188,4 @@ func (b *labBackend) vars(context.Context) (lessons.Vars, error) {
 		return lessons.Vars{}, err
 	}
 	return s.Vars, nil
-}
-
-func notReadyReport(ex *lessons.Exercise, err error) checks.Report {
-	r := checks.Report{Exercise: ex.ID, Time: time.Now(), Trigger: "initial"}
-	for _, c := range ex.Checks {
-		r.Results = append(r.Results, checks.Result{ID: c.ID, Title: c.Title, Status: checks.Error, Detail: err.Error()})
-	}
-	return r
 }

@@ -40,6 +40,10 @@ type Lab interface {
 	// Shell returns the learner's shell, set up for the exercise
 	// (KUBECONFIG, namespace), to run with tea.ExecProcess.
 	Shell(ex *lessons.Exercise) (*exec.Cmd, error)
+	// NodeShell returns a root shell inside a lab node ("" is the control
+	// plane), to run with tea.ExecProcess; an error says why there is none
+	// (an existing cluster gives no node access).
+	NodeShell(ctx context.Context, node string) (*exec.Cmd, error)
 }
 
 // LabProgress is one progress event while the lab starts: a phase such as
@@ -60,6 +64,9 @@ type LabStatus struct {
 	Ready   bool
 	Summary string
 	Detail  string
+	// NodeAccess is true when NodeShell can open shells inside the nodes
+	// (kubedojo's own kind lab).
+	NodeAccess bool
 }
 
 // LabState is what the TUI knows about the lab at a moment.

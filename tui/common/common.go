@@ -35,6 +35,8 @@ type Common struct {
 	// Grader and Lab are nil when there is no lab.
 	Grader Grader
 	Lab    Lab
+	// Exams opens mock exams; nil when there is no lab.
+	Exams Exams
 	// LabState is the lab as last reported.
 	LabState LabState
 	// Vars are the lab's template values, nil until the lab reports them;

@@ -26,14 +26,21 @@ type KeyMap struct {
 	// Exercise bindings. NextCheck and PrevCheck select the check shown
 	// whole in the check list. SideShell opens the shell in a tmux pane;
 	// outside tmux the same key, SecondTerminal, says how to use two
-	// terminals.
+	// terminals. NodeShell opens a root shell inside the lab's control
+	// plane node (node-level exercises).
 	Hint, Reset, Shell, Solution, NextExercise, Check key.Binding
 	NextCheck, PrevCheck, SideShell, SecondTerminal   key.Binding
+	NodeShell                                         key.Binding
 
 	// Choose selects a quiz answer by number; Answer answers with the
 	// selected choice; Continue goes on after an answer; Retake starts a
 	// finished quiz again.
 	Choose, Answer, Continue, Retake key.Binding
+
+	// Exam bindings: Flag marks the current task for review, EndExam ends
+	// the exam (after a confirmation) and grades it, Exam opens the mock
+	// exam from the course map.
+	Flag, EndExam, Exam key.Binding
 
 	// Yes and No answer a confirmation prompt.
 	Yes, No key.Binding
@@ -73,6 +80,7 @@ func Default() *KeyMap {
 		Check:          key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check now")),
 		SideShell:      key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "side shell")),
 		SecondTerminal: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "second terminal")),
+		NodeShell:      key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "node shell")),
 		NextCheck:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next check")),
 		PrevCheck:      key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev check")),
 
@@ -80,6 +88,10 @@ func Default() *KeyMap {
 		Answer:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "answer")),
 		Continue: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
 		Retake:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retake quiz")),
+
+		Flag:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "flag for review")),
+		EndExam: key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "end exam")),
+		Exam:    key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "mock exam")),
 
 		Yes: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
 		No:  key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),

@@ -25,6 +25,9 @@ type OpenQuizMsg struct {
 	Replace bool
 }
 
+// StartExamMsg opens the mock exam: the one in progress, or a new one.
+type StartExamMsg struct{}
+
 // BackMsg closes the current page.
 type BackMsg struct{}
 

@@ -121,9 +121,13 @@ type Lab struct {
 	SetUpErr error
 	// ShellCmd is the command Shell returns.
 	ShellCmd *exec.Cmd
-	resets   []string
-	setUps   []string
-	starts   int
+	// NodeShellCmd and NodeShellErr are what NodeShell returns.
+	NodeShellCmd *exec.Cmd
+	NodeShellErr error
+	nodeShells   []string
+	resets       []string
+	setUps       []string
+	starts       int
 }
 
 // ReadyLab returns a fake lab that starts at once and is ready.
@@ -178,6 +182,22 @@ func (l *Lab) SetUps() []string {
 
 // Shell returns ShellCmd.
 func (l *Lab) Shell(*lessons.Exercise) (*exec.Cmd, error) { return l.ShellCmd, nil }
+
+// NodeShell records the node asked for and returns NodeShellCmd and
+// NodeShellErr.
+func (l *Lab) NodeShell(_ context.Context, node string) (*exec.Cmd, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.nodeShells = append(l.nodeShells, node)
+	return l.NodeShellCmd, l.NodeShellErr
+}
+
+// NodeShells lists the nodes NodeShell was asked for so far.
+func (l *Lab) NodeShells() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.nodeShells...)
+}
 
 // Resets lists the exercises reset so far.
 func (l *Lab) Resets() []string {

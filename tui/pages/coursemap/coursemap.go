@@ -221,6 +221,8 @@ func (m *Model) updateList(msg tea.KeyPressMsg) tea.Cmd {
 		move(0)
 	case key.Matches(msg, k.Bottom):
 		move(len(lessonRows) - 1)
+	case m.c.Exams != nil && key.Matches(msg, k.Exam):
+		return messages.Cmd(messages.StartExamMsg{})
 	case key.Matches(msg, k.Open):
 		if sel >= 0 {
 			return messages.Cmd(messages.OpenLessonMsg{Lesson: rows[lessonRows[sel]].lesson.Lesson})
@@ -410,5 +412,9 @@ func (m *Model) FullHelp() [][]key.Binding {
 	if m.filtering {
 		return [][]key.Binding{{k.Up, k.Down, k.FilterAccept, k.FilterCancel}}
 	}
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, m.ShortHelp()[2:]}
+	more := m.ShortHelp()[2:]
+	if m.c.Exams != nil {
+		more = append(more, k.Exam)
+	}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, more}
 }

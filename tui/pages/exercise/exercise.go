@@ -268,7 +268,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		m.busy = ""
 		if msg.err != nil {
-			return messages.Cmd(messages.ErrorMsg{Err: fmt.Errorf("open a shell: %w", msg.err)})
+			return messages.Cmd(messages.ErrorMsg{Err: fmt.Errorf("open a %s: %w", msg.what(), msg.err)})
 		}
 		page := m.id
 		return tea.ExecProcess(msg.cmd, func(err error) tea.Msg { return shellDoneMsg{page: page, err: err} })
@@ -368,6 +368,12 @@ func (m *Model) updateKeys(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		m.busy = "Opening a shell"
 		return tea.Batch(m.spinner.Tick, m.shell())
+	case key.Matches(msg, k.NodeShell) && m.offersNodeShell():
+		if !m.labUsable() {
+			return m.notReady()
+		}
+		m.busy = "Opening a shell inside the node"
+		return tea.Batch(m.spinner.Tick, m.nodeShell())
 	case key.Matches(msg, k.SideShell) && m.c.Terminal.InTmux():
 		if !m.labUsable() {
 			return m.notReady()
@@ -492,6 +498,10 @@ func (m *Model) ShortHelp() []key.Binding {
 	}
 	k := m.c.Keys
 	out := []key.Binding{k.Shell}
+	if m.ex.Tier == lessons.TierNodeAccess {
+		// The shell the task is done in.
+		out = append(out, k.NodeShell)
+	}
 	if m.c.Terminal.InTmux() {
 		out = append(out, k.SideShell)
 	}
@@ -502,6 +512,13 @@ func (m *Model) ShortHelp() []key.Binding {
 		return append(out, k.NextCheck)
 	}
 	return append(out, k.NextExercise)
+}
+
+// offersNodeShell reports whether the node shell key works here: on
+// node-level exercises (where it says why when the lab has no node
+// access), and on any exercise when the lab has it.
+func (m *Model) offersNodeShell() bool {
+	return m.ex.Tier == lessons.TierNodeAccess || m.c.LabState.Status.NodeAccess
 }
 
 // shellKey is the key that puts a shell next to the TUI, or explains how.
@@ -518,9 +535,13 @@ func (m *Model) FullHelp() [][]key.Binding {
 		return m.confirm.FullHelp()
 	}
 	k := m.c.Keys
+	shells := []key.Binding{k.Shell, m.shellKey()}
+	if m.offersNodeShell() {
+		shells = append(shells, k.NodeShell)
+	}
 	// Three columns and the global one fit in 80 columns.
 	return [][]key.Binding{
-		{k.Shell, m.shellKey(), k.Check, k.Hint, k.Solution, k.Reset, k.NextExercise},
+		append(shells, k.Check, k.Hint, k.Solution, k.Reset, k.NextExercise),
 		append([]key.Binding{k.NextCheck, k.PrevCheck}, m.reader.BlockKeys()...),
 		k.Scroll(),
 	}

@@ -34,6 +34,8 @@ type (
 		page int
 		cmd  *exec.Cmd
 		err  error
+		// node is true for a shell inside a node.
+		node bool
 	}
 	shellDoneMsg struct {
 		page int
@@ -47,6 +49,14 @@ type (
 	resetConfirmedMsg  struct{ page int }
 	revealConfirmedMsg struct{ page int }
 )
+
+// what names the shell for messages.
+func (m shellCmdMsg) what() string {
+	if m.node {
+		return "shell inside the node"
+	}
+	return "shell"
+}
 
 // watch bridges Grader.Watch, which calls back from its own goroutine, into
 // Bubble Tea: the callback leaves the newest report in a one-slot channel
@@ -139,6 +149,15 @@ func (m *Model) shell() tea.Cmd {
 	return func() tea.Msg {
 		cmd, err := lab.Shell(ex)
 		return shellCmdMsg{page: page, cmd: cmd, err: err}
+	}
+}
+
+// nodeShell opens a root shell inside the lab's control-plane node.
+func (m *Model) nodeShell() tea.Cmd {
+	lab, page, ctx := m.c.Lab, m.id, m.c.Ctx
+	return func() tea.Msg {
+		cmd, err := lab.NodeShell(ctx, "")
+		return shellCmdMsg{page: page, cmd: cmd, err: err, node: true}
 	}
 }
 

@@ -1,0 +1,235 @@
+package examrun_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/checks/examrun"
+	"github.com/kubedojo/kubedojo/lab"
+	"github.com/kubedojo/kubedojo/lab/labtest"
+	"github.com/kubedojo/kubedojo/lessons"
+	"github.com/kubedojo/kubedojo/lessons/exam"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	labtest.StopEnvtest()
+	os.Exit(code)
+}
+
+const poolCourse = `format: kubedojo/v1
+id: api-mock
+title: API mock
+version: 1.0.0
+exam: {duration: 30m, passMark: 66, tasks: 3}
+tracks:
+  - id: tasks
+    title: Tasks
+    lessons:
+      - id: config
+        title: Configuration
+        domain: workloads
+        exercises: [settings-a, settings-b, settings-c]
+`
+
+// poolTask is an api-tier task: write two keys into ConfigMap settings of
+// its namespace (a start state seeds the ConfigMap with neither).
+func poolTask(name, ns string) string {
+	return `id: ` + name + `
+title: Settings ` + name + `
+tier: api
+weight: 5
+namespaces: [` + ns + `]
+task: |
+  Set keys mode=fast (2 points) and level=3 in ConfigMap settings.
+setup:
+  - apply: |
+      apiVersion: v1
+      kind: ConfigMap
+      metadata: {name: settings}
+      data: {owner: exam}
+checks:
+  - id: mode
+    points: 2
+    title: mode is fast
+    message: ConfigMap settings needs mode=fast
+    field: {object: ConfigMap/settings, path: .data.mode, equals: fast}
+  - id: level
+    title: level is 3
+    message: ConfigMap settings needs level=3
+    field: {object: ConfigMap/settings, path: .data.level, equals: "3"}
+hints:
+  - kubectl edit
+  - kubectl patch
+solution:
+  steps:
+    - apply: |
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: settings}
+        data: {owner: exam, mode: fast, level: "3"}
+`
+}
+
+// envtestRunner wires a runner to the shared envtest API server, with
+// stateDir as the state directory.
+func envtestRunner(t *testing.T, et *labtest.Envtest, pool *lessons.Course, stateDir string, now func() time.Time) *examrun.Runner {
+	t.Helper()
+	kubeconfig, kubeContext, err := et.WriteKubeconfig(stateDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	genv, err := checks.NewEnv(et.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	genv.Kubeconfig = checks.Kubeconfig{Path: kubeconfig, LabContext: kubeContext}
+	g := checks.NewGrader(genv)
+	env, err := lab.NewEnvironment(et.Config, lab.EnvOptions{StateDir: filepath.Join(stateDir, "env"), KubeconfigPath: kubeconfig, Context: "envtest", Wait: g.Waiter()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	genv.Baselines = checks.LabBaselines(env)
+	return examrun.New(examrun.Config{
+		Pool: pool, Store: exam.NewStore(stateDir), Env: env, Grader: g,
+		Kubeconfig: kubeconfig, Context: kubeContext, Now: now,
+	})
+}
+
+// TestExamOnEnvtest takes a short exam on a real API server: the draw
+// records it, every task is set up before the clock starts with a context
+// of its own, a killed kubedojo resumes it with the clock running from
+// the recorded start, and grading gives partial credit per check, saves
+// the report and the history and ends the exam.
+func TestExamOnEnvtest(t *testing.T) {
+	et := labtest.RequireEnvtest(t)
+	pool, err := lessons.Load(fstest.MapFS{
+		"course.yaml": {Data: []byte(poolCourse)},
+		"lessons/config/exercises/settings-a.yaml": {Data: []byte(poolTask("settings-a", "exam-ns-a"))},
+		"lessons/config/exercises/settings-b.yaml": {Data: []byte(poolTask("settings-b", "exam-ns-b"))},
+		"lessons/config/exercises/settings-c.yaml": {Data: []byte(poolTask("settings-c", "exam-ns-c"))},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stateDir := t.TempDir()
+	clock := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
+	now := func() time.Time { return clock }
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+
+	r := envtestRunner(t, et, pool, stateDir, now)
+	st, err := r.Start(ctx, examrun.StartOptions{Mode: exam.ModeExam, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Tasks) != 3 || st.Duration.D() != 30*time.Minute || !st.Started.IsZero() {
+		t.Fatalf("started %+v", st)
+	}
+	if _, err := r.Start(ctx, examrun.StartOptions{Mode: exam.ModeExam}); !errors.Is(err, examrun.ErrInProgress) {
+		t.Fatalf("a second exam while one is in progress: %v", err)
+	}
+	// Each task's shells start in its context, whose namespace is the task's.
+	for _, task := range st.Tasks {
+		cfg, err := clientcmd.LoadFromFile(r.TaskKubeconfig(st, task.Context))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ex := pool.Exercise(task.ID)
+		if cfg.CurrentContext != task.Context || cfg.Contexts[task.Context].Namespace != ex.DefaultNamespace() || len(cfg.Contexts) != 3 {
+			t.Errorf("kubeconfig of %s: current %q, contexts %v", task.ID, cfg.CurrentContext, cfg.Contexts)
+		}
+	}
+
+	var events []examrun.SetupEvent
+	if err := r.SetUp(ctx, st, func(e examrun.SetupEvent) { events = append(events, e) }); err != nil {
+		t.Fatal(err)
+	}
+	if !st.SetUpDone() || !st.Started.Equal(clock) || len(events) != 6 || events[len(events)-1].Ready != 3 {
+		t.Fatalf("after setup: %+v, events %+v", st, events)
+	}
+
+	// The learner solves the first task fully and half of the second, in
+	// the second's namespace; the third stays as it was.
+	kube := kubernetes.NewForConfigOrDie(et.Config)
+	exs, err := r.Tasks(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	patch := func(ex *lessons.Exercise, data map[string]string) {
+		cm, err := kube.CoreV1().ConfigMaps(ex.DefaultNamespace()).Get(ctx, "settings", metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range data {
+			cm.Data[k] = v
+		}
+		if _, err := kube.CoreV1().ConfigMaps(ex.DefaultNamespace()).Update(ctx, cm, metav1.UpdateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	patch(exs[0], map[string]string{"mode": "fast", "level": "3"})
+	patch(exs[1], map[string]string{"mode": "fast"})
+	// Work done in the wrong namespace scores nothing.
+	if _, err := kube.CoreV1().ConfigMaps("default").Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{GenerateName: "settings-"}, Data: map[string]string{"mode": "fast", "level": "3"}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+
+	// kubedojo is killed; a new one resumes 20 minutes later.
+	clock = clock.Add(20 * time.Minute)
+	resumed := envtestRunner(t, et, pool, stateDir, now)
+	back, err := resumed.Active()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Clock().Remaining(clock) != 10*time.Minute {
+		t.Fatalf("resumed with %s left, want 10m", back.Clock().Remaining(clock))
+	}
+	// It is graded after the time ran out.
+	clock = clock.Add(15 * time.Minute)
+	res, err := resumed.Grade(ctx, back, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.TimedOut || res.TimeUsed.D() != 30*time.Minute {
+		t.Errorf("graded late: timed out %v, used %s", res.TimedOut, res.TimeUsed.D())
+	}
+	byID := map[string]exam.TaskResult{}
+	for _, tr := range res.Tasks {
+		byID[tr.ID] = tr
+	}
+	if a := byID[exs[0].ID]; a.Earned != 3 || a.Possible != 3 || a.Solution == nil {
+		t.Errorf("solved task: %+v", a)
+	}
+	if b := byID[exs[1].ID]; b.Earned != 2 || b.Possible != 3 || b.Checks[1].Status != exam.CheckFail || !strings.Contains(b.Checks[1].Detail, "3") {
+		t.Errorf("half-solved task: %+v", b)
+	}
+	if c := byID[exs[2].ID]; c.Earned != 0 {
+		t.Errorf("untouched task: %+v", c)
+	}
+	// (5*3/3 + 5*2/3 + 0) / 15 = 55.6 %
+	if res.Outcome != exam.Failed || res.Percent < 55.5 || res.Percent > 55.6 {
+		t.Errorf("verdict %s", res.Verdict())
+	}
+	if st, _ := resumed.Store().Active(); st != nil {
+		t.Error("the graded exam is still in progress")
+	}
+	if h, _ := resumed.Store().History(); len(h) != 1 || h[0].ID != res.ID {
+		t.Errorf("history %+v", h)
+	}
+	if _, err := os.Stat(resumed.Store().ReportPath(res.ID, "md")); err != nil {
+		t.Error(err)
+	}
+}

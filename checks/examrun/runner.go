@@ -1,0 +1,418 @@
+// Package examrun takes mock exams on a live cluster: it draws an exam from
+// a pool for the tiers the cluster serves, sets every task up before the
+// clock starts, gives each task its own kubeconfig context, keeps the exam
+// in the state directory so that it resumes after a crash, and grades
+// every task once at the end with the checks engine.
+package examrun
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/lab"
+	"github.com/kubedojo/kubedojo/lessons"
+	"github.com/kubedojo/kubedojo/lessons/exam"
+)
+
+// ErrInProgress means an exam is already under way: resume it or end it
+// before starting another.
+var ErrInProgress = errors.New("an exam is in progress")
+
+// ErrNoExam means there is no exam in progress.
+var ErrNoExam = errors.New("no exam is in progress")
+
+// Config wires a runner to a cluster.
+type Config struct {
+	Pool *lessons.Course
+	// PoolDir is the pool's directory ("" for the built-in pool), recorded
+	// so that a resumed exam loads the same pool.
+	PoolDir string
+	Store   *exam.Store
+	Env     *lab.Environment
+	Grader  *checks.Grader
+	// Kubeconfig and Context are the lab's kubeconfig file and context;
+	// the exam's contexts copy its cluster and user.
+	Kubeconfig, Context string
+	// Preload copies images into the nodes; nil when the cluster pulls
+	// its own.
+	Preload func(ctx context.Context, images []string) error
+	// Shell prepares the learner's shell outside any exercise ($SHELL in
+	// the lab directory); nil when there is none.
+	Shell func() (*exec.Cmd, error)
+	// Parallel is how many tasks are set up or graded at once (4 when 0).
+	Parallel int
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+}
+
+// Runner runs the exams of one pool on one cluster.
+type Runner struct{ cfg Config }
+
+// New builds a runner. Kubeconfig checks of exam tasks read the task's own
+// kubeconfig, so the grader's Env is pointed at it.
+func New(cfg Config) *Runner {
+	if cfg.Parallel <= 0 {
+		cfg.Parallel = 4
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	r := &Runner{cfg: cfg}
+	genv := cfg.Grader.Env()
+	genv.Kubeconfig.ForExercise = func(ex *lessons.Exercise) string {
+		st, err := cfg.Store.Active()
+		if err != nil || st == nil {
+			return genv.Kubeconfig.Path
+		}
+		return r.TaskKubeconfig(st, exam.TaskContext(ex))
+	}
+	return r
+}
+
+// FromLab builds a runner on a kubedojo lab session.
+func FromLab(s *checks.LabSession, pool *lessons.Course, poolDir string, store *exam.Store) *Runner {
+	cfg := Config{
+		Pool: pool, PoolDir: poolDir, Store: store, Env: s.Env, Grader: s.Grader,
+		Kubeconfig: s.Lab.KubeconfigPath(), Context: s.Lab.ContextName(),
+		Shell: func() (*exec.Cmd, error) { return s.Lab.ShellCommand(nil) },
+	}
+	if !s.Lab.Foreign() {
+		cfg.Preload = func(ctx context.Context, images []string) error { return s.Lab.Preload(ctx, images, nil) }
+	}
+	return New(cfg)
+}
+
+// Pool is the runner's pool.
+func (r *Runner) Pool() *lessons.Course { return r.cfg.Pool }
+
+// Store is where the runner keeps exams.
+func (r *Runner) Store() *exam.Store { return r.cfg.Store }
+
+// StartOptions shape a new exam.
+type StartOptions struct {
+	Mode exam.Mode
+	Seed uint64
+	// Duration of the exam (the pool's when 0); training is untimed.
+	Duration time.Duration
+	// Tasks is how many tasks to draw (the pool's when 0).
+	Tasks int
+	// Eligible narrows the pool further, after the cluster's capabilities
+	// (the e2e test keeps to non-breaking tasks on a shared lab).
+	Eligible func(*lessons.Exercise) bool
+}
+
+// Start draws a new exam from the tasks this cluster can serve and records
+// it; nothing is set up yet. An exam already in progress is ErrInProgress.
+func (r *Runner) Start(ctx context.Context, opts StartOptions) (*exam.State, error) {
+	if st, err := r.cfg.Store.Active(); err != nil {
+		return nil, err
+	} else if st != nil {
+		return nil, fmt.Errorf("%w: exam %s (%s) started %s; resume it (kubedojo exam --resume) or end it (kubedojo exam end)",
+			ErrInProgress, st.ID, st.Mode, st.Created.Local().Format("2006-01-02 15:04"))
+	}
+	caps, err := r.cfg.Env.Capabilities(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("find what the cluster serves: %w", err)
+	}
+	drawn, err := exam.Draw(r.cfg.Pool, exam.DrawOptions{Seed: opts.Seed, Tasks: opts.Tasks, Eligible: func(ex *lessons.Exercise) bool {
+		ok, _ := caps.Serves(ex)
+		return ok && (opts.Eligible == nil || opts.Eligible(ex))
+	}})
+	if err != nil {
+		return nil, err
+	}
+	duration := opts.Duration
+	if duration <= 0 {
+		duration = r.cfg.Pool.Exam.Duration.Duration
+	}
+	st := exam.NewState(r.cfg.Pool, r.cfg.PoolDir, drawn, opts.Mode, opts.Seed, duration, r.cfg.Now())
+	if err := r.writeKubeconfigs(st, drawn); err != nil {
+		return nil, err
+	}
+	if err := r.cfg.Store.Save(st); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// Active returns the exam in progress; ErrNoExam when there is none.
+func (r *Runner) Active() (*exam.State, error) {
+	st, err := r.cfg.Store.Active()
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
+		return nil, fmt.Errorf("%w (start one with kubedojo exam)", ErrNoExam)
+	}
+	if st.Pool.ID != r.cfg.Pool.ID {
+		return nil, fmt.Errorf("exam %s was drawn from pool %s, not %s: resume it with --pool %s", st.ID, st.Pool.ID, r.cfg.Pool.ID, st.Pool.Dir)
+	}
+	return st, nil
+}
+
+// Tasks are the exam's tasks, with the cluster's template values filled
+// in, in exam order.
+func (r *Runner) Tasks(ctx context.Context, st *exam.State) ([]*lessons.Exercise, error) {
+	exs, err := st.Exercises(r.cfg.Pool)
+	if err != nil {
+		return nil, err
+	}
+	vars, err := r.cfg.Env.Vars(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range exs {
+		exs[i] = exs[i].Expand(vars)
+	}
+	return exs, nil
+}
+
+// SetupEvent reports one task's setup: Done false when it begins, true
+// when it ends (with Err when it failed).
+type SetupEvent struct {
+	// Task is the 0-based position in the exam; Phase "images" (Task -1)
+	// is the image preload.
+	Task  int
+	ID    string
+	Phase string
+	Done  bool
+	Err   error
+	// Ready and Total count the tasks set up so far.
+	Ready, Total int
+}
+
+// SetUp sets up every task of the exam not yet set up, then starts the
+// clock. Tasks that break a shared component go last and one at a time,
+// so the others set up on a healthy cluster. A task whose namespaces are
+// still there (from an earlier exam, or a setup that was interrupted) is
+// reset. The state is saved after each task, so an interrupted setup
+// continues where it stopped.
+func (r *Runner) SetUp(ctx context.Context, st *exam.State, progress func(SetupEvent)) error {
+	if progress == nil {
+		progress = func(SetupEvent) {}
+	}
+	exs, err := st.Exercises(r.cfg.Pool)
+	if err != nil {
+		return err
+	}
+	total := len(exs)
+	ready := 0
+	for _, t := range st.Tasks {
+		if t.SetUp {
+			ready++
+		}
+	}
+	if r.cfg.Preload != nil && len(r.cfg.Pool.Images) > 0 && ready < total {
+		progress(SetupEvent{Task: -1, Phase: "images", Ready: ready, Total: total})
+		err := r.cfg.Preload(ctx, r.cfg.Pool.Images)
+		if errors.Is(err, lab.ErrImagesMissing) {
+			// The nodes may still pull them; a task whose pods cannot start
+			// says so in its setup error.
+			progress(SetupEvent{Task: -1, Phase: "images", Done: true, Err: err, Ready: ready, Total: total})
+		} else if err != nil {
+			return fmt.Errorf("preload the pool's images: %w", err)
+		} else {
+			progress(SetupEvent{Task: -1, Phase: "images", Done: true, Ready: ready, Total: total})
+		}
+	}
+	var mu sync.Mutex
+	setUp := func(i int) error {
+		ex := exs[i]
+		progress(SetupEvent{Task: i, ID: ex.ID, Phase: "setup", Ready: ready, Total: total})
+		err := r.cfg.Env.Reset(ctx, ex)
+		var kept *lab.KeptError
+		if errors.As(err, &kept) {
+			err = nil
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if err == nil {
+			st.Tasks[i].SetUp = true
+			ready++
+			err = r.cfg.Store.Save(st)
+		}
+		progress(SetupEvent{Task: i, ID: ex.ID, Phase: "setup", Done: true, Err: err, Ready: ready, Total: total})
+		if err != nil {
+			return fmt.Errorf("set up task %d (%s): %w", i+1, ex.ID, err)
+		}
+		return nil
+	}
+	var plain, breaking []int
+	for i, ex := range exs {
+		switch {
+		case st.Tasks[i].SetUp:
+		case ex.Breaking():
+			breaking = append(breaking, i)
+		default:
+			plain = append(plain, i)
+		}
+	}
+	if err := r.parallel(ctx, plain, setUp); err != nil {
+		return err
+	}
+	for _, i := range breaking {
+		if err := setUp(i); err != nil {
+			return err
+		}
+	}
+	if st.Started.IsZero() {
+		st.Started = r.cfg.Now().UTC()
+		if err := r.cfg.Store.Save(st); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// parallel runs fn for each index, up to Parallel at once, and returns the
+// first error after all have ended.
+func (r *Runner) parallel(ctx context.Context, idx []int, fn func(int) error) error {
+	sem := make(chan struct{}, r.cfg.Parallel)
+	errs := make([]error, len(idx))
+	var wg sync.WaitGroup
+	for k, i := range idx {
+		if ctx.Err() != nil {
+			errs[k] = ctx.Err()
+			break
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			errs[k] = fn(i)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// Save records a change of the exam (a flag, the current task).
+func (r *Runner) Save(st *exam.State) error { return r.cfg.Store.Save(st) }
+
+// Grade grades every task once on the live cluster, waiting for checks
+// still converging (a rollout under way) as headless grading does, then
+// saves the report and the history and ends the exam. The exam's
+// namespaces stay as they are, for the learner to look at; Clean removes
+// them.
+func (r *Runner) Grade(ctx context.Context, st *exam.State, progress func(done, total int)) (*exam.Result, error) {
+	exs, err := st.Exercises(r.cfg.Pool)
+	if err != nil {
+		return nil, err
+	}
+	graded := r.cfg.Now()
+	results := make([]exam.TaskResult, len(exs))
+	var mu sync.Mutex
+	done := 0
+	idx := make([]int, len(exs))
+	for i := range idx {
+		idx[i] = i
+	}
+	err = r.parallel(ctx, idx, func(i int) error {
+		rep := r.cfg.Grader.Converge(ctx, exs[i], 0, 2*time.Second)
+		results[i] = TaskResult(i+1, exs[i], st.Tasks[i], rep)
+		mu.Lock()
+		done++
+		if progress != nil {
+			progress(done, len(exs))
+		}
+		mu.Unlock()
+		return ctx.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("grade exam %s: %w", st.ID, err)
+	}
+	res := exam.NewResult(st, results, graded)
+	if err := r.cfg.Store.Finish(res); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// TaskResult turns a task's report into its exam result: each top-level
+// check with its points, and the reference solution.
+func TaskResult(n int, ex *lessons.Exercise, t exam.TaskState, rep checks.Report) exam.TaskResult {
+	tr := exam.TaskResultFor(n, ex, t)
+	for i, c := range ex.Checks {
+		cr := exam.CheckResult{ID: c.ID, Title: c.Title, Points: c.PointsWorth(), Status: exam.CheckError, Detail: "not graded"}
+		if i < len(rep.Results) {
+			res := rep.Results[i]
+			cr.Title, cr.Status, cr.Message, cr.Detail = res.Title, exam.CheckStatus(res.Status), res.Message, res.Detail
+			if res.Status == checks.Pending || res.Status == checks.Running {
+				cr.Status = exam.CheckError
+			}
+		}
+		tr.Checks = append(tr.Checks, cr)
+	}
+	sol := ex.Solution
+	tr.Solution = &sol
+	return tr
+}
+
+// Check grades one task now (training mode: the checks on demand).
+func (r *Runner) Check(ctx context.Context, ex *lessons.Exercise) checks.Report {
+	return r.cfg.Grader.Evaluate(ctx, ex)
+}
+
+// Reset puts one task back to its start state (training mode, after the
+// learner confirmed it).
+func (r *Runner) Reset(ctx context.Context, ex *lessons.Exercise) error {
+	err := r.cfg.Env.Reset(ctx, ex)
+	var kept *lab.KeptError
+	if errors.As(err, &kept) {
+		return nil
+	}
+	return err
+}
+
+// Clean removes the tasks of a finished exam from the cluster, putting
+// back what they broke: the tasks that break shared components first, so
+// the others clean up on a healthy cluster.
+func (r *Runner) Clean(ctx context.Context, res *exam.Result) error {
+	var exs []*lessons.Exercise
+	for _, t := range res.Tasks {
+		if ex := r.cfg.Pool.Exercise(t.ID); ex != nil {
+			exs = append(exs, ex)
+		}
+	}
+	slices.SortStableFunc(exs, func(a, b *lessons.Exercise) int {
+		switch {
+		case a.Breaking() && !b.Breaking():
+			return -1
+		case b.Breaking() && !a.Breaking():
+			return 1
+		}
+		return 0
+	})
+	var errs []error
+	for _, ex := range exs {
+		if err := r.cfg.Env.Cleanup(ctx, ex); err != nil && !errors.Is(err, lab.ErrKept) {
+			errs = append(errs, fmt.Errorf("clean up %s: %w", ex.ID, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Shell prepares the learner's shell for a task: $SHELL with KUBECONFIG
+// set to the task's kubeconfig, whose current context is the task's.
+func (r *Runner) Shell(st *exam.State, i int) (*exec.Cmd, error) {
+	if r.cfg.Shell == nil {
+		return nil, errors.New("this cluster gives no shell; use the exam's kubeconfig in a terminal of your own")
+	}
+	cmd, err := r.cfg.Shell()
+	if err != nil {
+		return nil, err
+	}
+	if cmd.Env == nil {
+		cmd.Env = os.Environ()
+	}
+	cmd.Env = append(withoutKubeconfig(cmd.Env), "KUBECONFIG="+r.TaskKubeconfig(st, st.Tasks[i].Context))
+	return cmd, nil
+}

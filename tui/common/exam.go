@@ -1,0 +1,44 @@
+package common
+
+import (
+	"context"
+	"os/exec"
+
+	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/checks/examrun"
+	"github.com/kubedojo/kubedojo/lessons"
+	"github.com/kubedojo/kubedojo/lessons/exam"
+)
+
+// ExamSession is the exam in progress, as the exam screen drives it; cmd
+// adapts the exam runner, tests use a fake. The screen calls every method
+// from a tea.Cmd.
+type ExamSession interface {
+	// State is the exam as it was opened; the screen keeps its own copy
+	// from then on and hands it to SetUp, Save and Grade.
+	State() *exam.State
+	// Tasks are the exam's tasks in exam order, with the lab's template
+	// values filled in.
+	Tasks() []*lessons.Exercise
+	// SetUp sets up the tasks not yet set up and starts the clock,
+	// reporting each task; it updates st.
+	SetUp(ctx context.Context, st *exam.State, progress func(examrun.SetupEvent)) error
+	// Save records a change (a flag, the current task).
+	Save(st *exam.State) error
+	// Grade grades every task, saves the report and ends the exam.
+	Grade(ctx context.Context, st *exam.State, progress func(done, total int)) (*exam.Result, error)
+	// ReportPath is the Markdown report of a graded exam.
+	ReportPath(id string) string
+	// Shell is the learner's shell for a task, in the task's context.
+	Shell(st *exam.State, task int) (*exec.Cmd, error)
+	// Check grades one task now and Reset starts it over (training).
+	Check(ctx context.Context, task int) checks.Report
+	Reset(ctx context.Context, task int) error
+}
+
+// Exams opens mock exams from the course map: the exam in progress, or a
+// new one drawn from the built-in pool with its defaults. Nil when there is
+// no lab.
+type Exams interface {
+	Open(ctx context.Context) (ExamSession, error)
+}

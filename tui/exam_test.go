@@ -1,0 +1,260 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/checks/examrun"
+	"github.com/kubedojo/kubedojo/lessons"
+	"github.com/kubedojo/kubedojo/lessons/exam"
+	"github.com/kubedojo/kubedojo/lessons/progress"
+	"github.com/kubedojo/kubedojo/tui/common"
+	exampage "github.com/kubedojo/kubedojo/tui/pages/exam"
+	"github.com/kubedojo/kubedojo/tui/tuitest"
+)
+
+// examStart is when the exams of these tests started.
+var examStart = time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+
+// fakeExam is an exam of the test pack's three exercises (weights 4, 8,
+// 6), graded with every check of the first task passing, half of the
+// second's and none of the third's.
+type fakeExam struct {
+	st    *exam.State
+	tasks []*lessons.Exercise
+	// block, when set, holds the setup after the first task until closed.
+	block chan struct{}
+
+	// at is the frozen time of the screen.
+	at time.Time
+
+	mu     sync.Mutex
+	saved  []exam.State
+	graded int
+}
+
+func newFakeExam(t *testing.T, mode exam.Mode, setUp bool) *fakeExam {
+	course := tuitest.Course(t)
+	var tasks []*lessons.Exercise
+	for i, ex := range course.Exercises() {
+		cp := *ex
+		cp.Weight = []int{4, 8, 6}[i]
+		tasks = append(tasks, &cp)
+	}
+	pool := &lessons.Course{ID: "testpool", Title: "Test pool", Version: "1", Exam: &lessons.ExamSettings{PassMark: 66}}
+	st := exam.NewState(pool, "", tasks, mode, 42, 2*time.Hour, examStart.Add(-5*time.Minute))
+	st.ID = "20261202-085500"
+	if setUp {
+		for i := range st.Tasks {
+			st.Tasks[i].SetUp = true
+		}
+		st.Started = examStart
+	}
+	return &fakeExam{st: st, tasks: tasks}
+}
+
+func (f *fakeExam) State() *exam.State         { return f.st }
+func (f *fakeExam) Tasks() []*lessons.Exercise { return f.tasks }
+func (f *fakeExam) ReportPath(id string) string {
+	return "/state/exams/" + id + "/report.md"
+}
+
+func (f *fakeExam) SetUp(ctx context.Context, st *exam.State, progress func(examrun.SetupEvent)) error {
+	for i := range st.Tasks {
+		if i == 1 && f.block != nil {
+			progress(examrun.SetupEvent{Task: i, ID: f.tasks[i].ID, Phase: "setup", Ready: 1, Total: len(st.Tasks)})
+			select {
+			case <-f.block:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		st.Tasks[i].SetUp = true
+		progress(examrun.SetupEvent{Task: i, ID: f.tasks[i].ID, Phase: "setup", Done: true, Ready: i + 1, Total: len(st.Tasks)})
+	}
+	st.Started = examStart
+	return nil
+}
+
+func (f *fakeExam) Save(st *exam.State) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.saved = append(f.saved, *st)
+	return nil
+}
+
+func (f *fakeExam) lastSaved() exam.State {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.saved[len(f.saved)-1]
+}
+
+func (f *fakeExam) Grade(_ context.Context, st *exam.State, progress func(done, total int)) (*exam.Result, error) {
+	f.mu.Lock()
+	f.graded++
+	f.mu.Unlock()
+	var tasks []exam.TaskResult
+	for i, ex := range f.tasks {
+		tr := exam.TaskResultFor(i+1, ex, st.Tasks[i])
+		for j, c := range ex.Checks {
+			status := exam.CheckFail
+			if i == 0 || (i == 1 && j%2 == 0) {
+				status = exam.CheckPass
+			}
+			tr.Checks = append(tr.Checks, exam.CheckResult{ID: c.ID, Title: c.Title, Points: c.PointsWorth(), Status: status,
+				Message: c.Message, Detail: "expected it, found nothing"})
+		}
+		tasks = append(tasks, tr)
+		progress(i+1, len(f.tasks))
+	}
+	return exam.NewResult(st, tasks, f.at), nil
+}
+
+func (f *fakeExam) Shell(*exam.State, int) (*exec.Cmd, error) { return exec.Command("true"), nil }
+
+func (f *fakeExam) Check(_ context.Context, task int) checks.Report {
+	r := tuitest.Uniform(f.tasks[task], checks.Fail)
+	r.Results[0].Status, r.Results[0].Message, r.Results[0].Detail = checks.Pass, "", ""
+	return r
+}
+
+func (f *fakeExam) Reset(context.Context, int) error { return nil }
+
+// newExamApp opens the TUI as kubedojo exam does, on the exam screen of
+// f, with the clock frozen at now.
+func newExamApp(t *testing.T, w, h int, f *fakeExam, now time.Time) *app {
+	t.Helper()
+	f.at = now
+	a := &app{dir: t.TempDir(), course: tuitest.Course(t)}
+	var err error
+	if a.store, err = progress.Open(a.dir); err != nil {
+		t.Fatal(err)
+	}
+	a.m = New(t.Context(), Options{Course: a.course, Progress: a.store, Exam: f,
+		ExamOptions: exampage.Options{Now: func() time.Time { return now }}})
+	a.Driver = tuitest.NewDriver(t, a.m, w, h)
+	return a
+}
+
+// examScreens are the exam screen's states the golden tests render. The
+// clock is frozen, so no golden shows a moving countdown.
+var examScreens = []struct {
+	name  string
+	mode  exam.Mode
+	setUp bool
+	block bool
+	at    time.Duration
+	run   func(t *testing.T, a *app)
+}{
+	{"exam-setup", exam.ModeExam, false, true, 0, func(t *testing.T, a *app) {}},
+	{"exam-running", exam.ModeExam, true, false, 25 * time.Minute, func(t *testing.T, a *app) { a.Press("f", "down") }},
+	{"exam-alert", exam.ModeExam, true, false, 106 * time.Minute, func(t *testing.T, a *app) { a.Press("down", "down") }},
+	{"exam-confirm-end", exam.ModeExam, true, false, 40 * time.Minute, func(t *testing.T, a *app) { a.Press("f", "E") }},
+	{"exam-training", exam.ModeTraining, true, false, 10 * time.Minute, func(t *testing.T, a *app) { a.Press("h", "c") }},
+	{"exam-report", exam.ModeExam, true, false, 80 * time.Minute, func(t *testing.T, a *app) { a.Press("E", "y") }},
+}
+
+func TestExamScreens(t *testing.T) {
+	for _, size := range sizes {
+		t.Run(fmt.Sprintf("%dx%d", size.w, size.h), func(t *testing.T) {
+			for _, sc := range examScreens {
+				t.Run(sc.name, func(t *testing.T) {
+					f := newFakeExam(t, sc.mode, sc.setUp)
+					if sc.block {
+						f.block = make(chan struct{})
+						defer close(f.block)
+					}
+					a := newExamApp(t, size.w, size.h, f, examStart.Add(sc.at))
+					sc.run(t, a)
+					a.Stable(5 * time.Second)
+					v := a.View()
+					requireFits(t, v, size.w, size.h)
+					golden.RequireEqual(t, v)
+				})
+			}
+		})
+	}
+}
+
+// TestExamHidesResultsUntilTheEnd: in exam mode the hint and check keys
+// do nothing and are not offered; training offers them.
+func TestExamHidesResultsUntilTheEnd(t *testing.T) {
+	f := newFakeExam(t, exam.ModeExam, true)
+	a := newExamApp(t, 120, 40, f, examStart.Add(time.Minute))
+	a.Press("?", "h", "c")
+	a.lacks(t, "Hint 1", "Checks", "check now", "hint")
+	a.contains(t, "flag for review", "end exam", "shell")
+	tr := newExamApp(t, 120, 40, newFakeExam(t, exam.ModeTraining, true), examStart.Add(time.Minute))
+	tr.Press("?")
+	tr.contains(t, "hint", "check now", "reset exercise")
+}
+
+// TestExamFlagsAndJumpsAreSaved: flags and the current task are saved at
+// once, so a resumed exam shows them.
+func TestExamFlagsAndJumpsAreSaved(t *testing.T) {
+	f := newFakeExam(t, exam.ModeExam, true)
+	a := newExamApp(t, 80, 24, f, examStart.Add(time.Minute))
+	a.Press("down", "down", "f", "up")
+	last := f.lastSaved()
+	if last.Current != 1 || !last.Tasks[2].Flagged || last.Tasks[0].Flagged {
+		t.Errorf("saved current %d, flags %+v", last.Current, last.Tasks)
+	}
+	b := newExamApp(t, 80, 24, &fakeExam{st: &last, tasks: f.tasks}, examStart.Add(2*time.Minute))
+	b.contains(t, "Task 2 of 3", "1 flagged")
+}
+
+// TestExamGradesWhenTimeRunsOut: a tick after the deadline grades the exam
+// without a key, and a declined confirmation grades nothing.
+func TestExamGradesWhenTimeRunsOut(t *testing.T) {
+	f := newFakeExam(t, exam.ModeExam, true)
+	a := newExamApp(t, 80, 24, f, examStart.Add(time.Hour))
+	a.Press("E", "n")
+	if f.graded != 0 {
+		t.Fatal("a declined end graded the exam")
+	}
+	late := newFakeExam(t, exam.ModeExam, true)
+	b := newExamApp(t, 80, 24, late, examStart.Add(2*time.Hour+time.Second))
+	if !b.WaitFor("graded", 5*time.Second) {
+		t.Fatalf("no report after the time ran out:\n%s", b.View())
+	}
+	if late.graded != 1 || !strings.Contains(b.View(), "time ran out") {
+		t.Errorf("graded %d times:\n%s", late.graded, b.View())
+	}
+}
+
+var _ common.ExamSession = (*fakeExam)(nil)
+
+// TestExamAlerts: crossing 30 minutes left announces it on the status line
+// and keeps it next to the countdown.
+func TestExamAlerts(t *testing.T) {
+	var mu sync.Mutex
+	now := examStart.Add(89 * time.Minute)
+	f := newFakeExam(t, exam.ModeExam, true)
+	a := &app{dir: t.TempDir(), course: tuitest.Course(t)}
+	var err error
+	if a.store, err = progress.Open(a.dir); err != nil {
+		t.Fatal(err)
+	}
+	a.m = New(t.Context(), Options{Course: a.course, Progress: a.store, Exam: f, ExamOptions: exampage.Options{Now: func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return now
+	}}})
+	a.Driver = tuitest.NewDriver(t, a.m, 100, 24)
+	a.lacks(t, "minutes left")
+	mu.Lock()
+	now = examStart.Add(91 * time.Minute)
+	mu.Unlock()
+	if !a.WaitFor("Exam: 30 minutes left.", 5*time.Second) {
+		t.Fatalf("no alert:\n%s", a.View())
+	}
+	a.contains(t, "⚠ 30 minutes left", "0:29:00 left")
+}
