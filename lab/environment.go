@@ -100,6 +100,8 @@ type Environment struct {
 	memory    map[string]*Baseline // when there is no StateDir
 	claimed   map[string]bool      // exercises Claim holds
 	varsCache *lessons.Vars
+	// nodeToolsSeen caches which node tools the nodes have.
+	nodeToolsSeen map[string]bool
 }
 
 // NewEnvironment prepares exercise environments on the cluster cfg points

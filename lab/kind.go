@@ -79,7 +79,9 @@ func (l *Lab) engineFailure(ctx context.Context, eng engine, what string, err er
 // kubeconfig and preloads Config.Images. A reused lab is never recreated
 // on its own: one that is certainly broken is a *BrokenError and one still
 // not ready after the wait an ErrUnreachable error, both recreated only
-// with Config.Recreate (revive.go). Cancelling ctx deletes a cluster this
+// with Config.Recreate (revive.go). A reused lab keeps its layout: one with
+// fewer workers than Config.Workers is not recreated for them
+// (Capabilities.Advice says how). Cancelling ctx deletes a cluster this
 // call created before Up returns (interrupted). For an existing cluster Up
 // only checks that it answers.
 func (l *Lab) Up(ctx context.Context, progress func(Progress)) error {
@@ -141,9 +143,6 @@ func (l *Lab) Up(ctx context.Context, progress func(Progress)) error {
 
 // finishUp is what Up does once the cluster answers.
 func (l *Lab) finishUp(ctx context.Context, t *tracker, preload bool) error {
-	if err := l.checkLayout(ctx); err != nil {
-		return err
-	}
 	if err := l.addons(ctx, t); err != nil {
 		return err
 	}
@@ -419,30 +418,6 @@ func shortErr(err error) string {
 		s = s[:160] + "…"
 	}
 	return s
-}
-
-// checkLayout refuses a reused lab with fewer workers than configured.
-func (l *Lab) checkLayout(ctx context.Context) error {
-	if l.cfg.Workers == 0 {
-		return nil
-	}
-	kube, err := l.clientset(0)
-	if err != nil {
-		return err
-	}
-	v, err := nodeVars(ctx, kube, "")
-	if err != nil {
-		return err
-	}
-	list, err := kube.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
-	if err != nil {
-		return fmt.Errorf("%w: list nodes: %v", ErrUnreachable, err)
-	}
-	if workers := len(list.Items) - 1; workers < l.cfg.Workers || v.Worker == "" {
-		return fmt.Errorf("lab %q has %d worker node(s) but %d are wanted: delete it (kubedojo lab down) and create it again",
-			l.cfg.Name, max(workers, 0), l.cfg.Workers)
-	}
-	return nil
 }
 
 // Down deletes kubedojo's own lab with its kubeconfig, ownership record and

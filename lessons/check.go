@@ -374,6 +374,9 @@ type NodeCheck struct {
 	ExitCode *int   `yaml:"exitCode,omitempty" json:"exitCode,omitempty"`
 	Fails    bool   `yaml:"fails,omitempty" json:"fails,omitempty"`
 	Stdout   Expect `yaml:"stdout,omitempty" json:"stdout,omitempty"`
+	// Timeout bounds the command (30s by default: node commands go
+	// through the container engine, slow on a loaded machine).
+	Timeout Duration `yaml:"timeout,omitempty" json:"timeout,omitempty"`
 }
 
 // AnswerCheck compares a key of ConfigMap "answers" in the exercise

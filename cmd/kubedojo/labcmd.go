@@ -10,7 +10,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kubedojo/kubedojo/checks"
 	"github.com/kubedojo/kubedojo/lab"
+	"github.com/kubedojo/kubedojo/lessons"
 )
 
 func newLabCmd(opts *options) *cobra.Command {
@@ -43,6 +45,12 @@ ready and preloads the course's images into its nodes. It repairs what an
 exercise that breaks the control plane or a kubelet left broken when that
 attempt cannot be continued, and names the attempts it leaves in place.
 
+A new lab has one control plane and --workers worker nodes (default 1, or the
+config file's workers). A lab that exists keeps the layout it was made with:
+when it has fewer workers than wanted or than some exercises need, or its
+nodes lack crictl (made from an older node image), up says which exercises
+that affects and how to recreate it; it never recreates it by itself.
+
 An existing lab is never deleted because it is slow: up waits (up to 3
 minutes, saying how long and whether a node container is paused) and, if it
 is still not ready, stops with advice and leaves it as it is. A lab that is
@@ -50,8 +58,8 @@ certainly broken (a node container that does not start, a missing control
 plane) is recreated only when you agree: on a terminal up asks, elsewhere it
 stops with the reason; --recreate agrees in advance. Recreating deletes
 everything in the cluster; your progress is kept.`,
-		Example: `  kubedojo lab up
-  kubedojo lab up --workers 1            # a control plane and one worker
+		Example: `  kubedojo lab up                        # a control plane and one worker
+  kubedojo lab up --workers 0            # the control plane alone, for a small machine
   KUBEDOJO_NODE_IMAGE=local/kind-node:v1.33.13 kubedojo lab up   # an image of your own`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -98,12 +106,32 @@ everything in the cluster; your progress is kept.`,
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "lab %q is ready (%s)\nkubeconfig: %s\nopen a shell with: kubedojo lab shell\n",
 				l.Name(), time.Since(start).Round(100*time.Millisecond), l.KubeconfigPath())
+			if !l.Foreign() {
+				labAdvice(cmd, l, course)
+			}
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&export, "export-kubeconfig", false, "also merge the lab's context into ~/.kube/config")
 	cmd.Flags().BoolVar(&recreate, "recreate", false, "delete and create the lab again if it is broken or still not ready after the wait, without asking (a healthy lab is kept)")
 	return cmd
+}
+
+// labAdvice prints, after lab up, what keeps the lab from serving some of
+// the course (too few workers, an old node image) and how to recreate it.
+// Finding out is best effort: the lab is up either way.
+func labAdvice(cmd *cobra.Command, l *lab.Lab, course *lessons.Course) {
+	s, err := checks.ConnectLab(cmd.Context(), l)
+	if err != nil {
+		return
+	}
+	caps, err := s.Env.Capabilities(cmd.Context())
+	if err != nil {
+		return
+	}
+	for _, a := range caps.Advice(course.Exercises(), l.Workers()) {
+		fmt.Fprintln(cmd.ErrOrStderr(), "note:", a)
+	}
 }
 
 func newLabDownCmd(opts *options) *cobra.Command {

@@ -61,6 +61,8 @@ type options struct {
 	loaded *lessons.Course
 	stdout io.Writer
 	stderr io.Writer
+	// closeLog ends the log a command opened (exam commands), if any.
+	closeLog func()
 }
 
 func run(args []string) int {
@@ -70,6 +72,9 @@ func run(args []string) int {
 	root := newRootCmd(opts)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
+	if opts.closeLog != nil {
+		opts.closeLog()
+	}
 	if err == nil {
 		return exitOK
 	}

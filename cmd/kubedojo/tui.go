@@ -134,6 +134,21 @@ func openTUILog(stateDir string) (w io.Writer, closeLog func(), notice string) {
 	return f, func() { f.Close() }, ""
 }
 
+// openLog starts a log file of the state directory, written anew, and
+// routes the libraries' output into it; closeLog undoes both.
+func openLog(stateDir, name string) (log *slog.Logger, closeLog func(), err error) {
+	if err := os.MkdirAll(stateDir, 0o755); err != nil {
+		return nil, nil, withCode(exitEnv, fmt.Errorf("open the log %s: %w", name, err))
+	}
+	logFile, err := os.OpenFile(filepath.Join(stateDir, name), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return nil, nil, withCode(exitEnv, fmt.Errorf("open the log %s: %w", name, err))
+	}
+	log = slog.New(slog.NewTextHandler(logFile, nil))
+	restore := routeLibraryLogs(log)
+	return log, func() { restore(); logFile.Close() }, nil
+}
+
 // routeLibraryLogs sends what client-go would print to the terminal into
 // the TUI's log until restore is called: klog's lines (client-go logs
 // through klog, to stderr by default) and the API server's warnings.
