@@ -5,14 +5,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kubedojo/kubedojo/assets"
 	"github.com/kubedojo/kubedojo/checks"
 	"github.com/kubedojo/kubedojo/lab/labtest"
 	"github.com/kubedojo/kubedojo/lessons"
 )
-
-// e2eLab is the kind lab shared by the exercise e2e tests.
-const e2eLab = "kubedojo-e2e"
 
 // blockedHere are the exercises that cannot be verified on this project's
 // CI machine, each with the reason. The list is explicit so that nothing
@@ -26,17 +22,13 @@ var blockedHere = map[string]string{
 	"resources/top-consumer": "metrics.k8s.io through the API server's aggregator answers an empty 404 on the offline Kubernetes build",
 }
 
-// TestVerifyExercisesOnKind proves every built-in exercise above the api
-// tier on a real kind cluster (the api tier is proven on envtest): the
+// TestVerifyExercisesOnKind proves every built-in exercise and exam task
+// above the api tier on a real kind cluster (the api tier is proven on envtest): the
 // start state fails its checks and the reference solution passes them.
 // Under CI every exercise must be verified; elsewhere an add-on exercise
 // whose add-on is missing is skipped with its reason.
 func TestVerifyExercisesOnKind(t *testing.T) {
-	l := labtest.RequireKindLab(t, e2eLab)
-	course, err := lessons.Load(assets.Course())
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := labtest.RequireKindLab(t, labtest.SharedLabName())
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Minute)
 	defer cancel()
 	s, err := checks.ConnectLab(ctx, l)
@@ -48,13 +40,13 @@ func TestVerifyExercisesOnKind(t *testing.T) {
 		t.Fatal(err)
 	}
 	var exs []*lessons.Exercise
-	for _, ex := range course.Exercises() {
+	for _, ex := range builtInExercises(t) {
 		if ex.Tier != lessons.TierAPI {
 			exs = append(exs, ex)
 		}
 	}
 	start := time.Now()
-	results, err := s.Grader.VerifyAll(ctx, s.Env, exs, caps.Serves, 3, checks.VerifyOptions{}, func(r checks.VerifyResult) {
+	results, err := s.Grader.VerifyAll(ctx, s.Env, exs, caps.Serves, 4, checks.VerifyOptions{}, func(r checks.VerifyResult) {
 		t.Logf("%-12s %-46s %s %s", r.Status, r.Exercise, r.Duration.Round(100*time.Millisecond), r.Reason)
 	})
 	if err != nil {

@@ -2,6 +2,7 @@ package checks_test
 
 import (
 	"context"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -14,15 +15,26 @@ import (
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
-// TestVerifyAPIExercisesOnEnvtest proves every built-in exercise of tier
-// api on a real API server: its checks fail on the start state and pass
+// builtInExercises are the exercises of the built-in course and the tasks
+// of the built-in exam pool: kubedojo ships both, so CI proves both.
+func builtInExercises(t *testing.T) []*lessons.Exercise {
+	t.Helper()
+	var exs []*lessons.Exercise
+	for name, fsys := range map[string]fs.FS{"course": assets.Course(), "exam pool": assets.ExamPool()} {
+		c, err := lessons.Load(fsys)
+		if err != nil {
+			t.Fatalf("built-in %s: %v", name, err)
+		}
+		exs = append(exs, c.Exercises()...)
+	}
+	return exs
+}
+
+// TestVerifyAPIExercisesOnEnvtest proves every built-in exercise (and exam
+// task) of tier api on a real API server: its checks fail on the start state and pass
 // after the reference solution.
 func TestVerifyAPIExercisesOnEnvtest(t *testing.T) {
 	et := labtest.RequireEnvtest(t)
-	course, err := lessons.Load(assets.Course())
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
 	kubeconfig, kubeContext, err := et.WriteKubeconfig(dir)
 	if err != nil {
@@ -48,7 +60,7 @@ func TestVerifyAPIExercisesOnEnvtest(t *testing.T) {
 	genv.Baselines = checks.LabBaselines(env)
 
 	var exs []*lessons.Exercise
-	for _, ex := range course.Exercises() {
+	for _, ex := range builtInExercises(t) {
 		if ex.Tier == lessons.TierAPI {
 			exs = append(exs, ex)
 		}

@@ -368,7 +368,7 @@ type EventsCheck struct {
 type NodeCheck struct {
 	// Node defaults to {{NODE}}.
 	Node    string `yaml:"node,omitempty" json:"node,omitempty"`
-	Command string `yaml:"command,omitempty" json:"command,omitempty"`
+	Command string `yaml:"command,omitempty" json:"command,omitempty" template:"shell"`
 	File    string `yaml:"file,omitempty" json:"file,omitempty"`
 	// ExitCode expected (0 unless Fails).
 	ExitCode *int   `yaml:"exitCode,omitempty" json:"exitCode,omitempty"`

@@ -54,6 +54,9 @@ type options struct {
 	lab        labFlags
 	// exportKubeconfig is set by "lab up --export-kubeconfig".
 	exportKubeconfig bool
+	// recreate is set by "lab up --recreate", or when the learner agreed
+	// to recreate a broken lab.
+	recreate bool
 	// loaded is the course loadCourse loaded, for recording progress.
 	loaded *lessons.Course
 	stdout io.Writer

@@ -91,6 +91,7 @@ func (o *options) labConfig(images []string) (lab.Config, error) {
 		Name: fc.LabName, NodeImage: o.lab.nodeImage, NodeImageFile: fc.NodeImage, Workers: lab.DefaultWorkers,
 		StateDir: o.stateDir, Kubeconfig: o.kubeconfig, Context: o.context,
 		AllowForeign: o.lab.allowForeign, Images: images, ExportKubeconfig: o.exportKubeconfig,
+		Recreate: o.recreate,
 	}
 	if o.lab.name != "" {
 		cfg.Name = o.lab.name

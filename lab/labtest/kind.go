@@ -72,7 +72,8 @@ func RequireKindLab(tb testing.TB, name string) *lab.Lab {
 		tb.Fatalf("kind lab %s: %v", name, err)
 	}
 	defer unlock()
-	l, err := lab.New(lab.Config{Name: name, StateDir: state, Images: KindImages, Workers: KindWorkers})
+	// A test lab holds no learner's work: a broken one is recreated.
+	l, err := lab.New(lab.Config{Name: name, StateDir: state, Images: KindImages, Workers: KindWorkers, Recreate: true})
 	if err != nil {
 		tb.Fatalf("kind lab %s: %v", name, err)
 	}

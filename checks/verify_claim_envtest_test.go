@@ -1,0 +1,90 @@
+package checks_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kubedojo/kubedojo/assets"
+	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/lab"
+	"github.com/kubedojo/kubedojo/lab/labtest"
+	"github.com/kubedojo/kubedojo/lessons"
+)
+
+// TestConcurrentVerifyOfOneExerciseIsAnEnvironmentError: two verify runs
+// of one exercise on one cluster (two terminals with the same state
+// directory) would each delete the other's start state and report FAILED;
+// the second is refused with an environment error instead, and the first
+// verifies.
+func TestConcurrentVerifyOfOneExerciseIsAnEnvironmentError(t *testing.T) {
+	et := labtest.RequireEnvtest(t)
+	course, err := lessons.Load(assets.Course())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ex *lessons.Exercise
+	for _, e := range course.Exercises() {
+		if e.Tier == lessons.TierAPI && !e.Exclusive {
+			ex = e
+			break
+		}
+	}
+	dir := t.TempDir()
+	kubeconfig, kubeContext, err := et.WriteKubeconfig(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", os.Getenv("KUBEBUILDER_ASSETS")+string(os.PathListSeparator)+os.Getenv("PATH"))
+	vars := lessons.Vars{Lab: filepath.Join(dir, "lab")}
+	run := func() checks.VerifyResult {
+		genv, err := checks.NewEnv(et.Config)
+		if err != nil {
+			t.Error(err)
+			return checks.VerifyResult{}
+		}
+		genv.Vars = vars
+		genv.Kubeconfig = checks.Kubeconfig{Path: kubeconfig, LabContext: kubeContext}
+		g := checks.NewGrader(genv)
+		env, err := lab.NewEnvironment(et.Config, lab.EnvOptions{
+			Vars: vars, StateDir: filepath.Join(dir, "state"), KubeconfigPath: kubeconfig, Context: "envtest", Wait: g.Waiter(),
+		})
+		if err != nil {
+			t.Error(err)
+			return checks.VerifyResult{}
+		}
+		genv.Baselines = checks.LabBaselines(env)
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		return g.Verify(ctx, env, ex, func(*lessons.Exercise) (bool, string) { return true, "" },
+			checks.VerifyOptions{Settle: 5 * time.Second, Interval: 500 * time.Millisecond})
+	}
+	results := make([]checks.VerifyResult, 2)
+	var wg sync.WaitGroup
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = run()
+		}()
+	}
+	wg.Wait()
+	var verified, busy int
+	for _, r := range results {
+		switch {
+		case r.Status == checks.Verified:
+			verified++
+		case r.Status == checks.VerifyError && strings.Contains(r.Reason, lab.ErrExerciseBusy.Error()):
+			busy++
+		default:
+			t.Errorf("%s: %s: %s", r.Exercise, r.Status, r.Reason)
+		}
+	}
+	if verified != 1 || busy != 1 {
+		t.Errorf("%d verified and %d refused as busy, want 1 and 1", verified, busy)
+	}
+}
