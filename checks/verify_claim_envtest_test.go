@@ -3,7 +3,6 @@ package checks_test
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -35,29 +34,18 @@ func TestConcurrentVerifyOfOneExerciseIsAnEnvironmentError(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	kubeconfig, kubeContext, err := et.WriteKubeconfig(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
 	t.Setenv("PATH", os.Getenv("KUBEBUILDER_ASSETS")+string(os.PathListSeparator)+os.Getenv("PATH"))
-	vars := lessons.Vars{Lab: filepath.Join(dir, "lab")}
-	run := func() checks.VerifyResult {
-		genv, err := checks.NewEnv(et.Config)
-		if err != nil {
-			t.Error(err)
-			return checks.VerifyResult{}
-		}
-		genv.Vars = vars
-		genv.Kubeconfig = checks.Kubeconfig{Path: kubeconfig, LabContext: kubeContext}
-		g := checks.NewGrader(genv)
-		env, err := lab.NewEnvironment(et.Config, lab.EnvOptions{
-			Vars: vars, StateDir: filepath.Join(dir, "state"), KubeconfigPath: kubeconfig, Context: "envtest", Wait: g.Waiter(),
-		})
-		if err != nil {
-			t.Error(err)
-			return checks.VerifyResult{}
-		}
-		genv.Baselines = checks.LabBaselines(env)
+	// Two runs as two processes make them: each its own grader and
+	// environment, on one cluster and one state directory.
+	verifiers := make([]struct {
+		g   *checks.Grader
+		env *lab.Environment
+	}, 2)
+	for i := range verifiers {
+		verifiers[i].g, verifiers[i].env = envtestVerifier(t, et, dir)
+	}
+	run := func(i int) checks.VerifyResult {
+		g, env := verifiers[i].g, verifiers[i].env
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 		defer cancel()
 		return g.Verify(ctx, env, ex, func(*lessons.Exercise) (bool, string) { return true, "" },
@@ -69,7 +57,7 @@ func TestConcurrentVerifyOfOneExerciseIsAnEnvironmentError(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i] = run()
+			results[i] = run(i)
 		}()
 	}
 	wg.Wait()

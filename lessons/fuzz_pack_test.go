@@ -77,11 +77,9 @@ func FuzzLoadPack(f *testing.F) {
 			files["lessons/pods/reading.md"] = ""
 		}
 		dir := diskPack(t, files)
-		start := time.Now()
-		c, problems := loadWithin(t, dir, 10*time.Second)
-		if d := time.Since(start); d > 5*time.Second {
-			t.Errorf("loading took %s", d)
-		}
+		// Generous: a hang (a FIFO read, an alias bomb walked) never ends,
+		// and a busy CI machine must not make a finding of a slow load.
+		c, problems := loadWithin(t, dir, 30*time.Second)
 		texts := problems
 		if c != nil {
 			texts = append(texts, c.Title)
