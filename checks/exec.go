@@ -117,11 +117,7 @@ func (ev *evaluation) expandAnswers(ctx context.Context, argv []string) ([]strin
 func shellQuote(argv []string) string {
 	parts := make([]string, len(argv))
 	for i, a := range argv {
-		if a == "" || strings.ContainsAny(a, " \t\"'$;|&<>()") {
-			parts[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
-		} else {
-			parts[i] = a
-		}
+		parts[i] = lessons.ShellQuote(a)
 	}
 	return strings.Join(parts, " ")
 }

@@ -124,13 +124,7 @@ func (ev *evaluation) partial(rep Report, running map[int]bool, prev []Result) R
 // run evaluates one top-level check with its timeout.
 func (ev *evaluation) run(ctx context.Context, c *lessons.Check) Result {
 	start := time.Now()
-	timeout := ev.env.checkTimeout()
-	if c.Exec != nil && c.Exec.Repeat > 1 {
-		timeout *= time.Duration(c.Exec.Repeat)
-	}
-	if c.HTTP != nil {
-		timeout += 10 * time.Second // blocked checks wait for two wget timeouts
-	}
+	timeout := checkTimeout(c, ev.env.checkTimeout())
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	run := *ev

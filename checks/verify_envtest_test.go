@@ -2,6 +2,7 @@ package checks_test
 
 import (
 	"context"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -14,23 +15,29 @@ import (
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
-// TestVerifyAPIExercisesOnEnvtest proves every built-in exercise of tier
-// api on a real API server: its checks fail on the start state and pass
-// after the reference solution.
-func TestVerifyAPIExercisesOnEnvtest(t *testing.T) {
-	et := labtest.RequireEnvtest(t)
-	course, err := lessons.Load(assets.Course())
-	if err != nil {
-		t.Fatal(err)
+// builtInExercises are the exercises of the built-in course and the tasks
+// of the built-in exam pool: kubedojo ships both, so CI proves both.
+func builtInExercises(t *testing.T) []*lessons.Exercise {
+	t.Helper()
+	var exs []*lessons.Exercise
+	for name, fsys := range map[string]fs.FS{"course": assets.Course(), "exam pool": assets.ExamPool()} {
+		c, err := lessons.Load(fsys)
+		if err != nil {
+			t.Fatalf("built-in %s: %v", name, err)
+		}
+		exs = append(exs, c.Exercises()...)
 	}
-	dir := t.TempDir()
+	return exs
+}
+
+// envtestVerifier is a grader and an exercise environment on envtest, as
+// kubedojo verify makes them, with the lab and state directories in dir.
+func envtestVerifier(t *testing.T, et *labtest.Envtest, dir string) (*checks.Grader, *lab.Environment) {
+	t.Helper()
 	kubeconfig, kubeContext, err := et.WriteKubeconfig(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Reference solutions run kubectl; envtest's assets include one.
-	t.Setenv("PATH", os.Getenv("KUBEBUILDER_ASSETS")+string(os.PathListSeparator)+os.Getenv("PATH"))
-
 	vars := lessons.Vars{Lab: filepath.Join(dir, "lab")}
 	genv, err := checks.NewEnv(et.Config)
 	if err != nil {
@@ -46,9 +53,21 @@ func TestVerifyAPIExercisesOnEnvtest(t *testing.T) {
 		t.Fatal(err)
 	}
 	genv.Baselines = checks.LabBaselines(env)
+	return g, env
+}
+
+// TestVerifyAPIExercisesOnEnvtest proves every built-in exercise (and exam
+// task) of tier api on a real API server: its checks fail on the start state and pass
+// after the reference solution.
+func TestVerifyAPIExercisesOnEnvtest(t *testing.T) {
+	et := labtest.RequireEnvtest(t)
+	dir := t.TempDir()
+	// Reference solutions run kubectl; envtest's assets include one.
+	t.Setenv("PATH", os.Getenv("KUBEBUILDER_ASSETS")+string(os.PathListSeparator)+os.Getenv("PATH"))
+	g, env := envtestVerifier(t, et, dir)
 
 	var exs []*lessons.Exercise
-	for _, ex := range course.Exercises() {
+	for _, ex := range builtInExercises(t) {
 		if ex.Tier == lessons.TierAPI {
 			exs = append(exs, ex)
 		}

@@ -120,6 +120,8 @@ func (f *fakeExam) Grade(_ context.Context, st *exam.State, progress func(done, 
 
 func (f *fakeExam) Shell(*exam.State, int) (*exec.Cmd, error) { return exec.Command("true"), nil }
 
+func (f *fakeExam) NodeShell(context.Context) (*exec.Cmd, error) { return exec.Command("true"), nil }
+
 func (f *fakeExam) Check(_ context.Context, task int) checks.Report {
 	r := tuitest.Uniform(f.tasks[task], checks.Fail)
 	r.Results[0].Status, r.Results[0].Message, r.Results[0].Detail = checks.Pass, "", ""
@@ -257,4 +259,15 @@ func TestExamAlerts(t *testing.T) {
 		t.Fatalf("no alert:\n%s", a.View())
 	}
 	a.contains(t, "⚠ 30 minutes left", "0:29:00 left")
+}
+
+// TestExamNodeShellOnNodeTasks: the node shell is offered on node-level
+// tasks only.
+func TestExamNodeShellOnNodeTasks(t *testing.T) {
+	f := newFakeExam(t, exam.ModeExam, true)
+	f.tasks[2].Tier = lessons.TierNodeAccess
+	a := newExamApp(t, 120, 40, f, examStart.Add(time.Minute))
+	a.lacks(t, "node shell")
+	a.Press("down", "down")
+	a.contains(t, "N node shell")
 }

@@ -10,7 +10,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kubedojo/kubedojo/checks"
 	"github.com/kubedojo/kubedojo/lab"
+	"github.com/kubedojo/kubedojo/lessons"
 )
 
 func newLabCmd(opts *options) *cobra.Command {
@@ -33,15 +35,31 @@ namespaces and objects it labels itself.`,
 }
 
 func newLabUpCmd(opts *options) *cobra.Command {
-	var export bool
+	var export, recreate bool
 	cmd := &cobra.Command{
 		Use:   "up",
 		Short: "Create the lab cluster, or start it again if it stopped",
 		Long: `up checks for Docker or Podman, then creates the kind cluster (or reuses it,
 restarting node containers that stopped after a reboot), waits until it is
-ready and preloads the course's images into its nodes.`,
-		Example: `  kubedojo lab up
-  kubedojo lab up --workers 1            # a control plane and one worker
+ready and preloads the course's images into its nodes. It repairs what an
+exercise that breaks the control plane or a kubelet left broken when that
+attempt cannot be continued, and names the attempts it leaves in place.
+
+A new lab has one control plane and --workers worker nodes (default 1, or the
+config file's workers). A lab that exists keeps the layout it was made with:
+when it has fewer workers than wanted or than some exercises need, or its
+nodes lack crictl (made from an older node image), up says which exercises
+that affects and how to recreate it; it never recreates it by itself.
+
+An existing lab is never deleted because it is slow: up waits (up to 3
+minutes, saying how long and whether a node container is paused) and, if it
+is still not ready, stops with advice and leaves it as it is. A lab that is
+certainly broken (a node container that does not start, a missing control
+plane) is recreated only when you agree: on a terminal up asks, elsewhere it
+stops with the reason; --recreate agrees in advance. Recreating deletes
+everything in the cluster; your progress is kept.`,
+		Example: `  kubedojo lab up                        # a control plane and one worker
+  kubedojo lab up --workers 0            # the control plane alone, for a small machine
   KUBEDOJO_NODE_IMAGE=local/kind-node:v1.33.13 kubedojo lab up   # an image of your own`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -49,7 +67,7 @@ ready and preloads the course's images into its nodes.`,
 			if err != nil {
 				return err
 			}
-			opts.exportKubeconfig = export
+			opts.exportKubeconfig, opts.recreate = export, recreate
 			l, err := opts.openLab(course)
 			if err != nil {
 				return err
@@ -71,18 +89,49 @@ ready and preloads the course's images into its nodes.`,
 				}
 			}
 			pp := newProgressPrinter(cmd.ErrOrStderr())
-			err = l.Up(cmd.Context(), pp.Update)
+			repairs, err := l.UpRepairing(cmd.Context(), course.Exercises(), pp.Update)
 			pp.Close()
+			if broken := brokenLab(err); broken != nil && !recreate && askRecreate(cmd.InOrStdin(), cmd.ErrOrStderr(), broken) {
+				opts.recreate = true
+				if l, err = opts.openLab(course); err != nil {
+					return err
+				}
+				pp = newProgressPrinter(cmd.ErrOrStderr())
+				repairs, err = l.UpRepairing(cmd.Context(), course.Exercises(), pp.Update)
+				pp.Close()
+			}
+			printRepairs(cmd.OutOrStdout(), repairs)
 			if err != nil {
 				return withCode(exitEnv, err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "lab %q is ready (%s)\nkubeconfig: %s\nopen a shell with: kubedojo lab shell\n",
 				l.Name(), time.Since(start).Round(100*time.Millisecond), l.KubeconfigPath())
+			if !l.Foreign() {
+				labAdvice(cmd, l, course)
+			}
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&export, "export-kubeconfig", false, "also merge the lab's context into ~/.kube/config")
+	cmd.Flags().BoolVar(&recreate, "recreate", false, "delete and create the lab again if it is broken or still not ready after the wait, without asking (a healthy lab is kept)")
 	return cmd
+}
+
+// labAdvice prints, after lab up, what keeps the lab from serving some of
+// the course (too few workers, an old node image) and how to recreate it.
+// Finding out is best effort: the lab is up either way.
+func labAdvice(cmd *cobra.Command, l *lab.Lab, course *lessons.Course) {
+	s, err := checks.ConnectLab(cmd.Context(), l)
+	if err != nil {
+		return
+	}
+	caps, err := s.Env.Capabilities(cmd.Context())
+	if err != nil {
+		return
+	}
+	for _, a := range caps.Advice(course.Exercises(), l.Workers()) {
+		fmt.Fprintln(cmd.ErrOrStderr(), "note:", a)
+	}
 }
 
 func newLabDownCmd(opts *options) *cobra.Command {
@@ -239,7 +288,7 @@ func newLabShellCmd(opts *options) *cobra.Command {
 
 func newLabResetCmd(opts *options) *cobra.Command {
 	return &cobra.Command{
-		Use:   "reset EXERCISE",
+		Use:   "reset [EXERCISE]",
 		Short: "Set an exercise up from scratch (delete and recreate its environment)",
 		Long: `reset deletes the exercise's namespaces and everything its start state
 created, undoes the cluster-wide changes it declares (node labels, CoreDNS,
@@ -247,10 +296,18 @@ ClusterRoles…), removes the cluster-scoped objects you made for it (those its
 checks name, and ClusterRoleBindings for its namespaces only, if they did not
 exist when it was set up), and applies the start state again. Use it to start
 an exercise from the command line, or to start over: your progress records the
-exercise as started, and a passing "kubedojo check" records it done.`,
-		Example: `  kubedojo lab reset services/fix-selector`,
-		Args:    cobra.ExactArgs(1),
+exercise as started, and a passing "kubedojo check" records it done.
+
+Without an exercise, reset repairs the lab instead: every exercise that
+broke the control plane or a kubelet and is still on the lab is cleaned up
+(attempts in progress too), and reset says what it repaired.`,
+		Example: `  kubedojo lab reset services/fix-selector
+  kubedojo lab reset                      # repair the control plane and kubelets`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return repairLab(cmd.Context(), cmd, opts)
+			}
 			ex, s, err := opts.exerciseSession(cmd.Context(), args[0])
 			if err != nil {
 				return err

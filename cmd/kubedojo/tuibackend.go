@@ -22,7 +22,8 @@ var errLabNotReady = errors.New("the lab is not ready yet; it is starting in the
 // exists only once the lab is up, so the TUI can open (and the learner
 // read) while the cluster starts.
 type labBackend struct {
-	lab *lab.Lab
+	lab    *lab.Lab
+	course *lessons.Course
 
 	mu   sync.Mutex
 	sess *checks.LabSession
@@ -34,7 +35,7 @@ func newTUIBackends(_ context.Context, opts *options, course *lessons.Course) (t
 	if err != nil {
 		return tuiBackends{}, err
 	}
-	b := &labBackend{lab: l}
+	b := &labBackend{lab: l, course: course}
 	return tuiBackends{lab: b, grader: b, vars: b.vars, exams: b}, nil
 }
 
@@ -58,11 +59,15 @@ func (b *labBackend) Start(ctx context.Context, progress func(tui.LabProgress)) 
 			return errors.New(strings.Join(pf.Problems, "\n"))
 		}
 	}
-	err := b.lab.Up(ctx, func(p lab.Progress) {
+	report := func(p lab.Progress) {
 		if progress != nil {
 			progress(tui.LabProgress{Phase: p.Phase, Step: p.Step, Total: p.Total, Message: p.Message, Done: p.Done, Err: p.Err})
 		}
-	})
+	}
+	repairs, err := b.lab.UpRepairing(ctx, courseExercises(b.course), report)
+	for _, line := range repairs.Lines() {
+		report(lab.Progress{Phase: lab.PhaseRepair, Message: line})
+	}
 	if err != nil {
 		return err
 	}
