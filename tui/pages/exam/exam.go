@@ -395,7 +395,7 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	case phaseReport:
-		m.scroll(msg)
+		m.c.Keys.ScrollViewport(&m.vp, msg)
 		return nil
 	case phaseRunning:
 	default:
@@ -408,7 +408,7 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Down):
 		return m.move(1)
 	case key.Matches(msg, k.PageUp, k.PageDown, k.Top, k.Bottom):
-		m.scroll(msg)
+		m.c.Keys.ScrollViewport(&m.vp, msg)
 	case key.Matches(msg, k.Flag):
 		t := &m.st.Tasks[m.st.Current]
 		t.Flagged = !t.Flagged
@@ -447,24 +447,6 @@ func (m *Model) move(by int) tea.Cmd {
 	m.st.Current = next
 	m.vp.GotoTop()
 	return m.save()
-}
-
-func (m *Model) scroll(msg tea.KeyPressMsg) {
-	k := m.c.Keys
-	switch {
-	case key.Matches(msg, k.Up):
-		m.vp.ScrollUp(1)
-	case key.Matches(msg, k.Down):
-		m.vp.ScrollDown(1)
-	case key.Matches(msg, k.PageUp):
-		m.vp.PageUp()
-	case key.Matches(msg, k.PageDown):
-		m.vp.PageDown()
-	case key.Matches(msg, k.Top):
-		m.vp.GotoTop()
-	case key.Matches(msg, k.Bottom):
-		m.vp.GotoBottom()
-	}
 }
 
 func (m *Model) reset() tea.Cmd {
