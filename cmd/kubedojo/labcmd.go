@@ -245,11 +245,7 @@ func newLabShellCmd(opts *options) *cobra.Command {
   kubedojo lab shell pods-basics/first-pod   # kubectl defaults to namespace pod-1`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			course, err := opts.loadCourse()
-			if err != nil {
-				return err
-			}
-			l, err := opts.openLab(course)
+			course, l, err := opts.courseAndLab()
 			if err != nil {
 				return err
 			}
@@ -338,11 +334,7 @@ func newLabPreloadCmd(opts *options) *cobra.Command {
 node, so exercises never wait for a pull and an offline machine works. Without
 arguments it loads the images the course declares.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			course, err := opts.loadCourse()
-			if err != nil {
-				return err
-			}
-			l, err := opts.openLab(course)
+			course, l, err := opts.courseAndLab()
 			if err != nil {
 				return err
 			}

@@ -27,11 +27,7 @@ func printRepairs(w io.Writer, r *lab.RepairReport) {
 // every exercise left broken on the lab (the control plane, a kubelet), in
 // progress or not, because the learner asked for it.
 func repairLab(ctx context.Context, cmd *cobra.Command, opts *options) error {
-	course, err := opts.loadCourse()
-	if err != nil {
-		return err
-	}
-	l, err := opts.openLab(course)
+	course, l, err := opts.courseAndLab()
 	if err != nil {
 		return err
 	}

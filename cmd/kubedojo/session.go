@@ -106,6 +106,20 @@ func (o *options) labConfig(images []string) (lab.Config, error) {
 	return cfg, nil
 }
 
+// courseAndLab loads the course and builds the lab the flags select for
+// it (without starting it): what most lab commands begin with.
+func (o *options) courseAndLab() (*lessons.Course, *lab.Lab, error) {
+	course, err := o.loadCourse()
+	if err != nil {
+		return nil, nil, err
+	}
+	l, err := o.openLab(course)
+	if err != nil {
+		return nil, nil, err
+	}
+	return course, l, nil
+}
+
 // openLab builds the lab the flags select (it does not start it).
 func (o *options) openLab(course *lessons.Course) (*lab.Lab, error) {
 	var images []string
