@@ -20,6 +20,9 @@ var (
 	namespaceGVR = schema.GroupVersionResource{Version: "v1", Resource: "namespaces"}
 	podGVR       = schema.GroupVersionResource{Version: "v1", Resource: "pods"}
 	crdGVR       = schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"}
+	// namespaceMapping is the mapping of namespaces, which every cluster
+	// serves as core v1.
+	namespaceMapping = &meta.RESTMapping{Resource: namespaceGVR, GroupVersionKind: schema.GroupVersionKind{Version: "v1", Kind: "Namespace"}, Scope: meta.RESTScopeRoot}
 )
 
 // Bounds of the waits inside a setup.
@@ -137,8 +140,10 @@ func labelledFor(obj metav1.Object, ex *lessons.Exercise) bool {
 	return obj.GetLabels()[LabelExercise] == ExerciseLabelValue(ex.ID)
 }
 
-// applyStep applies the documents of an apply step in order.
-func (e *Environment) applyStep(ctx context.Context, ex *lessons.Exercise, text string) error {
+// applyStep applies the documents of an apply step in order. b is the
+// baseline of a start state, which records the objects that existed before
+// (adopt.go); nil for reference solutions.
+func (e *Environment) applyStep(ctx context.Context, ex *lessons.Exercise, b *Baseline, text string) error {
 	docs, errs := lessons.ParseManifests(text)
 	if len(errs) > 0 {
 		msg := errs[0].Message
@@ -156,6 +161,9 @@ func (e *Environment) applyStep(ctx context.Context, ex *lessons.Exercise, text 
 		}
 		prepareObject(obj, namespaced(m), ex)
 		if err := e.guardForeign(ctx, ex, m, obj); err != nil {
+			return &manifestError{line: d.Line, err: fmt.Errorf("%s: %w", desc, err)}
+		}
+		if err := e.adopt(ctx, ex, b, m, obj); err != nil {
 			return &manifestError{line: d.Line, err: fmt.Errorf("%s: %w", desc, err)}
 		}
 		if err := e.applyObject(ctx, m, obj); err != nil {
