@@ -66,11 +66,11 @@ func adoptedKey(gvr schema.GroupVersionResource, ns, name string) string {
 	return gvr.GroupResource().String() + "/" + ns + "/" + name
 }
 
-// preexisting reports whether kubedojo did not make cur for this exercise:
-// it lacks the exercise's label (it existed before, or another exercise
-// made it).
-func preexisting(cur metav1.Object, ex *lessons.Exercise) bool {
-	return !labelledFor(cur, ex)
+// preexisting reports whether this kubedojo did not make cur for this
+// exercise: it existed before, or another exercise (or another learner's
+// kubedojo) made it.
+func (e *Environment) preexisting(cur metav1.Object, ex *lessons.Exercise) bool {
+	return !e.owns(cur, ex)
 }
 
 // adopt records, before obj (about to be applied) changes an object that
@@ -93,7 +93,7 @@ func (e *Environment) adopt(ctx context.Context, ex *lessons.Exercise, b *Baseli
 	if err != nil {
 		return fmt.Errorf("%w: read %s %s: %v", ErrUnreachable, m.GroupVersionKind.Kind, obj.GetName(), err)
 	}
-	if !preexisting(cur, ex) {
+	if !e.preexisting(cur, ex) {
 		return nil
 	}
 	a := &AdoptedObject{

@@ -111,19 +111,23 @@ func refNamespace(m *meta.RESTMapping, ref lessons.ObjectRef, defaultNS string) 
 
 // exerciseLabels are the labels of everything an exercise's start state
 // creates.
-func exerciseLabels(ex *lessons.Exercise) map[string]string {
-	return map[string]string{LabelManagedBy: ManagedBy, LabelExercise: ExerciseLabelValue(ex.ID)}
+func (e *Environment) exerciseLabels(ex *lessons.Exercise) map[string]string {
+	l := map[string]string{LabelManagedBy: ManagedBy, LabelExercise: ExerciseLabelValue(ex.ID)}
+	if e.opts.Instance != "" {
+		l[LabelInstance] = e.opts.Instance
+	}
+	return l
 }
 
 // prepareObject adds the exercise labels and fills in the default
 // namespace of namespaced kinds (dropping a namespace on cluster-scoped
 // ones).
-func prepareObject(obj *unstructured.Unstructured, isNamespaced bool, ex *lessons.Exercise) {
+func (e *Environment) prepareObject(obj *unstructured.Unstructured, isNamespaced bool, ex *lessons.Exercise) {
 	labels := obj.GetLabels()
 	if labels == nil {
 		labels = map[string]string{}
 	}
-	for k, v := range exerciseLabels(ex) {
+	for k, v := range e.exerciseLabels(ex) {
 		labels[k] = v
 	}
 	obj.SetLabels(labels)
@@ -159,7 +163,7 @@ func (e *Environment) applyStep(ctx context.Context, ex *lessons.Exercise, b *Ba
 		if err != nil {
 			return &manifestError{line: d.Line, err: fmt.Errorf("%s: %w", desc, err)}
 		}
-		prepareObject(obj, namespaced(m), ex)
+		e.prepareObject(obj, namespaced(m), ex)
 		if err := e.guardForeign(ctx, ex, m, obj); err != nil {
 			return &manifestError{line: d.Line, err: fmt.Errorf("%s: %w", desc, err)}
 		}
@@ -248,9 +252,9 @@ func (e *Environment) guardForeign(ctx context.Context, ex *lessons.Exercise, m 
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrUnreachable, err)
 	}
-	if !labelledFor(cur, ex) {
-		return fmt.Errorf("%w: %s %s exists and was not created by kubedojo for this exercise; kubedojo does not change it in a cluster it did not create",
-			ErrForeignObject, m.GroupVersionKind.Kind, obj.GetName())
+	if !e.owns(cur, ex) {
+		return fmt.Errorf("%w: %s %s exists and was not created by this kubedojo for this exercise%s; kubedojo does not change it in a cluster it did not create",
+			ErrForeignObject, m.GroupVersionKind.Kind, obj.GetName(), e.ownerNote(cur, ex))
 	}
 	return nil
 }
@@ -264,9 +268,9 @@ func (e *Environment) requireOwnedNamespace(ctx context.Context, ex *lessons.Exe
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrUnreachable, err)
 	}
-	if !labelledFor(cur, ex) {
-		return fmt.Errorf("%w: namespace %s was not created by kubedojo for this exercise; kubedojo changes nothing in it on a cluster it did not create",
-			ErrForeignObject, ns)
+	if !e.owns(cur, ex) {
+		return fmt.Errorf("%w: namespace %s was not created by this kubedojo for this exercise%s; kubedojo changes nothing in it on a cluster it did not create",
+			ErrForeignObject, ns, e.ownerNote(cur, ex))
 	}
 	return nil
 }
@@ -299,7 +303,7 @@ func (e *Environment) deleteRef(ctx context.Context, ex *lessons.Exercise, ref l
 	}
 	for i := range targets {
 		obj := &targets[i]
-		if e.opts.Foreign && !labelledFor(obj, ex) {
+		if e.opts.Foreign && !e.owns(obj, ex) {
 			if !namespaced(m) {
 				return fmt.Errorf("%w: %s %s was not created by kubedojo for this exercise", ErrForeignObject, m.GroupVersionKind.Kind, obj.GetName())
 			}

@@ -277,13 +277,13 @@ func (e *Environment) namespacesToDelete(ctx context.Context, ex *lessons.Exerci
 			emptied = append(emptied, ns.Name)
 			continue
 		}
-		if e.opts.Foreign && !labelledFor(cur, ex) {
-			kept.Items = append(kept.Items, fmt.Sprintf("namespace %s (not labelled by kubedojo)", ns.Name))
+		if e.opts.Foreign && !e.owns(cur, ex) {
+			kept.Items = append(kept.Items, fmt.Sprintf("namespace %s (not labelled by this kubedojo%s)", ns.Name, e.ownerNote(cur, ex)))
 			continue
 		}
 		set[ns.Name] = true
 	}
-	list, err := e.namespaces().List(ctx, metav1.ListOptions{LabelSelector: LabelExercise + "=" + ExerciseLabelValue(ex.ID)})
+	list, err := e.namespaces().List(ctx, metav1.ListOptions{LabelSelector: e.exerciseSelector(ex)})
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: list namespaces: %v", ErrUnreachable, err)
 	}
@@ -315,7 +315,7 @@ func (e *Environment) deleteLabelledIn(ctx context.Context, ex *lessons.Exercise
 	if err != nil {
 		return err
 	}
-	selector := LabelExercise + "=" + ExerciseLabelValue(ex.ID)
+	selector := e.exerciseSelector(ex)
 	return forEach(gvrs, func(gvr schema.GroupVersionResource) error {
 		if gvr.GroupResource() == namespaceGVR.GroupResource() {
 			return nil

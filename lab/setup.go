@@ -114,15 +114,15 @@ func (e *Environment) ensureNamespaces(ctx context.Context, ex *lessons.Exercise
 			if err := e.waitNamespaceGone(ctx, ns.Name); err != nil {
 				return err
 			}
-		case e.opts.Foreign && !labelledFor(cur, ex):
-			return fmt.Errorf("%w: namespace %s already exists and was not created by kubedojo for this exercise; "+
-				"kubedojo will not use it in a cluster it did not create (delete or rename it, or use kubedojo's own lab)", ErrForeignObject, ns.Name)
+		case e.opts.Foreign && !e.owns(cur, ex):
+			return fmt.Errorf("%w: namespace %s already exists and was not created by this kubedojo for this exercise%s; "+
+				"kubedojo will not use it in a cluster it did not create (delete or rename it, or use kubedojo's own lab)", ErrForeignObject, ns.Name, e.ownerNote(cur, ex))
 		}
 		labels := map[string]any{}
 		for k, v := range ns.Labels {
 			labels[k] = v
 		}
-		for k, v := range exerciseLabels(ex) {
+		for k, v := range e.exerciseLabels(ex) {
 			labels[k] = v
 		}
 		obj := &unstructured.Unstructured{Object: map[string]any{
