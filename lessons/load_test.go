@@ -284,6 +284,10 @@ func TestBrokenPacks(t *testing.T) {
 			[]string{`lessons/pods/exercises/first-pod.yaml:9: setup[0].apply: ConfigMap seed is in namespace "other", which the exercise does not own (list it under namespaces)`}},
 		{"exec check below the kubelet tier", map[string]string{ex: replace(replace(goodExercise, "tier: kubelet", "tier: api"), "exists: Pod/web", "exec: {pod: web, command: [id]}")},
 			[]string{`lessons/pods/exercises/first-pod.yaml:17: checks[0].exec: exec needs tier kubelet or higher (the exercise is api)`}},
+		// An add-on exercise runs on a lab with pods, not necessarily with
+		// node access (lab.Capabilities.Serves), so lint asks for the tier.
+		{"node check in an add-on exercise", map[string]string{ex: replace(replace(goodExercise, "tier: kubelet", "tier: addon\naddon: metrics-server"), "exists: Pod/web", "node: {command: \"true\"}")},
+			[]string{`lessons/pods/exercises/first-pod.yaml:18: checks[0].node: node checks needs tier node-access or higher (the exercise is addon)`}},
 		{"run in a start state and unknown template var", map[string]string{ex: replace(goodExercise, "  - apply: |", "  - run: kubectl get pods -n {{NAMESPACE}}\n  - apply: |")},
 			[]string{
 				`lessons/pods/exercises/first-pod.yaml:8: unknown template variable {{NAMESPACE}} (known: {{NODE}}, {{NODE_IP}}, {{WORKER}}, {{LAB}})`,
