@@ -303,7 +303,7 @@ func writeExamJUnit(res *exam.Result, path string) error {
 	if err != nil {
 		return withCode(exitEnv, err)
 	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
+	if err := writeReportFile(path, data); err != nil {
 		return withCode(exitEnv, fmt.Errorf("write the JUnit report: %w", err))
 	}
 	return nil
