@@ -133,6 +133,7 @@ cluster changes. The lab is a local kind cluster that kubedojo creates for you.`
 		newCheckCmd(opts),
 		newVerifyCmd(opts),
 		newExamCmd(opts, newExamTUI),
+		newClassCmd(opts),
 	)
 	return root
 }
