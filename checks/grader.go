@@ -63,6 +63,9 @@ type evaluation struct {
 	waiting func(Waiting)
 	// afterChange: Converge follows a change just made (minWait > 0).
 	afterChange bool
+	// finished, when set, hears each check's result as soon as it is
+	// there, before the others of its evaluation finish (Watch).
+	finished func(i int, r graded)
 }
 
 func (g *Grader) newEvaluation(ex *lessons.Exercise, reader objectReader, opts []Option) *evaluation {
@@ -123,6 +126,9 @@ func (ev *evaluation) report(ctx context.Context, only map[int]bool, trigger str
 		f := <-done
 		rep.results[f.i] = f.res
 		delete(running, f.i)
+		if ev.finished != nil && len(running) > 0 {
+			ev.finished(f.i, f.res)
+		}
 		if ev.progress != nil && len(running) > 0 {
 			ev.progress(presented(ev.partial(rep, running, prev)))
 		}

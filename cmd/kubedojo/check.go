@@ -205,7 +205,7 @@ func sameResults(a, b []result.Result) bool {
 		return false
 	}
 	for i := range a {
-		if a[i].ID != b[i].ID || a[i].Status != b[i].Status || a[i].Message != b[i].Message || a[i].Detail != b[i].Detail {
+		if !a[i].Says(b[i]) {
 			return false
 		}
 	}
