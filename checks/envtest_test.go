@@ -258,7 +258,8 @@ func TestEnvtestKubeconfig(t *testing.T) {
 	expectResult(t, fx.grade(check), result.Pass, "")
 }
 
-// countingTransport counts requests other than watches.
+// countingTransport counts requests other than watches and the watch's
+// liveness probe (/readyz).
 type countingTransport struct {
 	rt       http.RoundTripper
 	requests atomic.Int64
@@ -267,7 +268,7 @@ type countingTransport struct {
 }
 
 func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.URL.Query().Get("watch") != "true" {
+	if r.URL.Query().Get("watch") != "true" && r.URL.Path != "/readyz" {
 		c.requests.Add(1)
 		c.mu.Lock()
 		c.last = append(c.last, r.Method+" "+r.URL.Path)

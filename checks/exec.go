@@ -56,8 +56,20 @@ func init() {
 	register("node", kindOf[*lessons.NodeCheck]{
 		Eval:   (*evaluation).evalNode,
 		Polled: true,
+		// A node check's own timeout, or nodeCheckTimeout at least.
+		Timeout: func(n *lessons.NodeCheck, base time.Duration) time.Duration {
+			if n.Timeout.Duration > 0 {
+				return n.Timeout.Duration
+			}
+			return max(base, nodeCheckTimeout)
+		},
 	})
 }
+
+// nodeCheckTimeout is a node check's default time limit: its command runs
+// through the container engine (docker exec), which a loaded machine
+// slows far beyond an API read.
+const nodeCheckTimeout = 30 * time.Second
 
 // runnablePod picks the first pod whose container (the default one when
 // container is "") runs, or explains why none can take a command.
@@ -165,11 +177,7 @@ func (ev *evaluation) expandAnswers(ctx context.Context, argv []string) ([]strin
 func shellQuote(argv []string) string {
 	parts := make([]string, len(argv))
 	for i, a := range argv {
-		if a == "" || strings.ContainsAny(a, " \t\"'$;|&<>()") {
-			parts[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
-		} else {
-			parts[i] = a
-		}
+		parts[i] = lessons.ShellQuote(a)
 	}
 	return strings.Join(parts, " ")
 }

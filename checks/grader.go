@@ -32,7 +32,7 @@ func init() {
 		Timeout: func(children lessons.AnyOfSpec, base time.Duration) time.Duration {
 			out := base
 			for i := range children {
-				out += checkTimeout(&children[i], base) - base
+				out += max(0, checkTimeout(&children[i], base)-base)
 			}
 			return out
 		},

@@ -57,12 +57,14 @@ func (ev *evaluation) evalService(ctx context.Context, sc *lessons.ServiceCheck)
 	if sc.ExternalName != "" && svc.Spec.ExternalName != sc.ExternalName {
 		return false, fmt.Sprintf("%s has externalName %q, expected %q", label, svc.Spec.ExternalName, sc.ExternalName), nil
 	}
+	sel := labels.SelectorFromSet(svc.Spec.Selector)
 	if sc.NoSelector && len(svc.Spec.Selector) > 0 {
-		return false, fmt.Sprintf("%s has a selector (%s); it must have none", label, labels.SelectorFromSet(svc.Spec.Selector)), nil
+		return false, fmt.Sprintf("%s has a selector (%s); it must have none", label, sel), nil
 	}
 	var selected []*corev1.Pod
-	if len(svc.Spec.Selector) > 0 && (sc.Selects != "" || sc.TargetPort != nil) {
-		selected, err = ev.listPods(ctx, ns, labels.SelectorFromSet(svc.Spec.Selector))
+	listed := len(svc.Spec.Selector) > 0 && (sc.Selects != "" || sc.TargetPort != nil)
+	if listed {
+		selected, err = ev.listPods(ctx, ns, sel)
 		if err != nil {
 			return false, "", err
 		}
@@ -72,7 +74,7 @@ func (ev *evaluation) evalService(ctx context.Context, sc *lessons.ServiceCheck)
 		if err != nil {
 			return false, "", envErrorf("the exercise's selector %q is invalid: %v", sc.Selects, err)
 		}
-		if ok, why, err := ev.selectsExactly(ctx, ns, label, svc.Spec.Selector == nil, labels.SelectorFromSet(svc.Spec.Selector), selected, want); err != nil || !ok {
+		if ok, why, err := ev.selectsExactly(ctx, ns, label, svc.Spec.Selector == nil, sel, selected, want); err != nil || !ok {
 			return false, why, err
 		}
 	}
@@ -104,12 +106,11 @@ func (ev *evaluation) evalService(ctx context.Context, sc *lessons.ServiceCheck)
 			if len(svc.Spec.Selector) > 0 && total == 0 {
 				// Read the selected pods: the message then says whether any
 				// exist, and convergence sees pods that are still starting.
-				if selected == nil {
-					if selected, err = ev.listPods(ctx, ns, labels.SelectorFromSet(svc.Spec.Selector)); err != nil {
+				if !listed {
+					if selected, err = ev.listPods(ctx, ns, sel); err != nil {
 						return false, "", err
 					}
 				}
-				sel := labels.SelectorFromSet(svc.Spec.Selector)
 				if n := notReadyPods(selected); len(selected) == 0 {
 					msg += fmt.Sprintf("; its selector %s matches no pod", sel)
 				} else if n > 0 {

@@ -36,6 +36,14 @@ type Exerciser interface {
 	Cleanup(ctx context.Context, ex *lessons.Exercise) error
 }
 
+// Claimer is an Exerciser that can reserve an exercise for one verify run,
+// so that two runs on one cluster (two terminals, two CI jobs) do not
+// undo each other's start state; a claim that fails is an environment
+// error.
+type Claimer interface {
+	Claim(ex *lessons.Exercise) (release func(), err error)
+}
+
 // VerifyResult is the outcome of verifying one exercise.
 type VerifyResult struct {
 	Exercise string       `json:"exercise"`
@@ -88,6 +96,14 @@ func (g *Grader) Verify(ctx context.Context, env Exerciser, ex *lessons.Exercise
 	if ok, why := serves(ex); !ok {
 		res.Status, res.Reason = NotVerified, why
 		return res
+	}
+	if c, ok := env.(Claimer); ok {
+		release, err := c.Claim(ex)
+		if err != nil {
+			res.Status, res.Reason = VerifyError, err.Error()
+			return res
+		}
+		defer release() // after the cleanup, deferred below
 	}
 	if opts.Settle == 0 {
 		opts.Settle = 20 * time.Second

@@ -2,6 +2,10 @@ package checks_test
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,35 +27,91 @@ var blockedHere = map[string]string{
 	"resources/top-consumer": "metrics.k8s.io through the API server's aggregator answers an empty 404 on the offline Kubernetes build",
 }
 
+// envExclusiveLabs sets how many extra kind labs verify the exclusive
+// exercises (default 2).
+const envExclusiveLabs = "KUBEDOJO_E2E_EXCLUSIVE_LABS"
+
+// e2eShard is a kind lab and the exercises verified on it.
+type e2eShard struct {
+	name     string
+	exs      []*lessons.Exercise
+	parallel int
+}
+
+// e2eShards spreads exs over labs: the shared e2e lab verifies the
+// exercises that may run side by side, four at a time; the exclusive ones
+// (they break a node, the scheduler, CoreDNS or etcd on purpose, one at a
+// time) go round-robin to extra labs of their own, so that their serial
+// minutes run beside the rest instead of after it.
+func e2eShards(t *testing.T, exs []*lessons.Exercise) []e2eShard {
+	extra := 2
+	if v := os.Getenv(envExclusiveLabs); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			t.Fatalf("%s=%q: want a number of labs (0 verifies exclusive exercises on the shared lab, after the rest)", envExclusiveLabs, v)
+		}
+		extra = n
+	}
+	shared := e2eShard{name: labtest.SharedLabName(), parallel: 4}
+	exclusive := make([]e2eShard, extra)
+	for i := range exclusive {
+		exclusive[i] = e2eShard{name: fmt.Sprintf("%s-x%d", shared.name, i+1), parallel: 1}
+	}
+	n := 0
+	for _, ex := range exs {
+		if !ex.Exclusive || extra == 0 {
+			shared.exs = append(shared.exs, ex)
+			continue
+		}
+		exclusive[n%extra].exs = append(exclusive[n%extra].exs, ex)
+		n++
+	}
+	return append([]e2eShard{shared}, exclusive...)
+}
+
 // TestVerifyExercisesOnKind proves every built-in exercise and exam task
-// above the api tier on a real kind cluster (the api tier is proven on envtest): the
-// start state fails its checks and the reference solution passes them.
-// Under CI every exercise must be verified; elsewhere an add-on exercise
-// whose add-on is missing is skipped with its reason.
+// above the api tier on real kind clusters (the api tier is proven on
+// envtest): the start state fails its checks and the reference solution
+// passes them. Under CI every exercise must be verified; elsewhere an
+// add-on exercise whose add-on is missing is skipped with its reason.
 func TestVerifyExercisesOnKind(t *testing.T) {
-	l := labtest.RequireKindLab(t, labtest.SharedLabName())
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Minute)
-	defer cancel()
-	s, err := session.Connect(ctx, l)
-	if err != nil {
-		t.Fatal(err)
-	}
-	caps, err := s.Env.Capabilities(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	labtest.RequireKind(t)
 	var exs []*lessons.Exercise
 	for _, ex := range builtInExercises(t) {
 		if ex.Tier != lessons.TierAPI {
 			exs = append(exs, ex)
 		}
 	}
+	shards := e2eShards(t, exs)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Minute)
+	defer cancel()
 	start := time.Now()
-	results, err := s.Grader.VerifyAll(ctx, s.Env, exs, caps.Serves, 4, checks.VerifyOptions{}, func(r checks.VerifyResult) {
-		t.Logf("%-12s %-46s %s %s", r.Status, r.Exercise, r.Duration.Round(100*time.Millisecond), r.Reason)
-	})
-	if err != nil {
-		t.Fatal(err)
+	var (
+		mu      sync.Mutex
+		results []checks.VerifyResult
+		wg      sync.WaitGroup
+		errs    = make([]error, len(shards))
+	)
+	for i, sh := range shards {
+		if len(sh.exs) == 0 {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = verifyShard(ctx, t, sh, func(r checks.VerifyResult) {
+				t.Logf("%-12s %-46s %-8s %s %s", r.Status, r.Exercise, sh.name[len(shards[0].name):], r.Duration.Round(100*time.Millisecond), r.Reason)
+				mu.Lock()
+				results = append(results, r)
+				mu.Unlock()
+			})
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
 	}
 	verified := 0
 	for _, r := range results {
@@ -69,5 +129,27 @@ func TestVerifyExercisesOnKind(t *testing.T) {
 			t.Errorf("%s: %s: %s", r.Exercise, r.Status, r.Reason)
 		}
 	}
-	t.Logf("%d of %d exercises verified on kind in %s", verified, len(exs), time.Since(start).Round(time.Second))
+	if len(results) != len(exs) && ctx.Err() == nil {
+		t.Errorf("%d of %d exercises have a verify result", len(results), len(exs))
+	}
+	t.Logf("%d of %d exercises verified on %d kind labs in %s", verified, len(exs), len(shards), time.Since(start).Round(time.Second))
+}
+
+// verifyShard brings the shard's lab up and verifies its exercises there.
+func verifyShard(ctx context.Context, t *testing.T, sh e2eShard, onResult func(checks.VerifyResult)) error {
+	l, took, err := labtest.UpKindLab(sh.name)
+	if err != nil {
+		return err
+	}
+	t.Logf("kind lab %s ready in %s: %d exercises to verify, %d at a time", sh.name, took.Round(time.Millisecond), len(sh.exs), sh.parallel)
+	s, err := session.Connect(ctx, l)
+	if err != nil {
+		return fmt.Errorf("lab %s: %w", sh.name, err)
+	}
+	caps, err := s.Env.Capabilities(ctx)
+	if err != nil {
+		return fmt.Errorf("lab %s: %w", sh.name, err)
+	}
+	_, err = s.Grader.VerifyAll(ctx, s.Env, sh.exs, caps.Serves, sh.parallel, checks.VerifyOptions{}, onResult)
+	return err
 }

@@ -31,19 +31,14 @@ func builtInExercises(t *testing.T) []*lessons.Exercise {
 	return exs
 }
 
-// TestVerifyAPIExercisesOnEnvtest proves every built-in exercise (and exam
-// task) of tier api on a real API server: its checks fail on the start state and pass
-// after the reference solution.
-func TestVerifyAPIExercisesOnEnvtest(t *testing.T) {
-	et := labtest.RequireEnvtest(t)
-	dir := t.TempDir()
+// envtestVerifier is a grader and an exercise environment on envtest, as
+// kubedojo verify makes them, with the lab and state directories in dir.
+func envtestVerifier(t *testing.T, et *labtest.Envtest, dir string) (*checks.Grader, *lab.Environment) {
+	t.Helper()
 	kubeconfig, kubeContext, err := et.WriteKubeconfig(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Reference solutions run kubectl; envtest's assets include one.
-	t.Setenv("PATH", os.Getenv("KUBEBUILDER_ASSETS")+string(os.PathListSeparator)+os.Getenv("PATH"))
-
 	vars := lessons.Vars{Lab: filepath.Join(dir, "lab")}
 	genv, err := checks.NewEnv(et.Config)
 	if err != nil {
@@ -59,6 +54,18 @@ func TestVerifyAPIExercisesOnEnvtest(t *testing.T) {
 		t.Fatal(err)
 	}
 	genv.Baselines = session.Baselines(env)
+	return g, env
+}
+
+// TestVerifyAPIExercisesOnEnvtest proves every built-in exercise (and exam
+// task) of tier api on a real API server: its checks fail on the start state and pass
+// after the reference solution.
+func TestVerifyAPIExercisesOnEnvtest(t *testing.T) {
+	et := labtest.RequireEnvtest(t)
+	dir := t.TempDir()
+	// Reference solutions run kubectl; envtest's assets include one.
+	t.Setenv("PATH", os.Getenv("KUBEBUILDER_ASSETS")+string(os.PathListSeparator)+os.Getenv("PATH"))
+	g, env := envtestVerifier(t, et, dir)
 
 	var exs []*lessons.Exercise
 	for _, ex := range builtInExercises(t) {

@@ -118,11 +118,13 @@ type watchState struct {
 // scoped to the namespaces and resources the checks read; checks that read
 // state watches cannot see (exec, logs, the authorizer) re-run after each
 // change and are retried with back-off for a while, then the watch goes
-// quiet: an idle exercise makes no API requests beyond its watches. With
+// quiet: an idle exercise makes no API requests beyond its watches and a
+// liveness probe every few seconds. When the API server stops answering,
+// every check is reported as an environment error within seconds, and
+// grading starts over by itself when it answers again (outage.go). With
 // WithProgress, each evaluation also reports its progress.
 func (g *Grader) Watch(ctx context.Context, ex *lessons.Exercise, onReport func(result.Report), opts ...Option) error {
-	_, err := g.watch(ctx, ex, onReport, opts...)
-	return err
+	return g.watchThroughOutages(ctx, ex, onReport, opts...)
 }
 
 func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(result.Report), opts ...Option) (*watchState, error) {

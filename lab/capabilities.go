@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -262,8 +263,16 @@ func (e *Environment) Capabilities(ctx context.Context) (Capabilities, error) {
 }
 
 // nodeTools asks the control-plane node which of NodeTools it has; a
-// tool whose probe fails (engine trouble) stays unknown.
+// tool whose probe fails (engine trouble) stays unknown. The answers are
+// kept: a node's image does not change under a running environment, and a
+// docker exec is slow on a loaded machine.
 func (e *Environment) nodeTools(ctx context.Context) map[string]bool {
+	e.mu.Lock()
+	known := maps.Clone(e.nodeToolsSeen)
+	e.mu.Unlock()
+	if len(known) == len(NodeTools) {
+		return known
+	}
 	out := map[string]bool{}
 	vars, err := e.Vars(ctx)
 	if err != nil || vars.Node == "" {
@@ -274,6 +283,9 @@ func (e *Environment) nodeTools(ctx context.Context) map[string]bool {
 			out[tool] = code == 0
 		}
 	}
+	e.mu.Lock()
+	e.nodeToolsSeen = maps.Clone(out)
+	e.mu.Unlock()
 	return out
 }
 

@@ -133,5 +133,10 @@ func TestCapabilitiesProbeNodeTools(t *testing.T) {
 		if got, known := c.NodeTools["crictl"]; !known || got != has || !c.OwnLab {
 			t.Errorf("crictl on node %v: NodeTools %v, own lab %v", has, c.NodeTools, c.OwnLab)
 		}
+		// Asked once per environment: the image does not change under it.
+		f.env.opts.Node = toolNode{has: map[string]bool{"crictl": !has}}
+		if c, _ := f.env.Capabilities(context.Background()); c.NodeTools["crictl"] != has {
+			t.Errorf("crictl probed again: %v", c.NodeTools)
+		}
 	}
 }

@@ -52,6 +52,10 @@ type Config struct {
 	ExportKubeconfig bool
 	// Images are preloaded into the nodes by Up (the course's images).
 	Images []string
+	// Recreate lets Up delete and create again an own lab that is broken
+	// or still not ready after the wait (the learner agreed: --recreate,
+	// or yes to the question). A healthy lab is kept either way.
+	Recreate bool
 }
 
 // DefaultStateDir is $XDG_STATE_HOME/kubedojo, or ~/.local/state/kubedojo.

@@ -98,7 +98,10 @@ type Environment struct {
 
 	mu        sync.Mutex
 	memory    map[string]*Baseline // when there is no StateDir
+	claimed   map[string]bool      // exercises Claim holds
 	varsCache *lessons.Vars
+	// nodeToolsSeen caches which node tools the nodes have.
+	nodeToolsSeen map[string]bool
 }
 
 // NewEnvironment prepares exercise environments on the cluster cfg points

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	osexec "os/exec"
+	"slices"
 	"strings"
 	"sync"
 
@@ -22,8 +23,11 @@ type fakeEngine struct {
 	info       engineInfo
 	containers []nodeContainer
 	started    []string
-	images     map[string]string // local image store: name -> ID
-	saved      []string
+	// startErr makes Start fail, as for a node container whose engine
+	// state is damaged.
+	startErr error
+	images   map[string]string // local image store: name -> ID
+	saved    []string
 }
 
 func (f *fakeEngine) Name() string { return "docker" }
@@ -48,9 +52,20 @@ func (f *fakeEngine) setContainers(cs ...nodeContainer) {
 func (f *fakeEngine) Start(_ context.Context, names ...string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.startErr != nil {
+		return f.startErr
+	}
+	for i := range f.containers {
+		if slices.Contains(names, f.containers[i].Name) && f.containers[i].State == "paused" {
+			// What Docker says.
+			return fmt.Errorf("Error response from daemon: cannot start a paused container, try unpause instead")
+		}
+	}
 	f.started = append(f.started, names...)
 	for i := range f.containers {
-		f.containers[i].State = "running"
+		if slices.Contains(names, f.containers[i].Name) {
+			f.containers[i].State = "running"
+		}
 	}
 	return nil
 }

@@ -74,11 +74,16 @@ func (l *Lab) engineFailure(ctx context.Context, eng engine, what string, err er
 
 // Up makes the lab ready: it creates kubedojo's kind cluster, or reuses it,
 // starting node containers that stopped (after a reboot or an engine
-// restart) and recreating a lab that stays unhealthy; then it waits until
+// restart) and waiting for one that is slow or paused; then it waits until
 // the API server answers and every node is Ready, writes the private
-// kubeconfig and preloads Config.Images. Cancelling ctx during creation
-// deletes the half-made cluster before Up returns. For an existing cluster
-// Up only checks that it answers.
+// kubeconfig and preloads Config.Images. A reused lab is never recreated
+// on its own: one that is certainly broken is a *BrokenError and one still
+// not ready after the wait an ErrUnreachable error, both recreated only
+// with Config.Recreate (revive.go). A reused lab keeps its layout: one with
+// fewer workers than Config.Workers is not recreated for them
+// (Capabilities.Advice says how). Cancelling ctx deletes a cluster this
+// call created before Up returns (interrupted). For an existing cluster Up
+// only checks that it answers.
 func (l *Lab) Up(ctx context.Context, progress func(Progress)) error {
 	if l.foreign {
 		t := newTracker(progress, []string{PhaseWait})
@@ -98,6 +103,7 @@ func (l *Lab) Up(ctx context.Context, progress func(Progress)) error {
 	l.logger.set(t)
 	defer l.logger.set(nil)
 
+	created := true // by this call, so an interruption removes it
 	switch {
 	case len(ctrs) == 0:
 		t.setPlan(createPlan(l.cfg.Workers, preload))
@@ -120,23 +126,23 @@ func (l *Lab) Up(ctx context.Context, progress func(Progress)) error {
 			return err
 		}
 	default:
+		created = false
 		err := l.revive(ctx, eng, prov, ctrs, rec, t)
-		if errors.Is(err, errUnhealthy) {
-			t.setPlan(createPlan(l.cfg.Workers, preload))
-			t.start(PhaseDelete, fmt.Sprintf("recreating: %v", err))
-			if err := prov.Delete(l.cfg.Name, l.kubeconfig); err != nil {
-				return fmt.Errorf("delete unhealthy lab %q: %w", l.cfg.Name, err)
-			}
-			t.done(PhaseDelete, nil)
-			err = l.create(ctx, prov, t)
+		if errors.Is(err, errUnhealthy) && ctx.Err() == nil {
+			created, err = l.recreateUnhealthy(ctx, eng, prov, t, preload, err)
 		}
 		if err != nil {
 			return err
 		}
 	}
-	if err := l.checkLayout(ctx); err != nil {
-		return err
+	if err := l.finishUp(ctx, t, preload); err != nil {
+		return l.interrupted(ctx, created, err)
 	}
+	return nil
+}
+
+// finishUp is what Up does once the cluster answers.
+func (l *Lab) finishUp(ctx context.Context, t *tracker, preload bool) error {
 	if err := l.addons(ctx, t); err != nil {
 		return err
 	}
@@ -148,11 +154,8 @@ func (l *Lab) Up(ctx context.Context, progress func(Progress)) error {
 
 func reusePlan(ctrs []nodeContainer, preload bool) []string {
 	var p []string
-	for _, c := range ctrs {
-		if !c.running() {
-			p = append(p, PhaseRestart)
-			break
-		}
+	if len(stoppedNodes(ctrs)) > 0 {
+		p = append(p, PhaseRestart)
 	}
 	p = append(p, PhaseKubeconfig, PhaseWait)
 	if preload {
@@ -231,17 +234,19 @@ func (l *Lab) create(ctx context.Context, prov kindProvider, t *tracker) error {
 // checks that the cluster is still the one kubedojo created, and waits
 // until it is ready (errUnhealthy if it does not get there).
 func (l *Lab) revive(ctx context.Context, eng engine, prov kindProvider, ctrs []nodeContainer, rec *ownerRecord, t *tracker) error {
-	var stopped []string
-	for _, c := range ctrs {
-		if !c.running() {
-			stopped = append(stopped, c.Name)
-		}
+	if why := brokenLayout(ctrs); why != "" {
+		return &BrokenError{Lab: l.cfg.Name, Reason: why}
 	}
+	stopped := stoppedNodes(ctrs)
 	if len(stopped) > 0 {
 		t.start(PhaseRestart, strings.Join(stopped, ", "))
 		if err := eng.Start(ctx, stopped...); err != nil {
 			t.done(PhaseRestart, err)
-			return fmt.Errorf("%w: start stopped nodes %s: %v", errUnhealthy, strings.Join(stopped, ", "), err)
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return fmt.Errorf("%w: %w", errUnhealthy, &BrokenError{Lab: l.cfg.Name,
+				Reason: fmt.Sprintf("its stopped node container(s) %s do not start: %v", strings.Join(stopped, ", "), err)})
 		}
 		t.done(PhaseRestart, nil)
 	}
@@ -257,7 +262,7 @@ func (l *Lab) revive(ctx context.Context, eng engine, prov kindProvider, ctrs []
 	if err := l.syncKubeconfig(prov, src, rec, t); err != nil {
 		return err
 	}
-	timeout := 30 * time.Second
+	timeout := reviveTimeout
 	if len(stopped) > 0 {
 		timeout = restartTimeout
 	}
@@ -270,6 +275,11 @@ func (l *Lab) revive(ctx context.Context, eng engine, prov kindProvider, ctrs []
 			if err := l.syncKubeconfig(prov, nil, rec, t); errors.Is(err, ErrForeignCluster) {
 				return err
 			}
+		}
+		// An exercise that breaks the control plane or a kubelet can be
+		// repaired (UpRepairing): recreating would lose every attempt.
+		if left, lerr := l.Leftovers(ctx); lerr == nil && len(left) > 0 {
+			return fmt.Errorf("%w (%s): %v", ErrLeftBroken, left[0].Exercise, err)
 		}
 		return fmt.Errorf("%w: %v", errUnhealthy, err)
 	}
@@ -299,7 +309,7 @@ func (l *Lab) syncKubeconfig(prov kindProvider, src *clientcmdapi.Config, rec *o
 		raw, err := prov.KubeConfig(l.cfg.Name, false)
 		if err != nil {
 			t.done(PhaseKubeconfig, err)
-			return fmt.Errorf("%w: read the kubeconfig of lab %q: %v", errUnhealthy, l.cfg.Name, err)
+			return fmt.Errorf("%w: %w: read the kubeconfig of lab %q: %v", errUnhealthy, errNoAdminKubeconfig, l.cfg.Name, err)
 		}
 		if src, err = clientcmd.Load([]byte(raw)); err != nil {
 			return fmt.Errorf("parse the kubeconfig of lab %q: %w", l.cfg.Name, err)
@@ -345,6 +355,7 @@ func (l *Lab) waitAPIReady(ctx context.Context, t *tracker, timeout time.Duratio
 	wctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	last := ""
+	slow := &slowWait{l: l, start: time.Now(), timeout: timeout}
 	tick := time.NewTicker(500 * time.Millisecond)
 	defer tick.Stop()
 	for {
@@ -353,7 +364,7 @@ func (l *Lab) waitAPIReady(ctx context.Context, t *tracker, timeout time.Duratio
 			t.done(PhaseWait, nil)
 			return nil
 		}
-		if msg != last {
+		if msg = slow.describe(wctx, msg); msg != last {
 			t.message(msg)
 			last = msg
 		}
@@ -407,30 +418,6 @@ func shortErr(err error) string {
 		s = s[:160] + "…"
 	}
 	return s
-}
-
-// checkLayout refuses a reused lab with fewer workers than configured.
-func (l *Lab) checkLayout(ctx context.Context) error {
-	if l.cfg.Workers == 0 {
-		return nil
-	}
-	kube, err := l.clientset(0)
-	if err != nil {
-		return err
-	}
-	v, err := nodeVars(ctx, kube, "")
-	if err != nil {
-		return err
-	}
-	list, err := kube.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
-	if err != nil {
-		return fmt.Errorf("%w: list nodes: %v", ErrUnreachable, err)
-	}
-	if workers := len(list.Items) - 1; workers < l.cfg.Workers || v.Worker == "" {
-		return fmt.Errorf("lab %q has %d worker node(s) but %d are wanted: delete it (kubedojo lab down) and create it again",
-			l.cfg.Name, max(workers, 0), l.cfg.Workers)
-	}
-	return nil
 }
 
 // Down deletes kubedojo's own lab with its kubeconfig, ownership record and

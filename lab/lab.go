@@ -43,6 +43,11 @@ type Lab struct {
 	waitReady func(ctx context.Context, t *tracker, timeout time.Duration) error
 	addons    func(ctx context.Context, t *tracker) error
 
+	// nodeBackupDir replaces BackupDir and apiReady the API server's
+	// readiness probe (tests)..
+	nodeBackupDir string
+	apiReady      func(ctx context.Context) bool
+
 	mu       sync.Mutex
 	eng      engine
 	provider kindProvider

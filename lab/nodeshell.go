@@ -58,17 +58,19 @@ func (l *Lab) NodeShellCommand(ctx context.Context, node string, tty bool) (Node
 		"Here are crictl, systemctl status kubelet, journalctl -u kubelet and /etc/kubernetes. Leave with exit or Ctrl-D.",
 		c.Name, role, l.cfg.Name)
 	args := []string{"exec", "-i"}
+	// bash without rc files keeps the prompt that names the node; node
+	// images without bash still get a shell. Without a terminal (commands
+	// piped in) the shell reads them without job control.
+	shell := `if command -v bash >/dev/null; then exec bash --norc; fi; exec sh`
 	if tty {
 		args = append(args, "-t")
+		shell = `if command -v bash >/dev/null; then exec bash --norc -i; fi; exec sh -i`
 	}
 	args = append(args, "-w", "/root",
 		"-e", "KUBEDOJO_NODE="+c.Name,
 		"-e", "KUBEDOJO_BANNER="+banner,
 		"-e", `PS1=[node `+c.Name+`] \w# `,
-		c.Name, "sh", "-c",
-		// bash without rc files keeps the prompt that names the node; the
-		// node images without bash still get a shell.
-		`printf '%s\n\n' "$KUBEDOJO_BANNER"; if command -v bash >/dev/null; then exec bash --norc -i; fi; exec sh -i`)
+		c.Name, "sh", "-c", `printf '%s\n\n' "$KUBEDOJO_BANNER"; `+shell)
 	cmd := exec.Command(eng.Name(), args...)
 	cmd.Env = os.Environ()
 	return NodeShell{Node: c.Name, Role: c.Role, Cmd: cmd}, nil

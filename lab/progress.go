@@ -42,6 +42,7 @@ const (
 	PhaseImages       = "Loading images"
 	PhaseAddons       = "Installing add-ons"
 	PhaseDelete       = "Deleting cluster"
+	PhaseRepair       = "Repairing exercises"
 )
 
 // createPlan is the sequence of phases for a new cluster.

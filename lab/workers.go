@@ -1,10 +1,10 @@
 package lab
 
 import (
-	"context"
 	"fmt"
+	"strings"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"github.com/kubedojo/kubedojo/lessons"
 )
 
 // DefaultWorkers is the number of worker nodes of a new lab: CKA tasks
@@ -19,22 +19,62 @@ func WorkersAdvice(n int) string {
 	return fmt.Sprintf("`kubedojo lab down && kubedojo lab up --workers %d` (recreates the lab: what you made in it is deleted)", n)
 }
 
-// WorkerCount counts the lab's nodes that are not control planes, Ready
-// or not (a node that is not Ready yet is still part of the layout).
-func (l *Lab) WorkerCount(ctx context.Context) (int, error) {
-	kube, err := l.clientset(0)
-	if err != nil {
-		return 0, err
+// Advice says what keeps kubedojo's own lab from serving a course's
+// exercises that it could serve if recreated, and the command that
+// recreates it: fewer workers than wanted (the configured number) or than
+// exercises need, or node tools an old node image lacks. kubedojo never
+// recreates a lab for this by itself: the learner's work is in it.
+func (c Capabilities) Advice(exs []*lessons.Exercise, wanted int) []string {
+	if !c.OwnLab {
+		return nil
 	}
-	list, err := kube.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
-	if err != nil {
-		return 0, fmt.Errorf("%w: list nodes: %v", ErrUnreachable, err)
-	}
-	n := 0
-	for _, node := range list.Items {
-		if _, cp := node.Labels[controlPlaneLabel]; !cp {
-			n++
+	var short []string
+	need := wanted
+	for _, ex := range exs {
+		if ex.Workers > c.Workers {
+			short = append(short, ex.ID)
+			need = max(need, ex.Workers)
 		}
 	}
-	return n, nil
+	var out []string
+	if need > c.Workers {
+		msg := fmt.Sprintf("this lab has %s", plural(c.Workers, "worker node"))
+		if wanted > c.Workers {
+			msg += fmt.Sprintf(" (%d wanted: a lab keeps the layout it was made with)", wanted)
+		}
+		if len(short) > 0 {
+			msg += fmt.Sprintf("; %s need more: %s", plural(len(short), "exercise"), firstIDs(short))
+		}
+		out = append(out, msg+". For "+plural(need, "worker")+": "+WorkersAdvice(need))
+	}
+	for _, tool := range NodeTools {
+		if has, known := c.NodeTools[tool]; !known || has {
+			continue
+		}
+		var uses []string
+		for _, ex := range exs {
+			if ex.Tier == lessons.TierNodeAccess && usesNodeTool(ex, tool) {
+				uses = append(uses, ex.ID)
+			}
+		}
+		if len(uses) > 0 {
+			verb := "use"
+			if len(uses) == 1 {
+				verb = "uses"
+			}
+			out = append(out, fmt.Sprintf("%s %s %s (%s): %s", plural(len(uses), "exercise"), verb, tool, firstIDs(uses), MissingToolAdvice(tool, max(need, c.Workers))))
+		}
+	}
+	return out
 }
+
+// firstIDs lists up to three exercise ids and how many more there are.
+func firstIDs(ids []string) string {
+	if len(ids) <= 3 {
+		return strings.Join(ids, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(ids[:3], ", "), len(ids)-3)
+}
+
+// Workers is the number of workers a new lab gets (Config.Workers).
+func (l *Lab) Workers() int { return l.cfg.Workers }

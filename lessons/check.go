@@ -369,12 +369,15 @@ type EventsCheck struct {
 type NodeCheck struct {
 	// Node defaults to {{NODE}}.
 	Node    string `yaml:"node,omitempty" json:"node,omitempty"`
-	Command string `yaml:"command,omitempty" json:"command,omitempty"`
+	Command string `yaml:"command,omitempty" json:"command,omitempty" template:"shell"`
 	File    string `yaml:"file,omitempty" json:"file,omitempty"`
 	// ExitCode expected (0 unless Fails).
 	ExitCode *int   `yaml:"exitCode,omitempty" json:"exitCode,omitempty"`
 	Fails    bool   `yaml:"fails,omitempty" json:"fails,omitempty"`
 	Stdout   Expect `yaml:"stdout,omitempty" json:"stdout,omitempty"`
+	// Timeout bounds the command (30s by default: node commands go
+	// through the container engine, slow on a loaded machine).
+	Timeout Duration `yaml:"timeout,omitempty" json:"timeout,omitempty"`
 }
 
 // AnswerCheck compares a key of ConfigMap "answers" in the exercise

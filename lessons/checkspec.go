@@ -270,6 +270,9 @@ func (s *NodeCheck) lint(v *exerciseLint, k string) {
 	}
 	v.expect(k+".stdout", &s.Stdout, false)
 	v.need(k, s.TierNeed())
+	if s.Command != "" {
+		v.shellScript(k+".command", s.Command)
+	}
 }
 
 // TierNeed: commands run inside a node container.

@@ -132,10 +132,10 @@ type Step struct {
 	Wait *WaitStep `yaml:"wait,omitempty" json:"wait,omitempty"`
 	// Run is a shell script run with KUBECONFIG pointing at the lab
 	// (reference solutions only: it needs kubectl on the PATH).
-	Run string `yaml:"run,omitempty" json:"run,omitempty"`
+	Run string `yaml:"run,omitempty" json:"run,omitempty" template:"shell"`
 	// Node runs a shell command inside a node (tier node-access): {{NODE}},
 	// or the one OnNode names.
-	Node string `yaml:"node,omitempty" json:"node,omitempty"`
+	Node string `yaml:"node,omitempty" json:"node,omitempty" template:"shell"`
 	// OnNode names the node a node step runs in ({{WORKER}}, {{NODE}} or a
 	// node's name), for start states that break a worker's kubelet.
 	OnNode string `yaml:"onNode,omitempty" json:"onNode,omitempty"`
@@ -264,7 +264,7 @@ type CleanupStep struct {
 	Restore *ObjectRef `yaml:"restore,omitempty" json:"restore,omitempty"`
 	// Node runs a shell command inside the node {{NODE}}, or the one OnNode
 	// names.
-	Node string `yaml:"node,omitempty" json:"node,omitempty"`
+	Node string `yaml:"node,omitempty" json:"node,omitempty" template:"shell"`
 	// OnNode names the node a node step runs in, as in Step.
 	OnNode string `yaml:"onNode,omitempty" json:"onNode,omitempty"`
 	// NodeLabel removes labels from a node.

@@ -38,6 +38,10 @@ func expandValue(val reflect.Value, vars Vars) reflect.Value {
 			if !f.IsExported() || f.Tag.Get("yaml") == "-" {
 				continue
 			}
+			if f.Tag.Get("template") == "shell" && f.Type.Kind() == reflect.String {
+				out.Field(i).SetString(vars.ExpandShell(val.Field(i).String()))
+				continue
+			}
 			out.Field(i).Set(expandValue(val.Field(i), vars))
 		}
 		return out

@@ -28,13 +28,15 @@ func diskPack(t *testing.T, files map[string]string) string {
 		}
 	}
 	for name, content := range files {
+		if content == "" || underLink(files, name) {
+			continue
+		}
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
 		}
 		var err error
 		switch {
-		case content == "":
 		case strings.HasPrefix(content, "->"):
 			err = os.Symlink(content[2:], p)
 		case content == "|fifo":

@@ -31,13 +31,17 @@ func (v Vars) Expand(s string) string {
 	if !strings.Contains(s, "{{") {
 		return s
 	}
-	values := map[string]string{"NODE": v.Node, "NODE_IP": v.NodeIP, "WORKER": v.Worker, "LAB": v.Lab}
+	values := v.values()
 	return templateRE.ReplaceAllStringFunc(s, func(m string) string {
 		if val, ok := values[m[2:len(m)-2]]; ok {
 			return val
 		}
 		return m
 	})
+}
+
+func (v Vars) values() map[string]string {
+	return map[string]string{"NODE": v.Node, "NODE_IP": v.NodeIP, "WORKER": v.Worker, "LAB": v.Lab}
 }
 
 // SampleVars are plausible values used when linting, so that manifests with

@@ -137,6 +137,9 @@ func imageProblem(img string) string {
 	if img == "" {
 		return "empty image reference"
 	}
+	if msg := imageNameProblem(img); msg != "" {
+		return msg
+	}
 	if strings.Contains(img, "@") {
 		return ""
 	}
@@ -318,6 +321,12 @@ func validateExercise(fsys fs.FS, r reporter, pos positions, ex *Exercise, raw s
 				v.objectRef(f, *ref, true)
 			}
 		}
+		if c.Delete != nil {
+			v.deleteScope(f+".delete", *c.Delete)
+		}
+		if c.Node != "" {
+			v.shellScript(f+".node", c.Node)
+		}
 		if c.Node != "" && !ex.Tier.Includes(TierNodeAccess) {
 			r.add(pos.line(f), f+".node", "node commands need tier node-access")
 		}
@@ -386,24 +395,25 @@ func (v *exerciseLint) step(f string, s *Step, setup bool) {
 		v.manifests(f+".apply", s.Apply)
 	case s.Delete != nil:
 		v.objectRef(f+".delete", *s.Delete, true)
+		v.deleteScope(f+".delete", *s.Delete)
 	case s.Wait != nil:
 		if s.Wait.Timeout.Duration == 0 {
 			r.add(pos.line(f+".wait"), f+".wait.timeout", "is required (how long to wait at most)")
 		}
 		v.check(f+".wait", &s.Wait.Check)
 	case s.Run != "":
+		v.shellScript(f+".run", s.Run)
 		if setup {
 			r.add(pos.line(f+".run"), f+".run", "start states cannot run shell commands (the learner may have no kubectl yet); use apply, delete, wait, file, tls or node")
 		}
 	case s.Node != "":
+		v.shellScript(f+".node", s.Node)
 		if !v.ex.Tier.Includes(TierNodeAccess) && setup {
 			r.add(pos.line(f+".node"), f+".node", "node commands need tier node-access")
 		}
 	case s.File != nil:
 		require(r, pos, f+".file.path", s.File.Path)
-		if s.File.Path != "" && !strings.HasPrefix(s.File.Path, "{{LAB}}/") {
-			r.add(pos.line(f+".file.path"), f+".file.path", "files must be written under {{LAB}}/")
-		}
+		v.labFilePath(f+".file.path", "files", s.File.Path)
 		if s.File.Mode != "" && !fileModeRE.MatchString(s.File.Mode) {
 			r.add(pos.line(f+".file.mode"), f+".file.mode", "%q is not an octal mode such as 0644", s.File.Mode)
 		}
@@ -411,6 +421,7 @@ func (v *exerciseLint) step(f string, s *Step, setup bool) {
 		for _, p := range []struct{ name, val string }{{"cert", s.TLS.Cert}, {"key", s.TLS.Key}, {"host", s.TLS.Host}} {
 			require(r, pos, f+".tls."+p.name, p.val)
 		}
+		v.tlsPaths(f+".tls", s.TLS)
 	case s.NodeLabel != nil:
 		k := f + ".nodeLabel"
 		v.nodeName(k+".node", s.NodeLabel.Node)
@@ -656,6 +667,10 @@ func checkMarkdown(fsys fs.FS, r reporter, dir, text string, firstLine int, fiel
 			target := m[1]
 			if strings.Contains(target, "://") || strings.HasPrefix(target, "data:") {
 				r.add(firstLine+i, field, "image %s is remote; the lab works offline, so ship it in the pack", target)
+				continue
+			}
+			if outsideThePack(dir, target) {
+				r.add(firstLine+i, field, "image %s is outside the pack; ship it in the pack", target)
 				continue
 			}
 			p := path.Clean(path.Join(dir, target))

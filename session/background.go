@@ -18,14 +18,18 @@ var ErrLabNotReady = errors.New("the lab is not ready yet; it is starting in the
 // TUI's): the grader exists only once the lab is up, and until then every
 // check is an environment error.
 type Background struct {
-	lab *lab.Lab
+	lab       *lab.Lab
+	exercises []*lessons.Exercise
 
 	mu   sync.Mutex
 	sess *Session
 }
 
-// NewBackground is a session on l, which Start brings up.
-func NewBackground(l *lab.Lab) *Background { return &Background{lab: l} }
+// NewBackground is a session on l, which Start brings up (repairing what
+// the exercises, those of the course, left broken).
+func NewBackground(l *lab.Lab, exercises []*lessons.Exercise) *Background {
+	return &Background{lab: l, exercises: exercises}
+}
 
 // Lab is the lab the session runs on.
 func (b *Background) Lab() *lab.Lab { return b.lab }
@@ -40,9 +44,16 @@ func (b *Background) Session() (*Session, error) {
 	return b.sess, nil
 }
 
-// Start brings the lab up (see Up), then connects the grader.
+// Start brings the lab up (see Up), reporting what it repaired as
+// progress, then connects the grader.
 func (b *Background) Start(ctx context.Context, progress func(lab.Progress)) error {
-	if err := Up(ctx, b.lab, nil, progress); err != nil {
+	repairs, err := Up(ctx, b.lab, b.exercises, nil, progress)
+	if progress != nil {
+		for _, line := range repairs.Lines() {
+			progress(lab.Progress{Phase: lab.PhaseRepair, Message: line})
+		}
+	}
+	if err != nil {
 		return err
 	}
 	return b.Connect(ctx)

@@ -127,12 +127,14 @@ func (e *PreflightError) Error() string { return strings.Join(e.Problems, "\n") 
 
 // Up creates or restarts the lab, after the machine's preflight (which a
 // foreign cluster skips): its warnings go to warn (nil drops them), its
-// problems are a *PreflightError.
-func Up(ctx context.Context, l *lab.Lab, warn func(string), progress func(lab.Progress)) error {
+// problems are a *PreflightError. It repairs what the exercises left
+// broken in the control plane or a kubelet (lab.Lab.UpRepairing) and
+// reports what it repaired and kept.
+func Up(ctx context.Context, l *lab.Lab, exercises []*lessons.Exercise, warn func(string), progress func(lab.Progress)) (*lab.RepairReport, error) {
 	if !l.Foreign() {
 		pf, err := l.Preflight(ctx)
 		if err != nil {
-			return err
+			return &lab.RepairReport{}, err
 		}
 		if warn != nil {
 			for _, w := range pf.Warnings {
@@ -140,8 +142,8 @@ func Up(ctx context.Context, l *lab.Lab, warn func(string), progress func(lab.Pr
 			}
 		}
 		if !pf.OK() {
-			return &PreflightError{Problems: pf.Problems}
+			return &lab.RepairReport{}, &PreflightError{Problems: pf.Problems}
 		}
 	}
-	return l.Up(ctx, progress)
+	return l.UpRepairing(ctx, exercises, progress)
 }

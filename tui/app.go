@@ -251,6 +251,12 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.pop()
 	case labEventMsg, labStartedMsg, labStatusMsg, varsMsg:
 		return m.updateLab(msg)
+	case messages.LabAnswersMsg:
+		if m.c.LabState.Unreachable == msg.Unreachable {
+			return nil
+		}
+		m.c.LabState.Unreachable = msg.Unreachable
+		return m.broadcast(messages.LabChangedMsg{})
 	}
 	return m.broadcast(msg)
 }

@@ -119,6 +119,8 @@ func (f *fakeExam) Grade(_ context.Context, st *exam.State, progress func(done, 
 
 func (f *fakeExam) Shell(*exam.State, int) (*exec.Cmd, error) { return exec.Command("true"), nil }
 
+func (f *fakeExam) NodeShell(context.Context) (*exec.Cmd, error) { return exec.Command("true"), nil }
+
 func (f *fakeExam) Check(_ context.Context, task int) result.Report {
 	r := tuitest.Uniform(f.tasks[task], result.Fail)
 	r.Results[0].Status, r.Results[0].Message, r.Results[0].Detail = result.Pass, "", ""
@@ -256,4 +258,15 @@ func TestExamAlerts(t *testing.T) {
 		t.Fatalf("no alert:\n%s", a.View())
 	}
 	a.contains(t, "⚠ 30 minutes left", "0:29:00 left")
+}
+
+// TestExamNodeShellOnNodeTasks: the node shell is offered on node-level
+// tasks only.
+func TestExamNodeShellOnNodeTasks(t *testing.T) {
+	f := newFakeExam(t, exam.ModeExam, true)
+	f.tasks[2].Tier = lessons.TierNodeAccess
+	a := newExamApp(t, 120, 40, f, examStart.Add(time.Minute))
+	a.lacks(t, "node shell")
+	a.Press("down", "down")
+	a.contains(t, "N node shell")
 }

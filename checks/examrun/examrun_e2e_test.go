@@ -73,18 +73,7 @@ func TestShortExamOnKind(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() {
-		// Leave the shared lab as it was, whatever happened.
-		res := &exam.Result{}
-		for _, t := range st.Tasks {
-			res.Tasks = append(res.Tasks, exam.TaskResult{ID: t.ID})
-		}
-		cctx, ccancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer ccancel()
-		if err := r.Clean(cctx, res); err != nil {
-			t.Errorf("clean up: %v", err)
-		}
-	}()
+	defer cleanExam(t, r, st)
 	start := time.Now()
 	if err := r.SetUp(ctx, st, nil); err != nil {
 		t.Fatal(err)
@@ -148,17 +137,7 @@ func TestSetUpFullExamOnKind(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() {
-		res := &exam.Result{}
-		for _, t := range st.Tasks {
-			res.Tasks = append(res.Tasks, exam.TaskResult{ID: t.ID})
-		}
-		cctx, ccancel := context.WithTimeout(context.Background(), 10*time.Minute)
-		defer ccancel()
-		if err := r.Clean(cctx, res); err != nil {
-			t.Errorf("clean up: %v", err)
-		}
-	}()
+	defer cleanExam(t, r, st)
 	var peak uint64
 	done := make(chan struct{})
 	go func() {
@@ -189,8 +168,29 @@ func TestSetUpFullExamOnKind(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, tr := range res.Tasks {
+		for _, c := range tr.Checks {
+			if c.Status == exam.CheckError || c.Status == exam.CheckSkipped {
+				t.Logf("%s %s: %s: %s", tr.ID, c.ID, c.Status, c.Detail)
+			}
+		}
+	}
 	t.Logf("17 tasks: set up in %s, graded (start states) in %s, %s; peak memory from the OS %d MiB; per domain %+v",
 		setup.Round(time.Second), time.Since(start).Round(time.Second), res.Verdict(), peak>>20, exam.DomainCounts(mustExercises(t, st, pool)))
+}
+
+// cleanExam removes an exam's tasks from the shared lab, whatever
+// happened in the test.
+func cleanExam(t *testing.T, r *examrun.Runner, st *exam.State) {
+	res := &exam.Result{}
+	for _, task := range st.Tasks {
+		res.Tasks = append(res.Tasks, exam.TaskResult{ID: task.ID})
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	if err := r.Clean(ctx, res); err != nil {
+		t.Errorf("clean up: %v", err)
+	}
 }
 
 func mustExercises(t *testing.T, st *exam.State, pool *lessons.Course) []*lessons.Exercise {

@@ -149,7 +149,7 @@ func TestExamOnEnvtest(t *testing.T) {
 			t.Fatal(err)
 		}
 		ex := pool.Exercise(task.ID)
-		if cfg.CurrentContext != task.Context || cfg.Contexts[task.Context].Namespace != ex.DefaultNamespace() || len(cfg.Contexts) != 3 {
+		if cfg.CurrentContext != task.Context || cfg.Contexts[task.Context].Namespace != ex.DefaultNamespace() || len(cfg.Contexts) != 4 {
 			t.Errorf("kubeconfig of %s: current %q, contexts %v", task.ID, cfg.CurrentContext, cfg.Contexts)
 		}
 	}

@@ -15,8 +15,8 @@ import (
 	"github.com/kubedojo/kubedojo/lessons/exam"
 )
 
-// ExamKubeconfig is the exam's kubeconfig, with one context per task and
-// the first task's current, for a terminal of the learner's own:
+// ExamKubeconfig is the exam's kubeconfig, with one context per task (and
+// the lab's) and the first task's current, for a terminal of the learner's own:
 // KUBECONFIG=<it> kubectl config use-context exam-<task>.
 func (r *Runner) ExamKubeconfig(st *exam.State) string {
 	return filepath.Join(r.cfg.Store.ExamDir(st.ID), "kubeconfig")
@@ -50,6 +50,10 @@ func (r *Runner) writeKubeconfigs(st *exam.State, exs []*lessons.Exercise) error
 	base := clientcmdapi.NewConfig()
 	base.Clusters["exam"] = cluster
 	base.AuthInfos["exam"] = user
+	// The lab's own context too: kubeconfig checks compare a task's
+	// contexts with it.
+	base.Clusters[labCtx.Cluster], base.AuthInfos[labCtx.AuthInfo] = cluster, user
+	base.Contexts[r.cfg.Context] = labCtx.DeepCopy()
 	for i, ex := range exs {
 		base.Contexts[st.Tasks[i].Context] = &clientcmdapi.Context{Cluster: "exam", AuthInfo: "exam", Namespace: ex.DefaultNamespace()}
 	}

@@ -48,6 +48,9 @@ type Config struct {
 	// Shell prepares the learner's shell outside any exercise ($SHELL in
 	// the lab directory); nil when there is none.
 	Shell func() (*exec.Cmd, error)
+	// NodeShell prepares a root shell inside the control-plane node; nil
+	// when the cluster gives none.
+	NodeShell func(ctx context.Context) (*exec.Cmd, error)
 	// Parallel is how many tasks are set up or graded at once (4 when 0).
 	Parallel int
 	// Now is the clock (time.Now when nil).
@@ -68,12 +71,15 @@ func New(cfg Config) *Runner {
 	}
 	r := &Runner{cfg: cfg}
 	genv := cfg.Grader.Env()
+	// The grader may be shared with the course's exercises (the TUI opens
+	// exams next to lessons): only the tasks of the exam in progress read
+	// the exam's files.
+	lessonsKubeconfig := genv.Kubeconfig
 	genv.Kubeconfig.ForExercise = func(ex *lessons.Exercise) string {
-		st, err := cfg.Store.Active()
-		if err != nil || st == nil {
-			return genv.Kubeconfig.Path
+		if st, err := cfg.Store.Active(); err == nil && st != nil && slices.ContainsFunc(st.Tasks, func(t exam.TaskState) bool { return t.ID == ex.ID }) {
+			return r.TaskKubeconfig(st, exam.TaskContext(ex))
 		}
-		return r.TaskKubeconfig(st, exam.TaskContext(ex))
+		return lessonsKubeconfig.PathFor(ex)
 	}
 	return r
 }
@@ -84,6 +90,10 @@ func FromLab(s *session.Session, pool *lessons.Course, poolDir string, store *ex
 		Pool: pool, PoolDir: poolDir, Store: store, Env: s.Env, Grader: s.Grader,
 		Kubeconfig: s.Lab.KubeconfigPath(), Context: s.Lab.ContextName(),
 		Shell: func() (*exec.Cmd, error) { return s.Lab.ShellCommand(nil) },
+		NodeShell: func(ctx context.Context) (*exec.Cmd, error) {
+			sh, err := s.Lab.NodeShellCommand(ctx, "", true)
+			return sh.Cmd, err
+		},
 	}
 	if !s.Lab.Foreign() {
 		cfg.Preload = func(ctx context.Context, images []string) error { return s.Lab.Preload(ctx, images, nil) }
@@ -344,6 +354,15 @@ func TaskResult(n int, ex *lessons.Exercise, t exam.TaskState, rep result.Report
 	return tr
 }
 
+// NodeShell prepares a root shell inside the control-plane node, for the
+// node-level tasks.
+func (r *Runner) NodeShell(ctx context.Context) (*exec.Cmd, error) {
+	if r.cfg.NodeShell == nil {
+		return nil, fmt.Errorf("%w: this cluster gives no shell inside its nodes", lab.ErrNoNodeAccess)
+	}
+	return r.cfg.NodeShell(ctx)
+}
+
 // Check grades one task now (training mode: the checks on demand).
 func (r *Runner) Check(ctx context.Context, ex *lessons.Exercise) result.Report {
 	return r.cfg.Grader.Evaluate(ctx, ex)
@@ -361,30 +380,30 @@ func (r *Runner) Reset(ctx context.Context, ex *lessons.Exercise) error {
 }
 
 // Clean removes the tasks of a finished exam from the cluster, putting
-// back what they broke: the tasks that break shared components first, so
-// the others clean up on a healthy cluster.
+// back what they broke: the tasks that break shared components first, one
+// at a time, so the others clean up on a healthy cluster, several at once.
 func (r *Runner) Clean(ctx context.Context, res *exam.Result) error {
 	var exs []*lessons.Exercise
+	var plain []int
+	var errs []error
+	clean := func(ex *lessons.Exercise) error {
+		if err := r.cfg.Env.Cleanup(ctx, ex); err != nil && !errors.Is(err, lab.ErrKept) {
+			return fmt.Errorf("clean up %s: %w", ex.ID, err)
+		}
+		return nil
+	}
 	for _, t := range res.Tasks {
-		if ex := r.cfg.Pool.Exercise(t.ID); ex != nil {
+		ex := r.cfg.Pool.Exercise(t.ID)
+		switch {
+		case ex == nil:
+		case ex.Breaking():
+			errs = append(errs, clean(ex))
+		default:
+			plain = append(plain, len(exs))
 			exs = append(exs, ex)
 		}
 	}
-	slices.SortStableFunc(exs, func(a, b *lessons.Exercise) int {
-		switch {
-		case a.Breaking() && !b.Breaking():
-			return -1
-		case b.Breaking() && !a.Breaking():
-			return 1
-		}
-		return 0
-	})
-	var errs []error
-	for _, ex := range exs {
-		if err := r.cfg.Env.Cleanup(ctx, ex); err != nil && !errors.Is(err, lab.ErrKept) {
-			errs = append(errs, fmt.Errorf("clean up %s: %w", ex.ID, err))
-		}
-	}
+	errs = append(errs, r.parallel(ctx, plain, func(i int) error { return clean(exs[i]) }))
 	return errors.Join(errs...)
 }
 

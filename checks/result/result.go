@@ -77,6 +77,9 @@ type Report struct {
 	// Trigger says what caused this evaluation ("initial", "change: Pod
 	// pod-1/web", "retry").
 	Trigger string `json:"-"`
+	// Unreachable says why the API server does not answer when a watch
+	// lost it (every result is then an environment error); "" otherwise.
+	Unreachable string `json:"-"`
 }
 
 // Counts tallies results by status.

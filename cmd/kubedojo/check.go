@@ -34,6 +34,9 @@ type checkJSON struct {
 	Checks   []checkResultJS `json:"checks"`
 	Time     time.Time       `json:"time"`
 	Trigger  string          `json:"trigger,omitempty"`
+	// Error says why nothing could be graded (no cluster, the API server
+	// not answering); every check is then an error.
+	Error string `json:"error,omitempty"`
 }
 
 type checkSummary struct {
@@ -56,7 +59,7 @@ type checkResultJS struct {
 func reportJSON(ex *lessons.Exercise, r result.Report) checkJSON {
 	c := r.Counts()
 	out := checkJSON{Version: checkJSONVersion, Exercise: ex.ID, Title: ex.Title, Status: string(r.Outcome()), Time: r.Time.UTC(), Trigger: r.Trigger,
-		Summary: checkSummary{Pass: c.Pass, Fail: c.Fail, Error: c.Error, Skipped: c.Skipped, Total: len(r.Results)}}
+		Summary: checkSummary{Pass: c.Pass, Fail: c.Fail, Error: c.Error, Skipped: c.Skipped, Total: len(r.Results)}, Error: r.Unreachable}
 	for _, res := range r.Results {
 		out.Checks = append(out.Checks, checkResultJS{ID: res.ID, Title: res.Title, Status: string(res.Status),
 			Message: res.Message, Detail: res.Detail, DurationMS: res.Duration.Milliseconds()})
@@ -237,7 +240,9 @@ result changes):
 status is pass, fail, error or unavailable (the lab cannot run the exercise:
 a missing worker, add-on or node access; every check is skipped with the
 reason, exit status 2); each check's status is pass, fail, error or skipped.
-Fields are only ever added in version 1.`,
+When nothing can be graded (no cluster, the API server not answering, also
+for a while during --watch) status is error, every check is an error and
+"error" says why. Fields are only ever added in version 1.`,
 		Example: `  kubedojo lab reset pods-basics/first-pod    # set it up
   kubedojo check pods-basics/first-pod
   kubedojo check pods-basics/first-pod --json | jq .summary
@@ -245,6 +250,13 @@ Fields are only ever added in version 1.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ex, s, err := opts.exerciseSession(cmd.Context(), args[0])
+			if err != nil && ex != nil && asJSON {
+				// Scripts read stdout: say there, too, that nothing could
+				// be graded.
+				r := session.ErrorReport(ex, err)
+				r.Unreachable = err.Error()
+				(&reportPrinter{w: cmd.OutOrStdout(), ex: ex, json: true}).print(r)
+			}
 			if err != nil {
 				return err
 			}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/kubedojo/kubedojo/lab"
 	"github.com/kubedojo/kubedojo/lab/labtest"
+	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/lessons/progress"
 	"github.com/kubedojo/kubedojo/session"
 )
@@ -215,7 +216,7 @@ func cursorLine(screen string) string {
 func shellWords(words []string) string {
 	quoted := make([]string, len(words))
 	for i, w := range words {
-		quoted[i] = shellQuote(w)
+		quoted[i] = lessons.ShellQuote(w)
 	}
 	return strings.Join(quoted, " ")
 }

@@ -110,11 +110,23 @@ func loadPool(dir string) (*lessons.Course, error) {
 	return pool, nil
 }
 
+// examLogName is the log of the exam commands in the state directory:
+// client-go's messages about exec streams it closed (checks run commands
+// in pods) go there instead of the learner's terminal.
+const examLogName = "exam.log"
+
 // examRunner connects to the lab and builds the runner of a pool.
 func (o *options) examRunner(ctx context.Context, poolDir string) (*examrun.Runner, error) {
 	pool, err := loadPool(poolDir)
 	if err != nil {
 		return nil, err
+	}
+	if o.closeLog == nil {
+		_, closeLog, err := openLog(o.stateDir, examLogName)
+		if err != nil {
+			return nil, err
+		}
+		o.closeLog = closeLog
 	}
 	s, err := o.labSession(ctx, pool)
 	if err != nil {
@@ -264,17 +276,27 @@ func finishReport(out io.Writer, store *exam.Store, res *exam.Result, junit stri
 	printResultSummary(out, res)
 	fmt.Fprintf(out, "\nFull report: %s (kubedojo exam report %s)\n", store.ReportPath(res.ID, "md"), res.ID)
 	fmt.Fprintln(out, "The exam's tasks stay on the lab for you to look at; kubedojo exam clean removes them and repairs what they broke.")
-	if junit != "" {
-		data, err := res.JUnit()
-		if err != nil {
-			return withCode(exitEnv, err)
-		}
-		if err := os.WriteFile(junit, data, 0o644); err != nil {
-			return withCode(exitEnv, fmt.Errorf("write the JUnit report: %w", err))
-		}
+	if err := writeExamJUnit(res, junit); err != nil {
+		return err
 	}
 	if code := examExit(res); code != exitOK {
 		return withCode(code, errSilent)
+	}
+	return nil
+}
+
+// writeExamJUnit writes the report as JUnit XML to path ("" writes
+// nothing).
+func writeExamJUnit(res *exam.Result, path string) error {
+	if path == "" {
+		return nil
+	}
+	data, err := res.JUnit()
+	if err != nil {
+		return withCode(exitEnv, err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		return withCode(exitEnv, fmt.Errorf("write the JUnit report: %w", err))
 	}
 	return nil
 }
@@ -483,14 +505,8 @@ func newExamReportCmd(opts *options) *cobra.Command {
 			if err != nil {
 				return withCode(exitUsage, err)
 			}
-			if junit != "" {
-				data, err := res.JUnit()
-				if err != nil {
-					return withCode(exitEnv, err)
-				}
-				if err := os.WriteFile(junit, data, 0o644); err != nil {
-					return withCode(exitEnv, fmt.Errorf("write the JUnit report: %w", err))
-				}
+			if err := writeExamJUnit(res, junit); err != nil {
+				return err
 			}
 			path := store.ReportPath(res.ID, "md")
 			if asJSON {

@@ -3,11 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"math/rand/v2"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"time"
 
 	"github.com/kubedojo/kubedojo/checks/examrun"
@@ -50,6 +48,8 @@ func (s *examSession) Grade(ctx context.Context, st *exam.State, progress func(d
 
 func (s *examSession) Shell(st *exam.State, task int) (*exec.Cmd, error) { return s.r.Shell(st, task) }
 
+func (s *examSession) NodeShell(ctx context.Context) (*exec.Cmd, error) { return s.r.NodeShell(ctx) }
+
 func (s *examSession) Check(ctx context.Context, task int) result.Report {
 	return s.r.Check(ctx, s.tasks[task])
 }
@@ -71,13 +71,11 @@ func newExamTUI(ctx context.Context, opts *options, r *examrun.Runner, st *exam.
 	if err != nil {
 		return withCode(exitEnv, err)
 	}
-	logFile, err := os.OpenFile(filepath.Join(opts.stateDir, tuiLogName), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	log, closeLog, err := openLog(opts.stateDir, tuiLogName)
 	if err != nil {
-		return withCode(exitEnv, fmt.Errorf("open the TUI log: %w", err))
+		return err
 	}
-	defer logFile.Close()
-	log := slog.New(slog.NewTextHandler(logFile, nil))
-	defer routeLibraryLogs(log)()
+	defer closeLog()
 	err = tui.Run(ctx, tui.Options{
 		Course: r.Pool(), Progress: store, Notice: notice, Log: log, Exam: sess,
 		Terminal: tui.DetectTerminal(os.Getenv, exec.LookPath),

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kubedojo/kubedojo/lab"
+	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/session"
 )
 
@@ -34,15 +35,31 @@ namespaces and objects it labels itself.`,
 }
 
 func newLabUpCmd(opts *options) *cobra.Command {
-	var export bool
+	var export, recreate bool
 	cmd := &cobra.Command{
 		Use:   "up",
 		Short: "Create the lab cluster, or start it again if it stopped",
 		Long: `up checks for Docker or Podman, then creates the kind cluster (or reuses it,
 restarting node containers that stopped after a reboot), waits until it is
-ready and preloads the course's images into its nodes.`,
-		Example: `  kubedojo lab up
-  kubedojo lab up --workers 1            # a control plane and one worker
+ready and preloads the course's images into its nodes. It repairs what an
+exercise that breaks the control plane or a kubelet left broken when that
+attempt cannot be continued, and names the attempts it leaves in place.
+
+A new lab has one control plane and --workers worker nodes (default 1, or the
+config file's workers). A lab that exists keeps the layout it was made with:
+when it has fewer workers than wanted or than some exercises need, or its
+nodes lack crictl (made from an older node image), up says which exercises
+that affects and how to recreate it; it never recreates it by itself.
+
+An existing lab is never deleted because it is slow: up waits (up to 3
+minutes, saying how long and whether a node container is paused) and, if it
+is still not ready, stops with advice and leaves it as it is. A lab that is
+certainly broken (a node container that does not start, a missing control
+plane) is recreated only when you agree: on a terminal up asks, elsewhere it
+stops with the reason; --recreate agrees in advance. Recreating deletes
+everything in the cluster; your progress is kept.`,
+		Example: `  kubedojo lab up                        # a control plane and one worker
+  kubedojo lab up --workers 0            # the control plane alone, for a small machine
   KUBEDOJO_NODE_IMAGE=local/kind-node:v1.33.13 kubedojo lab up   # an image of your own`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -50,14 +67,15 @@ ready and preloads the course's images into its nodes.`,
 			if err != nil {
 				return err
 			}
-			opts.exportKubeconfig = export
+			opts.exportKubeconfig, opts.recreate = export, recreate
 			l, err := opts.openLab(course)
 			if err != nil {
 				return err
 			}
 			start := time.Now()
 			pp := newProgressPrinter(cmd.ErrOrStderr())
-			err = session.Up(cmd.Context(), l, func(w string) { fmt.Fprintln(cmd.ErrOrStderr(), "warning:", w) }, pp.Update)
+			warn := func(w string) { fmt.Fprintln(cmd.ErrOrStderr(), "warning:", w) }
+			repairs, err := session.Up(cmd.Context(), l, course.Exercises(), warn, pp.Update)
 			pp.Close()
 			var pfe *session.PreflightError
 			if errors.As(err, &pfe) {
@@ -66,16 +84,47 @@ ready and preloads the course's images into its nodes.`,
 				}
 				return withCode(exitEnv, errors.New("the lab cannot start on this machine yet (see above)"))
 			}
+			if broken := brokenLab(err); broken != nil && !recreate && askRecreate(cmd.InOrStdin(), cmd.ErrOrStderr(), broken) {
+				opts.recreate = true
+				if l, err = opts.openLab(course); err != nil {
+					return err
+				}
+				pp = newProgressPrinter(cmd.ErrOrStderr())
+				repairs, err = session.Up(cmd.Context(), l, course.Exercises(), nil, pp.Update)
+				pp.Close()
+			}
+			printRepairs(cmd.OutOrStdout(), repairs)
 			if err != nil {
 				return withCode(exitEnv, err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "lab %q is ready (%s)\nkubeconfig: %s\nopen a shell with: kubedojo lab shell\n",
 				l.Name(), time.Since(start).Round(100*time.Millisecond), l.KubeconfigPath())
+			if !l.Foreign() {
+				labAdvice(cmd, l, course)
+			}
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&export, "export-kubeconfig", false, "also merge the lab's context into ~/.kube/config")
+	cmd.Flags().BoolVar(&recreate, "recreate", false, "delete and create the lab again if it is broken or still not ready after the wait, without asking (a healthy lab is kept)")
 	return cmd
+}
+
+// labAdvice prints, after lab up, what keeps the lab from serving some of
+// the course (too few workers, an old node image) and how to recreate it.
+// Finding out is best effort: the lab is up either way.
+func labAdvice(cmd *cobra.Command, l *lab.Lab, course *lessons.Course) {
+	s, err := session.Connect(cmd.Context(), l)
+	if err != nil {
+		return
+	}
+	caps, err := s.Env.Capabilities(cmd.Context())
+	if err != nil {
+		return
+	}
+	for _, a := range caps.Advice(course.Exercises(), l.Workers()) {
+		fmt.Fprintln(cmd.ErrOrStderr(), "note:", a)
+	}
 }
 
 func newLabDownCmd(opts *options) *cobra.Command {
@@ -189,11 +238,7 @@ func newLabShellCmd(opts *options) *cobra.Command {
   kubedojo lab shell pods-basics/first-pod   # kubectl defaults to namespace pod-1`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			course, err := opts.loadCourse()
-			if err != nil {
-				return err
-			}
-			l, err := opts.openLab(course)
+			course, l, err := opts.courseAndLab()
 			if err != nil {
 				return err
 			}
@@ -232,7 +277,7 @@ func newLabShellCmd(opts *options) *cobra.Command {
 
 func newLabResetCmd(opts *options) *cobra.Command {
 	return &cobra.Command{
-		Use:   "reset EXERCISE",
+		Use:   "reset [EXERCISE]",
 		Short: "Set an exercise up from scratch (delete and recreate its environment)",
 		Long: `reset deletes the exercise's namespaces and everything its start state
 created, undoes the cluster-wide changes it declares (node labels, CoreDNS,
@@ -240,10 +285,18 @@ ClusterRoles…), removes the cluster-scoped objects you made for it (those its
 checks name, and ClusterRoleBindings for its namespaces only, if they did not
 exist when it was set up), and applies the start state again. Use it to start
 an exercise from the command line, or to start over: your progress records the
-exercise as started, and a passing "kubedojo check" records it done.`,
-		Example: `  kubedojo lab reset services/fix-selector`,
-		Args:    cobra.ExactArgs(1),
+exercise as started, and a passing "kubedojo check" records it done.
+
+Without an exercise, reset repairs the lab instead: every exercise that
+broke the control plane or a kubelet and is still on the lab is cleaned up
+(attempts in progress too), and reset says what it repaired.`,
+		Example: `  kubedojo lab reset services/fix-selector
+  kubedojo lab reset                      # repair the control plane and kubelets`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return repairLab(cmd.Context(), cmd, opts)
+			}
 			ex, s, err := opts.exerciseSession(cmd.Context(), args[0])
 			if err != nil {
 				return err
@@ -274,11 +327,7 @@ func newLabPreloadCmd(opts *options) *cobra.Command {
 node, so exercises never wait for a pull and an offline machine works. Without
 arguments it loads the images the course declares.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			course, err := opts.loadCourse()
-			if err != nil {
-				return err
-			}
-			l, err := opts.openLab(course)
+			course, l, err := opts.courseAndLab()
 			if err != nil {
 				return err
 			}

@@ -41,8 +41,11 @@ type exerciseJSON struct {
 	Domain          lessons.Domain `json:"domain"`
 	Troubleshooting bool           `json:"troubleshooting"`
 	Addon           string         `json:"addon,omitempty"`
-	Namespaces      []string       `json:"namespaces"`
-	Checks          int            `json:"checks"`
+	Competency      string         `json:"competency,omitempty"`
+	// Workers is the number of worker nodes the exercise needs.
+	Workers    int      `json:"workers,omitempty"`
+	Namespaces []string `json:"namespaces"`
+	Checks     int      `json:"checks"`
 }
 
 func courseView(c *lessons.Course) courseJSON {
@@ -64,7 +67,8 @@ func courseView(c *lessons.Course) courseJSON {
 				}
 				lj.Exercises = append(lj.Exercises, exerciseJSON{
 					ID: e.ID, Title: e.Title, Tier: e.Tier, Domain: e.EffectiveDomain(),
-					Troubleshooting: e.Troubleshooting, Addon: e.Addon, Namespaces: ns, Checks: len(e.Checks),
+					Troubleshooting: e.Troubleshooting, Addon: e.Addon, Competency: e.Competency, Workers: e.Workers,
+					Namespaces: ns, Checks: len(e.Checks),
 				})
 			}
 			tj.Lessons = append(tj.Lessons, lj)
@@ -98,6 +102,10 @@ func writeCourseText(w io.Writer, c *lessons.Course) error {
 				}
 				if e.Addon != "" {
 					tags = append(tags, "needs "+e.Addon)
+				}
+				if e.Workers > 0 {
+					// A lab with fewer says how to recreate it.
+					tags = append(tags, fmt.Sprintf("needs %d worker", e.Workers))
 				}
 				fmt.Fprintf(w, "    %-44s %s  (%s)\n", e.ID, e.Title, strings.Join(tags, ", "))
 			}

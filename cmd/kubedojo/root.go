@@ -57,10 +57,15 @@ type options struct {
 	lab        labFlags
 	// exportKubeconfig is set by "lab up --export-kubeconfig".
 	exportKubeconfig bool
+	// recreate is set by "lab up --recreate", or when the learner agreed
+	// to recreate a broken lab.
+	recreate bool
 	// loaded is the course loadCourse loaded, for recording progress.
 	loaded *lessons.Course
 	stdout io.Writer
 	stderr io.Writer
+	// closeLog ends the log a command opened (exam commands), if any.
+	closeLog func()
 }
 
 func run(args []string) int {
@@ -70,6 +75,9 @@ func run(args []string) int {
 	root := newRootCmd(opts)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
+	if opts.closeLog != nil {
+		opts.closeLog()
+	}
 	if err == nil {
 		return exitOK
 	}

@@ -31,7 +31,7 @@ type labFlags struct {
 func (f *labFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.name, "lab-name", "", `name of kubedojo's kind cluster (default "kubedojo")`)
 	fs.StringVar(&f.nodeImage, "node-image", "", "kind node image for a new lab (default: $KUBEDOJO_NODE_IMAGE, the config file, then "+lab.DefaultNodeImage+")")
-	fs.IntVar(&f.workers, "workers", 0, "worker nodes for a new lab, next to the control plane")
+	fs.IntVar(&f.workers, "workers", lab.DefaultWorkers, "worker nodes for a new lab, next to the control plane (0 for a small machine)")
 	f.flags = fs
 	fs.BoolVar(&f.allowForeign, "allow-foreign-cluster", false, "use a --kubeconfig/--context cluster kubedojo did not create (it then only touches objects it labels)")
 }
@@ -40,7 +40,8 @@ func (f *labFlags) register(fs *pflag.FlagSet) {
 type fileConfig struct {
 	LabName   string `yaml:"labName"`
 	NodeImage string `yaml:"nodeImage"`
-	Workers   int    `yaml:"workers"`
+	// Workers is nil when the file does not say (lab.DefaultWorkers).
+	Workers *int `yaml:"workers"`
 }
 
 func configFilePath() string {
@@ -87,17 +88,36 @@ func (o *options) labConfig(images []string) (lab.Config, error) {
 		return lab.Config{}, withCode(exitEnv, err)
 	}
 	cfg := lab.Config{
-		Name: fc.LabName, NodeImage: o.lab.nodeImage, NodeImageFile: fc.NodeImage, Workers: fc.Workers,
+		Name: fc.LabName, NodeImage: o.lab.nodeImage, NodeImageFile: fc.NodeImage, Workers: lab.DefaultWorkers,
 		StateDir: o.stateDir, Kubeconfig: o.kubeconfig, Context: o.context,
 		AllowForeign: o.lab.allowForeign, Images: images, ExportKubeconfig: o.exportKubeconfig,
+		Recreate: o.recreate,
 	}
 	if o.lab.name != "" {
 		cfg.Name = o.lab.name
+	}
+	// Workers: the flag, the file, the default.
+	if fc.Workers != nil {
+		cfg.Workers = *fc.Workers
 	}
 	if o.lab.flags != nil && o.lab.flags.Changed("workers") {
 		cfg.Workers = o.lab.workers
 	}
 	return cfg, nil
+}
+
+// courseAndLab loads the course and builds the lab the flags select for
+// it (without starting it): what most lab commands begin with.
+func (o *options) courseAndLab() (*lessons.Course, *lab.Lab, error) {
+	course, err := o.loadCourse()
+	if err != nil {
+		return nil, nil, err
+	}
+	l, err := o.openLab(course)
+	if err != nil {
+		return nil, nil, err
+	}
+	return course, l, nil
 }
 
 // openLab builds the lab the flags select (it does not start it).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -85,12 +86,10 @@ func tuiRunE(opts *options, f *tuiFlags, newBackends backendsFunc) func(*cobra.C
 		if err != nil {
 			return withCode(exitEnv, err)
 		}
-		logFile, err := os.OpenFile(filepath.Join(opts.stateDir, tuiLogName), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-		if err != nil {
-			return withCode(exitEnv, fmt.Errorf("open the TUI log: %w", err))
-		}
-		defer logFile.Close()
-		log := slog.New(slog.NewTextHandler(logFile, nil))
+		logOut, closeLog, unwritable := openTUILog(opts.stateDir)
+		defer closeLog()
+		notice = strings.TrimSpace(unwritable + " " + notice)
+		log := slog.New(slog.NewTextHandler(logOut, nil))
 		defer routeLibraryLogs(log)()
 
 		var b tuiBackends
@@ -122,6 +121,33 @@ func tuiRunE(opts *options, f *tuiFlags, newBackends backendsFunc) func(*cobra.C
 // tuiLogName is the TUI's log file in the state directory, written anew at
 // each start.
 const tuiLogName = "tui.log"
+
+// openTUILog opens the TUI's log. A state directory kubedojo cannot write
+// (read-only, full) still lets the learner read: the log then goes nowhere
+// and notice says that this session's progress is not saved.
+func openTUILog(stateDir string) (w io.Writer, closeLog func(), notice string) {
+	f, err := os.OpenFile(filepath.Join(stateDir, tuiLogName), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return io.Discard, func() {}, fmt.Sprintf("kubedojo cannot write to its state directory %s (%v): you can read, "+
+			"but this session's progress is not saved.", stateDir, err)
+	}
+	return f, func() { f.Close() }, ""
+}
+
+// openLog starts a log file of the state directory, written anew, and
+// routes the libraries' output into it; closeLog undoes both.
+func openLog(stateDir, name string) (log *slog.Logger, closeLog func(), err error) {
+	if err := os.MkdirAll(stateDir, 0o755); err != nil {
+		return nil, nil, withCode(exitEnv, fmt.Errorf("open the log %s: %w", name, err))
+	}
+	logFile, err := os.OpenFile(filepath.Join(stateDir, name), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return nil, nil, withCode(exitEnv, fmt.Errorf("open the log %s: %w", name, err))
+	}
+	log = slog.New(slog.NewTextHandler(logFile, nil))
+	restore := routeLibraryLogs(log)
+	return log, func() { restore(); logFile.Close() }, nil
+}
 
 // routeLibraryLogs sends what client-go would print to the terminal into
 // the TUI's log until restore is called: klog's lines (client-go logs
@@ -184,19 +210,11 @@ func secondTerminal(cmd *cobra.Command) func(exerciseID string) string {
 	global := cmd.Root().PersistentFlags()
 	cmd.Flags().Visit(func(f *pflag.Flag) {
 		if global.Lookup(f.Name) != nil {
-			words = append(words, "--"+f.Name+"="+shellQuote(f.Value.String()))
+			words = append(words, "--"+f.Name+"="+lessons.ShellQuote(f.Value.String()))
 		}
 	})
 	prefix := strings.Join(words, " ")
-	return func(id string) string { return prefix + " lab shell " + shellQuote(id) }
-}
-
-// shellQuote quotes s for a POSIX shell when it needs it.
-func shellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:@%+=,-") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	return func(id string) string { return prefix + " lab shell " + lessons.ShellQuote(id) }
 }
 
 // programStreams makes the program read and draw on the command's streams

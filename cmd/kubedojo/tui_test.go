@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
@@ -135,5 +136,29 @@ func TestSecondTerminalKeepsTheGlobalFlags(t *testing.T) {
 	want := "kubedojo --lab-name=kd-ann --state-dir='/tmp/my state' lab shell pods-basics/first-pod"
 	if got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+// TestTUIReadsWithoutAWritableStateDir: a state directory kubedojo cannot
+// write (read-only, or tui.log not a file) still lets the learner read
+// with --no-lab; the TUI says what is not saved.
+func TestTUIReadsWithoutAWritableStateDir(t *testing.T) {
+	state := t.TempDir()
+	if err := os.Mkdir(filepath.Join(state, tuiLogName), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+	defer cancel()
+	var screen bytes.Buffer
+	opts := &options{stdout: &screen, stderr: &screen, stateDir: state, coursePath: tuitest.PackDir()}
+	cmd := newTUICmd(opts, nil)
+	cmd.SetIn(strings.NewReader(""))
+	cmd.SetOut(&screen)
+	cmd.SetArgs([]string{"--no-lab"})
+	if err := cmd.ExecuteContext(ctx); err != nil {
+		t.Fatalf("tui --no-lab on a state directory it cannot write: %v", err)
+	}
+	if _, _, notice := openTUILog(state); !strings.Contains(notice, "cannot write to its state directory") || !strings.Contains(notice, "not saved") {
+		t.Errorf("notice = %q", notice)
 	}
 }

@@ -25,7 +25,7 @@ func newTUIBackends(_ context.Context, opts *options, course *lessons.Course) (t
 	if err != nil {
 		return tuiBackends{}, err
 	}
-	b := labBackend{session.NewBackground(l)}
+	b := labBackend{session.NewBackground(l, courseExercises(course))}
 	return tuiBackends{lab: b, grader: b.Background, vars: b.Vars, exams: b}, nil
 }
 

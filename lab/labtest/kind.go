@@ -2,6 +2,7 @@ package labtest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -57,31 +58,44 @@ func KindLabStateDir(name string) string {
 }
 
 // RequireKindLab brings up, or reuses, kubedojo's kind lab with this name,
-// with KindWorkers workers and KindImages preloaded, and returns it. It registers no teardown: the
-// caller decides whether the lab outlives the test (Down deletes it). Test
-// binaries running at the same time wait for each other's Up.
+// with KindWorkers workers and KindImages preloaded, and returns it. It
+// registers no teardown: the caller decides whether the lab outlives the
+// test (Down deletes it). Test binaries running at the same time wait for
+// each other's Up.
 func RequireKindLab(tb testing.TB, name string) *lab.Lab {
 	tb.Helper()
 	RequireKind(tb)
+	l, took, err := UpKindLab(name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Logf("kind lab %s ready in %s", name, took.Round(time.Millisecond))
+	return l
+}
+
+// UpKindLab is RequireKindLab for a caller that has already called
+// RequireKind and brings several labs up at once (from goroutines, where
+// a test may not fail): it returns the error instead, and how long Up took.
+func UpKindLab(name string) (*lab.Lab, time.Duration, error) {
 	state := KindLabStateDir(name)
 	if err := os.MkdirAll(state, 0o700); err != nil {
-		tb.Fatalf("kind lab %s: %v", name, err)
+		return nil, 0, fmt.Errorf("kind lab %s: %w", name, err)
 	}
 	unlock, err := lockFile(filepath.Join(state, ".lock"))
 	if err != nil {
-		tb.Fatalf("kind lab %s: %v", name, err)
+		return nil, 0, fmt.Errorf("kind lab %s: %w", name, err)
 	}
 	defer unlock()
-	l, err := lab.New(lab.Config{Name: name, StateDir: state, Images: KindImages, Workers: KindWorkers})
+	// A test lab holds no learner's work: a broken one is recreated.
+	l, err := lab.New(lab.Config{Name: name, StateDir: state, Images: KindImages, Workers: KindWorkers, Recreate: true})
 	if err != nil {
-		tb.Fatalf("kind lab %s: %v", name, err)
+		return nil, 0, fmt.Errorf("kind lab %s: %w", name, err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 	start := time.Now()
 	if err := l.Up(ctx, nil); err != nil {
-		tb.Fatalf("bring up kind lab %s: %v", name, err)
+		return nil, 0, fmt.Errorf("bring up kind lab %s: %w", name, err)
 	}
-	tb.Logf("kind lab %s ready in %s", name, time.Since(start).Round(time.Millisecond))
-	return l
+	return l, time.Since(start), nil
 }

@@ -120,7 +120,13 @@ func decode(raw []byte) (File, error) {
 					e.Status = Done
 				}
 			default:
-				return f, fmt.Errorf("exercise %q has unknown status %q", exID, e.Status)
+				// A status this kubedojo does not know (a newer one's, a
+				// hand edit) costs that entry its status only, never the
+				// file: what its times say it reached.
+				e.Status = InProgress
+				if e.DoneAt != nil {
+					e.Status = Done
+				}
 			}
 		}
 		for lID, l := range c.Lessons {
@@ -138,9 +144,13 @@ func (s *Store) Path() string { return s.path }
 
 // Save writes the store if it changed since the last save: to a temporary
 // file in the same directory, synced, then renamed over progress.json, so
-// the file is always either the old or the new version. What another
-// process saved since is merged in first (merge.go), so the TUI and the
-// command line never drop each other's progress.
+// the file is always either the old or the new version. It holds the
+// state directory's lock file (progress.json.lock) from reading what
+// another process saved since, which it merges in (merge.go), to the
+// rename, so any number of kubedojo processes (two TUIs, a check in
+// another terminal) keep every change. Under the lock no other save is
+// under way, so temporary files left there are from crashed saves and
+// are removed.
 func (s *Store) Save() error {
 	s.saveMu.Lock()
 	defer s.saveMu.Unlock()
@@ -151,6 +161,12 @@ func (s *Store) Save() error {
 		return nil
 	}
 	s.mu.Unlock()
+	unlock, err := lockFile(s.path + ".lock")
+	if err != nil {
+		return fmt.Errorf("save progress: %w", err)
+	}
+	defer unlock()
+	removeCrashedSaves(s.path)
 	// A damaged or unreadable file has nothing to merge (Open set the
 	// damaged one aside already).
 	disk, derr := s.readFile()

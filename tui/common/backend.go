@@ -83,4 +83,8 @@ type LabState struct {
 	Status LabStatus
 	// Err is why the lab could not start or is not usable.
 	Err error
+	// Unreachable says why the API server stopped answering live grading
+	// (a paused or stopped node); "" while it answers. Grading resumes by
+	// itself when it answers again.
+	Unreachable string
 }

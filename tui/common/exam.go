@@ -30,6 +30,9 @@ type ExamSession interface {
 	ReportPath(id string) string
 	// Shell is the learner's shell for a task, in the task's context.
 	Shell(st *exam.State, task int) (*exec.Cmd, error)
+	// NodeShell is a root shell inside the lab's control-plane node, for
+	// the node-level tasks.
+	NodeShell(ctx context.Context) (*exec.Cmd, error)
 	// Check grades one task now and Reset starts it over (training).
 	Check(ctx context.Context, task int) result.Report
 	Reset(ctx context.Context, task int) error

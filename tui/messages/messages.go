@@ -45,6 +45,10 @@ type ThemeChangedMsg struct{}
 // LabChangedMsg tells pages that Common.LabState changed.
 type LabChangedMsg struct{}
 
+// LabAnswersMsg reports, from live grading, whether the lab's API server
+// answers: Unreachable says why not, "" means it answers (again).
+type LabAnswersMsg struct{ Unreachable string }
+
 // VarsChangedMsg tells pages that Common.Vars arrived, so text with
 // template variables must be expanded again.
 type VarsChangedMsg struct{}

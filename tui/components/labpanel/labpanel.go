@@ -26,6 +26,8 @@ func Compact(c *common.Common) string {
 		return s.InProgress.Render(fmt.Sprintf("%s lab starting %d/%d", styles.MarkInProgress, st.Progress.Step, st.Progress.Total))
 	case st.Starting:
 		return s.InProgress.Render(styles.MarkInProgress + " lab starting")
+	case st.Unreachable != "":
+		return s.Error.Render(styles.IconError + " lab not answering")
 	case st.Ready:
 		return s.Pass.Render(styles.MarkDone + " lab ready")
 	case st.Status.Summary != "":
@@ -72,6 +74,11 @@ func (m *Model) View() string {
 		if text := phaseText(p); text != "" {
 			lines = append(lines, wrap(s.Muted, text))
 		}
+	case st.Unreachable != "":
+		lines = append(lines,
+			s.Error.Render(styles.IconError+" The lab is not answering"),
+			wrap(s.Bold, st.Unreachable),
+			wrap(s.Muted, "The checks show an environment error, not your answer; grading resumes by itself when the lab answers again."))
 	case st.Ready:
 		lines = append(lines, prose.Wrap(s.Pass.Render(styles.MarkDone+" Lab ready")+" "+st.Status.Summary, w))
 		if st.Status.Detail != "" {

@@ -23,6 +23,8 @@ func TestStates(t *testing.T) {
 			"lab starting 3/6", "███"},
 		{"failed", common.LabState{Err: errors.New("docker is not running: start it")}, "lab failed", "docker is not running: start it"},
 		{"ready", common.LabState{Ready: true, Status: common.LabStatus{Ready: true, Summary: "kind v1.33"}}, "lab ready", "Lab ready kind v1.33"},
+		{"not answering", common.LabState{Ready: true, Unreachable: "the cluster's API server is not answering (no answer within 3s)"},
+			"lab not answering", "grading resumes by itself"},
 		{"not ready", common.LabState{Status: common.LabStatus{Summary: "node NotReady", Detail: "docker restart kubedojo-control-plane"}},
 			"lab not ready", "docker restart kubedojo-control-plane"},
 	}

@@ -226,18 +226,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case tea.KeyPressMsg:
 		k := m.c.Keys
 		switch {
-		case key.Matches(msg, k.Up):
-			m.vp.ScrollUp(1)
-		case key.Matches(msg, k.Down):
-			m.vp.ScrollDown(1)
-		case key.Matches(msg, k.PageUp):
-			m.vp.PageUp()
-		case key.Matches(msg, k.PageDown):
-			m.vp.PageDown()
-		case key.Matches(msg, k.Top):
-			m.vp.GotoTop()
-		case key.Matches(msg, k.Bottom):
-			m.vp.GotoBottom()
+		case k.ScrollViewport(&m.vp, msg):
 		case key.Matches(msg, k.NextBlock):
 			return tea.Batch(m.selectBlock(1), m.Render())
 		case key.Matches(msg, k.PrevBlock):

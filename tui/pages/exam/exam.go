@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os/exec"
 	"strings"
 	"time"
 
@@ -138,6 +139,11 @@ type (
 	}
 	shellDoneMsg struct {
 		id  int
+		err error
+	}
+	nodeShellMsg struct {
+		id  int
+		cmd *exec.Cmd
 		err error
 	}
 	checkedMsg struct {
@@ -280,6 +286,16 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		if msg.id == m.id && msg.err != nil {
 			return messages.Cmd(messages.ErrorMsg{Err: fmt.Errorf("shell: %w", msg.err)})
 		}
+	case nodeShellMsg:
+		if msg.id != m.id {
+			return nil
+		}
+		m.busy = ""
+		if msg.err != nil {
+			return messages.Cmd(messages.ErrorMsg{Err: fmt.Errorf("node shell: %w", msg.err)})
+		}
+		id := m.id
+		return tea.ExecProcess(msg.cmd, func(err error) tea.Msg { return shellDoneMsg{id: id, err: err} })
 	case checkedMsg:
 		if msg.id == m.id {
 			m.reports[msg.task], m.busy = msg.rep, ""
@@ -378,7 +394,7 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	case phaseReport:
-		m.scroll(msg)
+		m.c.Keys.ScrollViewport(&m.vp, msg)
 		return nil
 	case phaseRunning:
 	default:
@@ -391,7 +407,7 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Down):
 		return m.move(1)
 	case key.Matches(msg, k.PageUp, k.PageDown, k.Top, k.Bottom):
-		m.scroll(msg)
+		m.c.Keys.ScrollViewport(&m.vp, msg)
 	case key.Matches(msg, k.Flag):
 		t := &m.st.Tasks[m.st.Current]
 		t.Flagged = !t.Flagged
@@ -400,6 +416,13 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.phase = phaseConfirmEnd
 	case key.Matches(msg, k.Shell):
 		return m.shell()
+	case m.nodeTask() && key.Matches(msg, k.NodeShell) && m.busy == "":
+		m.busy = "opening a shell inside the node…"
+		ctx, sess, id := m.ctx, m.sess, m.id
+		return func() tea.Msg {
+			cmd, err := sess.NodeShell(ctx)
+			return nodeShellMsg{id: id, cmd: cmd, err: err}
+		}
 	case training && key.Matches(msg, k.Hint):
 		i := m.st.Current
 		if m.hints[i] < len(m.tasks[i].Hints) {
@@ -425,24 +448,6 @@ func (m *Model) move(by int) tea.Cmd {
 	return m.save()
 }
 
-func (m *Model) scroll(msg tea.KeyPressMsg) {
-	k := m.c.Keys
-	switch {
-	case key.Matches(msg, k.Up):
-		m.vp.ScrollUp(1)
-	case key.Matches(msg, k.Down):
-		m.vp.ScrollDown(1)
-	case key.Matches(msg, k.PageUp):
-		m.vp.PageUp()
-	case key.Matches(msg, k.PageDown):
-		m.vp.PageDown()
-	case key.Matches(msg, k.Top):
-		m.vp.GotoTop()
-	case key.Matches(msg, k.Bottom):
-		m.vp.GotoBottom()
-	}
-}
-
 func (m *Model) reset() tea.Cmd {
 	m.busy = "resetting…"
 	i, ctx, sess, id := m.st.Current, m.ctx, m.sess, m.id
@@ -458,6 +463,12 @@ func (m *Model) shell() tea.Cmd {
 	return tea.ExecProcess(cmd, func(err error) tea.Msg { return shellDoneMsg{id: id, err: err} })
 }
 
+// nodeTask reports whether the current task works inside a node, so the
+// screen offers the node shell.
+func (m *Model) nodeTask() bool {
+	return len(m.tasks) > 0 && m.tasks[m.st.Current].Tier == lessons.TierNodeAccess
+}
+
 // syncKeys enables the bindings that apply in the current phase, so help
 // lists only those.
 func (m *Model) syncKeys() {
@@ -470,6 +481,7 @@ func (m *Model) syncKeys() {
 	for _, b := range []*key.Binding{&k.Hint, &k.Check, &k.Reset} {
 		b.SetEnabled(training)
 	}
+	k.NodeShell.SetEnabled(running && m.nodeTask())
 }
 
 // ShortHelp lists the phase's main keys.
@@ -481,7 +493,11 @@ func (m *Model) ShortHelp() []key.Binding {
 	case phaseReport:
 		return []key.Binding{k.Up, k.Down, k.PageDown}
 	case phaseRunning:
-		out := []key.Binding{k.Up, k.Down, k.Shell, k.Flag, k.EndExam}
+		out := []key.Binding{k.Up, k.Down, k.Shell}
+		if m.nodeTask() {
+			out = append(out, k.NodeShell)
+		}
+		out = append(out, k.Flag, k.EndExam)
 		if !m.st.Mode.Timed() {
 			out = append(out, k.Hint, k.Check, k.Reset)
 		}

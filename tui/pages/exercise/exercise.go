@@ -317,10 +317,14 @@ func (m *Model) applyReport(r result.Report) tea.Cmd {
 	m.report, m.hasReport = r, true
 	m.gradingErr = nil
 	m.checks.SetReport(r)
-	if r.Passed() && m.c.Progress.MarkDone(m.ex.ID) {
-		return m.c.Save()
+	var cmds []tea.Cmd
+	if r.Unreachable != m.c.LabState.Unreachable {
+		cmds = append(cmds, messages.Cmd(messages.LabAnswersMsg{Unreachable: r.Unreachable}))
 	}
-	return nil
+	if r.Passed() && m.c.Progress.MarkDone(m.ex.ID) {
+		cmds = append(cmds, m.c.Save())
+	}
+	return tea.Batch(cmds...)
 }
 
 func (m *Model) notReady() tea.Cmd {
