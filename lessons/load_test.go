@@ -221,6 +221,25 @@ func TestNodeScriptsOnAWorker(t *testing.T) {
 	}
 }
 
+// TestNodeCommandReadsAnswers: a node check may compare the learner's answer
+// with what only the node knows; the key then counts as checked, and the
+// reference survives the template expansion for the grader to fill in.
+func TestNodeCommandReadsAnswers(t *testing.T) {
+	src := replace(replace(goodExercise, "tier: kubelet", "tier: node-access\nanswers:\n  - {key: hash, description: the CA hash}"),
+		"    exists: Pod/web", `    node: {command: "test {{answer:hash}} = \"$(cat /etc/{{NODE}}.hash)\""}`)
+	c, err := lessons.Load(pack(map[string]string{"lessons/pods/exercises/first-pod.yaml": src}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := c.Exercise("pods/first-pod").Expand(lessons.Vars{Node: "cp"})
+	if got, want := ex.Checks[0].Node.Command, `test {{answer:hash}} = "$(cat /etc/cp.hash)"`; got != want {
+		t.Errorf("expanded node command %q, want %q", got, want)
+	}
+	if got, want := lessons.ExpandShellAnswers(ex.Checks[0].Node.Command, map[string]string{"hash": "a b'$(reboot)"}), `test 'a b'\''$(reboot)' = "$(cat /etc/cp.hash)"`; got != want {
+		t.Errorf("answer in node command %q, want %q", got, want)
+	}
+}
+
 func replace(s, old, new string) string {
 	if !strings.Contains(s, old) {
 		panic("test fixture does not contain " + old)
