@@ -11,6 +11,66 @@ import (
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
+func init() {
+	register("exec", kindOf[*lessons.ExecCheck]{
+		Eval: (*evaluation).evalExec,
+		Deps: func(dc *depCollector, x *lessons.ExecCheck) {
+			dc.d.volatile = true
+			dc.podRef(x.Pod)
+			dc.values(&x.Stdout)
+			for _, a := range x.Command {
+				if strings.Contains(a, "{{answer:") {
+					dc.kind("ConfigMap", dc.ex.DefaultNamespace())
+				}
+			}
+		},
+		// Every run of a repeated command gets the whole timeout.
+		Timeout: func(x *lessons.ExecCheck, base time.Duration) time.Duration {
+			if x.Repeat > 1 {
+				return base * time.Duration(x.Repeat)
+			}
+			return base
+		},
+	})
+	register("http", kindOf[*lessons.HTTPCheck]{
+		Eval: (*evaluation).evalHTTP,
+		Deps: func(dc *depCollector, h *lessons.HTTPCheck) {
+			dc.d.volatile = true
+			dc.podRef(h.From)
+			for _, ns := range dc.ex.Namespaces {
+				for _, k := range []string{"Pod", "Service", "EndpointSlice", "NetworkPolicy"} {
+					dc.kind(k, ns.Name)
+				}
+			}
+		},
+		// Blocked checks wait for two wget timeouts.
+		Timeout: func(_ *lessons.HTTPCheck, base time.Duration) time.Duration { return base + 10*time.Second },
+	})
+	register("logs", kindOf[*lessons.LogsCheck]{
+		Eval: (*evaluation).evalLogs,
+		Deps: func(dc *depCollector, l *lessons.LogsCheck) {
+			dc.d.volatile = true
+			dc.podRef(l.Pod)
+		},
+	})
+	register("node", kindOf[*lessons.NodeCheck]{
+		Eval:   (*evaluation).evalNode,
+		Polled: true,
+		// A node check's own timeout, or nodeCheckTimeout at least.
+		Timeout: func(n *lessons.NodeCheck, base time.Duration) time.Duration {
+			if n.Timeout.Duration > 0 {
+				return n.Timeout.Duration
+			}
+			return max(base, nodeCheckTimeout)
+		},
+	})
+}
+
+// nodeCheckTimeout is a node check's default time limit: its command runs
+// through the container engine (docker exec), which a loaded machine
+// slows far beyond an API read.
+const nodeCheckTimeout = 30 * time.Second
+
 // runnablePod picks the first pod whose container (the default one when
 // container is "") runs, or explains why none can take a command.
 func (ev *evaluation) runnablePod(ctx context.Context, ref lessons.PodRef, container string) (*corev1.Pod, string, error) {
@@ -112,6 +172,26 @@ func (ev *evaluation) expandAnswers(ctx context.Context, argv []string) ([]strin
 		}
 	}
 	return out, "", nil
+}
+
+// expandShellAnswers replaces {{answer:KEY}} in a node command with the
+// learner's answers, each quoted as one word for its place in the script
+// (a node command runs as root on the node: an answer must never run).
+// The command as written, not the answers, is what messages show.
+func (ev *evaluation) expandShellAnswers(ctx context.Context, script string) (string, string, error) {
+	refs := lessons.AnswerRefRE.FindAllStringSubmatch(script, -1)
+	if len(refs) == 0 {
+		return script, "", nil
+	}
+	answers := make(map[string]string, len(refs))
+	for _, m := range refs {
+		v, why, err := ev.answer(ctx, "", m[1])
+		if err != nil || why != "" {
+			return "", why, err
+		}
+		answers[m[1]] = v
+	}
+	return lessons.ExpandShellAnswers(script, answers), "", nil
 }
 
 func shellQuote(argv []string) string {
@@ -366,6 +446,12 @@ func (ev *evaluation) evalNode(ctx context.Context, n *lessons.NodeCheck) (bool,
 	script, what := n.Command, "`"+n.Command+"` on node "+node
 	if n.File != "" {
 		script, what = "cat "+shellQuote([]string{n.File}), "file "+n.File+" on node "+node
+	} else {
+		var why string
+		var err error
+		if script, why, err = ev.expandShellAnswers(ctx, script); err != nil || why != "" {
+			return false, why, err
+		}
 	}
 	ev.sawUnseen()
 	stdout, stderr, code, err := ev.env.Node.Exec(ctx, node, script)

@@ -1,7 +1,9 @@
 package checks
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"sync"
@@ -14,6 +16,7 @@ import (
 	"k8s.io/client-go/dynamic/dynamicinformer"
 	"k8s.io/client-go/tools/cache"
 
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
@@ -101,7 +104,7 @@ type watchState struct {
 	trigger string
 	wake    chan struct{}
 
-	report Report
+	report gradedReport
 	// retryAt is when each failing volatile check is retried next; the
 	// window closes volatileWindow after the last change.
 	retryDelay map[int]time.Duration
@@ -120,11 +123,11 @@ type watchState struct {
 // every check is reported as an environment error within seconds, and
 // grading starts over by itself when it answers again (outage.go). With
 // WithProgress, each evaluation also reports its progress.
-func (g *Grader) Watch(ctx context.Context, ex *lessons.Exercise, onReport func(Report), opts ...Option) error {
+func (g *Grader) Watch(ctx context.Context, ex *lessons.Exercise, onReport func(result.Report), opts ...Option) error {
 	return g.watchThroughOutages(ctx, ex, onReport, opts...)
 }
 
-func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(Report), opts ...Option) (*watchState, error) {
+func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(result.Report), opts ...Option) (*watchState, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	ev := g.newEvaluation(ex, nil, opts)
@@ -158,8 +161,12 @@ func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(
 	reader := &cacheReader{live: liveReader{dyn: g.env.Dynamic}, stores: map[depKey]cache.Store{}}
 	var synced []cache.InformerSynced
 	informers := map[depKey]cache.SharedIndexInformer{}
+	trim := trimmedFor(ev.ex)
 	for k := range keys {
 		inf := dynamicinformer.NewFilteredDynamicInformer(g.env.Dynamic, k.gvr, k.namespace, 0, cache.Indexers{}, nil).Informer()
+		if err := inf.SetTransform(trim); err != nil {
+			return ws, fmt.Errorf("watch %s: %w", k, err)
+		}
 		key := k
 		reg, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
 			AddFunc:    func(obj any) { ws.changed(key, obj) },
@@ -223,6 +230,7 @@ func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(
 		defer ticker.Stop()
 		localTick = ticker.C
 	}
+	lastEval := time.Now()
 	for {
 		timer := ws.nextTimer()
 		select {
@@ -231,16 +239,21 @@ func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(
 			return ws, nil
 		case <-ws.wake:
 			stopTimer(timer)
-			// Let the rest of a burst arrive.
-			select {
-			case <-time.After(watchDebounce):
-			case <-ctx.Done():
-				return ws, nil
+			// The first change after a quiet period is graded at once
+			// (leading edge); the rest of its burst (one kubectl command
+			// touches a Deployment, a ReplicaSet and pods) is gathered
+			// into the next evaluation, watchDebounce after this one.
+			if wait := watchDebounce - time.Since(lastEval); wait > 0 {
+				select {
+				case <-time.After(wait):
+				case <-ctx.Done():
+					return ws, nil
+				}
 			}
 		case <-timerC(timer):
 			ws.mu.Lock()
 			for i, d := range ws.retryDelay {
-				if d > 0 && ws.report.Results[i].Status != Pass {
+				if d > 0 && ws.report.results[i].Status != result.Pass {
 					ws.dirty[i] = true
 				}
 			}
@@ -273,15 +286,27 @@ func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(
 				delete(ws.retryDelay, i)
 			}
 		}
-		next := ev.report(ctx, dirty, trigger, ws.report.Results)
+		// Each check reports as soon as it has a new result: a slow one
+		// (a command, a connection) does not hold back the others.
+		ev.finished = func(i int, r graded) {
+			if ws.report.results[i].Says(r.Result) {
+				return
+			}
+			ws.report.results[i] = r
+			ws.report.time, ws.report.trigger = ev.env.now(), trigger
+			onReport(ws.copyReport())
+		}
+		next := ev.report(ctx, dirty, trigger, ws.report.results)
+		ev.finished = nil
+		lastEval = time.Now()
 		if ctx.Err() != nil {
 			return ws, nil
 		}
 		ws.stats.Evaluations++
 		for i := range dirty {
-			ws.report.Results[i] = next.Results[i]
+			ws.report.results[i] = next.results[i]
 		}
-		ws.report.Time, ws.report.Trigger = next.Time, trigger
+		ws.report.time, ws.report.trigger = next.time, trigger
 		ws.scheduleRetries(dirty)
 		onReport(ws.copyReport())
 	}
@@ -296,7 +321,7 @@ func (ws *watchState) baselineStamp() string {
 	return ws.g.env.Baselines.Stamp(ws.ev.ex)
 }
 
-func (ws *watchState) copyReport() Report { return presented(ws.report) }
+func (ws *watchState) copyReport() result.Report { return presented(ws.report) }
 
 // changed marks the checks that read key, and every volatile check.
 func (ws *watchState) changed(key depKey, obj any) {
@@ -334,11 +359,11 @@ func (ws *watchState) scheduleRetries(evaluated map[int]bool) {
 	for _, i := range ws.volatile {
 		isVolatile[i] = true
 	}
-	for i, r := range ws.report.Results {
+	for i, r := range ws.report.results {
 		if evaluated != nil && !evaluated[i] {
 			continue
 		}
-		needs := r.Status == Error || (r.Status == Fail && (isVolatile[i] || ws.ev.ex.Checks[i].Eventually.Duration > 0))
+		needs := r.Status == result.Error || (r.Status == result.Fail && (isVolatile[i] || ws.ev.ex.Checks[i].Eventually.Duration > 0))
 		if !needs {
 			delete(ws.retryDelay, i)
 			continue
@@ -387,4 +412,33 @@ func fileStamp(path string) time.Time {
 		return time.Time{}
 	}
 	return st.ModTime()
+}
+
+// lastApplied is the annotation in which kubectl apply keeps the manifest
+// it applied: often the largest part of an object.
+const lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
+
+// trimmedFor returns the informer transform of a watch on ex: it drops
+// from every cached object the managed fields and kubectl apply's record,
+// which take most of an object's memory, unless a check of ex reads them
+// (or compares whole objects with the start state: unchanged).
+func trimmedFor(ex *lessons.Exercise) cache.TransformFunc {
+	text, err := json.Marshal(ex.Checks)
+	reads := func(s string) bool { return err != nil || bytes.Contains(text, []byte(s)) }
+	keepManaged := reads("managedFields") || reads(`"unchanged"`)
+	keepApplied := reads("last-applied") || reads(`"unchanged"`)
+	return func(obj any) (any, error) {
+		u, ok := obj.(*unstructured.Unstructured)
+		if !ok {
+			return obj, nil
+		}
+		if !keepManaged {
+			u.SetManagedFields(nil)
+		}
+		if a := u.GetAnnotations(); !keepApplied && a[lastApplied] != "" {
+			delete(a, lastApplied)
+			u.SetAnnotations(a)
+		}
+		return u, nil
+	}
 }

@@ -31,6 +31,10 @@ type Baseline struct {
 	// Nodes are what nodeLabel and nodeTaint steps found on each node
 	// before they changed it, by node name, for Cleanup to put back.
 	Nodes map[string]*NodeRecord `json:"nodes,omitempty"`
+	// Adopted are the objects that existed before the start state first
+	// changed them (adopt.go), by adoptedKey: cleanup puts their fields
+	// back and never deletes them.
+	Adopted map[string]*AdoptedObject `json:"adopted,omitempty"`
 	// KubeContext is the learner kubeconfig's current context at setup
 	// (for `kubeconfig: restore`).
 	KubeContext string `json:"kubeContext,omitempty"`
@@ -69,34 +73,6 @@ func ObjectKey(ref lessons.ObjectRef, defaultNamespace string) string {
 		return kind + "/" + ref.Name
 	}
 	return kind + "/" + ns + "/" + ref.Name
-}
-
-// PathValues evaluates a kubectl JSONPath on an object and encodes the
-// values it yields as a JSON array ("[]" when the path yields nothing).
-// Setup records it for unchanged checks; the grader compares the current
-// object's PathValues with the recorded string.
-func PathValues(obj map[string]any, path string) (string, error) {
-	jp, err := lessons.ParseJSONPath(path)
-	if err != nil {
-		return "", fmt.Errorf("path %s: %w", path, err)
-	}
-	results, err := jp.FindResults(obj)
-	if err != nil {
-		return "", fmt.Errorf("path %s: %w", path, err)
-	}
-	values := []any{}
-	for _, rs := range results {
-		for _, r := range rs {
-			if r.IsValid() && r.CanInterface() {
-				values = append(values, r.Interface())
-			}
-		}
-	}
-	data, err := json.Marshal(values)
-	if err != nil {
-		return "", fmt.Errorf("path %s: %w", path, err)
-	}
-	return string(data), nil
 }
 
 // Baseline returns what Setup recorded for the exercise on this cluster,
@@ -299,7 +275,7 @@ func (e *Environment) recordObject(ctx context.Context, ex *lessons.Exercise, c 
 	ob := b.Objects[key]
 	ob.UID, ob.Generation, ob.ResourceVersion = string(obj.GetUID()), obj.GetGeneration(), obj.GetResourceVersion()
 	for _, p := range c.Unchanged.Paths {
-		v, err := PathValues(obj.Object, p)
+		v, err := lessons.PathValues(obj.Object, p)
 		if err != nil {
 			return fmt.Errorf("check %s: %w", c.ID, err)
 		}

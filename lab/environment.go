@@ -49,12 +49,12 @@ func ExerciseLabelValue(id string) string {
 	return strings.TrimRight(v[:54], ".-_") + "-" + hex.EncodeToString(sum[:])[:8]
 }
 
-// Waiter waits until a check passes or the timeout expires; the grader
-// supplies it for setup's wait steps (the lab does not import the grader).
-// The check comes with template variables expanded; references without a
-// namespace mean the exercise's default namespace (ExerciseFromContext
-// gives the exercise).
-type Waiter func(ctx context.Context, c lessons.Check, timeout time.Duration) error
+// Waiter waits until a check of exercise ex passes or the timeout
+// expires; the grader supplies it for setup's wait steps (the lab does not
+// import the grader). The exercise and the check come with template
+// variables expanded; references without a namespace mean the exercise's
+// default namespace.
+type Waiter func(ctx context.Context, ex *lessons.Exercise, c lessons.Check, timeout time.Duration) error
 
 // EnvOptions configure an Environment.
 type EnvOptions struct {
@@ -80,6 +80,9 @@ type EnvOptions struct {
 	// Context names the cluster in StateDir (the kubeconfig context);
 	// empty derives a name from the API server's address.
 	Context string
+	// Instance is the kubedojo instance's id (LabelInstance); empty takes
+	// InstanceID of StateDir, and none without a StateDir.
+	Instance string
 }
 
 // Environment sets up, records, cleans up and resets exercises on one
@@ -124,6 +127,11 @@ func NewEnvironment(cfg *rest.Config, opts EnvOptions) (*Environment, error) {
 	}
 	if opts.Context == "" {
 		opts.Context = "api-" + cfg.Host
+	}
+	if opts.Instance == "" && opts.StateDir != "" {
+		if opts.Instance, err = InstanceID(opts.StateDir); err != nil {
+			return nil, fmt.Errorf("exercise environment: %w", err)
+		}
 	}
 	disc := memory.NewMemCacheClient(kube.Discovery())
 	return newEnvironment(kube, dyn, disc, restmapper.NewDeferredDiscoveryRESTMapper(disc), opts), nil
@@ -171,18 +179,6 @@ func (e *Environment) Vars(ctx context.Context) (lessons.Vars, error) {
 	e.varsCache = &v
 	e.mu.Unlock()
 	return v, nil
-}
-
-type exerciseKey struct{}
-
-// ExerciseFromContext returns the exercise being set up, for a Waiter.
-func ExerciseFromContext(ctx context.Context) (*lessons.Exercise, bool) {
-	ex, ok := ctx.Value(exerciseKey{}).(*lessons.Exercise)
-	return ex, ok
-}
-
-func withExercise(ctx context.Context, ex *lessons.Exercise) context.Context {
-	return context.WithValue(ctx, exerciseKey{}, ex)
 }
 
 // sleep waits d or until ctx ends.

@@ -174,12 +174,12 @@ func TestPrepareObject(t *testing.T) {
 	for _, tt := range tests {
 		obj := &unstructured.Unstructured{Object: map[string]any{"metadata": map[string]any{"name": "x", "labels": map[string]any{"app": "x"}}}}
 		obj.SetNamespace(tt.namespace)
-		prepareObject(obj, tt.namespaced, ex)
+		(&Environment{opts: EnvOptions{Instance: "0123456789abcdef"}}).prepareObject(obj, tt.namespaced, ex)
 		if obj.GetNamespace() != tt.want {
 			t.Errorf("%s: namespace %q, want %q", tt.name, obj.GetNamespace(), tt.want)
 		}
 		l := obj.GetLabels()
-		if l["app"] != "x" || l[LabelManagedBy] != ManagedBy || l[LabelExercise] != "rbac.roles" {
+		if l["app"] != "x" || l[LabelManagedBy] != ManagedBy || l[LabelExercise] != "rbac.roles" || l[LabelInstance] != "0123456789abcdef" {
 			t.Errorf("%s: labels %v", tt.name, l)
 		}
 	}
@@ -519,10 +519,10 @@ func TestObjectKeyAndPathValues(t *testing.T) {
 		map[string]any{"name": "a", "image": "nginx:1.27"},
 		map[string]any{"name": "b", "image": "busybox:1.36"},
 	}}}
-	if got, err := PathValues(obj, "{.spec.containers[*].image}"); err != nil || got != `["nginx:1.27","busybox:1.36"]` {
+	if got, err := lessons.PathValues(obj, "{.spec.containers[*].image}"); err != nil || got != `["nginx:1.27","busybox:1.36"]` {
 		t.Errorf("PathValues = %s, %v", got, err)
 	}
-	if _, err := PathValues(obj, "{.spec[}"); err == nil {
+	if _, err := lessons.PathValues(obj, "{.spec[}"); err == nil {
 		t.Error("invalid path accepted")
 	}
 }

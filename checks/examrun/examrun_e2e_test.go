@@ -8,11 +8,11 @@ import (
 	"time"
 
 	"github.com/kubedojo/kubedojo/assets"
-	"github.com/kubedojo/kubedojo/checks"
 	"github.com/kubedojo/kubedojo/checks/examrun"
 	"github.com/kubedojo/kubedojo/lab/labtest"
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/lessons/exam"
+	"github.com/kubedojo/kubedojo/session"
 )
 
 // sharedLabTask keeps a draw on the shared e2e lab to tasks that leave the
@@ -57,7 +57,7 @@ func TestShortExamOnKind(t *testing.T) {
 	seed := shortExamSeed(t, pool)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
-	s, err := checks.ConnectLab(ctx, l)
+	s, err := session.Connect(ctx, l)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +128,7 @@ func TestSetUpFullExamOnKind(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute)
 	defer cancel()
-	s, err := checks.ConnectLab(ctx, l)
+	s, err := session.Connect(ctx, l)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func TestSetUpFullExamOnKind(t *testing.T) {
 		}
 	}()
 	start := time.Now()
-	err = r.SetUp(ctx, st, func(e examrun.SetupEvent) {
+	err = r.SetUp(ctx, st, func(e exam.SetupEvent) {
 		if e.Done {
 			t.Logf("%6.1fs [%d/%d] %s %v", time.Since(start).Seconds(), e.Ready, e.Total, e.ID, e.Err)
 		}
@@ -182,13 +182,9 @@ func TestSetUpFullExamOnKind(t *testing.T) {
 // cleanExam removes an exam's tasks from the shared lab, whatever
 // happened in the test.
 func cleanExam(t *testing.T, r *examrun.Runner, st *exam.State) {
-	res := &exam.Result{}
-	for _, task := range st.Tasks {
-		res.Tasks = append(res.Tasks, exam.TaskResult{ID: task.ID})
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	if err := r.Clean(ctx, res); err != nil {
+	if err := r.CleanTasks(ctx, mustExercises(t, st, r.Pool())); err != nil {
 		t.Errorf("clean up: %v", err)
 	}
 }

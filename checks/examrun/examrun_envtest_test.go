@@ -21,6 +21,7 @@ import (
 	"github.com/kubedojo/kubedojo/lab/labtest"
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/lessons/exam"
+	"github.com/kubedojo/kubedojo/session"
 )
 
 func TestMain(m *testing.M) {
@@ -97,11 +98,11 @@ func envtestRunner(t *testing.T, et *labtest.Envtest, pool *lessons.Course, stat
 	}
 	genv.Kubeconfig = checks.Kubeconfig{Path: kubeconfig, LabContext: kubeContext}
 	g := checks.NewGrader(genv)
-	env, err := lab.NewEnvironment(et.Config, lab.EnvOptions{StateDir: filepath.Join(stateDir, "env"), KubeconfigPath: kubeconfig, Context: "envtest", Wait: g.Waiter()})
+	env, err := lab.NewEnvironment(et.Config, lab.EnvOptions{StateDir: filepath.Join(stateDir, "env"), KubeconfigPath: kubeconfig, Context: "envtest", Wait: g.WaitFor})
 	if err != nil {
 		t.Fatal(err)
 	}
-	genv.Baselines = checks.LabBaselines(env)
+	genv.Baselines = session.Baselines(env)
 	return examrun.New(examrun.Config{
 		Pool: pool, Store: exam.NewStore(stateDir), Env: env, Grader: g,
 		Kubeconfig: kubeconfig, Context: kubeContext, Now: now,
@@ -153,8 +154,8 @@ func TestExamOnEnvtest(t *testing.T) {
 		}
 	}
 
-	var events []examrun.SetupEvent
-	if err := r.SetUp(ctx, st, func(e examrun.SetupEvent) { events = append(events, e) }); err != nil {
+	var events []exam.SetupEvent
+	if err := r.SetUp(ctx, st, func(e exam.SetupEvent) { events = append(events, e) }); err != nil {
 		t.Fatal(err)
 	}
 	if !st.SetUpDone() || !st.Started.Equal(clock) || len(events) != 6 || events[len(events)-1].Ready != 3 {
@@ -232,4 +233,88 @@ func TestExamOnEnvtest(t *testing.T) {
 	if _, err := os.Stat(resumed.Store().ReportPath(res.ID, "md")); err != nil {
 		t.Error(err)
 	}
+}
+
+// TestNewExamKeepsLeftovers: a new exam never deletes what an earlier one
+// left on the lab. Starting it while a graded exam's tasks are still there
+// is refused with the way out (kubedojo exam clean, or --clean), the
+// learner's work stays, and cleaning removes the pool's tasks only.
+func TestNewExamKeepsLeftovers(t *testing.T) {
+	et := labtest.RequireEnvtest(t)
+	pool, err := lessons.Load(fstest.MapFS{
+		"course.yaml": {Data: []byte(poolCourse)},
+		"lessons/config/exercises/settings-a.yaml": {Data: []byte(poolTask("settings-a", "left-ns-a"))},
+		"lessons/config/exercises/settings-b.yaml": {Data: []byte(poolTask("settings-b", "left-ns-b"))},
+		"lessons/config/exercises/settings-c.yaml": {Data: []byte(poolTask("settings-c", "left-ns-c"))},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stateDir := t.TempDir()
+	clock := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	r := envtestRunner(t, et, pool, stateDir, func() time.Time { return clock })
+	kube := kubernetes.NewForConfigOrDie(et.Config)
+	st, err := r.Start(ctx, examrun.StartOptions{Mode: exam.ModeExam, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.SetUp(ctx, st, nil); err != nil {
+		t.Fatal(err)
+	}
+	// The learner's work, and a namespace of someone else's.
+	cm, err := kube.CoreV1().ConfigMaps("left-ns-a").Get(ctx, "settings", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cm.Data["mode"] = "fast"
+	if _, err := kube.CoreV1().ConfigMaps("left-ns-a").Update(ctx, cm, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "left-not-exam"}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Grade(ctx, st, nil); err != nil {
+		t.Fatal(err)
+	}
+
+	clock = clock.Add(time.Hour)
+	_, err = r.Start(ctx, examrun.StartOptions{Mode: exam.ModeExam, Seed: 2})
+	if !errors.Is(err, examrun.ErrLeftovers) || !strings.Contains(err.Error(), "kubedojo exam clean") || !strings.Contains(err.Error(), "--clean") {
+		t.Fatalf("a new exam over the last one's tasks: %v", err)
+	}
+	if st, _ := r.Store().Active(); st != nil {
+		t.Fatalf("a refused exam was recorded: %+v", st)
+	}
+	if cm, err := kube.CoreV1().ConfigMaps("left-ns-a").Get(ctx, "settings", metav1.GetOptions{}); err != nil || cm.Data["mode"] != "fast" {
+		t.Fatalf("the learner's work after the refusal: %v %v", cm.Data, err)
+	}
+	left, err := r.Leftovers(ctx)
+	if err != nil || len(left) != 3 {
+		t.Fatalf("leftovers %v %v", ids(left), err)
+	}
+
+	// --clean: the leftovers go, the other namespace stays, the exam starts.
+	st, err = r.Start(ctx, examrun.StartOptions{Mode: exam.ModeExam, Seed: 2, Clean: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if left, err := r.Leftovers(ctx); err != nil || len(left) != 0 {
+		t.Errorf("leftovers after --clean: %v %v", ids(left), err)
+	}
+	if ns, err := kube.CoreV1().Namespaces().Get(ctx, "left-not-exam", metav1.GetOptions{}); err != nil || ns.DeletionTimestamp != nil {
+		t.Errorf("a namespace no exam made: %v %v", ns, err)
+	}
+	if err := r.SetUp(ctx, st, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func ids(exs []*lessons.Exercise) []string {
+	var out []string
+	for _, ex := range exs {
+		out = append(out, ex.ID)
+	}
+	return out
 }

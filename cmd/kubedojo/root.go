@@ -19,10 +19,13 @@ import (
 
 // Exit codes shared by every command.
 const (
-	exitOK    = 0
-	exitFail  = 1 // a check failed, or lint found problems
-	exitEnv   = 2 // the environment is broken: no cluster, no Docker, bad flags
-	exitUsage = 2
+	exitOK   = 0
+	exitFail = 1 // a check failed, or lint found problems
+	exitEnv  = 2 // the environment is broken: no cluster, no Docker, an unloadable pack
+	// exitUsage is a mistake in the command line (an unknown flag or
+	// exercise), apart from environment errors so that scripts can tell
+	// them apart (64 is sysexits' EX_USAGE).
+	exitUsage = 64
 )
 
 // exitError carries an exit code through cobra.
@@ -130,6 +133,7 @@ cluster changes. The lab is a local kind cluster that kubedojo creates for you.`
 		newCheckCmd(opts),
 		newVerifyCmd(opts),
 		newExamCmd(opts, newExamTUI),
+		newClassCmd(opts),
 	)
 	return root
 }
@@ -160,7 +164,12 @@ func (o *options) loadCourse() (*lessons.Course, error) {
 		return nil, err
 	}
 	fsys, name := o.courseFS()
-	c, err := lessons.Load(fsys)
+	load := lessons.Load
+	if o.coursePath == "" {
+		// Validated by the tests that build it (TestBuiltinCourseLoadsValidated).
+		load = lessons.LoadValidated
+	}
+	c, err := load(fsys)
 	if err != nil {
 		var ps lessons.Problems
 		if errors.As(err, &ps) {
