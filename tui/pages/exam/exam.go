@@ -195,7 +195,7 @@ func (m *Model) SetSize(width, height int) {
 
 func (m *Model) tick() tea.Cmd {
 	id := m.id
-	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg{id: id, at: t} })
+	return messages.Listen(tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg{id: id, at: t} }))
 }
 
 // startSetup runs the setup in the background; its events come back one
@@ -216,7 +216,7 @@ func (m *Model) startSetup() tea.Cmd {
 
 func (m *Model) nextEvent() tea.Cmd {
 	events := m.events
-	return func() tea.Msg { return <-events }
+	return messages.Listen(func() tea.Msg { return <-events })
 }
 
 // save records the state in the background, from a copy.
