@@ -786,6 +786,9 @@ func (v *exerciseLint) check(f string, c *Check) {
 		if c.HTTP.Blocked && c.HTTP.Expect != "" {
 			r.add(pos.line(k), k, "blocked and expect exclude each other")
 		}
+		if sm := c.HTTP.Sample; sm != nil {
+			lintHTTPSample(r, pos, k+".sample", sm, c.HTTP.Blocked)
+		}
 		v.needTier(k, "http", TierKubelet)
 	case c.Logs != nil:
 		v.podRef(k+".pod", c.Logs.Pod)
@@ -865,6 +868,29 @@ func checkMarkdown(fsys fs.FS, r reporter, dir, text string, firstLine int, fiel
 			if _, err := fs.Stat(fsys, p); err != nil {
 				r.add(firstLine+i, field, "image %s is missing (looked for %s)", target, p)
 			}
+		}
+	}
+}
+
+// maxHTTPSample bounds a sample: every request runs in the client pod
+// within one check.
+const maxHTTPSample = 200
+
+func lintHTTPSample(r reporter, pos positions, k string, sm *HTTPSample, blocked bool) {
+	if blocked {
+		r.add(pos.line(k), k, "a sample needs answers; it excludes blocked")
+	}
+	if sm.Requests < 2 || sm.Requests > maxHTTPSample {
+		r.add(pos.line(k+".requests"), k+".requests", "must be between 2 and %d (got %d)", maxHTTPSample, sm.Requests)
+	}
+	if len(sm.Shares) == 0 {
+		r.add(pos.line(k), k+".shares", "list at least one share (expect, atLeast, atMost)")
+	}
+	for i, sh := range sm.Shares {
+		sk := fmt.Sprintf("%s.shares[%d]", k, i)
+		require(r, pos, sk+".expect", sh.Expect)
+		if lo, hi := sh.Band(); lo < 0 || hi > 1 || lo > hi {
+			r.add(pos.line(sk), sk, "atLeast and atMost are fractions with 0 <= atLeast <= atMost <= 1 (got %g and %g)", lo, hi)
 		}
 	}
 }
