@@ -11,6 +11,25 @@ import (
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
+func init() {
+	register("access", kindOf[*lessons.AccessCheck]{
+		Eval: (*evaluation).evalAccess,
+		Deps: func(dc *depCollector, a *lessons.AccessCheck) {
+			dc.d.volatile = true
+			dc.kind("ClusterRole", "")
+			dc.kind("ClusterRoleBinding", "")
+			for _, list := range [][]string{a.Allowed, a.Denied} {
+				for _, s := range list {
+					if req, err := lessons.ParseAccessRequest(s); err == nil && req.Namespace != "" {
+						dc.kind("Role", req.Namespace)
+						dc.kind("RoleBinding", req.Namespace)
+					}
+				}
+			}
+		},
+	})
+}
+
 // evalAccess asks the API server's authorizer through SubjectAccessReviews,
 // so the answer is what the cluster decides, not what RBAC objects appear
 // to say.

@@ -10,6 +10,16 @@ import (
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
+func init() {
+	register("answer", kindOf[*lessons.AnswerCheck]{
+		Eval: (*evaluation).evalAnswer,
+		Deps: func(dc *depCollector, a *lessons.AnswerCheck) {
+			dc.kind("ConfigMap", dc.ns(a.Namespace))
+			dc.values(&a.Expect)
+		},
+	})
+}
+
 // AnswersConfigMap is the ConfigMap learners write find-and-report answers
 // into.
 const AnswersConfigMap = "answers"

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
@@ -22,10 +23,10 @@ func BenchmarkWatchLatency(b *testing.B) {
 			Object: lessons.ObjectRef{Kind: "ConfigMap", Name: "settings"}, Path: ".data.n", Expect: lessons.Expect{Exists: ptr(true)},
 		}})
 	}
-	reports := make(chan Report, 1000)
+	reports := make(chan result.Report, 1000)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- NewGrader(fx.env).Watch(ctx, ex, func(r Report) { reports <- r }) }()
+	go func() { done <- NewGrader(fx.env).Watch(ctx, ex, func(r result.Report) { reports <- r }) }()
 	defer func() { cancel(); <-done }()
 	<-reports
 	var lat []time.Duration
@@ -110,7 +111,7 @@ func BenchmarkIdleRequests(b *testing.B) {
 	first := make(chan struct{}, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- NewGrader(fx.env).Watch(ctx, ex, func(Report) {
+		done <- NewGrader(fx.env).Watch(ctx, ex, func(result.Report) {
 			select {
 			case first <- struct{}{}:
 			default:

@@ -11,6 +11,13 @@ import (
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
+func init() {
+	register("container", kindOf[*lessons.ContainerCheck]{
+		Eval: (*evaluation).evalContainer,
+		Deps: func(dc *depCollector, c *lessons.ContainerCheck) { dc.ref(c.Object) },
+	})
+}
+
 // podSpecPath is where each kind keeps its pod spec.
 func podSpecPath(kind string) []string {
 	switch kind {

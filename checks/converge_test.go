@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
@@ -158,7 +159,7 @@ func TestConvergeFailsFastWhenNothingConverges(t *testing.T) {
 			rep := NewGrader(fx.env).Converge(context.Background(), convergeExercise(t, tc.check), 0, 100*time.Millisecond,
 				WithWaiting(func(w Waiting) { waited = append(waited, w) }))
 			took := time.Since(start)
-			if rep.Results[0].Status != Fail {
+			if rep.Results[0].Status != result.Fail {
 				t.Fatalf("got %s %q", rep.Results[0].Status, rep.Results[0].Detail)
 			}
 			switch {
@@ -181,7 +182,7 @@ func TestConvergeStopsWaitingForAStuckCommand(t *testing.T) {
 	fx.exec.results["cat /tmp/out"] = ExecResult{Stdout: "y"}
 	start := time.Now()
 	rep := NewGrader(fx.env).Converge(context.Background(), convergeExercise(t, `{id: c, eventually: 60s, exec: {pod: client, command: [cat, /tmp/out], stdout: {equals: x}}}`), 0, 500*time.Millisecond)
-	if took := time.Since(start); rep.Results[0].Status != Fail || took < unseenQuiet || took > unseenQuiet+5*time.Second {
+	if took := time.Since(start); rep.Results[0].Status != result.Fail || took < unseenQuiet || took > unseenQuiet+5*time.Second {
 		t.Fatalf("got %s after %s", rep.Results[0].Status, took)
 	}
 }
@@ -206,7 +207,7 @@ func TestConvergeWaitsForARollout(t *testing.T) {
 		}
 	}()
 	rep := NewGrader(fx.env).Converge(context.Background(), convergeExercise(t, `{id: c, eventually: 10s, pods: {selector: app=starting, ready: true}}`), 0, 100*time.Millisecond)
-	if rep.Results[0].Status != Pass {
+	if rep.Results[0].Status != result.Pass {
 		t.Fatalf("got %s %q", rep.Results[0].Status, rep.Results[0].Detail)
 	}
 }
@@ -228,7 +229,7 @@ spec: {selector: {app: starting}, ports: [{port: 80}]}
 	rep := NewGrader(fx.env).Converge(context.Background(), convergeExercise(t,
 		`{id: c, eventually: `+window.String()+`, service: {name: starting, port: 80, readyEndpoints: 1}}`), 0, 200*time.Millisecond)
 	took := time.Since(start)
-	if rep.Results[0].Status != Fail || took < window {
+	if rep.Results[0].Status != result.Fail || took < window {
 		t.Fatalf("got %s after %s (window %s): a pod is starting behind the Service", rep.Results[0].Status, took, window)
 	}
 	if d := rep.Results[0].Detail; !strings.Contains(d, "starting") {
@@ -257,7 +258,7 @@ func TestConvergeEvaluatesSettledChecksAgainWhileOthersWait(t *testing.T) {
 	rep := NewGrader(fx.env).Converge(context.Background(), convergeExercise(t,
 		`{id: a, eventually: 3s, pods: {selector: app=starting, ready: true}}`,
 		`{id: b, eventually: 3s, field: {object: ConfigMap/settings, path: .data.mode, equals: prod}}`), 0, 100*time.Millisecond)
-	if got := rep.Results[1]; got.Status != Pass {
+	if got := rep.Results[1]; got.Status != result.Pass {
 		t.Fatalf("check b: %s %q; the ConfigMap was fixed while check a was waited for", got.Status, got.Detail)
 	}
 }

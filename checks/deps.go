@@ -1,8 +1,6 @@
 package checks
 
 import (
-	"strings"
-
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/kubedojo/kubedojo/lessons"
@@ -121,110 +119,22 @@ func (dc *depCollector) podRef(p lessons.PodRef) {
 	}
 }
 
+// check records what c reads, by its kind's registration.
 func (dc *depCollector) check(c *lessons.Check) {
+	name, spec := c.Spec()
+	k, ok := checkKinds[name]
 	switch {
-	case c.Exists != nil:
-		dc.ref(*c.Exists)
-	case c.Absent != nil:
-		dc.ref(*c.Absent)
-	case c.Field != nil:
-		dc.ref(c.Field.Object)
-		dc.values(&c.Field.Expect)
-	case c.Condition != nil:
-		dc.ref(c.Condition.Object)
-		if c.Condition.Object.Kind == "Pod" && c.Condition.Type == "Ready" {
-			dc.d.volatile = true // a restarted container becomes stable in time
-		}
-	case c.Pods != nil:
-		ns := dc.ns(c.Pods.Namespace)
-		dc.kind("Pod", ns)
-		if c.Pods.OwnedBy != nil {
-			dc.owner(c.Pods.OwnedBy.Kind, ns)
-		}
-		if c.Pods.ReadyFor.Duration > 0 || c.Pods.Ready {
-			// Time passes without events: a pod becomes ready for long
-			// enough, a restarted container stable.
-			dc.d.volatile = true
-		}
-	case c.Workload != nil:
-		dc.ref(c.Workload.Object)
-		ns := c.Workload.Object.Namespace
-		if ns == "" {
-			ns = dc.ex.DefaultNamespace()
-		}
-		dc.owner(c.Workload.Object.Kind, ns)
-		dc.d.volatile = true // a restarted container becomes stable in time
-	case c.Container != nil:
-		dc.ref(c.Container.Object)
-	case c.Service != nil:
-		ns := dc.ns(c.Service.Namespace)
-		dc.kind("Service", ns)
-		dc.kind("Pod", ns)
-		dc.kind("EndpointSlice", ns)
-	case c.Selects != nil:
-		dc.ref(c.Selects.Object)
-		ns := c.Selects.Object.Namespace
-		dc.kind("Pod", dc.ns(ns))
-	case c.Access != nil:
+	case !ok:
+	case k.polled:
 		dc.d.volatile = true
-		dc.kind("ClusterRole", "")
-		dc.kind("ClusterRoleBinding", "")
-		for _, list := range [][]string{c.Access.Allowed, c.Access.Denied} {
-			for _, s := range list {
-				if req, err := lessons.ParseAccessRequest(s); err == nil && req.Namespace != "" {
-					dc.kind("Role", req.Namespace)
-					dc.kind("RoleBinding", req.Namespace)
-				}
-			}
-		}
-	case c.Exec != nil:
-		dc.d.volatile = true
-		dc.podRef(c.Exec.Pod)
-		dc.values(&c.Exec.Stdout)
-		for _, a := range c.Exec.Command {
-			if strings.Contains(a, "{{answer:") {
-				dc.kind("ConfigMap", dc.ex.DefaultNamespace())
-			}
-		}
-	case c.HTTP != nil:
-		dc.d.volatile = true
-		dc.podRef(c.HTTP.From)
-		for _, ns := range dc.ex.Namespaces {
-			for _, k := range []string{"Pod", "Service", "EndpointSlice", "NetworkPolicy"} {
-				dc.kind(k, ns.Name)
-			}
-		}
-	case c.Logs != nil:
-		dc.d.volatile = true
-		dc.podRef(c.Logs.Pod)
-	case c.Events != nil:
-		dc.d.volatile = true
-		dc.ref(c.Events.Object)
-		ns := c.Events.Object.Namespace
-		if ns == "" && !lessons.ClusterScoped(c.Events.Object.Kind) {
-			ns = dc.ex.DefaultNamespace()
-		}
-		if ns == "" {
-			ns = "default"
-		}
-		dc.kind("Event", ns)
-	case c.Node != nil:
-		dc.d.volatile = true
-	case c.Answer != nil:
-		dc.kind("ConfigMap", dc.ns(c.Answer.Namespace))
-		dc.values(&c.Answer.Expect)
-	case c.Unchanged != nil:
-		dc.ref(c.Unchanged.Object)
-		dc.d.baseline = true
-	case c.DryRun != nil:
-		dc.d.volatile = true
-		dc.kind("ServiceAccount", dc.ex.DefaultNamespace())
-	case c.Kubeconfig != nil:
-		dc.d.kubeconfig = true
-	case len(c.AllOf) > 0 || len(c.AnyOf) > 0:
-		children := c.Children()
-		for i := range children {
-			dc.check(&children[i])
-		}
+	default:
+		k.deps(dc, spec)
+	}
+}
+
+// children records what the nested checks of allOf and anyOf read.
+func (dc *depCollector) children(children []lessons.Check) {
+	for i := range children {
+		dc.check(&children[i])
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lab/labtest"
 	"github.com/kubedojo/kubedojo/lessons"
 )
@@ -89,12 +90,12 @@ func (fx *apiFixture) exercise(checks ...string) *lessons.Exercise {
 	return fx.exercise2(fx.t, checks...)
 }
 
-func (fx *apiFixture) grade(check string) Result {
+func (fx *apiFixture) grade(check string) result.Result {
 	fx.t.Helper()
 	return NewGrader(fx.env).Evaluate(context.Background(), fx.exercise(check)).Results[0]
 }
 
-func expectResult(t *testing.T, r Result, status Status, detail string) {
+func expectResult(t *testing.T, r result.Result, status result.Status, detail string) {
 	t.Helper()
 	if r.Status != status || (detail != "" && r.Detail != detail) {
 		t.Fatalf("got %s %q, want %s %q", r.Status, r.Detail, status, detail)
@@ -129,25 +130,25 @@ kind: ConfigMap
 metadata: {name: answers}
 data: {image: "nginx:1.27"}
 `)
-	expectResult(t, fx.grade(`{exists: Deployment/web}`), Pass, "")
+	expectResult(t, fx.grade(`{exists: Deployment/web}`), result.Pass, "")
 	// Defaults filled by the API server: strategy and probe timings.
-	expectResult(t, fx.grade(`{field: {object: Deployment/web, path: .spec.strategy.rollingUpdate.maxSurge, equals: "25%"}}`), Pass, "")
-	expectResult(t, fx.grade(`{container: {object: Deployment/web, name: web, image: nginx:1.27, readinessProbe: {httpGet: {port: 80}, periodSeconds: 10, timeoutSeconds: 1}}}`), Pass, "")
-	expectResult(t, fx.grade(`{field: {object: Service/web, path: .spec.type, equals: ClusterIP}}`), Pass, "")
-	expectResult(t, fx.grade(`{service: {name: web, type: ClusterIP, port: 80, targetPort: 80}}`), Pass, "")
-	expectResult(t, fx.grade(`{answer: {key: image, equals: {from: {object: Deployment/web, path: ".spec.template.spec.containers[0].image"}}}}`), Pass, "")
+	expectResult(t, fx.grade(`{field: {object: Deployment/web, path: .spec.strategy.rollingUpdate.maxSurge, equals: "25%"}}`), result.Pass, "")
+	expectResult(t, fx.grade(`{container: {object: Deployment/web, name: web, image: nginx:1.27, readinessProbe: {httpGet: {port: 80}, periodSeconds: 10, timeoutSeconds: 1}}}`), result.Pass, "")
+	expectResult(t, fx.grade(`{field: {object: Service/web, path: .spec.type, equals: ClusterIP}}`), result.Pass, "")
+	expectResult(t, fx.grade(`{service: {name: web, type: ClusterIP, port: 80, targetPort: 80}}`), result.Pass, "")
+	expectResult(t, fx.grade(`{answer: {key: image, equals: {from: {object: Deployment/web, path: ".spec.template.spec.containers[0].image"}}}}`), result.Pass, "")
 	// Server-side apply records the field manager; the declarative exercise
 	// relies on this shape of managedFields.
-	expectResult(t, fx.grade(`{field: {object: ConfigMap/answers, path: '.metadata.managedFields[?(@.operation=="Apply")].fieldsV1.f:data.f:image', exists: true}}`), Pass, "")
-	expectResult(t, fx.grade(`{condition: {object: Deployment/web, type: Available}}`), Fail, "Deployment web has no Available condition yet")
+	expectResult(t, fx.grade(`{field: {object: ConfigMap/answers, path: '.metadata.managedFields[?(@.operation=="Apply")].fieldsV1.f:data.f:image', exists: true}}`), result.Pass, "")
+	expectResult(t, fx.grade(`{condition: {object: Deployment/web, type: Available}}`), result.Fail, "Deployment web has no Available condition yet")
 	fx.apply(`
 apiVersion: batch/v1
 kind: Job
 metadata: {name: j}
 spec: {template: {spec: {restartPolicy: Never, containers: [{name: c, image: busybox:1.36}]}}}
 `)
-	expectResult(t, fx.grade(`{pods: {selector: job-name=j, count: 1}}`), Fail, fmt.Sprintf("expected 1 pods with job-name=j in %s, found 0", fx.ns))
-	expectResult(t, fx.grade(`{exists: {apiVersion: lab.example.com/v1, kind: Backup, name: b}}`), Error, "")
+	expectResult(t, fx.grade(`{pods: {selector: job-name=j, count: 1}}`), result.Fail, fmt.Sprintf("expected 1 pods with job-name=j in %s, found 0", fx.ns))
+	expectResult(t, fx.grade(`{exists: {apiVersion: lab.example.com/v1, kind: Backup, name: b}}`), result.Error, "")
 }
 
 // TestEnvtestAccess proves access checks ask the real authorizer: default
@@ -177,9 +178,9 @@ metadata: {name: jane-logs}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: log-reader}
 subjects: [{kind: User, name: jane, apiGroup: rbac.authorization.k8s.io}]
 `, fx.ns))
-	expectResult(t, fx.grade(fmt.Sprintf(`{access: {serviceAccount: %[1]s/deployer, allowed: ["create deployments.apps in %[1]s"], denied: ["delete deployments.apps in %[1]s", "create deployments.apps in default", "list secrets in %[1]s"]}}`, fx.ns)), Pass, "")
-	expectResult(t, fx.grade(fmt.Sprintf(`{access: {user: jane, allowed: ["get pods/log in %[1]s"], denied: ["get pods in %[1]s"]}}`, fx.ns)), Pass, "")
-	expectResult(t, fx.grade(fmt.Sprintf(`{access: {user: jane, allowed: ["list pods in %[1]s"]}}`, fx.ns)), Fail, "user jane cannot list pods in "+fx.ns)
+	expectResult(t, fx.grade(fmt.Sprintf(`{access: {serviceAccount: %[1]s/deployer, allowed: ["create deployments.apps in %[1]s"], denied: ["delete deployments.apps in %[1]s", "create deployments.apps in default", "list secrets in %[1]s"]}}`, fx.ns)), result.Pass, "")
+	expectResult(t, fx.grade(fmt.Sprintf(`{access: {user: jane, allowed: ["get pods/log in %[1]s"], denied: ["get pods in %[1]s"]}}`, fx.ns)), result.Pass, "")
+	expectResult(t, fx.grade(fmt.Sprintf(`{access: {user: jane, allowed: ["list pods in %[1]s"]}}`, fx.ns)), result.Fail, "user jane cannot list pods in "+fx.ns)
 }
 
 // TestEnvtestDryRunAdmission shows the ServiceAccount admission plugin
@@ -193,7 +194,7 @@ metadata: {name: default}
 imagePullSecrets: [{name: regcred}]
 `)
 	check := `{dryRun: {manifest: "apiVersion: v1\nkind: Pod\nmetadata: {name: probe}\nspec: {containers: [{name: c, image: busybox:1.36}]}\n", path: ".spec.imagePullSecrets[*].name", includes: [regcred]}}`
-	expectResult(t, fx.grade(check), Pass, "")
+	expectResult(t, fx.grade(check), result.Pass, "")
 	ctx := context.Background()
 	if _, err := fx.env.Kube.CoreV1().Pods(fx.ns).Get(ctx, "probe", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
 		t.Fatalf("a dry run must not create the pod: %v", err)
@@ -212,7 +213,7 @@ metadata: {name: cm}
 	if err != nil {
 		t.Fatal(err)
 	}
-	expectResult(t, fx.grade(`{events: {object: ConfigMap/cm, reason: Tested}}`), Fail, "ConfigMap cm has no Tested event")
+	expectResult(t, fx.grade(`{events: {object: ConfigMap/cm, reason: Tested}}`), result.Fail, "ConfigMap cm has no Tested event")
 	_, err = fx.env.Kube.CoreV1().Events(fx.ns).Create(ctx, &corev1.Event{
 		ObjectMeta:     metav1.ObjectMeta{Name: "cm.1", Namespace: fx.ns},
 		InvolvedObject: corev1.ObjectReference{Kind: "ConfigMap", Name: "cm", Namespace: fx.ns, UID: cm.UID},
@@ -221,7 +222,7 @@ metadata: {name: cm}
 	if err != nil {
 		t.Fatal(err)
 	}
-	expectResult(t, fx.grade(`{events: {object: ConfigMap/cm, reason: Tested, messageContains: grader}}`), Pass, "")
+	expectResult(t, fx.grade(`{events: {object: ConfigMap/cm, reason: Tested, messageContains: grader}}`), result.Pass, "")
 	// The API server filters by field selector: an event about another
 	// object with the same reason does not count.
 	_, err = fx.env.Kube.CoreV1().Events(fx.ns).Create(ctx, &corev1.Event{
@@ -232,7 +233,7 @@ metadata: {name: cm}
 	if err != nil {
 		t.Fatal(err)
 	}
-	expectResult(t, fx.grade(`{events: {object: ConfigMap/cm, reason: Other}}`), Fail, "ConfigMap cm has no Other event")
+	expectResult(t, fx.grade(`{events: {object: ConfigMap/cm, reason: Other}}`), result.Fail, "ConfigMap cm has no Other event")
 }
 
 func TestEnvtestKubeconfig(t *testing.T) {
@@ -248,13 +249,13 @@ func TestEnvtestKubeconfig(t *testing.T) {
 	}
 	fx.env.Kubeconfig = Kubeconfig{Path: path, LabContext: "kubedojo"}
 	check := `{kubeconfig: {context: lab-dev, namespace: dev, sameClusterAndUser: true, current: true}}`
-	expectResult(t, fx.grade(check), Fail, fmt.Sprintf("%s has no context \"lab-dev\"", path))
+	expectResult(t, fx.grade(check), result.Fail, fmt.Sprintf("%s has no context \"lab-dev\"", path))
 	cfg.Contexts["lab-dev"] = &clientcmdapi.Context{Cluster: "lab", AuthInfo: "admin", Namespace: "dev"}
 	cfg.CurrentContext = "lab-dev"
 	if err := clientcmd.WriteToFile(*cfg, path); err != nil {
 		t.Fatal(err)
 	}
-	expectResult(t, fx.grade(check), Pass, "")
+	expectResult(t, fx.grade(check), result.Pass, "")
 }
 
 // countingTransport counts requests other than watches and the watch's
@@ -298,17 +299,17 @@ func TestEnvtestWatch(t *testing.T) {
 		`{exists: {kind: Namespace, name: team-blue-`+fx.ns+`}}`,
 		`{answer: {key: count, equals: 5}}`,
 	)
-	reports := make(chan Report, 100)
+	reports := make(chan result.Report, 100)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- NewGrader(fx.env).Watch(ctx, ex, func(r Report) { reports <- r }) }()
+	go func() { done <- NewGrader(fx.env).Watch(ctx, ex, func(r result.Report) { reports <- r }) }()
 	defer func() { cancel(); <-done }()
 
 	first := <-reports
 	if first.Counts().Fail != 3 {
 		t.Fatalf("initial report: %+v", first.Results)
 	}
-	waitFor := func(what string, ok func(Report) bool) Report {
+	waitFor := func(what string, ok func(result.Report) bool) result.Report {
 		t.Helper()
 		deadline := time.After(10 * time.Second)
 		for {
@@ -323,14 +324,14 @@ func TestEnvtestWatch(t *testing.T) {
 		}
 	}
 	fx.apply(`{apiVersion: v1, kind: ConfigMap, metadata: {name: settings}, data: {mode: dev}}`)
-	r := waitFor("settings passing", func(r Report) bool { return r.Results[0].Status == Pass })
+	r := waitFor("settings passing", func(r result.Report) bool { return r.Results[0].Status == result.Pass })
 	if !strings.HasPrefix(r.Trigger, "change: ") {
 		t.Errorf("trigger = %q", r.Trigger)
 	}
 	fx.apply(`{apiVersion: v1, kind: ConfigMap, metadata: {name: answers}, data: {count: "5"}}`)
-	waitFor("answer passing", func(r Report) bool { return r.Results[2].Status == Pass })
+	waitFor("answer passing", func(r result.Report) bool { return r.Results[2].Status == result.Pass })
 	fx.apply(fmt.Sprintf(`{apiVersion: v1, kind: Namespace, metadata: {name: team-blue-%s}}`, fx.ns))
-	waitFor("all passing", func(r Report) bool { return r.Passed() })
+	waitFor("all passing", func(r result.Report) bool { return r.Passed() })
 
 	// Idle: nothing changes, so nothing is requested.
 	time.Sleep(300 * time.Millisecond)

@@ -15,6 +15,24 @@ import (
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
+func init() {
+	register("events", kindOf[*lessons.EventsCheck]{
+		Eval: (*evaluation).evalEvents,
+		Deps: func(dc *depCollector, e *lessons.EventsCheck) {
+			dc.d.volatile = true
+			dc.ref(e.Object)
+			ns := e.Object.Namespace
+			if ns == "" && !lessons.ClusterScoped(e.Object.Kind) {
+				ns = dc.ex.DefaultNamespace()
+			}
+			if ns == "" {
+				ns = "default"
+			}
+			dc.kind("Event", ns)
+		},
+	})
+}
+
 func (ev *evaluation) evalEvents(ctx context.Context, e *lessons.EventsCheck) (bool, string, error) {
 	t, obj, err := ev.object(ctx, e.Object)
 	if err != nil {

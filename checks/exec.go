@@ -13,6 +13,72 @@ import (
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
+func init() {
+	register("exec", kindOf[*lessons.ExecCheck]{
+		Eval: (*evaluation).evalExec,
+		Deps: func(dc *depCollector, x *lessons.ExecCheck) {
+			dc.d.volatile = true
+			dc.podRef(x.Pod)
+			dc.values(&x.Stdout)
+			for _, a := range x.Command {
+				if strings.Contains(a, "{{answer:") {
+					dc.kind("ConfigMap", dc.ex.DefaultNamespace())
+				}
+			}
+		},
+		// Every run of a repeated command gets the whole timeout.
+		Timeout: func(x *lessons.ExecCheck, base time.Duration) time.Duration {
+			if x.Repeat > 1 {
+				return base * time.Duration(x.Repeat)
+			}
+			return base
+		},
+	})
+	register("http", kindOf[*lessons.HTTPCheck]{
+		Eval: (*evaluation).evalHTTP,
+		Deps: func(dc *depCollector, h *lessons.HTTPCheck) {
+			dc.d.volatile = true
+			dc.podRef(h.From)
+			for _, ns := range dc.ex.Namespaces {
+				for _, k := range []string{"Pod", "Service", "EndpointSlice", "NetworkPolicy", "Ingress"} {
+					dc.kind(k, ns.Name)
+				}
+			}
+		},
+		// Blocked checks wait for two wget timeouts; a sample's requests
+		// run one after another in the client pod.
+		Timeout: func(h *lessons.HTTPCheck, base time.Duration) time.Duration {
+			if h.Sample != nil {
+				return base + time.Duration(h.Sample.Requests)*sampleRequestTime
+			}
+			return base + 10*time.Second
+		},
+	})
+	register("logs", kindOf[*lessons.LogsCheck]{
+		Eval: (*evaluation).evalLogs,
+		Deps: func(dc *depCollector, l *lessons.LogsCheck) {
+			dc.d.volatile = true
+			dc.podRef(l.Pod)
+		},
+	})
+	register("node", kindOf[*lessons.NodeCheck]{
+		Eval:   (*evaluation).evalNode,
+		Polled: true,
+		// A node check's own timeout, or nodeCheckTimeout at least.
+		Timeout: func(n *lessons.NodeCheck, base time.Duration) time.Duration {
+			if n.Timeout.Duration > 0 {
+				return n.Timeout.Duration
+			}
+			return max(base, nodeCheckTimeout)
+		},
+	})
+}
+
+// nodeCheckTimeout is a node check's default time limit: its command runs
+// through the container engine (docker exec), which a loaded machine
+// slows far beyond an API read.
+const nodeCheckTimeout = 30 * time.Second
+
 // runnablePod picks the first pod whose container (the default one when
 // container is "") runs, or explains why none can take a command.
 func (ev *evaluation) runnablePod(ctx context.Context, ref lessons.PodRef, container string) (*corev1.Pod, string, error) {
@@ -330,6 +396,11 @@ func httpTarget(h *lessons.HTTPCheck) string {
 	}
 	return fmt.Sprintf("%s (%s)", h.URL, strings.Join(hs, ", "))
 }
+
+// sampleRequestTime is what one request of an HTTP sample may add to a
+// check's time limit: a wget in the cluster takes milliseconds, the rest
+// is room for a loaded machine.
+const sampleRequestTime = 200 * time.Millisecond
 
 // sampleMark ends each response of a sample in the client's output, with
 // "ok" or "fail" after it.

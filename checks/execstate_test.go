@@ -7,6 +7,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/kubedojo/kubedojo/checks/result"
 )
 
 const crashFixture = `
@@ -53,7 +55,7 @@ func TestExecIntoAStoppedContainerIsAFailure(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			fx := newFixture(t, crashFixture)
 			r := fx.grade(t, tc.check)
-			if r.Status != Fail || r.Detail != tc.detail {
+			if r.Status != result.Fail || r.Detail != tc.detail {
 				t.Fatalf("got %s %q, want fail %q", r.Status, r.Detail, tc.detail)
 			}
 			if len(fx.exec.calls) != 0 {
@@ -82,14 +84,14 @@ func TestExecIntoAStoppedContainerIsAFailure(t *testing.T) {
 		}
 		r := fx.grade(t, `{exec: {pod: pair, container: web, command: [cat, /tmp/out]}}`)
 		want := "container web of pod pair terminated: Error (exit code 137), restarted 2 times; commands can only run in a running container"
-		if r.Status != Fail || r.Detail != want {
+		if r.Status != result.Fail || r.Detail != want {
 			t.Fatalf("got %s %q, want fail %q", r.Status, r.Detail, want)
 		}
 	})
 	t.Run("other exec errors stay environment errors", func(t *testing.T) {
 		fx := newFixture(t, crashFixture)
 		fx.exec.err = envErrorf("exec in pod pair: the API server is unreachable")
-		if r := fx.grade(t, `{exec: {pod: pair, container: web, command: [cat, /tmp/out]}}`); r.Status != Error {
+		if r := fx.grade(t, `{exec: {pod: pair, container: web, command: [cat, /tmp/out]}}`); r.Status != result.Error {
 			t.Fatalf("got %s %q, want an environment error", r.Status, r.Detail)
 		}
 	})

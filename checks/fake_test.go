@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"k8s.io/client-go/kubernetes/scheme"
 	k8stesting "k8s.io/client-go/testing"
 
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
@@ -90,6 +92,8 @@ type fixture struct {
 	env  *Env
 	exec *fakeExec
 	kube *kubefake.Clientset
+	// allowed is what SubjectAccessReviews answer after sarAllows.
+	allowed atomic.Bool
 }
 
 func objectsFrom(t *testing.T, manifests string) []runtime.Object {
@@ -177,7 +181,7 @@ func parseCheckTB(t testing.TB, src string) lessons.Check {
 	return c
 }
 
-func (fx *fixture) grade(t *testing.T, check string) Result {
+func (fx *fixture) grade(t *testing.T, check string) result.Result {
 	t.Helper()
 	ex := &lessons.Exercise{ID: "l/e", Namespaces: []lessons.Namespace{{Name: "ns1"}}, Checks: []lessons.Check{parseCheck(t, check)}}
 	rep := NewGrader(fx.env).Evaluate(context.Background(), ex)
@@ -188,7 +192,7 @@ func (fx *fixture) grade(t *testing.T, check string) Result {
 // when not empty, the detail.
 type gradeCase struct {
 	name, check string
-	status      Status
+	status      result.Status
 	detail      string
 }
 

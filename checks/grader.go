@@ -8,8 +8,36 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lessons"
 )
+
+func init() {
+	register("allOf", kindOf[lessons.AllOfSpec]{
+		Eval: (*evaluation).evalAllOf,
+		Deps: func(dc *depCollector, children lessons.AllOfSpec) { dc.children(children) },
+		// The children run in parallel: the slowest sets the pace.
+		Timeout: func(children lessons.AllOfSpec, base time.Duration) time.Duration {
+			out := base
+			for i := range children {
+				out = max(out, checkTimeout(&children[i], base))
+			}
+			return out
+		},
+	})
+	register("anyOf", kindOf[lessons.AnyOfSpec]{
+		Eval: (*evaluation).evalAnyOf,
+		Deps: func(dc *depCollector, children lessons.AnyOfSpec) { dc.children(children) },
+		// The children run one after the other: their extra times add up.
+		Timeout: func(children lessons.AnyOfSpec, base time.Duration) time.Duration {
+			out := base
+			for i := range children {
+				out += max(0, checkTimeout(&children[i], base)-base)
+			}
+			return out
+		},
+	})
+}
 
 // Grader evaluates exercises on one cluster.
 type Grader struct {
@@ -30,7 +58,7 @@ type evaluation struct {
 	// obs records what one check's run noticed; nil outside a run.
 	obs *observation
 	// progress receives progressive reports (WithProgress); nil without.
-	progress func(Report)
+	progress func(result.Report)
 	// waiting hears what Converge waits for (WithWaiting).
 	waiting func(Waiting)
 }
@@ -50,7 +78,7 @@ func (g *Grader) newEvaluation(ex *lessons.Exercise, reader objectReader, opts [
 type Option func(*gradeOptions)
 
 type gradeOptions struct {
-	progress func(Report)
+	progress func(result.Report)
 	waiting  func(Waiting)
 }
 
@@ -60,13 +88,13 @@ type gradeOptions struct {
 // (commands, connections) do not hold back fast ones. The final report of
 // each evaluation goes where it goes without the option, unchanged. fn is
 // called from the evaluating goroutine, one report at a time.
-func WithProgress(fn func(Report)) Option {
+func WithProgress(fn func(result.Report)) Option {
 	return func(o *gradeOptions) { o.progress = fn }
 }
 
 // Evaluate grades every check of ex once, in parallel, each with its own
 // timeout, reading live state.
-func (g *Grader) Evaluate(ctx context.Context, ex *lessons.Exercise, opts ...Option) Report {
+func (g *Grader) Evaluate(ctx context.Context, ex *lessons.Exercise, opts ...Option) result.Report {
 	ev := g.newEvaluation(ex, nil, opts)
 	return presented(ev.report(ctx, nil, "initial", nil))
 }
@@ -74,11 +102,11 @@ func (g *Grader) Evaluate(ctx context.Context, ex *lessons.Exercise, opts ...Opt
 // report evaluates the checks whose index is in only (all when nil) and
 // returns results for those; prev holds the results of the others for
 // progressive reports (nil: all are evaluated).
-func (ev *evaluation) report(ctx context.Context, only map[int]bool, trigger string, prev []Result) Report {
-	rep := Report{Exercise: ev.ex.ID, Results: make([]Result, len(ev.ex.Checks)), Trigger: trigger}
+func (ev *evaluation) report(ctx context.Context, only map[int]bool, trigger string, prev []graded) gradedReport {
+	rep := gradedReport{exercise: ev.ex.ID, results: make([]graded, len(ev.ex.Checks)), trigger: trigger}
 	type finished struct {
 		i   int
-		res Result
+		res graded
 	}
 	done := make(chan finished)
 	running := map[int]bool{}
@@ -91,38 +119,38 @@ func (ev *evaluation) report(ctx context.Context, only map[int]bool, trigger str
 	}
 	for len(running) > 0 {
 		f := <-done
-		rep.Results[f.i] = f.res
+		rep.results[f.i] = f.res
 		delete(running, f.i)
 		if ev.progress != nil && len(running) > 0 {
 			ev.progress(presented(ev.partial(rep, running, prev)))
 		}
 	}
-	rep.Time = ev.env.now()
+	rep.time = ev.env.now()
 	return rep
 }
 
 // partial is a progressive report: the finished results of rep, the
 // running checks marked Running, and prev for the checks not evaluated.
-func (ev *evaluation) partial(rep Report, running map[int]bool, prev []Result) Report {
+func (ev *evaluation) partial(rep gradedReport, running map[int]bool, prev []graded) gradedReport {
 	out := rep
-	out.Results = make([]Result, len(rep.Results))
-	for i, r := range rep.Results {
+	out.results = make([]graded, len(rep.results))
+	for i, r := range rep.results {
 		switch {
 		case running[i]:
 			c := &ev.ex.Checks[i]
-			out.Results[i] = Result{ID: c.ID, Title: c.Title, Status: Running}
+			out.results[i] = graded{Result: result.Result{ID: c.ID, Title: c.Title, Status: result.Running}}
 		case r.Status == "" && i < len(prev):
-			out.Results[i] = prev[i]
+			out.results[i] = prev[i]
 		default:
-			out.Results[i] = r
+			out.results[i] = r
 		}
 	}
-	out.Time = ev.env.now()
+	out.time = ev.env.now()
 	return out
 }
 
 // run evaluates one top-level check with its timeout.
-func (ev *evaluation) run(ctx context.Context, c *lessons.Check) Result {
+func (ev *evaluation) run(ctx context.Context, c *lessons.Check) graded {
 	start := time.Now()
 	timeout := checkTimeout(c, ev.env.checkTimeout())
 	cctx, cancel := context.WithTimeout(ctx, timeout)
@@ -131,21 +159,21 @@ func (ev *evaluation) run(ctx context.Context, c *lessons.Check) Result {
 	run.obs = newObservation(ev.env.now())
 	run.reader = recordingReader{inner: ev.reader, obs: run.obs}
 	pass, detail, err := run.eval(cctx, c)
-	res := Result{ID: c.ID, Title: c.Title, Duration: time.Since(start), obs: run.obs}
+	res := graded{Result: result.Result{ID: c.ID, Title: c.Title, Duration: time.Since(start)}, obs: run.obs}
 	switch {
 	case err != nil && (IsEnvironmentError(err) || cctx.Err() != nil):
-		res.Status = Error
+		res.Status = result.Error
 		res.Detail = err.Error()
 		if cctx.Err() != nil && ctx.Err() == nil {
 			res.Detail = fmt.Sprintf("timed out after %s: %v", timeout, err)
 		}
 	case err != nil:
-		res.Status = Error
+		res.Status = result.Error
 		res.Detail = err.Error()
 	case pass:
-		res.Status = Pass
+		res.Status = result.Pass
 	default:
-		res.Status = Fail
+		res.Status = result.Fail
 		res.Message = c.Message
 		res.Detail = detail
 		res.needs = run.obs.needs(detail)
@@ -164,54 +192,6 @@ func (ev *evaluation) eval(ctx context.Context, c *lessons.Check) (bool, string,
 	return pass, detail, err
 }
 
-func (ev *evaluation) evalKind(ctx context.Context, c *lessons.Check) (bool, string, error) {
-	switch {
-	case c.Exists != nil:
-		return ev.evalExists(ctx, *c.Exists, true)
-	case c.Absent != nil:
-		return ev.evalExists(ctx, *c.Absent, false)
-	case c.Field != nil:
-		return ev.evalField(ctx, c.Field)
-	case c.Condition != nil:
-		return ev.evalCondition(ctx, c.Condition)
-	case c.Pods != nil:
-		return ev.evalPods(ctx, c.Pods)
-	case c.Workload != nil:
-		return ev.evalWorkload(ctx, c.Workload)
-	case c.Container != nil:
-		return ev.evalContainer(ctx, c.Container)
-	case c.Service != nil:
-		return ev.evalService(ctx, c.Service)
-	case c.Selects != nil:
-		return ev.evalSelects(ctx, c.Selects)
-	case c.Access != nil:
-		return ev.evalAccess(ctx, c.Access)
-	case c.Exec != nil:
-		return ev.evalExec(ctx, c.Exec)
-	case c.HTTP != nil:
-		return ev.evalHTTP(ctx, c.HTTP)
-	case c.Logs != nil:
-		return ev.evalLogs(ctx, c.Logs)
-	case c.Events != nil:
-		return ev.evalEvents(ctx, c.Events)
-	case c.Node != nil:
-		return ev.evalNode(ctx, c.Node)
-	case c.Answer != nil:
-		return ev.evalAnswer(ctx, c.Answer)
-	case c.Unchanged != nil:
-		return ev.evalUnchanged(ctx, c.Unchanged)
-	case c.DryRun != nil:
-		return ev.evalDryRun(ctx, c.DryRun)
-	case c.Kubeconfig != nil:
-		return ev.evalKubeconfig(c.Kubeconfig)
-	case len(c.AllOf) > 0:
-		return ev.evalAllOf(ctx, c.AllOf)
-	case len(c.AnyOf) > 0:
-		return ev.evalAnyOf(ctx, c.AnyOf)
-	}
-	return false, "", envErrorf("check %q has no kind", c.ID)
-}
-
 // childDetail describes a failed child of allOf/anyOf.
 func childDetail(c *lessons.Check, detail string) string {
 	switch {
@@ -223,7 +203,7 @@ func childDetail(c *lessons.Check, detail string) string {
 	return detail
 }
 
-func (ev *evaluation) evalAllOf(ctx context.Context, children []lessons.Check) (bool, string, error) {
+func (ev *evaluation) evalAllOf(ctx context.Context, children lessons.AllOfSpec) (bool, string, error) {
 	type out struct {
 		pass   bool
 		detail string
@@ -257,7 +237,7 @@ func (ev *evaluation) evalAllOf(ctx context.Context, children []lessons.Check) (
 	return true, "", nil
 }
 
-func (ev *evaluation) evalAnyOf(ctx context.Context, children []lessons.Check) (bool, string, error) {
+func (ev *evaluation) evalAnyOf(ctx context.Context, children lessons.AnyOfSpec) (bool, string, error) {
 	var details []string
 	var firstErr error
 	for i := range children {
@@ -319,9 +299,9 @@ type convergence struct {
 // changes) or whose list found nothing (a controller may be about to create
 // it) must also have failed the same way for unseenQuiet, unless it failed
 // because an object it needs does not exist.
-func (c *convergence) settled(r Result) bool {
+func (c *convergence) settled(r graded) bool {
 	o := r.obs
-	if r.Status != Fail || o == nil {
+	if r.Status != result.Fail || o == nil {
 		return false
 	}
 	print := o.fingerprint()
@@ -351,11 +331,11 @@ func (c *convergence) settled(r Result) bool {
 // reads converges (see convergence.settled): a missing object does not
 // hold the report back, a rollout in progress does. It is what headless
 // grading and verify use.
-func (g *Grader) Converge(ctx context.Context, ex *lessons.Exercise, minWait, interval time.Duration, opts ...Option) Report {
+func (g *Grader) Converge(ctx context.Context, ex *lessons.Exercise, minWait, interval time.Duration, opts ...Option) result.Report {
 	ev := g.newEvaluation(ex, nil, opts)
 	start := time.Now()
 	rep := ev.report(ctx, nil, "initial", nil)
-	track := make([]convergence, len(rep.Results))
+	track := make([]convergence, len(rep.results))
 	var told string
 	for {
 		pending := map[int]bool{}
@@ -365,10 +345,10 @@ func (g *Grader) Converge(ctx context.Context, ex *lessons.Exercise, minWait, in
 		// the pods a rollout starts) reports the final state.
 		again := map[int]bool{}
 		var wait Waiting
-		for i, r := range rep.Results {
+		for i, r := range rep.results {
 			c := ev.ex.Checks[i]
 			left := max(c.Eventually.Duration, minWait) - time.Since(start)
-			if r.Status == Pass || left <= 0 {
+			if r.Status == result.Pass || left <= 0 {
 				continue
 			}
 			again[i] = true
@@ -391,11 +371,11 @@ func (g *Grader) Converge(ctx context.Context, ex *lessons.Exercise, minWait, in
 			return presented(rep)
 		case <-time.After(interval):
 		}
-		next := ev.report(ctx, again, "retry", rep.Results)
+		next := ev.report(ctx, again, "retry", rep.results)
 		for i := range again {
-			rep.Results[i] = next.Results[i]
+			rep.results[i] = next.results[i]
 		}
-		rep.Time = next.Time
+		rep.time = next.time
 	}
 }
 
@@ -407,10 +387,10 @@ func (g *Grader) WaitFor(ctx context.Context, ex *lessons.Exercise, c lessons.Ch
 	c = lessons.ExpandCheck(c, g.env.Vars)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	var last Result
+	var last graded
 	for {
 		last = ev.run(ctx, &c)
-		if last.Status == Pass {
+		if last.Status == result.Pass {
 			return nil
 		}
 		select {
@@ -422,4 +402,15 @@ func (g *Grader) WaitFor(ctx context.Context, ex *lessons.Exercise, c lessons.Ch
 		case <-time.After(time.Second):
 		}
 	}
+}
+
+// Ungraded is the report on ex when it cannot be graded at all: every
+// check gets status (an environment error; skipped when the lab cannot
+// serve the exercise) with why as its detail, never a wrong answer.
+func Ungraded(ex *lessons.Exercise, status result.Status, why error) result.Report {
+	r := result.Report{Exercise: ex.ID, Time: time.Now(), Trigger: "initial"}
+	for _, c := range ex.Checks {
+		r.Results = append(r.Results, result.Result{ID: c.ID, Title: c.Title, Status: status, Detail: why.Error()})
+	}
+	return r
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"testing"
 	"time"
+
+	"github.com/kubedojo/kubedojo/checks/result"
 )
 
 const podsFixture = `
@@ -141,69 +143,69 @@ func TestCheckKinds(t *testing.T) {
 	tests := []struct {
 		name   string
 		check  string
-		status Status
+		status result.Status
 		detail string
 	}{
-		{"exists pass", `{exists: Deployment/web}`, Pass, ""},
-		{"exists fail", `{exists: Deployment/api}`, Fail, `Deployment "api" not found in namespace ns1`},
-		{"exists cluster-scoped", `{exists: Node/node1}`, Pass, ""},
-		{"exists by selector fail", `{exists: {kind: ConfigMap, selector: env=dev}}`, Fail, "found no ConfigMaps matching env=dev in ns1"},
-		{"absent fail", `{absent: Pod/bare}`, Fail, "Pod still exists: bare"},
-		{"absent pass", `{absent: Pod/gone}`, Pass, ""},
-		{"unknown kind is an error", `{exists: {kind: Backup, apiVersion: lab.example.com/v1, name: x}}`, Error, ""},
+		{"exists pass", `{exists: Deployment/web}`, result.Pass, ""},
+		{"exists fail", `{exists: Deployment/api}`, result.Fail, `Deployment "api" not found in namespace ns1`},
+		{"exists cluster-scoped", `{exists: Node/node1}`, result.Pass, ""},
+		{"exists by selector fail", `{exists: {kind: ConfigMap, selector: env=dev}}`, result.Fail, "found no ConfigMaps matching env=dev in ns1"},
+		{"absent fail", `{absent: Pod/bare}`, result.Fail, "Pod still exists: bare"},
+		{"absent pass", `{absent: Pod/gone}`, result.Pass, ""},
+		{"unknown kind is an error", `{exists: {kind: Backup, apiVersion: lab.example.com/v1, name: x}}`, result.Error, ""},
 
-		{"field equals pass", `{field: {object: ConfigMap/settings, path: .data.mode, equals: dev}}`, Pass, ""},
-		{"field equals fail", `{field: {object: ConfigMap/settings, path: .data.mode, equals: prod}}`, Fail, `ConfigMap settings .data.mode: expected "prod", found "dev"`},
-		{"field missing", `{field: {object: ConfigMap/settings, path: .metadata.labels.team, equals: blue}}`, Fail, `ConfigMap settings .metadata.labels.team: expected "blue", found nothing`},
-		{"field annotation", `{field: {object: ConfigMap/settings, path: .metadata.annotations.owner, equals: alice}}`, Pass, ""},
-		{"field number vs string", `{field: {object: Deployment/web, path: .spec.replicas, equals: "3"}}`, Pass, ""},
-		{"field atLeast", `{field: {object: Deployment/web, path: .spec.replicas, atLeast: 4}}`, Fail, "Deployment web .spec.replicas: expected at least 4, found 3"},
-		{"field quantity", `{field: {object: Deployment/web, path: ".spec.template.spec.containers[0].resources.requests.memory", equals: 134217728, quantity: true}}`, Pass, ""},
-		{"field has subset", `{field: {object: Deployment/web, path: ".spec.template.spec.containers[0].readinessProbe", has: {httpGet: {path: /}}}}`, Pass, ""},
-		{"field includes", `{field: {object: Deployment/web, path: ".spec.template.spec.containers[*].name", includes: [web]}}`, Pass, ""},
-		{"field equalsSet fail", `{field: {object: Deployment/web, path: ".spec.template.spec.containers[*].name", equalsSet: [web, helper]}}`, Fail, `Deployment web .spec.template.spec.containers[*].name: expected exactly ["web","helper"] in any order, found "web"`},
-		{"field decode secret", `{field: {object: Secret/regcred, path: '{.data.\.dockerconfigjson}', decode: [base64, json], then: '{.auths.registry\.example\.com.username}', equals: lab}}`, Pass, ""},
-		{"field each object", `{field: {object: {kind: ConfigMap, selector: env=prod}, path: .metadata.labels.archived, equals: "true"}}`, Fail, `ConfigMap settings .metadata.labels.archived: expected "true", found nothing`},
-		{"field live value", `{field: {object: Node/node1, path: .status.nodeInfo.kubeletVersion, matches: '^v1\.33\.'}}`, Pass, ""},
+		{"field equals pass", `{field: {object: ConfigMap/settings, path: .data.mode, equals: dev}}`, result.Pass, ""},
+		{"field equals fail", `{field: {object: ConfigMap/settings, path: .data.mode, equals: prod}}`, result.Fail, `ConfigMap settings .data.mode: expected "prod", found "dev"`},
+		{"field missing", `{field: {object: ConfigMap/settings, path: .metadata.labels.team, equals: blue}}`, result.Fail, `ConfigMap settings .metadata.labels.team: expected "blue", found nothing`},
+		{"field annotation", `{field: {object: ConfigMap/settings, path: .metadata.annotations.owner, equals: alice}}`, result.Pass, ""},
+		{"field number vs string", `{field: {object: Deployment/web, path: .spec.replicas, equals: "3"}}`, result.Pass, ""},
+		{"field atLeast", `{field: {object: Deployment/web, path: .spec.replicas, atLeast: 4}}`, result.Fail, "Deployment web .spec.replicas: expected at least 4, found 3"},
+		{"field quantity", `{field: {object: Deployment/web, path: ".spec.template.spec.containers[0].resources.requests.memory", equals: 134217728, quantity: true}}`, result.Pass, ""},
+		{"field has subset", `{field: {object: Deployment/web, path: ".spec.template.spec.containers[0].readinessProbe", has: {httpGet: {path: /}}}}`, result.Pass, ""},
+		{"field includes", `{field: {object: Deployment/web, path: ".spec.template.spec.containers[*].name", includes: [web]}}`, result.Pass, ""},
+		{"field equalsSet fail", `{field: {object: Deployment/web, path: ".spec.template.spec.containers[*].name", equalsSet: [web, helper]}}`, result.Fail, `Deployment web .spec.template.spec.containers[*].name: expected exactly ["web","helper"] in any order, found "web"`},
+		{"field decode secret", `{field: {object: Secret/regcred, path: '{.data.\.dockerconfigjson}', decode: [base64, json], then: '{.auths.registry\.example\.com.username}', equals: lab}}`, result.Pass, ""},
+		{"field each object", `{field: {object: {kind: ConfigMap, selector: env=prod}, path: .metadata.labels.archived, equals: "true"}}`, result.Fail, `ConfigMap settings .metadata.labels.archived: expected "true", found nothing`},
+		{"field live value", `{field: {object: Node/node1, path: .status.nodeInfo.kubeletVersion, matches: '^v1\.33\.'}}`, result.Pass, ""},
 
-		{"condition fail with reason", `{condition: {object: Job/keys, type: Complete}}`, Fail, "Job keys has no Complete condition yet"},
-		{"condition reason", `{condition: {object: Job/keys, type: Failed, reason: BackoffLimitExceeded}}`, Pass, ""},
+		{"condition fail with reason", `{condition: {object: Job/keys, type: Complete}}`, result.Fail, "Job keys has no Complete condition yet"},
+		{"condition reason", `{condition: {object: Job/keys, type: Failed, reason: BackoffLimitExceeded}}`, result.Pass, ""},
 
-		{"workload not ready explains pod", `{workload: {object: Deployment/web, replicas: 3}}`, Fail, `deployment web: 1/3 replicas ready; pod web-7c9d-x2 is waiting: ImagePullBackOff (image "nginx:1.277")`},
-		{"workload wrong replica count", `{workload: {object: Deployment/web, replicas: 2}}`, Fail, "deployment web wants 3 replicas, expected 2"},
-		{"pods owned by deployment", `{pods: {selector: app=web, ownedBy: {kind: Deployment, name: web}}}`, Pass, ""},
-		{"bare pod does not pass ownership", `{pods: {selector: app=bare, ownedBy: {kind: Deployment, name: bare}}}`, Fail, "pod bare has no controller: it was created by hand, not by Deployment bare"},
-		{"pods ready fails on pending", `{pods: {selector: app=web, ready: true}}`, Fail, `pod web-7c9d-x2 is waiting: ImagePullBackOff (image "nginx:1.277")`},
-		{"pods count", `{pods: {selector: app=web, count: 3}}`, Fail, "expected 3 pods with app=web in ns1, found 2 (web-7c9d-a1, web-7c9d-x2)"},
-		{"pods restarts", `{pods: {selector: app=bare, maxRestarts: 0}}`, Fail, "container c of pod bare was restarted 3 times (at most 0 allowed); last exit: Error (code 42)"},
-		{"pods readyFor", `{pods: {selector: app=bare, readyFor: 20s}}`, Fail, "pod bare has been ready for 10s; it must stay ready for 20s"},
+		{"workload not ready explains pod", `{workload: {object: Deployment/web, replicas: 3}}`, result.Fail, `deployment web: 1/3 replicas ready; pod web-7c9d-x2 is waiting: ImagePullBackOff (image "nginx:1.277")`},
+		{"workload wrong replica count", `{workload: {object: Deployment/web, replicas: 2}}`, result.Fail, "deployment web wants 3 replicas, expected 2"},
+		{"pods owned by deployment", `{pods: {selector: app=web, ownedBy: {kind: Deployment, name: web}}}`, result.Pass, ""},
+		{"bare pod does not pass ownership", `{pods: {selector: app=bare, ownedBy: {kind: Deployment, name: bare}}}`, result.Fail, "pod bare has no controller: it was created by hand, not by Deployment bare"},
+		{"pods ready fails on pending", `{pods: {selector: app=web, ready: true}}`, result.Fail, `pod web-7c9d-x2 is waiting: ImagePullBackOff (image "nginx:1.277")`},
+		{"pods count", `{pods: {selector: app=web, count: 3}}`, result.Fail, "expected 3 pods with app=web in ns1, found 2 (web-7c9d-a1, web-7c9d-x2)"},
+		{"pods restarts", `{pods: {selector: app=bare, maxRestarts: 0}}`, result.Fail, "container c of pod bare was restarted 3 times (at most 0 allowed); last exit: Error (code 42)"},
+		{"pods readyFor", `{pods: {selector: app=bare, readyFor: 20s}}`, result.Fail, "pod bare has been ready for 10s; it must stay ready for 20s"},
 
-		{"container image fail", `{container: {object: Deployment/web, name: web, image: nginx:1.27}}`, Fail, `container web of Deployment web uses image "nginx:1.277", expected "nginx:1.27"`},
-		{"container missing", `{container: {object: Deployment/web, name: helper}}`, Fail, "Deployment web has no container entry named helper (found: web)"},
-		{"container named probe port", `{container: {object: Deployment/web, name: web, readinessProbe: {httpGet: {path: /, port: 80}, periodSeconds: 5}}}`, Pass, ""},
-		{"container probe period", `{container: {object: Deployment/web, name: web, readinessProbe: {periodSeconds: 10}}}`, Fail, "container web of Deployment web: readinessProbe.periodSeconds: expected 10, found 5"},
-		{"container env", `{container: {object: Deployment/web, name: web, env: {MODE: prod, USER: {valueFrom: {secretKeyRef: {name: cred, key: user}}}}}}`, Pass, ""},
-		{"container env literal vs from", `{container: {object: Deployment/web, name: web, env: {USER: admin}}}`, Fail, `container web of Deployment web: env USER comes from {"secretKeyRef":{"key":"user","name":"cred"}}, expected the value "admin"`},
-		{"container resources quantities", `{container: {object: Deployment/web, name: web, resources: {requests: {cpu: "0.1", memory: 134217728}}}}`, Pass, ""},
-		{"container ports", `{container: {object: Deployment/web, name: web, ports: [80, 443]}}`, Fail, "container web of Deployment web does not declare containerPort 443"},
+		{"container image fail", `{container: {object: Deployment/web, name: web, image: nginx:1.27}}`, result.Fail, `container web of Deployment web uses image "nginx:1.277", expected "nginx:1.27"`},
+		{"container missing", `{container: {object: Deployment/web, name: helper}}`, result.Fail, "Deployment web has no container entry named helper (found: web)"},
+		{"container named probe port", `{container: {object: Deployment/web, name: web, readinessProbe: {httpGet: {path: /, port: 80}, periodSeconds: 5}}}`, result.Pass, ""},
+		{"container probe period", `{container: {object: Deployment/web, name: web, readinessProbe: {periodSeconds: 10}}}`, result.Fail, "container web of Deployment web: readinessProbe.periodSeconds: expected 10, found 5"},
+		{"container env", `{container: {object: Deployment/web, name: web, env: {MODE: prod, USER: {valueFrom: {secretKeyRef: {name: cred, key: user}}}}}}`, result.Pass, ""},
+		{"container env literal vs from", `{container: {object: Deployment/web, name: web, env: {USER: admin}}}`, result.Fail, `container web of Deployment web: env USER comes from {"secretKeyRef":{"key":"user","name":"cred"}}, expected the value "admin"`},
+		{"container resources quantities", `{container: {object: Deployment/web, name: web, resources: {requests: {cpu: "0.1", memory: 134217728}}}}`, result.Pass, ""},
+		{"container ports", `{container: {object: Deployment/web, name: web, ports: [80, 443]}}`, result.Fail, "container web of Deployment web does not declare containerPort 443"},
 
-		{"service pass", `{service: {name: web, type: NodePort, port: 8080, targetPort: 80, nodePort: 30080}}`, Pass, ""},
-		{"service wrong target", `{service: {name: web, port: 8080, targetPort: 8080}}`, Fail, "Service web port 8080 sends traffic to container port 80 (targetPort http), expected 8080"},
-		{"service endpoints", `{service: {name: web, readyEndpoints: 2}}`, Fail, "Service web has 1 ready endpoint(s) (of 2), expected 2"},
-		{"service selects exactly", `{service: {name: web, selects: app=web}}`, Pass, ""},
-		{"service missing", `{service: {name: db}}`, Fail, `Service "db" not found in namespace ns1`},
-		{"selects policy", `{selects: {object: NetworkPolicy/db, path: .spec.podSelector, pods: app=web, only: true}}`, Pass, ""},
-		{"selects policy wrong", `{selects: {object: NetworkPolicy/db, path: .spec.podSelector, pods: app=bare, only: true}}`, Fail, "NetworkPolicy db's selector app=web does not select pod bare (labels app=bare)"},
+		{"service pass", `{service: {name: web, type: NodePort, port: 8080, targetPort: 80, nodePort: 30080}}`, result.Pass, ""},
+		{"service wrong target", `{service: {name: web, port: 8080, targetPort: 8080}}`, result.Fail, "Service web port 8080 sends traffic to container port 80 (targetPort http), expected 8080"},
+		{"service endpoints", `{service: {name: web, readyEndpoints: 2}}`, result.Fail, "Service web has 1 ready endpoint(s) (of 2), expected 2"},
+		{"service selects exactly", `{service: {name: web, selects: app=web}}`, result.Pass, ""},
+		{"service missing", `{service: {name: db}}`, result.Fail, `Service "db" not found in namespace ns1`},
+		{"selects policy", `{selects: {object: NetworkPolicy/db, path: .spec.podSelector, pods: app=web, only: true}}`, result.Pass, ""},
+		{"selects policy wrong", `{selects: {object: NetworkPolicy/db, path: .spec.podSelector, pods: app=bare, only: true}}`, result.Fail, "NetworkPolicy db's selector app=web does not select pod bare (labels app=bare)"},
 
-		{"answer trimmed case-insensitive", `{answer: {key: phase, equals: Running, caseInsensitive: true}}`, Pass, ""},
-		{"answer wrong never reveals", `{answer: {key: code, equals: 43}}`, Fail, "answers[code] = '42' is not correct"},
-		{"answer missing key", `{answer: {key: mode, equals: x}}`, Fail, "answers has no key 'mode'"},
-		{"answer live value", `{answer: {key: phase, equals: {from: {object: Pod/bare, path: .status.phase}}, caseInsensitive: true}}`, Pass, ""},
-		{"answer live value from a missing object fails", `{answer: {key: phase, equals: {from: {object: Pod/nope, path: .status.phase}}}}`, Fail, `cannot compare yet: Pod "nope" not found in namespace ns1 (the expected value is read from it)`},
+		{"answer trimmed case-insensitive", `{answer: {key: phase, equals: Running, caseInsensitive: true}}`, result.Pass, ""},
+		{"answer wrong never reveals", `{answer: {key: code, equals: 43}}`, result.Fail, "answers[code] = '42' is not correct"},
+		{"answer missing key", `{answer: {key: mode, equals: x}}`, result.Fail, "answers has no key 'mode'"},
+		{"answer live value", `{answer: {key: phase, equals: {from: {object: Pod/bare, path: .status.phase}}, caseInsensitive: true}}`, result.Pass, ""},
+		{"answer live value from a missing object fails", `{answer: {key: phase, equals: {from: {object: Pod/nope, path: .status.phase}}}}`, result.Fail, `cannot compare yet: Pod "nope" not found in namespace ns1 (the expected value is read from it)`},
 
-		{"allOf reports failing child", `{allOf: [{exists: Deployment/web}, {exists: Deployment/api, message: api is missing}]}`, Fail, `api is missing (Deployment "api" not found in namespace ns1)`},
-		{"anyOf passes on one", `{anyOf: [{exists: Deployment/api}, {exists: Deployment/web}]}`, Pass, ""},
-		{"anyOf fails with all", `{anyOf: [{exists: Deployment/api}, {exists: Deployment/db}]}`, Fail, `Deployment "api" not found in namespace ns1; or Deployment "db" not found in namespace ns1`},
+		{"allOf reports failing child", `{allOf: [{exists: Deployment/web}, {exists: Deployment/api, message: api is missing}]}`, result.Fail, `api is missing (Deployment "api" not found in namespace ns1)`},
+		{"anyOf passes on one", `{anyOf: [{exists: Deployment/api}, {exists: Deployment/web}]}`, result.Pass, ""},
+		{"anyOf fails with all", `{anyOf: [{exists: Deployment/api}, {exists: Deployment/db}]}`, result.Fail, `Deployment "api" not found in namespace ns1; or Deployment "db" not found in namespace ns1`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -215,7 +217,7 @@ func TestCheckKinds(t *testing.T) {
 			if tc.detail != "" && r.Detail != tc.detail {
 				t.Errorf("detail =\n  %s\nwant\n  %s", r.Detail, tc.detail)
 			}
-			if r.Status == Fail && r.Detail == "" {
+			if r.Status == result.Fail && r.Detail == "" {
 				t.Errorf("a failure must say what was found")
 			}
 		})
@@ -227,29 +229,29 @@ func TestExecHTTPAndLogs(t *testing.T) {
 		name   string
 		exec   map[string]ExecResult
 		check  string
-		status Status
+		status result.Status
 		detail string
 	}{
 		{"exec stdout equals", map[string]ExecResult{"cat /tmp/out": {Stdout: "hello from greeter\n"}},
-			`{exec: {pod: bare, command: [cat, /tmp/out], stdout: {equals: hello from greeter}}}`, Pass, ""},
+			`{exec: {pod: bare, command: [cat, /tmp/out], stdout: {equals: hello from greeter}}}`, result.Pass, ""},
 		{"exec stdout wrong", map[string]ExecResult{"cat /tmp/out": {Stdout: "hello from x"}},
-			`{exec: {pod: bare, command: [cat, /tmp/out], stdout: {equals: hello from greeter}}}`, Fail, "`cat /tmp/out` in pod bare printed \"hello from x\", expected \"hello from greeter\""},
+			`{exec: {pod: bare, command: [cat, /tmp/out], stdout: {equals: hello from greeter}}}`, result.Fail, "`cat /tmp/out` in pod bare printed \"hello from x\", expected \"hello from greeter\""},
 		{"exec non-zero exit", map[string]ExecResult{"id -u": {ExitCode: 1, Stderr: "boom"}},
-			`{exec: {pod: bare, command: [id, -u]}}`, Fail, "`id -u` in pod bare failed with exit code 1: boom"},
+			`{exec: {pod: bare, command: [id, -u]}}`, result.Fail, "`id -u` in pod bare failed with exit code 1: boom"},
 		{"exec fails expected", map[string]ExecResult{"touch /probe": {ExitCode: 1}},
-			`{exec: {pod: bare, command: [touch, /probe], fails: true}}`, Pass, ""},
+			`{exec: {pod: bare, command: [touch, /probe], fails: true}}`, result.Pass, ""},
 		{"exec answer substitution", map[string]ExecResult{"nslookup api.ns1.svc.cluster.local": {Stdout: "Address: 10.96.0.5"}},
-			`{exec: {pod: bare, command: [nslookup, "{{answer:fqdn}}"], stdout: {contains: 10.96.0.5}}}`, Pass, ""},
-		{"exec missing pod", nil, `{exec: {pod: gone, command: [true]}}`, Fail, `Pod "gone" not found in namespace ns1`},
-		{"exec pending pod", nil, `{exec: {pod: web-7c9d-x2, command: [true]}}`, Fail, `pod web-7c9d-x2 is waiting: ImagePullBackOff (image "nginx:1.277"); commands can only run in a running pod`},
+			`{exec: {pod: bare, command: [nslookup, "{{answer:fqdn}}"], stdout: {contains: 10.96.0.5}}}`, result.Pass, ""},
+		{"exec missing pod", nil, `{exec: {pod: gone, command: [true]}}`, result.Fail, `Pod "gone" not found in namespace ns1`},
+		{"exec pending pod", nil, `{exec: {pod: web-7c9d-x2, command: [true]}}`, result.Fail, `pod web-7c9d-x2 is waiting: ImagePullBackOff (image "nginx:1.277"); commands can only run in a running pod`},
 		{"http ok", map[string]ExecResult{"wget -qO- -T 3 http://web:8080": {Stdout: "<h1>Welcome to nginx!</h1>"}},
-			`{http: {from: client, url: "http://web:8080", expect: Welcome to nginx}}`, Pass, ""},
+			`{http: {from: client, url: "http://web:8080", expect: Welcome to nginx}}`, result.Pass, ""},
 		{"http timeout explained", map[string]ExecResult{"wget -qO- -T 3 http://web:8080": {ExitCode: 1, Stderr: "wget: download timed out"}},
-			`{http: {from: client, url: "http://web:8080", expect: Welcome}}`, Fail, "pod client cannot reach http://web:8080: wget: download timed out (no answer: no ready endpoints, a wrong targetPort, or a NetworkPolicy dropping traffic)"},
+			`{http: {from: client, url: "http://web:8080", expect: Welcome}}`, result.Fail, "pod client cannot reach http://web:8080: wget: download timed out (no answer: no ready endpoints, a wrong targetPort, or a NetworkPolicy dropping traffic)"},
 		{"http blocked but reachable", map[string]ExecResult{"wget -qO- -T 3 http://web": {Stdout: "ok"}},
-			`{http: {from: client, url: "http://web", blocked: true}}`, Fail, "pod client reached http://web (the request succeeded; it must be blocked)"},
+			`{http: {from: client, url: "http://web", blocked: true}}`, result.Fail, "pod client reached http://web (the request succeeded; it must be blocked)"},
 		{"http blocked", map[string]ExecResult{"wget -qO- -T 3 http://web": {ExitCode: 1}},
-			`{http: {from: client, url: "http://web", blocked: true}}`, Pass, ""},
+			`{http: {from: client, url: "http://web", blocked: true}}`, result.Pass, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -274,11 +276,11 @@ func TestExecHTTPAndLogs(t *testing.T) {
 	t.Run("logs", func(t *testing.T) {
 		fx := newFixture(t, podsFixture)
 		// The fake clientset's log endpoint returns "fake logs".
-		if r := fx.grade(t, `{logs: {pod: bare, contains: fake logs}}`); r.Status != Pass {
+		if r := fx.grade(t, `{logs: {pod: bare, contains: fake logs}}`); r.Status != result.Pass {
 			t.Fatalf("got %s %s", r.Status, r.Detail)
 		}
 		r := fx.grade(t, `{logs: {pod: bare, contains: done}}`)
-		if r.Status != Fail || r.Detail != `the log of pod bare has no containing "done" (last line: "fake logs")` {
+		if r.Status != result.Fail || r.Detail != `the log of pod bare has no containing "done" (last line: "fake logs")` {
 			t.Fatalf("got %s %q", r.Status, r.Detail)
 		}
 	})
@@ -288,35 +290,35 @@ func TestAccessUsesSubjectAccessReview(t *testing.T) {
 	fx := newFixture(t, podsFixture)
 	fx.allowSAR("system:serviceaccount:rbac-1:deployer create deployments.apps rbac-1", "jane get pods/log dev")
 	r := fx.grade(t, `{access: {serviceAccount: rbac-1/deployer, allowed: ["create deployments.apps in rbac-1"], denied: ["delete deployments.apps in rbac-1"]}}`)
-	if r.Status != Pass {
+	if r.Status != result.Pass {
 		t.Fatalf("got %s %s", r.Status, r.Detail)
 	}
 	r = fx.grade(t, `{access: {user: jane, allowed: ["get pods/log in dev", "list secrets in dev"]}}`)
-	if r.Status != Fail || r.Detail != "user jane cannot list secrets in dev" {
+	if r.Status != result.Fail || r.Detail != "user jane cannot list secrets in dev" {
 		t.Fatalf("got %s %q", r.Status, r.Detail)
 	}
 	r = fx.grade(t, `{access: {user: jane, denied: ["get pods/log in dev"]}}`)
-	if r.Status != Fail || r.Detail != "user jane can get pods/log in dev but should not" {
+	if r.Status != result.Fail || r.Detail != "user jane can get pods/log in dev but should not" {
 		t.Fatalf("got %s %q", r.Status, r.Detail)
 	}
 }
 
 func TestUnchanged(t *testing.T) {
 	fx := newFixture(t, podsFixture)
-	if r := fx.grade(t, `{unchanged: {object: Deployment/web, uid: true}}`); r.Status != Error {
+	if r := fx.grade(t, `{unchanged: {object: Deployment/web, uid: true}}`); r.Status != result.Error {
 		t.Fatalf("without a baseline: got %s, want error", r.Status)
 	}
 	fx.env.Baselines = fakeBaselines{"Deployment/ns1/web": {UID: "dep-uid", Generation: 1, Paths: map[string]string{".spec.replicas": "[3]"}}}
-	if r := fx.grade(t, `{unchanged: {object: Deployment/web, uid: true, paths: [.spec.replicas]}}`); r.Status != Pass {
+	if r := fx.grade(t, `{unchanged: {object: Deployment/web, uid: true, paths: [.spec.replicas]}}`); r.Status != result.Pass {
 		t.Fatalf("got %s %s", r.Status, r.Detail)
 	}
 	r := fx.grade(t, `{unchanged: {object: Deployment/web, generation: true}}`)
-	if r.Status != Fail || r.Detail != "Deployment web was edited (generation 2, was 1 at the start); the task asked you not to change it" {
+	if r.Status != result.Fail || r.Detail != "Deployment web was edited (generation 2, was 1 at the start); the task asked you not to change it" {
 		t.Fatalf("got %s %q", r.Status, r.Detail)
 	}
 	fx.env.Baselines = fakeBaselines{"Deployment/ns1/web": {UID: "old-uid"}}
 	r = fx.grade(t, `{unchanged: {object: Deployment/web, uid: true}}`)
-	if r.Status != Fail || r.Detail != "Deployment web was deleted and recreated (its UID changed); the task asked you to change it in place" {
+	if r.Status != result.Fail || r.Detail != "Deployment web was deleted and recreated (its UID changed); the task asked you to change it in place" {
 		t.Fatalf("got %s %q", r.Status, r.Detail)
 	}
 }
@@ -334,7 +336,7 @@ func (f fakeNode) Exec(_ context.Context, node, script string) (string, string, 
 
 func TestNodeChecks(t *testing.T) {
 	fx := newFixture(t, podsFixture)
-	if r := fx.grade(t, `{node: {command: "systemctl is-active kubelet", stdout: {equals: active}}}`); r.Status != Error {
+	if r := fx.grade(t, `{node: {command: "systemctl is-active kubelet", stdout: {equals: active}}}`); r.Status != result.Error {
 		t.Fatalf("without node access: got %s %q, want an environment error", r.Status, r.Detail)
 	}
 	fx.env.Node = fakeNode{
@@ -345,12 +347,12 @@ func TestNodeChecks(t *testing.T) {
 	}
 	tests := []struct {
 		check, detail string
-		status        Status
+		status        result.Status
 	}{
-		{`{node: {command: "systemctl is-active kubelet", stdout: {equals: active}}}`, "`systemctl is-active kubelet` on node node1 failed with exit code 3: inactive", Fail},
-		{`{node: {file: /etc/kubernetes/manifests/static-web.yaml, stdout: {contains: "image: nginx:1.27"}}}`, "", Pass},
-		{`{node: {file: /etc/kubernetes/manifests/missing.yaml, stdout: {contains: x}}}`, "file /etc/kubernetes/manifests/missing.yaml on node node1 does not exist or cannot be read", Fail},
-		{`{node: {command: "test -f /var/lib/etcd-backup/snap.db && echo ok", stdout: {equals: ok}}}`, "", Pass},
+		{`{node: {command: "systemctl is-active kubelet", stdout: {equals: active}}}`, "`systemctl is-active kubelet` on node node1 failed with exit code 3: inactive", result.Fail},
+		{`{node: {file: /etc/kubernetes/manifests/static-web.yaml, stdout: {contains: "image: nginx:1.27"}}}`, "", result.Pass},
+		{`{node: {file: /etc/kubernetes/manifests/missing.yaml, stdout: {contains: x}}}`, "file /etc/kubernetes/manifests/missing.yaml on node node1 does not exist or cannot be read", result.Fail},
+		{`{node: {command: "test -f /var/lib/etcd-backup/snap.db && echo ok", stdout: {equals: ok}}}`, "", result.Pass},
 	}
 	for _, tc := range tests {
 		r := fx.grade(t, tc.check)
@@ -360,15 +362,8 @@ func TestNodeChecks(t *testing.T) {
 	}
 }
 
-func TestResultJSONInMilliseconds(t *testing.T) {
-	b, err := json.Marshal(Result{ID: "a", Status: Pass, Duration: 1500 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(b) != `{"id":"a","title":"","status":"pass","durationMs":1500}` {
-		t.Fatalf("got %s", b)
-	}
-	b, err = json.Marshal(VerifyResult{Exercise: "l/e", Status: Verified, Duration: 2 * time.Second})
+func TestVerifyResultJSONInMilliseconds(t *testing.T) {
+	b, err := json.Marshal(VerifyResult{Exercise: "l/e", Status: Verified, Duration: 2 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

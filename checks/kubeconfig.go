@@ -1,12 +1,22 @@
 package checks
 
 import (
+	"context"
 	"fmt"
 
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/kubedojo/kubedojo/lessons"
 )
+
+func init() {
+	register("kubeconfig", kindOf[*lessons.KubeconfigCheck]{
+		Eval: func(ev *evaluation, _ context.Context, k *lessons.KubeconfigCheck) (bool, string, error) {
+			return ev.evalKubeconfig(k)
+		},
+		Deps: func(dc *depCollector, _ *lessons.KubeconfigCheck) { dc.d.kubeconfig = true },
+	})
+}
 
 func (ev *evaluation) evalKubeconfig(k *lessons.KubeconfigCheck) (bool, string, error) {
 	path := ev.env.Kubeconfig.PathFor(ev.ex)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
@@ -62,7 +63,7 @@ spec:
 				fx.exec.results[k] = v
 			}
 			r := fx.grade(t, tc.check)
-			if r.Status != Fail || r.Detail != tc.want {
+			if r.Status != result.Fail || r.Detail != tc.want {
 				t.Fatalf("got %s\n%s\nwant\n%s", r.Status, r.Detail, tc.want)
 			}
 		})
@@ -103,7 +104,7 @@ func TestMissingObjectNamedOnce(t *testing.T) {
 		`needs Pod graceful, which does not exist`,
 	}
 	for i, r := range rep.Results {
-		if r.Status != Fail || r.Detail != want[i] {
+		if r.Status != result.Fail || r.Detail != want[i] {
 			t.Errorf("%s: got %s %q, want fail %q", r.ID, r.Status, r.Detail, want[i])
 		}
 	}

@@ -13,9 +13,53 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
 
-	"github.com/kubedojo/kubedojo/lab"
 	"github.com/kubedojo/kubedojo/lessons"
 )
+
+func init() {
+	register("exists", kindOf[*lessons.ObjectRef]{
+		Eval: func(ev *evaluation, ctx context.Context, ref *lessons.ObjectRef) (bool, string, error) {
+			return ev.evalExists(ctx, *ref, true)
+		},
+		Deps: func(dc *depCollector, ref *lessons.ObjectRef) { dc.ref(*ref) },
+	})
+	register("absent", kindOf[*lessons.ObjectRef]{
+		Eval: func(ev *evaluation, ctx context.Context, ref *lessons.ObjectRef) (bool, string, error) {
+			return ev.evalExists(ctx, *ref, false)
+		},
+		Deps: func(dc *depCollector, ref *lessons.ObjectRef) { dc.ref(*ref) },
+	})
+	register("field", kindOf[*lessons.FieldCheck]{
+		Eval: (*evaluation).evalField,
+		Deps: func(dc *depCollector, f *lessons.FieldCheck) {
+			dc.ref(f.Object)
+			dc.values(&f.Expect)
+		},
+	})
+	register("condition", kindOf[*lessons.ConditionCheck]{
+		Eval: (*evaluation).evalCondition,
+		Deps: func(dc *depCollector, c *lessons.ConditionCheck) {
+			dc.ref(c.Object)
+			if c.Object.Kind == "Pod" && c.Type == "Ready" {
+				dc.d.volatile = true // a restarted container becomes stable in time
+			}
+		},
+	})
+	register("unchanged", kindOf[*lessons.UnchangedCheck]{
+		Eval: (*evaluation).evalUnchanged,
+		Deps: func(dc *depCollector, u *lessons.UnchangedCheck) {
+			dc.ref(u.Object)
+			dc.d.baseline = true
+		},
+	})
+	register("dryRun", kindOf[*lessons.DryRunCheck]{
+		Eval: (*evaluation).evalDryRun,
+		Deps: func(dc *depCollector, _ *lessons.DryRunCheck) {
+			dc.d.volatile = true
+			dc.kind("ServiceAccount", dc.ex.DefaultNamespace())
+		},
+	})
+}
 
 // objects returns the objects a reference names: one by name (none if it
 // does not exist), or all matching the selector.
@@ -333,7 +377,7 @@ func (ev *evaluation) evalUnchanged(ctx context.Context, u *lessons.UnchangedChe
 		return false, fmt.Sprintf("%s was edited (generation %d, was %d at the start); the task asked you not to change it", objName(t, obj), obj.GetGeneration(), base.Generation), nil
 	}
 	for _, p := range u.Paths {
-		now, err := lab.PathValues(obj.Object, p)
+		now, err := lessons.PathValues(obj.Object, p)
 		if err != nil {
 			return false, "", envErrorf("the exercise's path %s: %v", p, err)
 		}

@@ -14,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
@@ -426,18 +427,18 @@ func (o *observation) needs(detail string) string {
 // presented is a report as callers see it: when several failing checks
 // need the same missing object, the first says that it is missing and the
 // others point at it.
-func presented(rep Report) Report {
-	rep.Results = append([]Result(nil), rep.Results...)
+func presented(rep gradedReport) result.Report {
+	out := result.Report{Exercise: rep.exercise, Results: make([]result.Result, len(rep.results)), Time: rep.time, Trigger: rep.trigger}
 	said := map[string]bool{}
-	for i := range rep.Results {
-		r := &rep.Results[i]
-		if r.Status != Fail || r.needs == "" {
+	for i, r := range rep.results {
+		out.Results[i] = r.Result
+		if r.Status != result.Fail || r.needs == "" {
 			continue
 		}
 		if said[r.needs] {
-			r.Detail = "needs " + r.needs + ", which does not exist"
+			out.Results[i].Detail = "needs " + r.needs + ", which does not exist"
 		}
 		said[r.needs] = true
 	}
-	return rep
+	return out
 }

@@ -8,6 +8,7 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
@@ -62,8 +63,8 @@ func (g *Grader) probeAPI(ctx context.Context) error {
 
 // watchThroughOutages runs watch until ctx ends, restarting it after each
 // outage of the API server (see above).
-func (g *Grader) watchThroughOutages(ctx context.Context, ex *lessons.Exercise, onReport func(Report), opts ...Option) error {
-	var last Report
+func (g *Grader) watchThroughOutages(ctx context.Context, ex *lessons.Exercise, onReport func(result.Report), opts ...Option) error {
+	var last result.Report
 	trigger := ""
 	for {
 		wctx, cancel := context.WithCancel(ctx)
@@ -76,7 +77,7 @@ func (g *Grader) watchThroughOutages(ctx context.Context, ex *lessons.Exercise, 
 				cancel()
 			}
 		}()
-		report := func(r Report) {
+		report := func(r result.Report) {
 			if trigger != "" && r.Trigger == "initial" {
 				r.Trigger = trigger
 			}
@@ -146,18 +147,18 @@ func (g *Grader) awaitAnswer(ctx context.Context) error {
 
 // outageReport marks every check of the last report (or of ex, before the
 // first one) as an environment error that says why.
-func outageReport(ex *lessons.Exercise, last Report, cause error) Report {
+func outageReport(ex *lessons.Exercise, last result.Report, cause error) result.Report {
 	why := fmt.Sprintf("the cluster's API server is not answering (%v)", cause)
 	detail := why + ": this is the lab, not your answer; grading resumes by itself when it answers"
-	r := Report{Exercise: ex.ID, Time: time.Now(), Trigger: "the API server stopped answering", Unreachable: why}
+	r := result.Report{Exercise: ex.ID, Time: time.Now(), Trigger: "the API server stopped answering", Unreachable: why}
 	if len(last.Results) == len(ex.Checks) {
 		for _, res := range last.Results {
-			r.Results = append(r.Results, Result{ID: res.ID, Title: res.Title, Status: Error, Detail: detail})
+			r.Results = append(r.Results, result.Result{ID: res.ID, Title: res.Title, Status: result.Error, Detail: detail})
 		}
 		return r
 	}
 	for _, c := range ex.Checks {
-		r.Results = append(r.Results, Result{ID: c.ID, Title: c.Title, Status: Error, Detail: detail})
+		r.Results = append(r.Results, result.Result{ID: c.ID, Title: c.Title, Status: result.Error, Detail: detail})
 	}
 	return r
 }

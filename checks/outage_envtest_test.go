@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"k8s.io/client-go/rest"
+
+	"github.com/kubedojo/kubedojo/checks/result"
 )
 
 // outageProxy forwards TCP to the envtest API server and can stop doing
@@ -148,12 +150,12 @@ func TestEnvtestWatchReportsAnOutage(t *testing.T) {
 		`{field: {object: ConfigMap/settings, path: .data.mode, equals: dev}}`,
 		`{field: {object: ConfigMap/settings, path: .data.tier, equals: gold}}`,
 	)
-	reports := make(chan Report, 100)
+	reports := make(chan result.Report, 100)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- NewGrader(proxied).Watch(ctx, ex, func(r Report) { reports <- r }) }()
+	go func() { done <- NewGrader(proxied).Watch(ctx, ex, func(r result.Report) { reports <- r }) }()
 	defer func() { cancel(); <-done }()
-	waitFor := func(what string, within time.Duration, ok func(Report) bool) Report {
+	waitFor := func(what string, within time.Duration, ok func(result.Report) bool) result.Report {
 		t.Helper()
 		deadline := time.After(within)
 		for {
@@ -167,9 +169,9 @@ func TestEnvtestWatchReportsAnOutage(t *testing.T) {
 			}
 		}
 	}
-	allErrors := func(r Report) bool { return r.Counts().Error == len(r.Results) && r.Unreachable != "" }
-	waitFor("the initial grading", 20*time.Second, func(r Report) bool {
-		return r.Results[0].Status == Pass && r.Results[1].Status == Fail
+	allErrors := func(r result.Report) bool { return r.Counts().Error == len(r.Results) && r.Unreachable != "" }
+	waitFor("the initial grading", 20*time.Second, func(r result.Report) bool {
+		return r.Results[0].Status == result.Pass && r.Results[1].Status == result.Fail
 	})
 
 	for _, mode := range []string{"paused", "down"} {
@@ -186,13 +188,13 @@ func TestEnvtestWatchReportsAnOutage(t *testing.T) {
 		}
 		proxy.set("up")
 		start = time.Now()
-		r = waitFor("grading again after the outage ("+mode+")", 20*time.Second, func(r Report) bool { return r.Counts().Error == 0 })
+		r = waitFor("grading again after the outage ("+mode+")", 20*time.Second, func(r result.Report) bool { return r.Counts().Error == 0 })
 		t.Logf("%s API server back: graded again after %s (%s)", mode, time.Since(start).Round(100*time.Millisecond), r.Trigger)
 		if r.Unreachable != "" || r.Trigger != TriggerAPIBack {
 			t.Errorf("report after the outage: trigger %q, unreachable %q", r.Trigger, r.Unreachable)
 		}
 		if mode == "down" && !r.Passed() {
-			waitFor("the change made during the outage", 10*time.Second, func(r Report) bool { return r.Passed() })
+			waitFor("the change made during the outage", 10*time.Second, func(r result.Report) bool { return r.Passed() })
 		}
 	}
 }

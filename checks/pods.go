@@ -19,6 +19,32 @@ import (
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
+func init() {
+	register("pods", kindOf[*lessons.PodsCheck]{
+		Eval: (*evaluation).evalPods,
+		Deps: func(dc *depCollector, p *lessons.PodsCheck) {
+			ns := dc.ns(p.Namespace)
+			dc.kind("Pod", ns)
+			if p.OwnedBy != nil {
+				dc.owner(p.OwnedBy.Kind, ns)
+			}
+			if p.ReadyFor.Duration > 0 || p.Ready {
+				// Time passes without events: a pod becomes ready for long
+				// enough, a restarted container stable.
+				dc.d.volatile = true
+			}
+		},
+	})
+	register("workload", kindOf[*lessons.WorkloadCheck]{
+		Eval: (*evaluation).evalWorkload,
+		Deps: func(dc *depCollector, w *lessons.WorkloadCheck) {
+			dc.ref(w.Object)
+			dc.owner(w.Object.Kind, dc.ns(w.Object.Namespace))
+			dc.d.volatile = true // a restarted container becomes stable in time
+		},
+	})
+}
+
 func fromUnstructured[T any](u *unstructured.Unstructured) (*T, error) {
 	var out T
 	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, &out); err != nil {

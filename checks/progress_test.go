@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
@@ -26,9 +27,9 @@ func progressExercise(t *testing.T) *lessons.Exercise {
 
 // checkProgress asserts a progressive report: the fast checks are graded,
 // the slow one is still running.
-func checkProgress(t *testing.T, r Report) {
+func checkProgress(t *testing.T, r result.Report) {
 	t.Helper()
-	if len(r.Results) != 3 || r.Results[0].Status != Pass || r.Results[1].Status != Running || r.Results[1].ID != "slow" || r.Results[2].Status != Fail {
+	if len(r.Results) != 3 || r.Results[0].Status != result.Pass || r.Results[1].Status != result.Running || r.Results[1].ID != "slow" || r.Results[2].Status != result.Fail {
 		t.Fatalf("progressive report: %+v", r.Results)
 	}
 }
@@ -39,10 +40,10 @@ func checkProgress(t *testing.T, r Report) {
 func TestEvaluateReportsProgress(t *testing.T) {
 	fx := newFixture(t, podsFixture)
 	release := slowExec(fx)
-	var progress []Report
-	rep := NewGrader(fx.env).Evaluate(context.Background(), progressExercise(t), WithProgress(func(r Report) {
+	var progress []result.Report
+	rep := NewGrader(fx.env).Evaluate(context.Background(), progressExercise(t), WithProgress(func(r result.Report) {
 		progress = append(progress, r)
-		if r.Results[0].Status == Pass && r.Results[2].Status == Fail {
+		if r.Results[0].Status == result.Pass && r.Results[2].Status == result.Fail {
 			close(release)
 		}
 	}))
@@ -50,7 +51,7 @@ func TestEvaluateReportsProgress(t *testing.T) {
 		t.Fatal("no progressive report")
 	}
 	checkProgress(t, progress[len(progress)-1])
-	if rep.Results[1].Status != Pass || rep.Counts().Fail != 1 || rep.Counts().Pending != 0 {
+	if rep.Results[1].Status != result.Pass || rep.Counts().Fail != 1 || rep.Counts().Pending != 0 {
 		t.Fatalf("final report: %+v", rep.Results)
 	}
 }
@@ -62,15 +63,15 @@ func TestWatchReportsProgress(t *testing.T) {
 	release := slowExec(fx)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	progress := make(chan Report, 10)
-	final := make(chan Report, 10)
+	progress := make(chan result.Report, 10)
+	final := make(chan result.Report, 10)
 	go func() {
-		_ = NewGrader(fx.env).Watch(ctx, progressExercise(t), func(r Report) { final <- r }, WithProgress(func(r Report) { progress <- r }))
+		_ = NewGrader(fx.env).Watch(ctx, progressExercise(t), func(r result.Report) { final <- r }, WithProgress(func(r result.Report) { progress <- r }))
 	}()
 	for waiting := true; waiting; {
 		select {
 		case r := <-progress:
-			if r.Results[0].Status != Running && r.Results[2].Status != Running {
+			if r.Results[0].Status != result.Running && r.Results[2].Status != result.Running {
 				checkProgress(t, r)
 				waiting = false
 			}
@@ -83,7 +84,7 @@ func TestWatchReportsProgress(t *testing.T) {
 	close(release)
 	select {
 	case r := <-final:
-		if r.Results[1].Status != Pass || r.Counts().Pending != 0 {
+		if r.Results[1].Status != result.Pass || r.Counts().Pending != 0 {
 			t.Fatalf("final report: %+v", r.Results)
 		}
 	case <-time.After(20 * time.Second):

@@ -15,6 +15,25 @@ import (
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
+func init() {
+	register("service", kindOf[*lessons.ServiceCheck]{
+		Eval: (*evaluation).evalService,
+		Deps: func(dc *depCollector, s *lessons.ServiceCheck) {
+			ns := dc.ns(s.Namespace)
+			dc.kind("Service", ns)
+			dc.kind("Pod", ns)
+			dc.kind("EndpointSlice", ns)
+		},
+	})
+	register("selects", kindOf[*lessons.SelectsCheck]{
+		Eval: (*evaluation).evalSelects,
+		Deps: func(dc *depCollector, s *lessons.SelectsCheck) {
+			dc.ref(s.Object)
+			dc.kind("Pod", dc.ns(s.Object.Namespace))
+		},
+	})
+}
+
 func (ev *evaluation) evalService(ctx context.Context, sc *lessons.ServiceCheck) (bool, string, error) {
 	ns := ev.namespaceOr(sc.Namespace)
 	svc, err := getTyped[corev1.Service](ctx, ev, "Service", ns, sc.Name)

@@ -1,6 +1,10 @@
 package checks
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/kubedojo/kubedojo/checks/result"
+)
 
 // flappyFixture: the fixture clock reads 12:00:00. Pod flappy crash-loops:
 // its container has just been restarted and is Ready for a moment. Pod
@@ -67,11 +71,11 @@ status:
 func TestReadyMeansStaysReady(t *testing.T) {
 	const unstable = "pod flappy-1-a is not ready to stay: container app restarted 5 times, the last time 2s ago (exit code 1); it must run for 30s after a restart"
 	gradeCases(t, flappyFixture, []gradeCase{
-		{"pods ready", `{pods: {selector: app=flappy, ready: true}}`, Fail, unstable},
-		{"workload", `{workload: {object: Deployment/flappy}}`, Fail, "deployment flappy: " + unstable},
-		{"pod Ready condition", `{condition: {object: Pod/flappy-1-a, type: Ready}}`, Fail, unstable},
-		{"restarted long ago", `{pods: {selector: app=steady, ready: true}}`, Pass, ""},
-		{"Ready condition after an old restart", `{condition: {object: Pod/steady, type: Ready}}`, Pass, ""},
-		{"count only", `{pods: {selector: app=flappy, count: 1}}`, Pass, ""},
+		{"pods ready", `{pods: {selector: app=flappy, ready: true}}`, result.Fail, unstable},
+		{"workload", `{workload: {object: Deployment/flappy}}`, result.Fail, "deployment flappy: " + unstable},
+		{"pod Ready condition", `{condition: {object: Pod/flappy-1-a, type: Ready}}`, result.Fail, unstable},
+		{"restarted long ago", `{pods: {selector: app=steady, ready: true}}`, result.Pass, ""},
+		{"Ready condition after an old restart", `{condition: {object: Pod/steady, type: Ready}}`, result.Pass, ""},
+		{"count only", `{pods: {selector: app=flappy, count: 1}}`, result.Pass, ""},
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/yaml"
 
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
@@ -77,24 +78,24 @@ func TestHTTPHeadersSampleAndHTTPS(t *testing.T) {
 		name   string
 		exec   map[string]ExecResult
 		check  string
-		status Status
+		status result.Status
 		detail string
 	}{
 		{"host header sent", map[string]ExecResult{"wget -qO- -T 3 --header Host: shop.lab.local http://traefik.traefik/": {Stdout: "Welcome to nginx!"}},
-			`{http: {from: client, url: "http://traefik.traefik/", headers: {Host: shop.lab.local}, expect: Welcome}}`, Pass, ""},
+			`{http: {from: client, url: "http://traefik.traefik/", headers: {Host: shop.lab.local}, expect: Welcome}}`, result.Pass, ""},
 		{"404 through a router explained", map[string]ExecResult{"wget -qO- -T 3 --header Host: shop.lab.local http://traefik.traefik/": {ExitCode: 1, Stderr: "wget: server returned error: HTTP/1.1 404 Not Found"}},
-			`{http: {from: client, url: "http://traefik.traefik/", headers: {Host: shop.lab.local}}}`, Fail,
+			`{http: {from: client, url: "http://traefik.traefik/", headers: {Host: shop.lab.local}}}`, result.Fail,
 			"pod client cannot reach http://traefik.traefik/ (Host: shop.lab.local): wget: server returned error: HTTP/1.1 404 Not Found (behind an ingress controller: no Ingress or HTTPRoute it serves matches this host and path; else the backend has no such page)"},
 		{"https skips busybox's certificate note", map[string]ExecResult{"wget -qO- -T 3 --no-check-certificate --header Host: shop.lab.local https://traefik.traefik/": {Stdout: "Welcome to nginx!"}},
-			`{http: {from: client, url: "https://traefik.traefik/", headers: {Host: shop.lab.local}, expect: Welcome}}`, Pass, ""},
-		{"split 90/10 in band", map[string]ExecResult{sampleKey: sample(append(repeat(9, "version v1"), "version v2")...)}, split, Pass, ""},
-		{"split 50/50 out of band", map[string]ExecResult{sampleKey: sample(append(repeat(5, "version v1"), repeat(5, "version v2")...)...)}, split, Fail,
+			`{http: {from: client, url: "https://traefik.traefik/", headers: {Host: shop.lab.local}, expect: Welcome}}`, result.Pass, ""},
+		{"split 90/10 in band", map[string]ExecResult{sampleKey: sample(append(repeat(9, "version v1"), "version v2")...)}, split, result.Pass, ""},
+		{"split 50/50 out of band", map[string]ExecResult{sampleKey: sample(append(repeat(5, "version v1"), repeat(5, "version v2")...)...)}, split, result.Fail,
 			`of 10 responses from http://traefik.traefik/ (Host: app.lab.local) to pod client: "v1" 5 (50 %), "v2" 5 (50 %); expected "v1" in 70–97 %, "v2" in 3–30 %`},
-		{"split all to v1", map[string]ExecResult{sampleKey: sample(repeat(10, "version v1")...)}, split, Fail,
+		{"split all to v1", map[string]ExecResult{sampleKey: sample(repeat(10, "version v1")...)}, split, result.Fail,
 			`of 10 responses from http://traefik.traefik/ (Host: app.lab.local) to pod client: "v1" 10 (100 %), "v2" 0 (0 %); expected "v1" in 70–97 %, "v2" in 3–30 %`},
-		{"split with failed requests", map[string]ExecResult{sampleKey: sample(append(repeat(9, "version v1"), "FAIL")...)}, split, Fail,
+		{"split with failed requests", map[string]ExecResult{sampleKey: sample(append(repeat(9, "version v1"), "FAIL")...)}, split, result.Fail,
 			"1 of 10 requests from pod client to http://traefik.traefik/ (Host: app.lab.local) failed: wget: server returned error: HTTP/1.1 404 Not Found (behind an ingress controller: no Ingress or HTTPRoute it serves matches this host and path; else the backend has no such page)"},
-		{"split cut short is an environment error", map[string]ExecResult{sampleKey: sample(repeat(4, "version v1")...)}, split, Error, ""},
+		{"split cut short is an environment error", map[string]ExecResult{sampleKey: sample(repeat(4, "version v1")...)}, split, result.Error, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

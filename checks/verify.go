@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
@@ -52,9 +53,9 @@ type VerifyResult struct {
 	// verified.
 	Reason string `json:"reason,omitempty"`
 	// Start is the report on the start state; Solved after the solution.
-	Start    *Report       `json:"start,omitempty"`
-	Solved   *Report       `json:"solved,omitempty"`
-	Duration time.Duration `json:"-"`
+	Start    *result.Report `json:"start,omitempty"`
+	Solved   *result.Report `json:"solved,omitempty"`
+	Duration time.Duration  `json:"-"`
 }
 
 // MarshalJSON writes Duration as whole milliseconds.
@@ -130,7 +131,7 @@ func (g *Grader) Verify(ctx context.Context, env Exerciser, ex *lessons.Exercise
 
 	startRep := g.Evaluate(ctx, ex)
 	res.Start = &startRep
-	if errs := failing(startRep, Error); len(errs) > 0 {
+	if errs := failing(startRep, result.Error); len(errs) > 0 {
 		res.Status, res.Reason = VerifyError, "on the start state, checks could not run: "+strings.Join(errs, "; ")
 		return res
 	}
@@ -147,16 +148,16 @@ func (g *Grader) Verify(ctx context.Context, env Exerciser, ex *lessons.Exercise
 	switch {
 	case solved.Passed():
 		res.Status = Verified
-	case solved.HasErrors() && len(failing(solved, Fail)) == 0:
-		res.Status, res.Reason = VerifyError, "after the reference solution, checks could not run: "+strings.Join(failing(solved, Error), "; ")
+	case solved.HasErrors() && len(failing(solved, result.Fail)) == 0:
+		res.Status, res.Reason = VerifyError, "after the reference solution, checks could not run: "+strings.Join(failing(solved, result.Error), "; ")
 	default:
-		res.Status, res.Reason = VerifyFailed, "after the reference solution, checks still fail: "+strings.Join(append(failing(solved, Fail), failing(solved, Error)...), "; ")
+		res.Status, res.Reason = VerifyFailed, "after the reference solution, checks still fail: "+strings.Join(append(failing(solved, result.Fail), failing(solved, result.Error)...), "; ")
 	}
 	return res
 }
 
 // failing lists the results with the given status as "id: detail".
-func failing(r Report, status Status) []string {
+func failing(r result.Report, status result.Status) []string {
 	var out []string
 	for _, res := range r.Results {
 		if res.Status == status {

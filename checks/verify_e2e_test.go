@@ -12,6 +12,7 @@ import (
 	"github.com/kubedojo/kubedojo/checks"
 	"github.com/kubedojo/kubedojo/lab/labtest"
 	"github.com/kubedojo/kubedojo/lessons"
+	"github.com/kubedojo/kubedojo/session"
 )
 
 // blockedHere are the exercises that cannot be verified on this project's
@@ -141,7 +142,7 @@ func verifyShard(ctx context.Context, t *testing.T, sh e2eShard, onResult func(c
 		return err
 	}
 	t.Logf("kind lab %s ready in %s: %d exercises to verify, %d at a time", sh.name, took.Round(time.Millisecond), len(sh.exs), sh.parallel)
-	s, err := checks.ConnectLab(ctx, l)
+	s, err := session.Connect(ctx, l)
 	if err != nil {
 		return fmt.Errorf("lab %s: %w", sh.name, err)
 	}

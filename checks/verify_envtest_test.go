@@ -13,6 +13,7 @@ import (
 	"github.com/kubedojo/kubedojo/lab"
 	"github.com/kubedojo/kubedojo/lab/labtest"
 	"github.com/kubedojo/kubedojo/lessons"
+	"github.com/kubedojo/kubedojo/session"
 )
 
 // builtInExercises are the exercises of the built-in course and the tasks
@@ -47,12 +48,12 @@ func envtestVerifier(t *testing.T, et *labtest.Envtest, dir string) (*checks.Gra
 	genv.Kubeconfig = checks.Kubeconfig{Path: kubeconfig, LabContext: kubeContext}
 	g := checks.NewGrader(genv)
 	env, err := lab.NewEnvironment(et.Config, lab.EnvOptions{
-		Vars: vars, StateDir: filepath.Join(dir, "state"), KubeconfigPath: kubeconfig, Context: "envtest", Wait: g.Waiter(),
+		Vars: vars, StateDir: filepath.Join(dir, "state"), KubeconfigPath: kubeconfig, Context: "envtest", Wait: g.WaitFor,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	genv.Baselines = checks.LabBaselines(env)
+	genv.Baselines = session.Baselines(env)
 	return g, env
 }
 

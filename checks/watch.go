@@ -14,6 +14,7 @@ import (
 	"k8s.io/client-go/dynamic/dynamicinformer"
 	"k8s.io/client-go/tools/cache"
 
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
@@ -101,7 +102,7 @@ type watchState struct {
 	trigger string
 	wake    chan struct{}
 
-	report Report
+	report gradedReport
 	// retryAt is when each failing volatile check is retried next; the
 	// window closes volatileWindow after the last change.
 	retryDelay map[int]time.Duration
@@ -120,11 +121,11 @@ type watchState struct {
 // every check is reported as an environment error within seconds, and
 // grading starts over by itself when it answers again (outage.go). With
 // WithProgress, each evaluation also reports its progress.
-func (g *Grader) Watch(ctx context.Context, ex *lessons.Exercise, onReport func(Report), opts ...Option) error {
+func (g *Grader) Watch(ctx context.Context, ex *lessons.Exercise, onReport func(result.Report), opts ...Option) error {
 	return g.watchThroughOutages(ctx, ex, onReport, opts...)
 }
 
-func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(Report), opts ...Option) (*watchState, error) {
+func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(result.Report), opts ...Option) (*watchState, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	ev := g.newEvaluation(ex, nil, opts)
@@ -240,7 +241,7 @@ func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(
 		case <-timerC(timer):
 			ws.mu.Lock()
 			for i, d := range ws.retryDelay {
-				if d > 0 && ws.report.Results[i].Status != Pass {
+				if d > 0 && ws.report.results[i].Status != result.Pass {
 					ws.dirty[i] = true
 				}
 			}
@@ -273,15 +274,15 @@ func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(
 				delete(ws.retryDelay, i)
 			}
 		}
-		next := ev.report(ctx, dirty, trigger, ws.report.Results)
+		next := ev.report(ctx, dirty, trigger, ws.report.results)
 		if ctx.Err() != nil {
 			return ws, nil
 		}
 		ws.stats.Evaluations++
 		for i := range dirty {
-			ws.report.Results[i] = next.Results[i]
+			ws.report.results[i] = next.results[i]
 		}
-		ws.report.Time, ws.report.Trigger = next.Time, trigger
+		ws.report.time, ws.report.trigger = next.time, trigger
 		ws.scheduleRetries(dirty)
 		onReport(ws.copyReport())
 	}
@@ -296,7 +297,7 @@ func (ws *watchState) baselineStamp() string {
 	return ws.g.env.Baselines.Stamp(ws.ev.ex)
 }
 
-func (ws *watchState) copyReport() Report { return presented(ws.report) }
+func (ws *watchState) copyReport() result.Report { return presented(ws.report) }
 
 // changed marks the checks that read key, and every volatile check.
 func (ws *watchState) changed(key depKey, obj any) {
@@ -334,11 +335,11 @@ func (ws *watchState) scheduleRetries(evaluated map[int]bool) {
 	for _, i := range ws.volatile {
 		isVolatile[i] = true
 	}
-	for i, r := range ws.report.Results {
+	for i, r := range ws.report.results {
 		if evaluated != nil && !evaluated[i] {
 			continue
 		}
-		needs := r.Status == Error || (r.Status == Fail && (isVolatile[i] || ws.ev.ex.Checks[i].Eventually.Duration > 0))
+		needs := r.Status == result.Error || (r.Status == result.Fail && (isVolatile[i] || ws.ev.ex.Checks[i].Eventually.Duration > 0))
 		if !needs {
 			delete(ws.retryDelay, i)
 			continue

@@ -71,34 +71,6 @@ func ObjectKey(ref lessons.ObjectRef, defaultNamespace string) string {
 	return kind + "/" + ns + "/" + ref.Name
 }
 
-// PathValues evaluates a kubectl JSONPath on an object and encodes the
-// values it yields as a JSON array ("[]" when the path yields nothing).
-// Setup records it for unchanged checks; the grader compares the current
-// object's PathValues with the recorded string.
-func PathValues(obj map[string]any, path string) (string, error) {
-	jp, err := lessons.ParseJSONPath(path)
-	if err != nil {
-		return "", fmt.Errorf("path %s: %w", path, err)
-	}
-	results, err := jp.FindResults(obj)
-	if err != nil {
-		return "", fmt.Errorf("path %s: %w", path, err)
-	}
-	values := []any{}
-	for _, rs := range results {
-		for _, r := range rs {
-			if r.IsValid() && r.CanInterface() {
-				values = append(values, r.Interface())
-			}
-		}
-	}
-	data, err := json.Marshal(values)
-	if err != nil {
-		return "", fmt.Errorf("path %s: %w", path, err)
-	}
-	return string(data), nil
-}
-
 // Baseline returns what Setup recorded for the exercise on this cluster,
 // or an error wrapping ErrNotSetUp.
 func (e *Environment) Baseline(ex *lessons.Exercise) (*Baseline, error) {
@@ -299,7 +271,7 @@ func (e *Environment) recordObject(ctx context.Context, ex *lessons.Exercise, c 
 	ob := b.Objects[key]
 	ob.UID, ob.Generation, ob.ResourceVersion = string(obj.GetUID()), obj.GetGeneration(), obj.GetResourceVersion()
 	for _, p := range c.Unchanged.Paths {
-		v, err := PathValues(obj.Object, p)
+		v, err := lessons.PathValues(obj.Object, p)
 		if err != nil {
 			return fmt.Errorf("check %s: %w", c.ID, err)
 		}

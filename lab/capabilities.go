@@ -58,13 +58,8 @@ func (c Capabilities) Unavailable(ex *lessons.Exercise) error {
 
 // Serves reports whether an exercise can run here, and if not, why.
 func (c Capabilities) Serves(ex *lessons.Exercise) (bool, string) {
-	need := ex.Tier
-	if need == lessons.TierAddon {
-		// Add-on exercises install or use things that run pods.
-		need = lessons.TierKubelet
-	}
 	for _, t := range lessons.Tiers {
-		if t == lessons.TierAddon || t.Rank() > need.Rank() {
+		if t == lessons.TierAddon || !ex.Tier.Includes(t) {
 			continue
 		}
 		if !c.Tiers[t] {

@@ -43,7 +43,6 @@ func (e *Environment) cleanup(ctx context.Context, ex *lessons.Exercise) error {
 	}
 	raw := ex.Cleanup
 	ex = ex.Expand(vars)
-	ctx = withExercise(ctx, ex)
 	b, err := e.loadBaseline(ex)
 	if err != nil && !errors.Is(err, ErrNotSetUp) {
 		return fmt.Errorf("clean up %s: %w", ex.ID, err)

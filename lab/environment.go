@@ -49,12 +49,12 @@ func ExerciseLabelValue(id string) string {
 	return strings.TrimRight(v[:54], ".-_") + "-" + hex.EncodeToString(sum[:])[:8]
 }
 
-// Waiter waits until a check passes or the timeout expires; the grader
-// supplies it for setup's wait steps (the lab does not import the grader).
-// The check comes with template variables expanded; references without a
-// namespace mean the exercise's default namespace (ExerciseFromContext
-// gives the exercise).
-type Waiter func(ctx context.Context, c lessons.Check, timeout time.Duration) error
+// Waiter waits until a check of exercise ex passes or the timeout
+// expires; the grader supplies it for setup's wait steps (the lab does not
+// import the grader). The exercise and the check come with template
+// variables expanded; references without a namespace mean the exercise's
+// default namespace.
+type Waiter func(ctx context.Context, ex *lessons.Exercise, c lessons.Check, timeout time.Duration) error
 
 // EnvOptions configure an Environment.
 type EnvOptions struct {
@@ -171,18 +171,6 @@ func (e *Environment) Vars(ctx context.Context) (lessons.Vars, error) {
 	e.varsCache = &v
 	e.mu.Unlock()
 	return v, nil
-}
-
-type exerciseKey struct{}
-
-// ExerciseFromContext returns the exercise being set up, for a Waiter.
-func ExerciseFromContext(ctx context.Context) (*lessons.Exercise, bool) {
-	ex, ok := ctx.Value(exerciseKey{}).(*lessons.Exercise)
-	return ex, ok
-}
-
-func withExercise(ctx context.Context, ex *lessons.Exercise) context.Context {
-	return context.WithValue(ctx, exerciseKey{}, ex)
 }
 
 // sleep waits d or until ctx ends.

@@ -445,11 +445,7 @@ func TestEnvironmentStepErrorsAndWaits(t *testing.T) {
 	var waited []string
 	env, err := lab.NewEnvironment(et.Config, lab.EnvOptions{
 		Context: "envtest-steps",
-		Wait: func(ctx context.Context, c lessons.Check, timeout time.Duration) error {
-			ex, ok := lab.ExerciseFromContext(ctx)
-			if !ok {
-				return errors.New("no exercise in context")
-			}
+		Wait: func(_ context.Context, ex *lessons.Exercise, c lessons.Check, timeout time.Duration) error {
 			waited = append(waited, ex.ID+" "+c.Exists.Name+" "+timeout.String())
 			return nil
 		},

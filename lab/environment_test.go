@@ -519,10 +519,10 @@ func TestObjectKeyAndPathValues(t *testing.T) {
 		map[string]any{"name": "a", "image": "nginx:1.27"},
 		map[string]any{"name": "b", "image": "busybox:1.36"},
 	}}}
-	if got, err := PathValues(obj, "{.spec.containers[*].image}"); err != nil || got != `["nginx:1.27","busybox:1.36"]` {
+	if got, err := lessons.PathValues(obj, "{.spec.containers[*].image}"); err != nil || got != `["nginx:1.27","busybox:1.36"]` {
 		t.Errorf("PathValues = %s, %v", got, err)
 	}
-	if _, err := PathValues(obj, "{.spec[}"); err == nil {
+	if _, err := lessons.PathValues(obj, "{.spec[}"); err == nil {
 		t.Error("invalid path accepted")
 	}
 }

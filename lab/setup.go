@@ -36,7 +36,6 @@ func (e *Environment) setup(ctx context.Context, ex *lessons.Exercise) error {
 		return err
 	}
 	ex = ex.Expand(vars)
-	ctx = withExercise(ctx, ex)
 	prev, err := e.loadBaseline(ex)
 	if err != nil && !errors.Is(err, ErrNotSetUp) {
 		return fmt.Errorf("set up %s: %w", ex.ID, err)
@@ -161,7 +160,7 @@ func (e *Environment) runStep(ctx context.Context, ex *lessons.Exercise, vars le
 		if timeout == 0 {
 			timeout = defaultWaitTimeout
 		}
-		return e.opts.Wait(ctx, s.Wait.Check, timeout)
+		return e.opts.Wait(ctx, ex, s.Wait.Check, timeout)
 	case s.Run != "":
 		return errors.New("start states cannot run shell scripts (run steps belong in solutions)")
 	case s.Node != "":

@@ -31,7 +31,6 @@ func (e *Environment) applySolution(ctx context.Context, ex *lessons.Exercise) e
 		return err
 	}
 	ex = ex.Expand(vars)
-	ctx = withExercise(ctx, ex)
 	for i, s := range ex.Solution.Steps {
 		var err error
 		if s.Run != "" {

@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"sort"
@@ -432,6 +433,34 @@ type UnchangedCheck struct {
 	UID        bool      `yaml:"uid,omitempty" json:"uid,omitempty"`
 	Generation bool      `yaml:"generation,omitempty" json:"generation,omitempty"`
 	Paths      []string  `yaml:"paths,omitempty" json:"paths,omitempty"`
+}
+
+// PathValues evaluates a kubectl JSONPath on an object and encodes the
+// values it yields as a JSON array ("[]" when the path yields nothing).
+// Setup records it for unchanged checks; the grader compares the current
+// object's PathValues with the recorded string.
+func PathValues(obj map[string]any, path string) (string, error) {
+	jp, err := ParseJSONPath(path)
+	if err != nil {
+		return "", fmt.Errorf("path %s: %w", path, err)
+	}
+	results, err := jp.FindResults(obj)
+	if err != nil {
+		return "", fmt.Errorf("path %s: %w", path, err)
+	}
+	values := []any{}
+	for _, rs := range results {
+		for _, r := range rs {
+			if r.IsValid() && r.CanInterface() {
+				values = append(values, r.Interface())
+			}
+		}
+	}
+	data, err := json.Marshal(values)
+	if err != nil {
+		return "", fmt.Errorf("path %s: %w", path, err)
+	}
+	return string(data), nil
 }
 
 // DryRunCheck creates an object with dryRun=All and asserts on what the API

@@ -166,6 +166,18 @@ const (
 // Tiers lists every tier in order.
 var Tiers = []Tier{TierAPI, TierControllers, TierKubelet, TierNodeAccess, TierAddon}
 
+// Includes reports whether an exercise of tier t may use what needs tier
+// need, which lint and the lab's capabilities both ask. Tiers nest (api,
+// controllers, kubelet, node-access); an add-on exercise installs or uses
+// things that run pods, so it includes everything up to kubelet, but not
+// node access.
+func (t Tier) Includes(need Tier) bool {
+	if t == TierAddon {
+		t = TierKubelet
+	}
+	return t.Rank() >= 0 && need.Rank() <= t.Rank()
+}
+
 // Rank orders tiers; an unknown tier ranks -1.
 func (t Tier) Rank() int {
 	for i, v := range Tiers {

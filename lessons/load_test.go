@@ -290,6 +290,10 @@ func TestBrokenPacks(t *testing.T) {
 				`lessons/pods/exercises/first-pod.yaml:17: checks[0].http.sample.shares[0]: atLeast and atMost are fractions with 0 <= atLeast <= atMost <= 1 (got 0.9 and 0.5)`,
 				`lessons/pods/exercises/first-pod.yaml:17: checks[0].http.sample.shares[1].expect: is required`,
 			}},
+		// An add-on exercise runs on a lab with pods, not necessarily with
+		// node access (lab.Capabilities.Serves), so lint asks for the tier.
+		{"node check in an add-on exercise", map[string]string{ex: replace(replace(goodExercise, "tier: kubelet", "tier: addon\naddon: metrics-server"), "exists: Pod/web", "node: {command: \"true\"}")},
+			[]string{`lessons/pods/exercises/first-pod.yaml:18: checks[0].node: node checks needs tier node-access or higher (the exercise is addon)`}},
 		{"run in a start state and unknown template var", map[string]string{ex: replace(goodExercise, "  - apply: |", "  - run: kubectl get pods -n {{NAMESPACE}}\n  - apply: |")},
 			[]string{
 				`lessons/pods/exercises/first-pod.yaml:8: unknown template variable {{NAMESPACE}} (known: {{NODE}}, {{NODE_IP}}, {{WORKER}}, {{LAB}})`,

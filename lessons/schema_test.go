@@ -34,6 +34,12 @@ func schemaFor(t *testing.T, v any, name string) []byte {
 			switch rt {
 			case reflect.TypeOf(lessons.Duration{}):
 				return &jsonschema.Schema{Type: "string", Pattern: `^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$`, Description: "a duration such as 30s, 90s or 2m"}
+			case reflect.TypeOf(lessons.Tier("")):
+				enum := make([]any, len(lessons.Tiers))
+				for i, t := range lessons.Tiers {
+					enum[i] = string(t)
+				}
+				return &jsonschema.Schema{Type: "string", Enum: enum, Description: "what the exercise needs of a cluster, least demanding first"}
 			case reflect.TypeOf(lessons.Value{}):
 				return &jsonschema.Schema{Description: "a literal value, or {from: {object, path}} to read it from the cluster at check time"}
 			}

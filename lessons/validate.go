@@ -327,7 +327,7 @@ func validateExercise(fsys fs.FS, r reporter, pos positions, ex *Exercise, raw s
 		if c.Node != "" {
 			v.shellScript(f+".node", c.Node)
 		}
-		if c.Node != "" && ex.Tier.Rank() < TierNodeAccess.Rank() && ex.Tier != TierAddon {
+		if c.Node != "" && !ex.Tier.Includes(TierNodeAccess) {
 			r.add(pos.line(f), f+".node", "node commands need tier node-access")
 		}
 		v.onNode(f, c.OnNode, c.Node != "", c.Action())
@@ -408,7 +408,7 @@ func (v *exerciseLint) step(f string, s *Step, setup bool) {
 		}
 	case s.Node != "":
 		v.shellScript(f+".node", s.Node)
-		if v.ex.Tier != TierNodeAccess && v.ex.Tier != TierAddon && setup {
+		if !v.ex.Tier.Includes(TierNodeAccess) && setup {
 			r.add(pos.line(f+".node"), f+".node", "node commands need tier node-access")
 		}
 	case s.File != nil:
@@ -633,10 +633,7 @@ func (e *Expect) Values() []*Value {
 }
 
 func (v *exerciseLint) needTier(f, what string, t Tier) {
-	if v.ex.Tier == TierAddon {
-		return
-	}
-	if v.ex.Tier.Rank() >= 0 && v.ex.Tier.Rank() < t.Rank() {
+	if v.ex.Tier.Rank() >= 0 && !v.ex.Tier.Includes(t) {
 		v.r.add(v.pos.line(f), f, "%s needs tier %s or higher (the exercise is %s)", what, t, v.ex.Tier)
 	}
 }
@@ -660,194 +657,6 @@ func (v *exerciseLint) podRef(f string, p PodRef) {
 	v.namespaceOf(f, "Pod", p.Namespace)
 }
 
-func (v *exerciseLint) check(f string, c *Check) {
-	r, pos := v.r, v.pos
-	kinds := c.kinds()
-	switch len(kinds) {
-	case 0:
-		r.add(pos.line(f), f, "no check kind given (one of %s)", strings.Join(CheckKinds, ", "))
-		return
-	case 1:
-	default:
-		r.add(pos.line(f), f, "one check has one kind; found %s (use allOf to combine)", strings.Join(kinds, " and "))
-		return
-	}
-	k := f + "." + kinds[0]
-	switch {
-	case c.Exists != nil:
-		v.objectRef(k, *c.Exists, false)
-	case c.Absent != nil:
-		v.objectRef(k, *c.Absent, false)
-	case c.Field != nil:
-		v.objectRef(k+".object", c.Field.Object, false)
-		v.jsonPath(k+".path", c.Field.Path)
-		if c.Field.Then != "" {
-			v.jsonPath(k+".then", c.Field.Then)
-		}
-		for i, d := range c.Field.Decode {
-			switch d {
-			case "base64", "json", "yaml", "pem-csr", "pem-cert":
-			default:
-				fi := indexPath(k+".decode", i)
-				r.add(pos.line(fi), fi, "unknown decoding %q (base64, json, yaml, pem-csr, pem-cert)", d)
-			}
-		}
-		v.expect(k, &c.Field.Expect, true)
-	case c.Condition != nil:
-		v.objectRef(k+".object", c.Condition.Object, true)
-		require(r, pos, k+".type", c.Condition.Type)
-	case c.Pods != nil:
-		if c.Pods.Selector == "" {
-			r.add(pos.line(k), k+".selector", "is required")
-		} else {
-			v.selector(k+".selector", c.Pods.Selector)
-		}
-		v.namespaceOf(k, "Pod", c.Pods.Namespace)
-		if c.Pods.Ready || c.Pods.Phase != "" || c.Pods.MaxRestarts != nil || c.Pods.ReadyFor.Duration > 0 {
-			v.needTier(k, "pod status", TierKubelet)
-		} else {
-			v.needTier(k, "pods", TierControllers)
-		}
-		if o := c.Pods.OwnedBy; o != nil {
-			switch o.Kind {
-			case "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob":
-			default:
-				r.add(pos.line(k+".ownedBy"), k+".ownedBy.kind", "%q cannot own pods (Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob)", o.Kind)
-			}
-			require(r, pos, k+".ownedBy.name", o.Name)
-		}
-	case c.Workload != nil:
-		v.objectRef(k+".object", c.Workload.Object, true)
-		switch c.Workload.Object.Kind {
-		case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet":
-		default:
-			r.add(pos.line(k+".object"), k+".object.kind", "workload checks take a Deployment, StatefulSet, DaemonSet or ReplicaSet, not %q", c.Workload.Object.Kind)
-		}
-		v.needTier(k, "ready replicas", TierKubelet)
-	case c.Container != nil:
-		v.objectRef(k+".object", c.Container.Object, true)
-		require(r, pos, k+".name", c.Container.Name)
-		switch c.Container.Object.Kind {
-		case "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "ReplicationController":
-		default:
-			r.add(pos.line(k+".object"), k+".object.kind", "%q has no containers", c.Container.Object.Kind)
-		}
-	case c.Service != nil:
-		require(r, pos, k+".name", c.Service.Name)
-		v.namespaceOf(k, "Service", c.Service.Namespace)
-		if c.Service.Selects != "" {
-			v.selector(k+".selects", c.Service.Selects)
-		}
-		if c.Service.ReadyEndpoints != nil {
-			v.needTier(k+".readyEndpoints", "ready endpoints", TierKubelet)
-		}
-	case c.Selects != nil:
-		v.objectRef(k+".object", c.Selects.Object, true)
-		v.jsonPath(k+".path", c.Selects.Path)
-		if require(r, pos, k+".pods", c.Selects.Pods) {
-			v.selector(k+".pods", c.Selects.Pods)
-		}
-	case c.Access != nil:
-		a := c.Access
-		if (a.User == "") == (a.ServiceAccount == "") {
-			r.add(pos.line(k), k, "name exactly one subject: user (with optional groups) or serviceAccount")
-		}
-		if a.ServiceAccount != "" {
-			if ns, name, ok := strings.Cut(a.ServiceAccount, "/"); !ok || ns == "" || name == "" {
-				r.add(pos.line(k+".serviceAccount"), k+".serviceAccount", "write it as namespace/name")
-			}
-		}
-		if len(a.Allowed)+len(a.Denied) == 0 {
-			r.add(pos.line(k), k, "list requests under allowed and/or denied")
-		}
-		for name, list := range map[string][]string{"allowed": a.Allowed, "denied": a.Denied} {
-			for i, req := range list {
-				fi := indexPath(k+"."+name, i)
-				if _, err := ParseAccessRequest(req); err != nil {
-					r.add(pos.line(fi), fi, "%v", err)
-				}
-			}
-		}
-	case c.Exec != nil:
-		v.podRef(k+".pod", c.Exec.Pod)
-		if len(c.Exec.Command) == 0 {
-			r.add(pos.line(k), k+".command", "is required")
-		}
-		v.expect(k+".stdout", &c.Exec.Stdout, false)
-		v.needTier(k, "exec", TierKubelet)
-		for _, arg := range c.Exec.Command {
-			for _, m := range AnswerRefRE.FindAllStringSubmatch(arg, -1) {
-				v.checkedKey[m[1]] = true
-			}
-		}
-	case c.HTTP != nil:
-		v.podRef(k+".from", c.HTTP.From)
-		require(r, pos, k+".url", c.HTTP.URL)
-		if c.HTTP.Blocked && c.HTTP.Expect != "" {
-			r.add(pos.line(k), k, "blocked and expect exclude each other")
-		}
-		if sm := c.HTTP.Sample; sm != nil {
-			lintHTTPSample(r, pos, k+".sample", sm, c.HTTP.Blocked)
-		}
-		v.needTier(k, "http", TierKubelet)
-	case c.Logs != nil:
-		v.podRef(k+".pod", c.Logs.Pod)
-		v.expect(k, &c.Logs.Expect, true)
-		v.needTier(k, "logs", TierKubelet)
-	case c.Events != nil:
-		v.objectRef(k+".object", c.Events.Object, true)
-		require(r, pos, k+".reason", c.Events.Reason)
-	case c.Node != nil:
-		if (c.Node.Command == "") == (c.Node.File == "") {
-			r.add(pos.line(k), k, "give exactly one of command or file")
-		}
-		v.expect(k+".stdout", &c.Node.Stdout, false)
-		v.needTier(k, "node checks", TierNodeAccess)
-		if c.Node.Command != "" {
-			v.shellScript(k+".command", c.Node.Command)
-		}
-	case c.Answer != nil:
-		if require(r, pos, k+".key", c.Answer.Key) {
-			v.checkedKey[c.Answer.Key] = true
-			if !v.answerKeys[c.Answer.Key] {
-				r.add(pos.line(k+".key"), k+".key", "answer key %q is not declared under answers", c.Answer.Key)
-			}
-		}
-		v.expect(k, &c.Answer.Expect, true)
-	case c.Unchanged != nil:
-		v.objectRef(k+".object", c.Unchanged.Object, true)
-		if !c.Unchanged.UID && !c.Unchanged.Generation && len(c.Unchanged.Paths) == 0 {
-			r.add(pos.line(k), k, "say what must stay unchanged: uid, generation and/or paths")
-		}
-		for i, p := range c.Unchanged.Paths {
-			v.jsonPath(indexPath(k+".paths", i), p)
-		}
-	case c.DryRun != nil:
-		if require(r, pos, k+".manifest", c.DryRun.Manifest) {
-			docs, errs := ParseManifests(SampleVars.Expand(c.DryRun.Manifest))
-			for _, e := range errs {
-				r.add(pos.line(k+".manifest")+e.Line, k+".manifest", "%s", e.Message)
-			}
-			if len(errs) == 0 && len(docs) != 1 {
-				r.add(pos.line(k+".manifest"), k+".manifest", "give exactly one object")
-			}
-		}
-		v.jsonPath(k+".path", c.DryRun.Path)
-		v.expect(k, &c.DryRun.Expect, true)
-	case c.Kubeconfig != nil:
-		require(r, pos, k+".context", c.Kubeconfig.Context)
-	case len(c.AllOf) > 0 || len(c.AnyOf) > 0:
-		children := c.Children()
-		for i := range children {
-			if children[i].Points != 0 {
-				fi := indexPath(k, i) + ".points"
-				r.add(pos.line(fi), fi, "points belong on top-level checks; a nested check counts through its parent")
-			}
-			v.check(indexPath(k, i), &children[i])
-		}
-	}
-}
-
 var markdownImageRE = regexp.MustCompile(`!\[[^\]]*\]\(([^)\s]+)(?:\s+"[^"]*")?\)`)
 
 // checkMarkdown reports images that a Markdown text references but the
@@ -868,29 +677,6 @@ func checkMarkdown(fsys fs.FS, r reporter, dir, text string, firstLine int, fiel
 			if _, err := fs.Stat(fsys, p); err != nil {
 				r.add(firstLine+i, field, "image %s is missing (looked for %s)", target, p)
 			}
-		}
-	}
-}
-
-// maxHTTPSample bounds a sample: every request runs in the client pod
-// within one check.
-const maxHTTPSample = 200
-
-func lintHTTPSample(r reporter, pos positions, k string, sm *HTTPSample, blocked bool) {
-	if blocked {
-		r.add(pos.line(k), k, "a sample needs answers; it excludes blocked")
-	}
-	if sm.Requests < 2 || sm.Requests > maxHTTPSample {
-		r.add(pos.line(k+".requests"), k+".requests", "must be between 2 and %d (got %d)", maxHTTPSample, sm.Requests)
-	}
-	if len(sm.Shares) == 0 {
-		r.add(pos.line(k), k+".shares", "list at least one share (expect, atLeast, atMost)")
-	}
-	for i, sh := range sm.Shares {
-		sk := fmt.Sprintf("%s.shares[%d]", k, i)
-		require(r, pos, sk+".expect", sh.Expect)
-		if lo, hi := sh.Band(); lo < 0 || hi > 1 || lo > hi {
-			r.add(pos.line(sk), sk, "atLeast and atMost are fractions with 0 <= atLeast <= atMost <= 1 (got %g and %g)", lo, hi)
 		}
 	}
 }

@@ -13,7 +13,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/exp/golden"
 
-	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/lessons/progress"
 	"github.com/kubedojo/kubedojo/tui/common"
@@ -38,7 +38,7 @@ type appOption func(*Options, *app)
 
 // withLab gives the app a ready fake lab and a grader whose reports give
 // every check the status st.
-func withLab(st checks.Status) appOption {
+func withLab(st result.Status) appOption {
 	return func(o *Options, a *app) {
 		a.grader, a.lab = tuitest.NewGrader(st), tuitest.ReadyLab()
 		o.Grader, o.Lab, o.Vars = a.grader, a.lab, tuitest.Vars
@@ -48,7 +48,7 @@ func withLab(st checks.Status) appOption {
 // withFakeLab uses the given fake lab with a grader of pending checks.
 func withFakeLab(l *tuitest.Lab) appOption {
 	return func(o *Options, a *app) {
-		a.grader, a.lab = tuitest.NewGrader(checks.Pending), l
+		a.grader, a.lab = tuitest.NewGrader(result.Pending), l
 		o.Grader, o.Lab = a.grader, l
 	}
 }
@@ -160,27 +160,27 @@ var screens = []struct {
 	{"exercise-lab-failed", []appOption{withFakeLab(&tuitest.Lab{
 		StartErr: errors.New("docker is not running: start Docker (or Podman) and try again"),
 	})}, func(t *testing.T, a *app) { a.Press("enter", "enter") }},
-	{"exercise-failing", []appOption{withLab(checks.Fail)}, func(t *testing.T, a *app) {
+	{"exercise-failing", []appOption{withLab(result.Fail)}, func(t *testing.T, a *app) {
 		a.Press("enter", "enter")
-		r := tuitest.Uniform(a.exercise("pods-basics/first-pod"), checks.Fail)
-		r.Results[0].Status, r.Results[0].Message, r.Results[0].Detail = checks.Pass, "", ""
+		r := tuitest.Uniform(a.exercise("pods-basics/first-pod"), result.Fail)
+		r.Results[0].Status, r.Results[0].Message, r.Results[0].Detail = result.Pass, "", ""
 		r.Results[1].Detail = `container web runs image "nginx:1.26"; expected "nginx:1.27"`
-		r.Results[2].Status, r.Results[2].Message = checks.Error, ""
+		r.Results[2].Status, r.Results[2].Message = result.Error, ""
 		r.Results[2].Detail = `pods is forbidden: User "kubedojo" cannot list resource "pods"`
 		a.grader.Push(r)
 		a.Send()
 	}},
-	{"exercise-checking", []appOption{withLab(checks.Running)}, func(t *testing.T, a *app) {
+	{"exercise-checking", []appOption{withLab(result.Running)}, func(t *testing.T, a *app) {
 		a.Press("enter", "enter")
-		final := tuitest.Uniform(a.exercise("pods-basics/first-pod"), checks.Pass)
+		final := tuitest.Uniform(a.exercise("pods-basics/first-pod"), result.Pass)
 		a.grader.Push(tuitest.Progression(final)[1])
 		a.Send()
 	}},
-	{"exercise-done", []appOption{withLab(checks.Pass)}, func(t *testing.T, a *app) { a.Press("enter", "enter") }},
-	{"exercise-hints-solution", []appOption{withLab(checks.Fail)}, func(t *testing.T, a *app) {
+	{"exercise-done", []appOption{withLab(result.Pass)}, func(t *testing.T, a *app) { a.Press("enter", "enter") }},
+	{"exercise-hints-solution", []appOption{withLab(result.Fail)}, func(t *testing.T, a *app) {
 		a.Press("enter", "enter", "h", "h", "S", "y", "end")
 	}},
-	{"exercise-confirm-reset", []appOption{withLab(checks.Fail)}, func(t *testing.T, a *app) { a.Press("enter", "enter", "r") }},
+	{"exercise-confirm-reset", []appOption{withLab(result.Fail)}, func(t *testing.T, a *app) { a.Press("enter", "enter", "r") }},
 	{"quiz", nil, func(t *testing.T, a *app) { a.Press("enter", "tab", "tab", "enter") }},
 	{"quiz-chosen", nil, func(t *testing.T, a *app) { a.Press("enter", "tab", "tab", "enter", "2") }},
 	{"quiz-answered", nil, func(t *testing.T, a *app) { a.Press("enter", "tab", "tab", "enter", "1", "enter") }},
@@ -281,7 +281,7 @@ func TestResume(t *testing.T) {
 }
 
 func TestProgressSavedAfterEveryChange(t *testing.T) {
-	a := newApp(t, 80, 24, withLab(checks.Pass))
+	a := newApp(t, 80, 24, withLab(result.Pass))
 	a.Press("enter", "enter", "h")
 	// Read the file, not the store: the change must be on disk already.
 	s, err := progress.Open(a.dir)
@@ -319,7 +319,7 @@ func TestNoticeAndErrorsOnStatusLine(t *testing.T) {
 }
 
 func TestResizeKeepsScreenInBounds(t *testing.T) {
-	a := newApp(t, 80, 24, withLab(checks.Fail))
+	a := newApp(t, 80, 24, withLab(result.Fail))
 	a.Press("enter", "enter")
 	for _, s := range []struct{ w, h int }{{120, 40}, {80, 24}, {100, 30}, {80, 24}} {
 		a.Send(tea.WindowSizeMsg{Width: s.w, Height: s.h})
@@ -385,7 +385,7 @@ func TestVarsExpandedOnceKnown(t *testing.T) {
 	a := newApp(t, 120, 40)
 	a.Press("enter", "enter")
 	a.contains(t, "{{NODE}}")
-	b := newApp(t, 120, 40, withLab(checks.Fail))
+	b := newApp(t, 120, 40, withLab(result.Fail))
 	b.Press("enter", "enter")
 	b.contains(t, "control-plane")
 	b.lacks(t, "{{NODE}}")
@@ -415,7 +415,7 @@ func TestTinyTerminals(t *testing.T) {
 // on a small terminal: each time the reader scrolls to what was just
 // revealed, which would otherwise be below the fold with no sign of it.
 func TestRevealedHintsAndSolutionComeIntoView(t *testing.T) {
-	a := newApp(t, 80, 24, withLab(checks.Fail))
+	a := newApp(t, 80, 24, withLab(result.Fail))
 	a.Press("enter", "enter")
 	ex := a.exercise("pods-basics/first-pod")
 	for i, h := range ex.Hints {
@@ -445,9 +445,9 @@ func TestRevealedHintsAndSolutionComeIntoView(t *testing.T) {
 func TestLongCheckMessagesCanBeReadWhole(t *testing.T) {
 	for _, size := range sizes {
 		t.Run(fmt.Sprintf("%dx%d", size.w, size.h), func(t *testing.T) {
-			a := newApp(t, size.w, size.h, withLab(checks.Fail))
+			a := newApp(t, size.w, size.h, withLab(result.Fail))
 			a.Press("enter", "enter")
-			r := tuitest.Uniform(a.exercise("pods-basics/first-pod"), checks.Fail)
+			r := tuitest.Uniform(a.exercise("pods-basics/first-pod"), result.Fail)
 			for i := range r.Results {
 				r.Results[i].Message = fmt.Sprintf("check %d wants more: the service account web cannot list pods in namespace pod-1 yet, and the role binding you made names another account", i+1)
 				r.Results[i].Detail = fmt.Sprintf("try kubectl auth can-i list pods --as=system:serviceaccount:pod-1:web-%d -n pod-1 to see what it may do", i+1)

@@ -11,8 +11,7 @@ import (
 
 	"github.com/charmbracelet/x/exp/golden"
 
-	"github.com/kubedojo/kubedojo/checks"
-	"github.com/kubedojo/kubedojo/checks/examrun"
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/lessons/exam"
 	"github.com/kubedojo/kubedojo/lessons/progress"
@@ -67,10 +66,10 @@ func (f *fakeExam) ReportPath(id string) string {
 	return "/state/exams/" + id + "/report.md"
 }
 
-func (f *fakeExam) SetUp(ctx context.Context, st *exam.State, progress func(examrun.SetupEvent)) error {
+func (f *fakeExam) SetUp(ctx context.Context, st *exam.State, progress func(exam.SetupEvent)) error {
 	for i := range st.Tasks {
 		if i == 1 && f.block != nil {
-			progress(examrun.SetupEvent{Task: i, ID: f.tasks[i].ID, Phase: "setup", Ready: 1, Total: len(st.Tasks)})
+			progress(exam.SetupEvent{Task: i, ID: f.tasks[i].ID, Phase: "setup", Ready: 1, Total: len(st.Tasks)})
 			select {
 			case <-f.block:
 			case <-ctx.Done():
@@ -78,7 +77,7 @@ func (f *fakeExam) SetUp(ctx context.Context, st *exam.State, progress func(exam
 			}
 		}
 		st.Tasks[i].SetUp = true
-		progress(examrun.SetupEvent{Task: i, ID: f.tasks[i].ID, Phase: "setup", Done: true, Ready: i + 1, Total: len(st.Tasks)})
+		progress(exam.SetupEvent{Task: i, ID: f.tasks[i].ID, Phase: "setup", Done: true, Ready: i + 1, Total: len(st.Tasks)})
 	}
 	st.Started = examStart
 	return nil
@@ -122,9 +121,9 @@ func (f *fakeExam) Shell(*exam.State, int) (*exec.Cmd, error) { return exec.Comm
 
 func (f *fakeExam) NodeShell(context.Context) (*exec.Cmd, error) { return exec.Command("true"), nil }
 
-func (f *fakeExam) Check(_ context.Context, task int) checks.Report {
-	r := tuitest.Uniform(f.tasks[task], checks.Fail)
-	r.Results[0].Status, r.Results[0].Message, r.Results[0].Detail = checks.Pass, "", ""
+func (f *fakeExam) Check(_ context.Context, task int) result.Report {
+	r := tuitest.Uniform(f.tasks[task], result.Fail)
+	r.Results[0].Status, r.Results[0].Message, r.Results[0].Detail = result.Pass, "", ""
 	return r
 }
 

@@ -3,7 +3,7 @@ package tui
 import (
 	"testing"
 
-	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/tui/tuitest"
 )
 
@@ -11,12 +11,12 @@ import (
 // server, the checks are environment errors and the header says the lab
 // does not answer; the next normal report puts "lab ready" back.
 func TestOutageShowsInTheHeaderAndClears(t *testing.T) {
-	a := newApp(t, 120, 40, withLab(checks.Pass))
+	a := newApp(t, 120, 40, withLab(result.Pass))
 	a.Press("enter", "enter")
 	a.contains(t, "lab ready")
 	ex := a.exercise("pods-basics/first-pod")
 
-	outage := tuitest.Uniform(ex, checks.Error)
+	outage := tuitest.Uniform(ex, result.Error)
 	outage.Unreachable = "the cluster's API server is not answering (no answer within 3s)"
 	for i := range outage.Results {
 		outage.Results[i].Detail = outage.Unreachable + ": this is the lab, not your answer"
@@ -26,7 +26,7 @@ func TestOutageShowsInTheHeaderAndClears(t *testing.T) {
 	a.contains(t, "lab not answering", "not your answer")
 	a.lacks(t, "lab ready")
 
-	a.grader.Push(tuitest.Uniform(ex, checks.Pass))
+	a.grader.Push(tuitest.Uniform(ex, result.Pass))
 	a.Send()
 	a.contains(t, "lab ready")
 	a.lacks(t, "lab not answering")

@@ -14,7 +14,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
-	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lessons/progress"
 	"github.com/kubedojo/kubedojo/tui/pages/exercise"
 	"github.com/kubedojo/kubedojo/tui/tuitest"
@@ -33,7 +33,7 @@ func TestProgram(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	grader := tuitest.NewGrader(checks.Fail)
+	grader := tuitest.NewGrader(result.Fail)
 	m := New(t.Context(), Options{Course: tuitest.Course(t), Progress: store, Grader: grader, Lab: tuitest.ReadyLab(), Vars: tuitest.Vars})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
 
@@ -43,7 +43,7 @@ func TestProgram(t *testing.T) {
 	tm.Send(tuitest.Key("enter"))
 	waitFor(t, tm, "0/3 pass")
 	course := tuitest.Course(t)
-	grader.Push(tuitest.Uniform(course.Exercise("pods-basics/first-pod"), checks.Pass))
+	grader.Push(tuitest.Uniform(course.Exercise("pods-basics/first-pod"), result.Pass))
 	waitFor(t, tm, "exercise done")
 	tm.Send(tuitest.Key("?"))
 	waitFor(t, tm, "show solution")

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lab/labtest"
 )
 
@@ -41,7 +41,7 @@ func TestSideShellAndCopyInTmux(t *testing.T) {
 	}
 
 	labDir, out := t.TempDir(), filepath.Join(dir, "shell-saw")
-	a := newApp(t, 120, 40, withLab(checks.Fail), withTerminal(term))
+	a := newApp(t, 120, 40, withLab(result.Fail), withTerminal(term))
 	a.lab.ShellCmd = exec.Command("sh", "-c", `printf '%s %s' "$KUBECONFIG" "$PWD" > `+out+`; exec sleep 600`)
 	a.lab.ShellCmd.Dir = labDir
 	a.lab.ShellCmd.Env = append(os.Environ(), "KUBECONFIG=/state/lab.kubeconfig")

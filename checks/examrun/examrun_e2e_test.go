@@ -8,11 +8,11 @@ import (
 	"time"
 
 	"github.com/kubedojo/kubedojo/assets"
-	"github.com/kubedojo/kubedojo/checks"
 	"github.com/kubedojo/kubedojo/checks/examrun"
 	"github.com/kubedojo/kubedojo/lab/labtest"
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/lessons/exam"
+	"github.com/kubedojo/kubedojo/session"
 )
 
 // sharedLabTask keeps a draw on the shared e2e lab to tasks that leave the
@@ -57,7 +57,7 @@ func TestShortExamOnKind(t *testing.T) {
 	seed := shortExamSeed(t, pool)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
-	s, err := checks.ConnectLab(ctx, l)
+	s, err := session.Connect(ctx, l)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +128,7 @@ func TestSetUpFullExamOnKind(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute)
 	defer cancel()
-	s, err := checks.ConnectLab(ctx, l)
+	s, err := session.Connect(ctx, l)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func TestSetUpFullExamOnKind(t *testing.T) {
 		}
 	}()
 	start := time.Now()
-	err = r.SetUp(ctx, st, func(e examrun.SetupEvent) {
+	err = r.SetUp(ctx, st, func(e exam.SetupEvent) {
 		if e.Done {
 			t.Logf("%6.1fs [%d/%d] %s %v", time.Since(start).Seconds(), e.Ready, e.Total, e.ID, e.Err)
 		}

@@ -21,6 +21,7 @@ import (
 	"github.com/kubedojo/kubedojo/lab/labtest"
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/lessons/exam"
+	"github.com/kubedojo/kubedojo/session"
 )
 
 func TestMain(m *testing.M) {
@@ -97,11 +98,11 @@ func envtestRunner(t *testing.T, et *labtest.Envtest, pool *lessons.Course, stat
 	}
 	genv.Kubeconfig = checks.Kubeconfig{Path: kubeconfig, LabContext: kubeContext}
 	g := checks.NewGrader(genv)
-	env, err := lab.NewEnvironment(et.Config, lab.EnvOptions{StateDir: filepath.Join(stateDir, "env"), KubeconfigPath: kubeconfig, Context: "envtest", Wait: g.Waiter()})
+	env, err := lab.NewEnvironment(et.Config, lab.EnvOptions{StateDir: filepath.Join(stateDir, "env"), KubeconfigPath: kubeconfig, Context: "envtest", Wait: g.WaitFor})
 	if err != nil {
 		t.Fatal(err)
 	}
-	genv.Baselines = checks.LabBaselines(env)
+	genv.Baselines = session.Baselines(env)
 	return examrun.New(examrun.Config{
 		Pool: pool, Store: exam.NewStore(stateDir), Env: env, Grader: g,
 		Kubeconfig: kubeconfig, Context: kubeContext, Now: now,
@@ -153,8 +154,8 @@ func TestExamOnEnvtest(t *testing.T) {
 		}
 	}
 
-	var events []examrun.SetupEvent
-	if err := r.SetUp(ctx, st, func(e examrun.SetupEvent) { events = append(events, e) }); err != nil {
+	var events []exam.SetupEvent
+	if err := r.SetUp(ctx, st, func(e exam.SetupEvent) { events = append(events, e) }); err != nil {
 		t.Fatal(err)
 	}
 	if !st.SetUpDone() || !st.Started.Equal(clock) || len(events) != 6 || events[len(events)-1].Ready != 3 {

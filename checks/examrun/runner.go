@@ -16,9 +16,11 @@ import (
 	"time"
 
 	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lab"
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/lessons/exam"
+	"github.com/kubedojo/kubedojo/session"
 )
 
 // ErrInProgress means an exam is already under way: resume it or end it
@@ -83,7 +85,7 @@ func New(cfg Config) *Runner {
 }
 
 // FromLab builds a runner on a kubedojo lab session.
-func FromLab(s *checks.LabSession, pool *lessons.Course, poolDir string, store *exam.Store) *Runner {
+func FromLab(s *session.Session, pool *lessons.Course, poolDir string, store *exam.Store) *Runner {
 	cfg := Config{
 		Pool: pool, PoolDir: poolDir, Store: store, Env: s.Env, Grader: s.Grader,
 		Kubeconfig: s.Lab.KubeconfigPath(), Context: s.Lab.ContextName(),
@@ -184,29 +186,15 @@ func (r *Runner) Tasks(ctx context.Context, st *exam.State) ([]*lessons.Exercise
 	return exs, nil
 }
 
-// SetupEvent reports one task's setup: Done false when it begins, true
-// when it ends (with Err when it failed).
-type SetupEvent struct {
-	// Task is the 0-based position in the exam; Phase "images" (Task -1)
-	// is the image preload.
-	Task  int
-	ID    string
-	Phase string
-	Done  bool
-	Err   error
-	// Ready and Total count the tasks set up so far.
-	Ready, Total int
-}
-
 // SetUp sets up every task of the exam not yet set up, then starts the
 // clock. Tasks that break a shared component go last and one at a time,
 // so the others set up on a healthy cluster. A task whose namespaces are
 // still there (from an earlier exam, or a setup that was interrupted) is
 // reset. The state is saved after each task, so an interrupted setup
 // continues where it stopped.
-func (r *Runner) SetUp(ctx context.Context, st *exam.State, progress func(SetupEvent)) error {
+func (r *Runner) SetUp(ctx context.Context, st *exam.State, progress func(exam.SetupEvent)) error {
 	if progress == nil {
-		progress = func(SetupEvent) {}
+		progress = func(exam.SetupEvent) {}
 	}
 	exs, err := st.Exercises(r.cfg.Pool)
 	if err != nil {
@@ -220,22 +208,22 @@ func (r *Runner) SetUp(ctx context.Context, st *exam.State, progress func(SetupE
 		}
 	}
 	if r.cfg.Preload != nil && len(r.cfg.Pool.Images) > 0 && ready < total {
-		progress(SetupEvent{Task: -1, Phase: "images", Ready: ready, Total: total})
+		progress(exam.SetupEvent{Task: -1, Phase: "images", Ready: ready, Total: total})
 		err := r.cfg.Preload(ctx, r.cfg.Pool.Images)
 		if errors.Is(err, lab.ErrImagesMissing) {
 			// The nodes may still pull them; a task whose pods cannot start
 			// says so in its setup error.
-			progress(SetupEvent{Task: -1, Phase: "images", Done: true, Err: err, Ready: ready, Total: total})
+			progress(exam.SetupEvent{Task: -1, Phase: "images", Done: true, Err: err, Ready: ready, Total: total})
 		} else if err != nil {
 			return fmt.Errorf("preload the pool's images: %w", err)
 		} else {
-			progress(SetupEvent{Task: -1, Phase: "images", Done: true, Ready: ready, Total: total})
+			progress(exam.SetupEvent{Task: -1, Phase: "images", Done: true, Ready: ready, Total: total})
 		}
 	}
 	var mu sync.Mutex
 	setUp := func(i int) error {
 		ex := exs[i]
-		progress(SetupEvent{Task: i, ID: ex.ID, Phase: "setup", Ready: ready, Total: total})
+		progress(exam.SetupEvent{Task: i, ID: ex.ID, Phase: "setup", Ready: ready, Total: total})
 		err := r.cfg.Env.Reset(ctx, ex)
 		var kept *lab.KeptError
 		if errors.As(err, &kept) {
@@ -248,7 +236,7 @@ func (r *Runner) SetUp(ctx context.Context, st *exam.State, progress func(SetupE
 			ready++
 			err = r.cfg.Store.Save(st)
 		}
-		progress(SetupEvent{Task: i, ID: ex.ID, Phase: "setup", Done: true, Err: err, Ready: ready, Total: total})
+		progress(exam.SetupEvent{Task: i, ID: ex.ID, Phase: "setup", Done: true, Err: err, Ready: ready, Total: total})
 		if err != nil {
 			return fmt.Errorf("set up task %d (%s): %w", i+1, ex.ID, err)
 		}
@@ -348,14 +336,14 @@ func (r *Runner) Grade(ctx context.Context, st *exam.State, progress func(done, 
 
 // TaskResult turns a task's report into its exam result: each top-level
 // check with its points, and the reference solution.
-func TaskResult(n int, ex *lessons.Exercise, t exam.TaskState, rep checks.Report) exam.TaskResult {
+func TaskResult(n int, ex *lessons.Exercise, t exam.TaskState, rep result.Report) exam.TaskResult {
 	tr := exam.TaskResultFor(n, ex, t)
 	for i, c := range ex.Checks {
 		cr := exam.CheckResult{ID: c.ID, Title: c.Title, Points: c.PointsWorth(), Status: exam.CheckError, Detail: "not graded"}
 		if i < len(rep.Results) {
 			res := rep.Results[i]
 			cr.Title, cr.Status, cr.Message, cr.Detail = res.Title, exam.CheckStatus(res.Status), res.Message, res.Detail
-			if res.Status == checks.Pending || res.Status == checks.Running {
+			if res.Status == result.Pending || res.Status == result.Running {
 				cr.Status = exam.CheckError
 			}
 		}
@@ -376,7 +364,7 @@ func (r *Runner) NodeShell(ctx context.Context) (*exec.Cmd, error) {
 }
 
 // Check grades one task now (training mode: the checks on demand).
-func (r *Runner) Check(ctx context.Context, ex *lessons.Exercise) checks.Report {
+func (r *Runner) Check(ctx context.Context, ex *lessons.Exercise) result.Report {
 	return r.cfg.Grader.Evaluate(ctx, ex)
 }
 

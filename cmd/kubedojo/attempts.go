@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/lessons/progress"
 )
@@ -33,7 +33,7 @@ func (a *attempts) started(ex *lessons.Exercise) {
 }
 
 // graded records a grading: done when every check passed.
-func (a *attempts) graded(ex *lessons.Exercise, r checks.Report) {
+func (a *attempts) graded(ex *lessons.Exercise, r result.Report) {
 	if r.Passed() {
 		a.record(func(t *progress.Tracker) bool { return t.MarkDone(ex.ID) })
 	}

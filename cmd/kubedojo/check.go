@@ -14,8 +14,10 @@ import (
 	"golang.org/x/term"
 
 	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lab"
 	"github.com/kubedojo/kubedojo/lessons"
+	"github.com/kubedojo/kubedojo/session"
 )
 
 // checkJSONVersion versions the documented JSON of "kubedojo check --json".
@@ -54,24 +56,9 @@ type checkResultJS struct {
 	DurationMS int64  `json:"durationMs"`
 }
 
-// overall is pass when every check passes, error when any check could not
-// be evaluated, unavailable when the lab cannot run the exercise (every
-// check skipped), and fail otherwise.
-func overall(r checks.Report) string {
-	switch {
-	case r.Passed():
-		return "pass"
-	case r.HasErrors():
-		return "error"
-	case isUnavailable(r):
-		return "unavailable"
-	}
-	return "fail"
-}
-
-func reportJSON(ex *lessons.Exercise, r checks.Report) checkJSON {
+func reportJSON(ex *lessons.Exercise, r result.Report) checkJSON {
 	c := r.Counts()
-	out := checkJSON{Version: checkJSONVersion, Exercise: ex.ID, Title: ex.Title, Status: overall(r), Time: r.Time.UTC(), Trigger: r.Trigger,
+	out := checkJSON{Version: checkJSONVersion, Exercise: ex.ID, Title: ex.Title, Status: string(r.Outcome()), Time: r.Time.UTC(), Trigger: r.Trigger,
 		Summary: checkSummary{Pass: c.Pass, Fail: c.Fail, Error: c.Error, Skipped: c.Skipped, Total: len(r.Results)}, Error: r.Unreachable}
 	for _, res := range r.Results {
 		out.Checks = append(out.Checks, checkResultJS{ID: res.ID, Title: res.Title, Status: string(res.Status),
@@ -80,15 +67,8 @@ func reportJSON(ex *lessons.Exercise, r checks.Report) checkJSON {
 	return out
 }
 
-func exitFor(r checks.Report) int {
-	switch overall(r) {
-	case "pass":
-		return exitOK
-	case "error", "unavailable":
-		return exitEnv
-	}
-	return exitFail
-}
+// exitFor is the documented exit code of a report's outcome.
+func exitFor(r result.Report) int { return r.Outcome().ExitCode() }
 
 var (
 	passStyle  = lipgloss.NewStyle().Foreground(lipgloss.Color("2"))
@@ -99,30 +79,30 @@ var (
 
 // printReport writes a report for people. Styles become escape codes only
 // on a terminal, without NO_COLOR.
-func printReport(w io.Writer, ex *lessons.Exercise, r checks.Report) {
+func printReport(w io.Writer, ex *lessons.Exercise, r result.Report) {
 	lipgloss.Fprint(w, reportText(ex, r))
 }
 
 // reportText renders a report with styles; multi-line details (command
 // output) stay indented under their check.
-func reportText(ex *lessons.Exercise, r checks.Report) string {
+func reportText(ex *lessons.Exercise, r result.Report) string {
 	var b strings.Builder
 	line := func(s string) { b.WriteString(s + "\n") }
 	line(lipgloss.NewStyle().Bold(true).Render(ex.ID) + " — " + ex.Title)
 	for _, res := range r.Results {
 		var mark string
 		switch res.Status {
-		case checks.Pass:
+		case result.Pass:
 			mark = passStyle.Render("✓")
-		case checks.Fail:
+		case result.Fail:
 			mark = failStyle.Render("✗")
-		case checks.Error:
+		case result.Error:
 			mark = errorStyle.Render("!")
 		default:
 			mark = faintStyle.Render("·")
 		}
 		line("  " + mark + " " + res.Title)
-		if res.Status == checks.Fail {
+		if res.Status == result.Fail {
 			if res.Message != "" {
 				line(indented(res.Message, lipgloss.NewStyle()))
 			}
@@ -130,10 +110,10 @@ func reportText(ex *lessons.Exercise, r checks.Report) string {
 				line(indented(res.Detail, faintStyle))
 			}
 		}
-		if res.Status == checks.Error {
+		if res.Status == result.Error {
 			line(indented(errorStyle.Render("environment problem (not your answer): ")+res.Detail, lipgloss.NewStyle()))
 		}
-		if res.Status == checks.Skipped && !isUnavailable(r) {
+		if res.Status == result.Skipped && r.Outcome() != result.Unavailable {
 			line(indented(res.Detail, faintStyle))
 		}
 	}
@@ -142,7 +122,7 @@ func reportText(ex *lessons.Exercise, r checks.Report) string {
 	switch {
 	case r.Passed():
 		summary = passStyle.Render("solved: ") + summary
-	case isUnavailable(r):
+	case r.Outcome() == result.Unavailable:
 		// Every check has the same reason: say it once.
 		summary = errorStyle.Render("not checked: ") + r.Results[0].Detail
 	case c.Error > 0:
@@ -191,15 +171,15 @@ type reportPrinter struct {
 	w           io.Writer
 	ex          *lessons.Exercise
 	json, watch bool
-	last        []checks.Result
+	last        []result.Result
 }
 
-func (p *reportPrinter) print(r checks.Report) {
+func (p *reportPrinter) print(r result.Report) {
 	if p.watch {
 		if p.last != nil && sameResults(p.last, r.Results) {
 			return
 		}
-		p.last = append([]checks.Result(nil), r.Results...)
+		p.last = append([]result.Result(nil), r.Results...)
 	}
 	if p.json {
 		b, _ := json.Marshal(reportJSON(p.ex, r))
@@ -215,7 +195,7 @@ func (p *reportPrinter) print(r checks.Report) {
 
 // sameResults reports whether two reports say the same: each check's
 // status and explanation, not when or how fast it was evaluated.
-func sameResults(a, b []checks.Result) bool {
+func sameResults(a, b []result.Result) bool {
 	if len(a) != len(b) {
 		return false
 	}
@@ -265,7 +245,7 @@ for a while during --watch) status is error, every check is an error and
 			if err != nil && ex != nil && asJSON {
 				// Scripts read stdout: say there, too, that nothing could
 				// be graded.
-				r := errorReport(ex, err)
+				r := session.ErrorReport(ex, err)
 				r.Unreachable = err.Error()
 				(&reportPrinter{w: cmd.OutOrStdout(), ex: ex, json: true}).print(r)
 			}
@@ -273,20 +253,20 @@ for a while during --watch) status is error, every check is an error and
 				return err
 			}
 			p := &reportPrinter{w: cmd.OutOrStdout(), ex: ex, json: asJSON, watch: watch}
-			if err := unavailable(cmd.Context(), s, ex); errors.Is(err, lab.ErrUnavailable) {
-				p.print(unavailableReport(ex, err))
+			if err := s.Unavailable(cmd.Context(), ex); errors.Is(err, lab.ErrUnavailable) {
+				p.print(session.ErrorReport(ex, err))
 				return withCode(exitEnv, errSilent)
 			} else if err != nil {
 				return withCode(exitEnv, err)
 			}
 			record := opts.attempts(cmd.ErrOrStderr())
-			emit := func(r checks.Report) {
+			emit := func(r result.Report) {
 				record.graded(ex, r)
 				p.print(r)
 			}
 			if watch {
-				var last checks.Report
-				err := s.Grader.Watch(cmd.Context(), ex, func(r checks.Report) {
+				var last result.Report
+				err := s.Grader.Watch(cmd.Context(), ex, func(r result.Report) {
 					last = r
 					emit(r)
 				})
@@ -295,7 +275,7 @@ for a while during --watch) status is error, every check is an error and
 				}
 				return withCode(exitFor(last), errSilent)
 			}
-			var rep checks.Report
+			var rep result.Report
 			if noWait {
 				rep = s.Grader.Evaluate(cmd.Context(), ex)
 			} else {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
@@ -14,7 +15,7 @@ import (
 // failure stays indented under it.
 func TestPrintReportIndentsMultiLineDetails(t *testing.T) {
 	ex := &lessons.Exercise{ID: "l/e", Title: "E"}
-	r := checks.Report{Results: []checks.Result{{Title: "dns", Status: checks.Fail, Message: "m",
+	r := result.Report{Results: []result.Result{{Title: "dns", Status: result.Fail, Message: "m",
 		Detail: "`nslookup x` failed with exit code 1; its output:\n  Server: 1\n\n  Address: 2"}}}
 	var b bytes.Buffer
 	printReport(&b, ex, r)
@@ -24,10 +25,10 @@ func TestPrintReportIndentsMultiLineDetails(t *testing.T) {
 	}
 }
 
-func failingReport(detail string) checks.Report {
-	return checks.Report{Exercise: "l/e", Trigger: "retry", Results: []checks.Result{
-		{ID: "a", Title: "a", Status: checks.Pass},
-		{ID: "b", Title: "b", Status: checks.Fail, Message: "m", Detail: detail}}}
+func failingReport(detail string) result.Report {
+	return result.Report{Exercise: "l/e", Trigger: "retry", Results: []result.Result{
+		{ID: "a", Title: "a", Status: result.Pass},
+		{ID: "b", Title: "b", Status: result.Fail, Message: "m", Detail: detail}}}
 }
 
 // TestWatchPrintsOnlyChanges: check --watch prints a report when the result

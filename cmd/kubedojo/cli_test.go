@@ -220,3 +220,14 @@ func TestConfigFileErrorLine(t *testing.T) {
 		t.Errorf("exit %d: %s", code, errOut)
 	}
 }
+
+// TestUsageAndEnvironmentErrorsExitDifferently: a script tells a mistyped
+// command (64, sysexits' EX_USAGE) from a broken environment (2).
+func TestUsageAndEnvironmentErrorsExitDifferently(t *testing.T) {
+	if code, _, errOut := runCLI(t, "check", "first-pod"); code != 64 {
+		t.Fatalf("unknown exercise: exit %d, want 64: %s", code, errOut)
+	}
+	if exitEnv == exitUsage {
+		t.Fatalf("usage and environment errors share exit code %d", exitEnv)
+	}
+}

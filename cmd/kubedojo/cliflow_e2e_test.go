@@ -12,11 +12,11 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/kubedojo/kubedojo/checks"
 	"github.com/kubedojo/kubedojo/lab"
 	"github.com/kubedojo/kubedojo/lab/labtest"
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/lessons/progress"
+	"github.com/kubedojo/kubedojo/session"
 )
 
 // terminal is a bash session on a private tmux server, typed into as a
@@ -107,7 +107,7 @@ func TestCLIFlowThenTUIKeepsTheSolution(t *testing.T) {
 		t.Fatal(err)
 	}
 	ex := course.Exercise(id)
-	s, err := checks.ConnectLab(context.Background(), l)
+	s, err := session.Connect(context.Background(), l)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -207,7 +207,7 @@ func setUpExam(ctx context.Context, w io.Writer, r *examrun.Runner, st *exam.Sta
 	}
 	start := time.Now()
 	fmt.Fprintf(w, "Setting up %d tasks before the clock starts.\n", len(st.Tasks))
-	err := r.SetUp(ctx, st, func(e examrun.SetupEvent) {
+	err := r.SetUp(ctx, st, func(e exam.SetupEvent) {
 		switch {
 		case e.Phase == "images" && !e.Done:
 			fmt.Fprintln(w, "  preloading the pool's images into the nodes")

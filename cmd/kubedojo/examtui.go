@@ -8,8 +8,8 @@ import (
 	"os/exec"
 	"time"
 
-	"github.com/kubedojo/kubedojo/checks"
 	"github.com/kubedojo/kubedojo/checks/examrun"
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/lessons/exam"
 	"github.com/kubedojo/kubedojo/tui"
@@ -38,7 +38,7 @@ func (s *examSession) ReportPath(id string) string {
 	return s.r.Store().ReportPath(id, "md")
 }
 
-func (s *examSession) SetUp(ctx context.Context, st *exam.State, progress func(examrun.SetupEvent)) error {
+func (s *examSession) SetUp(ctx context.Context, st *exam.State, progress func(exam.SetupEvent)) error {
 	return s.r.SetUp(ctx, st, progress)
 }
 
@@ -50,7 +50,7 @@ func (s *examSession) Shell(st *exam.State, task int) (*exec.Cmd, error) { retur
 
 func (s *examSession) NodeShell(ctx context.Context) (*exec.Cmd, error) { return s.r.NodeShell(ctx) }
 
-func (s *examSession) Check(ctx context.Context, task int) checks.Report {
+func (s *examSession) Check(ctx context.Context, task int) result.Report {
 	return s.r.Check(ctx, s.tasks[task])
 }
 
@@ -97,8 +97,8 @@ func newExamTUI(ctx context.Context, opts *options, r *examrun.Runner, st *exam.
 
 // Open is the course map's mock exam: the exam in progress, or a new one
 // drawn from the built-in pool with its defaults.
-func (b *labBackend) Open(ctx context.Context) (common.ExamSession, error) {
-	s, err := b.session()
+func (b labBackend) Open(ctx context.Context) (common.ExamSession, error) {
+	s, err := b.Session()
 	if err != nil {
 		return nil, err
 	}
@@ -106,8 +106,8 @@ func (b *labBackend) Open(ctx context.Context) (common.ExamSession, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := examrun.FromLab(s, pool, "", exam.NewStore(b.lab.StateDir()))
-	st, err := exam.NewStore(b.lab.StateDir()).Active()
+	r := examrun.FromLab(s, pool, "", exam.NewStore(b.Lab().StateDir()))
+	st, err := exam.NewStore(b.Lab().StateDir()).Active()
 	if err != nil {
 		return nil, err
 	}

@@ -15,11 +15,12 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/clientcmd"
 
-	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lab"
 	"github.com/kubedojo/kubedojo/lab/labtest"
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/lessons/progress"
+	"github.com/kubedojo/kubedojo/session"
 )
 
 // envtestOptions select the envtest API server (as a cluster kubedojo may
@@ -163,8 +164,8 @@ kubectl -n team-blue annotate configmap settings owner=alice
 	}
 	// The watch reports progress (checks still running) before the first
 	// complete report; the first complete one must pass.
-	var first checks.Report
-	err = b.Watch(ctx, ex, func(r checks.Report) {
+	var first result.Report
+	err = b.Watch(ctx, ex, func(r result.Report) {
 		if first.Results == nil && settled(r) {
 			first = r
 			cancel()
@@ -222,7 +223,7 @@ kubectl annotate deployment api kubernetes.io/change-cause="tighten rollout"
 }
 
 // tuiLab is the TUI's lab back end for the options, connected.
-func tuiLab(t *testing.T, opts *options) *labBackend {
+func tuiLab(t *testing.T, opts *options) labBackend {
 	t.Helper()
 	course, err := opts.loadCourse()
 	if err != nil {
@@ -232,18 +233,16 @@ func tuiLab(t *testing.T, opts *options) *labBackend {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := bs.lab.(*labBackend)
+	b := bs.lab.(labBackend)
 	// What Start does once the lab is up (envtest has no nodes to wait for).
-	s, err := checks.ConnectLab(context.Background(), b.lab)
-	if err != nil {
+	if err := b.Connect(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	b.sess = s
 	return b
 }
 
-// session loads the course and connects to the lab, as a command does.
-func session(t *testing.T, opts *options) (*lessons.Course, *checks.LabSession) {
+// connectedSession loads the course and connects to the lab, as a command does.
+func connectedSession(t *testing.T, opts *options) (*lessons.Course, *session.Session) {
 	t.Helper()
 	course, err := opts.loadCourse()
 	if err != nil {
@@ -260,7 +259,7 @@ func session(t *testing.T, opts *options) (*lessons.Course, *checks.LabSession) 
 // the tests of this package share.
 func cleanupExercise(t *testing.T, opts *options, id string) {
 	t.Helper()
-	course, s := session(t, opts)
+	course, s := connectedSession(t, opts)
 	ctx, ex := context.Background(), course.Exercise(id)
 	// On a cluster it did not create kubedojo deletes only what it
 	// labelled: label what the test made by hand, so that it goes too.
@@ -305,7 +304,7 @@ kubectl -n team-blue create configmap settings --from-literal=mode=dev
 	if strings.Contains(errOut, "kubectl-objects/declarative") {
 		t.Errorf("refusal names an exercise without an attempt:\n%s", errOut)
 	}
-	_, s := session(t, opts)
+	_, s := connectedSession(t, opts)
 	if _, err := s.Grader.Env().Kube.CoreV1().ConfigMaps("team-blue").Get(context.Background(), "settings", metav1.GetOptions{}); err != nil {
 		t.Fatalf("the learner's ConfigMap is gone after a refused verify: %v", err)
 	}
@@ -318,9 +317,9 @@ kubectl -n team-blue create configmap settings --from-literal=mode=dev
 }
 
 // settled reports whether no check of the report is still running.
-func settled(r checks.Report) bool {
+func settled(r result.Report) bool {
 	for _, res := range r.Results {
-		if res.Status == checks.Running {
+		if res.Status == result.Running {
 			return false
 		}
 	}

@@ -11,9 +11,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/kubedojo/kubedojo/checks"
 	"github.com/kubedojo/kubedojo/lab"
 	"github.com/kubedojo/kubedojo/lessons"
+	"github.com/kubedojo/kubedojo/session"
 )
 
 func newLabCmd(opts *options) *cobra.Command {
@@ -74,31 +74,24 @@ everything in the cluster; your progress is kept.`,
 				return err
 			}
 			start := time.Now()
-			if !l.Foreign() {
-				pf, err := l.Preflight(cmd.Context())
-				if err != nil {
-					return withCode(exitEnv, err)
-				}
-				for _, w := range pf.Warnings {
-					fmt.Fprintln(cmd.ErrOrStderr(), "warning:", w)
-				}
-				if !pf.OK() {
-					for _, p := range pf.Problems {
-						fmt.Fprintln(cmd.ErrOrStderr(), "✗", p)
-					}
-					return withCode(exitEnv, errors.New("the lab cannot start on this machine yet (see above)"))
-				}
-			}
 			pp := newProgressPrinter(cmd.ErrOrStderr())
-			repairs, err := l.UpRepairing(cmd.Context(), course.Exercises(), pp.Update)
+			warn := func(w string) { fmt.Fprintln(cmd.ErrOrStderr(), "warning:", w) }
+			repairs, err := session.Up(cmd.Context(), l, course.Exercises(), warn, pp.Update)
 			pp.Close()
+			var pfe *session.PreflightError
+			if errors.As(err, &pfe) {
+				for _, p := range pfe.Problems {
+					fmt.Fprintln(cmd.ErrOrStderr(), "✗", p)
+				}
+				return withCode(exitEnv, errors.New("the lab cannot start on this machine yet (see above)"))
+			}
 			if broken := brokenLab(err); broken != nil && !recreate && askRecreate(cmd.InOrStdin(), cmd.ErrOrStderr(), broken) {
 				opts.recreate = true
 				if l, err = opts.openLab(course); err != nil {
 					return err
 				}
 				pp = newProgressPrinter(cmd.ErrOrStderr())
-				repairs, err = l.UpRepairing(cmd.Context(), course.Exercises(), pp.Update)
+				repairs, err = session.Up(cmd.Context(), l, course.Exercises(), nil, pp.Update)
 				pp.Close()
 			}
 			printRepairs(cmd.OutOrStdout(), repairs)
@@ -122,7 +115,7 @@ everything in the cluster; your progress is kept.`,
 // the course (too few workers, an old node image) and how to recreate it.
 // Finding out is best effort: the lab is up either way.
 func labAdvice(cmd *cobra.Command, l *lab.Lab, course *lessons.Course) {
-	s, err := checks.ConnectLab(cmd.Context(), l)
+	s, err := session.Connect(cmd.Context(), l)
 	if err != nil {
 		return
 	}

@@ -19,10 +19,13 @@ import (
 
 // Exit codes shared by every command.
 const (
-	exitOK    = 0
-	exitFail  = 1 // a check failed, or lint found problems
-	exitEnv   = 2 // the environment is broken: no cluster, no Docker, bad flags
-	exitUsage = 2
+	exitOK   = 0
+	exitFail = 1 // a check failed, or lint found problems
+	exitEnv  = 2 // the environment is broken: no cluster, no Docker, an unloadable pack
+	// exitUsage is a mistake in the command line (an unknown flag or
+	// exercise), apart from environment errors so that scripts can tell
+	// them apart (64 is sysexits' EX_USAGE).
+	exitUsage = 64
 )
 
 // exitError carries an exit code through cobra.

@@ -11,9 +11,9 @@ import (
 	"github.com/spf13/pflag"
 	"gopkg.in/yaml.v3"
 
-	"github.com/kubedojo/kubedojo/checks"
 	"github.com/kubedojo/kubedojo/lab"
 	"github.com/kubedojo/kubedojo/lessons"
+	"github.com/kubedojo/kubedojo/session"
 )
 
 // labFlags select and shape the lab; they are global because every command
@@ -143,12 +143,12 @@ func (o *options) openLab(course *lessons.Course) (*lab.Lab, error) {
 // labSession opens the selected lab and wires the grader and the exercise
 // environment to it. A lab that is down or unreachable is an environment
 // error (exit 2) that says how to start it.
-func (o *options) labSession(ctx context.Context, course *lessons.Course) (*checks.LabSession, error) {
+func (o *options) labSession(ctx context.Context, course *lessons.Course) (*session.Session, error) {
 	l, err := o.openLab(course)
 	if err != nil {
 		return nil, err
 	}
-	s, err := checks.ConnectLab(ctx, l)
+	s, err := session.Connect(ctx, l)
 	if err != nil {
 		return nil, withCode(exitEnv, err)
 	}
@@ -157,7 +157,7 @@ func (o *options) labSession(ctx context.Context, course *lessons.Course) (*chec
 
 // exerciseSession loads the course, finds one exercise in it and connects
 // to the lab it runs on.
-func (o *options) exerciseSession(ctx context.Context, id string) (*lessons.Exercise, *checks.LabSession, error) {
+func (o *options) exerciseSession(ctx context.Context, id string) (*lessons.Exercise, *session.Session, error) {
 	course, err := o.loadCourse()
 	if err != nil {
 		return nil, nil, err

@@ -8,9 +8,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lab"
 	"github.com/kubedojo/kubedojo/lessons"
+	"github.com/kubedojo/kubedojo/session"
 )
 
 // TestUnavailableExerciseIsNotAFailure: an exercise the lab cannot serve
@@ -25,12 +26,12 @@ func TestUnavailableExerciseIsNotAFailure(t *testing.T) {
 	if !errors.Is(err, lab.ErrUnavailable) {
 		t.Fatalf("Unavailable = %v", err)
 	}
-	r := errorReport(ex, fmt.Errorf("%s: %w", ex.ID, err))
+	r := session.ErrorReport(ex, fmt.Errorf("%s: %w", ex.ID, err))
 	if c := r.Counts(); c.Skipped != 2 || c.Fail+c.Error != 0 {
 		t.Fatalf("counts %+v, want every check skipped", c)
 	}
-	if overall(r) != "unavailable" || exitFor(r) != exitEnv {
-		t.Errorf("overall %q exit %d, want unavailable and %d", overall(r), exitFor(r), exitEnv)
+	if string(r.Outcome()) != "unavailable" || exitFor(r) != exitEnv {
+		t.Errorf("overall %q exit %d, want unavailable and %d", string(r.Outcome()), exitFor(r), exitEnv)
 	}
 	var b bytes.Buffer
 	printReport(&b, ex, r)
@@ -44,15 +45,15 @@ func TestUnavailableExerciseIsNotAFailure(t *testing.T) {
 		t.Errorf("json %+v (%v)", js, err)
 	}
 	// An unreachable lab stays an environment error.
-	if r := errorReport(ex, lab.ErrUnreachable); r.Counts().Error != 2 || overall(r) != "error" {
+	if r := session.ErrorReport(ex, lab.ErrUnreachable); r.Counts().Error != 2 || string(r.Outcome()) != "error" {
 		t.Errorf("unreachable: %+v", r.Counts())
 	}
 	// One skipped check among graded ones says its reason under it.
-	mixed := checks.Report{Results: []checks.Result{{Title: "a", Status: checks.Pass}, {Title: "b", Status: checks.Skipped, Detail: "needs helm"}}}
+	mixed := result.Report{Results: []result.Result{{Title: "a", Status: result.Pass}, {Title: "b", Status: result.Skipped, Detail: "needs helm"}}}
 	b.Reset()
 	printReport(&b, ex, mixed)
-	if !strings.Contains(b.String(), "  · b\n      needs helm\n") || overall(mixed) != "fail" {
-		t.Errorf("mixed report %q, overall %q", b.String(), overall(mixed))
+	if !strings.Contains(b.String(), "  · b\n      needs helm\n") || string(mixed.Outcome()) != "fail" {
+		t.Errorf("mixed report %q, overall %q", b.String(), string(mixed.Outcome()))
 	}
 }
 

@@ -126,3 +126,17 @@ type DomainCount struct {
 func TaskHeader(t TaskState, ex *lessons.Exercise) string {
 	return fmt.Sprintf("Context `%s` (namespace `%s`): run `kubectl config use-context %s` first.", t.Context, ex.DefaultNamespace(), t.Context)
 }
+
+// SetupEvent reports one task's setup: Done false when it begins, true
+// when it ends (with Err when it failed).
+type SetupEvent struct {
+	// Task is the 0-based position in the exam; Phase "images" (Task -1)
+	// is the image preload.
+	Task  int
+	ID    string
+	Phase string
+	Done  bool
+	Err   error
+	// Ready and Total count the tasks set up so far.
+	Ready, Total int
+}

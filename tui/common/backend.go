@@ -4,7 +4,7 @@ import (
 	"context"
 	"os/exec"
 
-	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
@@ -14,11 +14,11 @@ import (
 // so an adapter may connect to the cluster at the end of Start.
 type Grader interface {
 	// Evaluate grades the exercise once.
-	Evaluate(ctx context.Context, ex *lessons.Exercise) checks.Report
+	Evaluate(ctx context.Context, ex *lessons.Exercise) result.Report
 	// Watch grades the exercise whenever the objects its checks read
 	// change, calling onReport (from another goroutine) with each new
 	// report, until ctx is done.
-	Watch(ctx context.Context, ex *lessons.Exercise, onReport func(checks.Report)) error
+	Watch(ctx context.Context, ex *lessons.Exercise, onReport func(result.Report)) error
 }
 
 // Lab is the cluster the exercises run on. Status is called after Start

@@ -4,8 +4,7 @@ import (
 	"context"
 	"os/exec"
 
-	"github.com/kubedojo/kubedojo/checks"
-	"github.com/kubedojo/kubedojo/checks/examrun"
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/lessons/exam"
 )
@@ -22,7 +21,7 @@ type ExamSession interface {
 	Tasks() []*lessons.Exercise
 	// SetUp sets up the tasks not yet set up and starts the clock,
 	// reporting each task; it updates st.
-	SetUp(ctx context.Context, st *exam.State, progress func(examrun.SetupEvent)) error
+	SetUp(ctx context.Context, st *exam.State, progress func(exam.SetupEvent)) error
 	// Save records a change (a flag, the current task).
 	Save(st *exam.State) error
 	// Grade grades every task, saves the report and ends the exam.
@@ -35,7 +34,7 @@ type ExamSession interface {
 	// the node-level tasks.
 	NodeShell(ctx context.Context) (*exec.Cmd, error)
 	// Check grades one task now and Reset starts it over (training).
-	Check(ctx context.Context, task int) checks.Report
+	Check(ctx context.Context, task int) result.Report
 	Reset(ctx context.Context, task int) error
 }
 

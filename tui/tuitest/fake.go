@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/tui/common"
 )
@@ -17,24 +17,24 @@ import (
 type Grader struct {
 	mu sync.Mutex
 	// Result grades an exercise; by default every check is pending.
-	Result      func(ex *lessons.Exercise) checks.Report
-	watches     map[string]map[int]func(checks.Report)
+	Result      func(ex *lessons.Exercise) result.Report
+	watches     map[string]map[int]func(result.Report)
 	nextWatch   int
 	Evaluations int
 }
 
 // NewGrader returns a fake grader whose reports give every check the
 // same status.
-func NewGrader(status checks.Status) *Grader {
-	return &Grader{Result: func(ex *lessons.Exercise) checks.Report { return Uniform(ex, status) }}
+func NewGrader(status result.Status) *Grader {
+	return &Grader{Result: func(ex *lessons.Exercise) result.Report { return Uniform(ex, status) }}
 }
 
 // Uniform is a report that gives every check of ex the same status.
-func Uniform(ex *lessons.Exercise, status checks.Status) checks.Report {
-	r := checks.Report{Exercise: ex.ID, Time: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
+func Uniform(ex *lessons.Exercise, status result.Status) result.Report {
+	r := result.Report{Exercise: ex.ID, Time: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
 	for _, c := range ex.Checks {
-		res := checks.Result{ID: c.ID, Title: c.Title, Status: status}
-		if status == checks.Fail {
+		res := result.Result{ID: c.ID, Title: c.Title, Status: status}
+		if status == result.Fail {
 			res.Message, res.Detail = c.Message, "expected something else"
 		}
 		r.Results = append(r.Results, res)
@@ -45,13 +45,13 @@ func Uniform(ex *lessons.Exercise, status checks.Status) checks.Report {
 // Progression is how a progressive grader reports one evaluation that
 // ends in final: first every check is running, then the checks finish one
 // at a time, in order, until the last report is final itself.
-func Progression(final checks.Report) []checks.Report {
-	out := make([]checks.Report, 0, len(final.Results)+1)
+func Progression(final result.Report) []result.Report {
+	out := make([]result.Report, 0, len(final.Results)+1)
 	for done := range len(final.Results) + 1 {
 		r := final
-		r.Results = append([]checks.Result(nil), final.Results...)
+		r.Results = append([]result.Result(nil), final.Results...)
 		for i := done; i < len(r.Results); i++ {
-			r.Results[i] = checks.Result{ID: r.Results[i].ID, Title: r.Results[i].Title, Status: checks.Running}
+			r.Results[i] = result.Result{ID: r.Results[i].ID, Title: r.Results[i].Title, Status: result.Running}
 		}
 		out = append(out, r)
 	}
@@ -59,7 +59,7 @@ func Progression(final checks.Report) []checks.Report {
 }
 
 // Evaluate grades once.
-func (g *Grader) Evaluate(_ context.Context, ex *lessons.Exercise) checks.Report {
+func (g *Grader) Evaluate(_ context.Context, ex *lessons.Exercise) result.Report {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.Evaluations++
@@ -67,13 +67,13 @@ func (g *Grader) Evaluate(_ context.Context, ex *lessons.Exercise) checks.Report
 }
 
 // Watch reports once, then each pushed report, until ctx is done.
-func (g *Grader) Watch(ctx context.Context, ex *lessons.Exercise, onReport func(checks.Report)) error {
+func (g *Grader) Watch(ctx context.Context, ex *lessons.Exercise, onReport func(result.Report)) error {
 	g.mu.Lock()
 	if g.watches == nil {
-		g.watches = map[string]map[int]func(checks.Report){}
+		g.watches = map[string]map[int]func(result.Report){}
 	}
 	if g.watches[ex.ID] == nil {
-		g.watches[ex.ID] = map[int]func(checks.Report){}
+		g.watches[ex.ID] = map[int]func(result.Report){}
 	}
 	g.nextWatch++
 	id := g.nextWatch
@@ -96,9 +96,9 @@ func (g *Grader) Watching(id string) int {
 }
 
 // Push sends a report to the running watches of its exercise.
-func (g *Grader) Push(r checks.Report) {
+func (g *Grader) Push(r result.Report) {
 	g.mu.Lock()
-	var ws []func(checks.Report)
+	var ws []func(result.Report)
 	for _, w := range g.watches[r.Exercise] {
 		ws = append(ws, w)
 	}

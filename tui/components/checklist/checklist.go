@@ -16,7 +16,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/tui/common"
 	"github.com/kubedojo/kubedojo/tui/prose"
@@ -27,12 +27,12 @@ import (
 type Model struct {
 	c             *common.Common
 	checks        []lessons.Check
-	report        checks.Report
+	report        result.Report
 	hasReport     bool
 	width, height int
 	// final is the last final result of each check, by id, shown while
 	// the check runs again.
-	final map[string]checks.Result
+	final map[string]result.Result
 	// chosen is the id of the check the learner moved to ("" until then).
 	chosen string
 }
@@ -40,7 +40,7 @@ type Model struct {
 // row is a check as shown: its result (the last final one while it runs
 // again) and whether it is being checked now.
 type row struct {
-	checks.Result
+	result.Result
 	running bool
 }
 
@@ -50,10 +50,10 @@ func New(c *common.Common, cs []lessons.Check) *Model {
 }
 
 // SetReport shows a grading report.
-func (m *Model) SetReport(r checks.Report) {
+func (m *Model) SetReport(r result.Report) {
 	m.report, m.hasReport = r, true
 	if m.final == nil {
-		m.final = map[string]checks.Result{}
+		m.final = map[string]result.Result{}
 	}
 	for _, res := range m.rawRows() {
 		if res.ID != "" && isFinal(res.Status) {
@@ -63,8 +63,8 @@ func (m *Model) SetReport(r checks.Report) {
 }
 
 // isFinal reports whether a status is an evaluation's outcome.
-func isFinal(st checks.Status) bool {
-	return st != checks.Pending && st != checks.Running
+func isFinal(st result.Status) bool {
+	return st != result.Pending && st != result.Running
 }
 
 // SetSize sets the space the list may use.
@@ -78,7 +78,7 @@ func (m *Model) rows() []row {
 	raw := m.rawRows()
 	out := make([]row, len(raw))
 	for i, res := range raw {
-		out[i] = row{Result: res, running: res.Status == checks.Running}
+		out[i] = row{Result: res, running: res.Status == result.Running}
 		if prev, ok := m.final[res.ID]; ok && !isFinal(res.Status) {
 			out[i].Result = prev
 		}
@@ -89,11 +89,11 @@ func (m *Model) rows() []row {
 // rawRows pairs each check of the exercise with its result in the report,
 // by id, falling back to position for results without an id; results for
 // checks the exercise does not list are shown after them.
-func (m *Model) rawRows() []checks.Result {
-	var rows []checks.Result
+func (m *Model) rawRows() []result.Result {
+	var rows []result.Result
 	used := make([]bool, len(m.report.Results))
 	for i, ch := range m.checks {
-		r := checks.Result{ID: ch.ID, Title: m.c.Expand(ch.Title), Status: checks.Pending}
+		r := result.Result{ID: ch.ID, Title: m.c.Expand(ch.Title), Status: result.Pending}
 		if m.hasReport {
 			for j, res := range m.report.Results {
 				if !used[j] && (res.ID == ch.ID && ch.ID != "" || res.ID == "" && j == i) {
@@ -124,9 +124,9 @@ func (m *Model) Summary() string {
 	var pass, errs, running int
 	for _, r := range rows {
 		switch r.Status {
-		case checks.Pass:
+		case result.Pass:
 			pass++
-		case checks.Error:
+		case result.Error:
 			errs++
 		}
 		if r.running {
@@ -164,7 +164,7 @@ func (m *Model) selected(rows []row) int {
 		if m.chosen != "" && r.ID == m.chosen {
 			return i
 		}
-		if first < 0 && (r.Status == checks.Fail || r.Status == checks.Error) {
+		if first < 0 && (r.Status == result.Fail || r.Status == result.Error) {
 			first = i
 		}
 	}
@@ -323,15 +323,15 @@ func (m *Model) row(r row, selected bool, lv level, width int) []string {
 	}
 	icon, style, note := styles.IconPending, s.Pending, ""
 	switch r.Status {
-	case checks.Running:
+	case result.Running:
 		icon, style = styles.IconRunning, s.Running
-	case checks.Pass:
+	case result.Pass:
 		icon, style = styles.IconPass, s.Pass
-	case checks.Fail:
+	case result.Fail:
 		icon, style = styles.IconFail, s.Fail
-	case checks.Error:
+	case result.Error:
 		icon, style, note = styles.IconError, s.Error, " (could not check)"
-	case checks.Skipped:
+	case result.Skipped:
 		icon, style, note = styles.IconSkipped, s.Skipped, " (skipped)"
 	}
 	running := ""
@@ -358,12 +358,12 @@ func (m *Model) row(r row, selected bool, lv level, width int) []string {
 		out = append(out, style.Render(icon)+" "+title+tail)
 	}
 	switch r.Status {
-	case checks.Fail:
+	case result.Fail:
 		detail(s.Fail, r.Message)
 		detail(s.Muted, r.Detail)
-	case checks.Error:
+	case result.Error:
 		detail(s.Error, "environment problem, not your answer: "+r.Detail)
-	case checks.Skipped:
+	case result.Skipped:
 		detail(s.Muted, r.Detail)
 	}
 	return out

@@ -6,7 +6,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/tui/tuitest"
 )
@@ -23,9 +23,9 @@ func TestResultsMatchChecksByID(t *testing.T) {
 	c := tuitest.NewCommon(t)
 	m := New(c, checksOf("a", "b", "c"))
 	m.SetSize(60, 0)
-	m.SetReport(checks.Report{Results: []checks.Result{
-		{ID: "c", Status: checks.Pass},
-		{ID: "a", Status: checks.Fail, Message: "a is wrong", Detail: "expected 1, found 2"},
+	m.SetReport(result.Report{Results: []result.Result{
+		{ID: "c", Status: result.Pass},
+		{ID: "a", Status: result.Fail, Message: "a is wrong", Detail: "expected 1, found 2"},
 	}})
 	got := ansi.Strip(m.View())
 	want := "✘ check a\n    a is wrong\n    expected 1, found 2\n· check b\n✔ check c"
@@ -41,10 +41,10 @@ func TestShortensWhenTight(t *testing.T) {
 	c := tuitest.NewCommon(t)
 	m := New(c, checksOf("a", "b", "c"))
 	long := strings.Repeat("word ", 30)
-	m.SetReport(checks.Report{Results: []checks.Result{
-		{ID: "a", Status: checks.Pass},
-		{ID: "b", Status: checks.Fail, Message: long, Detail: long},
-		{ID: "c", Status: checks.Error, Detail: long},
+	m.SetReport(result.Report{Results: []result.Result{
+		{ID: "a", Status: result.Pass},
+		{ID: "b", Status: result.Fail, Message: long, Detail: long},
+		{ID: "c", Status: result.Error, Detail: long},
 	}})
 	m.SetSize(40, 0)
 	full := strings.Split(ansi.Strip(m.View()), "\n")
@@ -84,7 +84,7 @@ func TestShortensWhenTight(t *testing.T) {
 func TestInlineCodeInMessages(t *testing.T) {
 	c := tuitest.NewCommon(t)
 	m := New(c, checksOf("a"))
-	m.SetReport(checks.Report{Results: []checks.Result{{ID: "a", Status: checks.Fail,
+	m.SetReport(result.Report{Results: []result.Result{{ID: "a", Status: result.Fail,
 		Message: "the service account cannot list pods; `kubectl auth can-i list pods --as=system:serviceaccount:pod-1:web` shows what it may do",
 		Detail:  "expected `Running`, found `Pending`"}}})
 	m.SetSize(80, 0)

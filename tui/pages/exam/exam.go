@@ -20,8 +20,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/kubedojo/kubedojo/checks"
-	"github.com/kubedojo/kubedojo/checks/examrun"
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/lessons/exam"
 	"github.com/kubedojo/kubedojo/lessons/progress"
@@ -73,7 +72,7 @@ type Model struct {
 
 	// hints and reports are what training mode revealed, per task.
 	hints   map[int]int
-	reports map[int]checks.Report
+	reports map[int]result.Report
 	busy    string
 
 	graded, gradeTotal int
@@ -103,7 +102,7 @@ func New(c *common.Common, sess common.ExamSession, opts Options) *Model {
 	ctx, cancel := context.WithCancel(c.Ctx)
 	m := &Model{
 		c: c, id: c.NextID(), sess: sess, st: &st, tasks: sess.Tasks(), now: now, vp: vp,
-		setup: make([]taskSetup, len(st.Tasks)), hints: map[int]int{}, reports: map[int]checks.Report{},
+		setup: make([]taskSetup, len(st.Tasks)), hints: map[int]int{}, reports: map[int]result.Report{},
 		ctx: ctx, cancel: cancel,
 	}
 	for i, t := range st.Tasks {
@@ -121,7 +120,7 @@ func New(c *common.Common, sess common.ExamSession, opts Options) *Model {
 type (
 	setupEventMsg struct {
 		id int
-		ev examrun.SetupEvent
+		ev exam.SetupEvent
 	}
 	setupDoneMsg struct {
 		id  int
@@ -149,7 +148,7 @@ type (
 	}
 	checkedMsg struct {
 		id, task int
-		rep      checks.Report
+		rep      result.Report
 	}
 	resetDoneMsg struct {
 		id, task int
@@ -208,7 +207,7 @@ func (m *Model) startSetup() tea.Cmd {
 	st.Tasks = append([]exam.TaskState(nil), m.st.Tasks...)
 	id, ctx, sess := m.id, m.ctx, m.sess
 	go func() {
-		err := sess.SetUp(ctx, &st, func(ev examrun.SetupEvent) { events <- setupEventMsg{id: id, ev: ev} })
+		err := sess.SetUp(ctx, &st, func(ev exam.SetupEvent) { events <- setupEventMsg{id: id, ev: ev} })
 		events <- setupDoneMsg{id: id, st: st, err: err}
 		close(events)
 	}()
@@ -317,7 +316,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-func (m *Model) setupEvent(ev examrun.SetupEvent) {
+func (m *Model) setupEvent(ev exam.SetupEvent) {
 	if ev.Task < 0 {
 		switch {
 		case !ev.Done:
@@ -673,13 +672,13 @@ func (m *Model) taskText(width int) string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-func checkLine(s *styles.Styles, r checks.Result) string {
+func checkLine(s *styles.Styles, r result.Result) string {
 	switch r.Status {
-	case checks.Pass:
+	case result.Pass:
 		return s.Pass.Render(styles.IconPass) + " " + r.Title
-	case checks.Fail:
+	case result.Fail:
 		return s.Fail.Render(styles.IconFail) + " " + r.Title + s.Muted.Render(" — "+strings.TrimSpace(r.Message+" "+r.Detail))
-	case checks.Skipped:
+	case result.Skipped:
 		return s.Skipped.Render(styles.IconSkipped) + " " + r.Title + s.Muted.Render(" — "+r.Detail)
 	}
 	return s.Error.Render(styles.IconError) + " " + r.Title + s.Muted.Render(" — "+r.Detail)
@@ -759,7 +758,7 @@ func (m *Model) reportText(width int) string {
 			continue
 		}
 		for _, c := range t.Checks {
-			line := checkLine(s, checks.Result{Title: c.Title, Status: checks.Status(c.Status), Message: c.Message, Detail: c.Detail})
+			line := checkLine(s, result.Result{Title: c.Title, Status: result.Status(c.Status), Message: c.Message, Detail: c.Detail})
 			b.WriteString(lipgloss.NewStyle().Width(max(1, width-1)).PaddingLeft(6).Render(line) + "\n")
 		}
 	}

@@ -13,7 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
-	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/lessons/progress"
 	"github.com/kubedojo/kubedojo/tui/common"
@@ -45,7 +45,7 @@ type Model struct {
 	// leftWidth and panelWidth split the page in the wide layout.
 	leftWidth, panelWidth int
 
-	report    checks.Report
+	report    result.Report
 	hasReport bool
 	// started is true once grading began in this session (after the
 	// set-up, when one was needed).
@@ -313,7 +313,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 
 // applyReport shows a grading report and records the exercise done when
 // every check passes.
-func (m *Model) applyReport(r checks.Report) tea.Cmd {
+func (m *Model) applyReport(r result.Report) tea.Cmd {
 	m.report, m.hasReport = r, true
 	m.gradingErr = nil
 	m.checks.SetReport(r)

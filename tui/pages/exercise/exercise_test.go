@@ -12,7 +12,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lessons/progress"
 	"github.com/kubedojo/kubedojo/tui/common"
 	"github.com/kubedojo/kubedojo/tui/messages"
@@ -30,7 +30,7 @@ type fixture struct {
 }
 
 // open opens the exercise on a ready lab whose grader reports st.
-func open(t *testing.T, id string, st checks.Status, prepare ...func(*common.Common)) *fixture {
+func open(t *testing.T, id string, st result.Status, prepare ...func(*common.Common)) *fixture {
 	t.Helper()
 	c := tuitest.NewCommon(t)
 	f := &fixture{c: c, grader: tuitest.NewGrader(st), lab: tuitest.ReadyLab()}
@@ -50,7 +50,7 @@ func (f *fixture) record() progress.Exercise { return f.c.Progress.Exercise(f.pa
 // (which never deletes an attempt), never resets it: the learner may have
 // set it up and solved it from the command line.
 func TestFirstOpenSetsUpThenWatches(t *testing.T) {
-	f := open(t, first, checks.Fail)
+	f := open(t, first, result.Fail)
 	if got := f.lab.SetUps(); len(got) != 1 {
 		t.Fatalf("set-ups = %v, want one", got)
 	}
@@ -71,7 +71,7 @@ func TestFirstOpenSetsUpThenWatches(t *testing.T) {
 }
 
 func TestReopenDoesNotResetTheLearnersWork(t *testing.T) {
-	f := open(t, first, checks.Fail, func(c *common.Common) { c.Progress.StartExercise(first) })
+	f := open(t, first, result.Fail, func(c *common.Common) { c.Progress.StartExercise(first) })
 	if got := f.lab.Resets(); len(got) != 0 {
 		t.Errorf("reopening an exercise in progress reset it: %v", got)
 	}
@@ -81,13 +81,13 @@ func TestReopenDoesNotResetTheLearnersWork(t *testing.T) {
 }
 
 func TestLiveReportsAndDone(t *testing.T) {
-	f := open(t, first, checks.Fail)
+	f := open(t, first, result.Fail)
 	ex := f.page.ex
 	if !strings.Contains(f.View(), "0/3 pass") {
 		t.Fatalf("first report not shown:\n%s", f.View())
 	}
-	partial := tuitest.Uniform(ex, checks.Fail)
-	partial.Results[0].Status = checks.Pass
+	partial := tuitest.Uniform(ex, result.Fail)
+	partial.Results[0].Status = result.Pass
 	f.grader.Push(partial)
 	f.Send()
 	if !strings.Contains(f.View(), "1/3 pass") {
@@ -96,7 +96,7 @@ func TestLiveReportsAndDone(t *testing.T) {
 	if f.record().Status == progress.Done {
 		t.Fatal("done before all checks pass")
 	}
-	f.grader.Push(tuitest.Uniform(ex, checks.Pass))
+	f.grader.Push(tuitest.Uniform(ex, result.Pass))
 	f.Send()
 	if rec := f.record(); rec.Status != progress.Done || rec.DoneAt == nil {
 		t.Errorf("record = %+v, want done", rec)
@@ -107,7 +107,7 @@ func TestLiveReportsAndDone(t *testing.T) {
 }
 
 func TestEnvironmentErrorsAreNotWrongAnswers(t *testing.T) {
-	f := open(t, first, checks.Error)
+	f := open(t, first, result.Error)
 	v := f.View()
 	if !strings.Contains(v, "could not run") || !strings.Contains(v, "environment problem, not your answer") {
 		t.Errorf("errors not explained as environment problems:\n%s", v)
@@ -118,22 +118,22 @@ func TestEnvironmentErrorsAreNotWrongAnswers(t *testing.T) {
 }
 
 func TestReportsOfAnOldWatchAreIgnored(t *testing.T) {
-	f := open(t, first, checks.Fail)
+	f := open(t, first, result.Fail)
 	old := f.page.watch.seq
 	f.Press("c") // a one-shot check keeps the watch
 	f.page.startWatch()
-	f.Send(reportMsg{page: f.page.id, watch: old, report: tuitest.Uniform(f.page.ex, checks.Pass)})
+	f.Send(reportMsg{page: f.page.id, watch: old, report: tuitest.Uniform(f.page.ex, result.Pass)})
 	if f.record().Status == progress.Done {
 		t.Error("a report from a cancelled watch marked the exercise done")
 	}
-	f.Send(reportMsg{page: f.page.id + 100, report: tuitest.Uniform(f.page.ex, checks.Pass)})
+	f.Send(reportMsg{page: f.page.id + 100, report: tuitest.Uniform(f.page.ex, result.Pass)})
 	if f.record().Status == progress.Done {
 		t.Error("another page's report marked the exercise done")
 	}
 }
 
 func TestHintsOneAtATime(t *testing.T) {
-	f := open(t, first, checks.Fail)
+	f := open(t, first, result.Fail)
 	hints := len(f.page.ex.Hints)
 	for i := 1; i <= hints; i++ {
 		f.Press("h")
@@ -151,7 +151,7 @@ func TestHintsOneAtATime(t *testing.T) {
 }
 
 func TestSolutionNeedsConfirmation(t *testing.T) {
-	f := open(t, first, checks.Fail)
+	f := open(t, first, result.Fail)
 	f.Press("S", "n")
 	if f.record().SolutionRevealed || strings.Contains(f.View(), "Solution") {
 		t.Fatal("answering no revealed the solution")
@@ -174,7 +174,7 @@ func TestSolutionNeedsConfirmation(t *testing.T) {
 }
 
 func TestResetAfterConfirmation(t *testing.T) {
-	f := open(t, first, checks.Fail)
+	f := open(t, first, result.Fail)
 	f.Press("r", "n")
 	if n := len(f.lab.Resets()); n != 0 {
 		t.Fatalf("declined reset ran: %d resets", n)
@@ -189,7 +189,7 @@ func TestResetAfterConfirmation(t *testing.T) {
 }
 
 func TestSetupFailureIsShownWithTheFix(t *testing.T) {
-	f := open(t, first, checks.Fail, func(c *common.Common) {
+	f := open(t, first, result.Fail, func(c *common.Common) {
 		c.Lab.(*tuitest.Lab).SetUpErr = errors.New("namespace pod-1 is stuck terminating")
 	})
 	v := strings.Join(strings.Fields(f.View()), " ")
@@ -210,7 +210,7 @@ func TestSetupFailureIsShownWithTheFix(t *testing.T) {
 }
 
 func TestShellThenRegrade(t *testing.T) {
-	f := open(t, first, checks.Fail)
+	f := open(t, first, result.Fail)
 	f.lab.ShellCmd = exec.Command("true")
 	before := f.grader.Evaluations
 	f.Press("s")
@@ -250,13 +250,13 @@ func TestActionsNeedTheLab(t *testing.T) {
 }
 
 func TestNextGoesThroughTheLesson(t *testing.T) {
-	f := open(t, first, checks.Fail)
+	f := open(t, first, result.Fail)
 	f.Press("n")
 	got := tuitest.SeenOf[messages.OpenExerciseMsg](f.Driver)
 	if len(got) != 1 || got[0].Exercise.ID != "pods-basics/labels" || !got[0].Replace {
 		t.Errorf("n opened %+v, want the next exercise in place", got)
 	}
-	g := open(t, "pods-basics/labels", checks.Fail)
+	g := open(t, "pods-basics/labels", result.Fail)
 	g.Press("n")
 	if q := tuitest.SeenOf[messages.OpenQuizMsg](g.Driver); len(q) != 1 || !q[0].Replace {
 		t.Errorf("n after the last exercise opened %+v, want the quiz", q)
@@ -283,10 +283,10 @@ func TestDocumentExpandsOnlyKnownVars(t *testing.T) {
 // result keeps it (marked as being checked again) instead of going back
 // to pending.
 func TestProgressiveReportsShowEachCheck(t *testing.T) {
-	f := open(t, first, checks.Fail)
+	f := open(t, first, result.Fail)
 	ex := f.page.ex
-	final := tuitest.Uniform(ex, checks.Fail)
-	final.Results[0].Status, final.Results[0].Message, final.Results[0].Detail = checks.Pass, "", ""
+	final := tuitest.Uniform(ex, result.Fail)
+	final.Results[0].Status, final.Results[0].Message, final.Results[0].Detail = result.Pass, "", ""
 	steps := tuitest.Progression(final)
 
 	f.grader.Push(steps[1]) // the first check passed, two still run
@@ -314,7 +314,7 @@ func TestProgressiveReportsShowEachCheck(t *testing.T) {
 			t.Errorf("row %d = %q, want the last result %q marked as checking again", i, rows[i], want)
 		}
 	}
-	pending := tuitest.Uniform(ex, checks.Pending)
+	pending := tuitest.Uniform(ex, result.Pending)
 	f.grader.Push(pending)
 	f.Send()
 	rows = checkRows(f.page.checks.View())
@@ -356,7 +356,7 @@ func fakeTmux(t *testing.T) (bin, argsFile string) {
 // environment, so the task and the live checks stay in view.
 func TestShellBesideInTmux(t *testing.T) {
 	bin, argsFile := fakeTmux(t)
-	f := open(t, first, checks.Fail, func(c *common.Common) {
+	f := open(t, first, result.Fail, func(c *common.Common) {
 		c.Terminal = common.Terminal{Tmux: bin, Pane: "%3"}
 	})
 	shell := exec.Command("/bin/bash", "-l")
@@ -386,7 +386,7 @@ func TestShellBesideInTmux(t *testing.T) {
 // TestSecondTerminalOutsideTmux: without tmux the key explains how to work
 // with two terminals, naming the command for the second one.
 func TestSecondTerminalOutsideTmux(t *testing.T) {
-	f := open(t, first, checks.Fail, func(c *common.Common) {
+	f := open(t, first, result.Fail, func(c *common.Common) {
 		c.SecondTerminal = func(id string) string { return "kubedojo --state-dir /s lab shell " + id }
 	})
 	f.Press("t")

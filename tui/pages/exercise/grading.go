@@ -10,7 +10,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/checks/result"
 )
 
 // Messages of the exercise page. Each carries the page's id, so a reply
@@ -19,7 +19,7 @@ import (
 type (
 	reportMsg struct {
 		page, watch int
-		report      checks.Report
+		report      result.Report
 	}
 	watchEndedMsg struct {
 		page, watch int
@@ -67,17 +67,17 @@ type watch struct {
 	seq     int
 	cancel  context.CancelFunc
 	mu      sync.Mutex // serialises deliver
-	reports chan checks.Report
+	reports chan result.Report
 	done    chan error
 }
 
 func newWatch(parent context.Context, seq int) (*watch, context.Context) {
 	ctx, cancel := context.WithCancel(parent)
-	return &watch{seq: seq, cancel: cancel, reports: make(chan checks.Report, 1), done: make(chan error, 1)}, ctx
+	return &watch{seq: seq, cancel: cancel, reports: make(chan result.Report, 1), done: make(chan error, 1)}, ctx
 }
 
 // deliver is the Watch callback.
-func (w *watch) deliver(r checks.Report) {
+func (w *watch) deliver(r result.Report) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	select {

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/tui/common"
 	"github.com/kubedojo/kubedojo/tui/tuitest"
 )
@@ -12,7 +12,7 @@ import (
 // TestPackTextCannotControlTheTerminal: escape sequences in a pack's
 // exercise title, task and hints reach the screen as nothing.
 func TestPackTextCannotControlTheTerminal(t *testing.T) {
-	f := open(t, first, checks.Fail, func(c *common.Common) { c.Course = tuitest.HostileCourse(t) })
+	f := open(t, first, result.Fail, func(c *common.Common) { c.Course = tuitest.HostileCourse(t) })
 	f.Press("h")
 	v := f.View()
 	for _, want := range []string{"Run your first pod", "ready.", "creates a pod"} {

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/tui/common"
 	"github.com/kubedojo/kubedojo/tui/messages"
@@ -28,7 +28,7 @@ func execs(f *fixture) int {
 // the control-plane node through tea.ExecProcess, the help offers it, and
 // the checks are graded again when it ends.
 func TestNodeShellKey(t *testing.T) {
-	f := open(t, first, checks.Fail, func(c *common.Common) { c.Course.Exercise(first).Tier = lessons.TierNodeAccess })
+	f := open(t, first, result.Fail, func(c *common.Common) { c.Course.Exercise(first).Tier = lessons.TierNodeAccess })
 	f.lab.NodeShellCmd = exec.Command("true")
 	if !strings.Contains(helpText(f.page.ShortHelp()), "N node shell") || !strings.Contains(helpText(f.page.FullHelp()...), "N node shell") {
 		t.Errorf("help does not offer the node shell: %s", helpText(f.page.ShortHelp()))
@@ -50,7 +50,7 @@ func TestNodeShellKey(t *testing.T) {
 // TestNodeShellKeyWithoutNodeAccess: on a lab without node access the key
 // says why there is no node shell, and runs nothing.
 func TestNodeShellKeyWithoutNodeAccess(t *testing.T) {
-	f := open(t, first, checks.Fail, func(c *common.Common) { c.Course.Exercise(first).Tier = lessons.TierNodeAccess })
+	f := open(t, first, result.Fail, func(c *common.Common) { c.Course.Exercise(first).Tier = lessons.TierNodeAccess })
 	f.lab.NodeShellErr = errors.New(`no node access: context "prod" is an existing cluster`)
 	f.Press("N")
 	errs := tuitest.SeenOf[messages.ErrorMsg](f.Driver)
@@ -62,7 +62,7 @@ func TestNodeShellKeyWithoutNodeAccess(t *testing.T) {
 // TestNodeShellKeyOnlyWhereItWorks: an API exercise offers the node shell
 // only when the lab has node access; elsewhere N does nothing.
 func TestNodeShellKeyOnlyWhereItWorks(t *testing.T) {
-	f := open(t, first, checks.Fail)
+	f := open(t, first, result.Fail)
 	if strings.Contains(helpText(f.page.FullHelp()...), "node shell") {
 		t.Errorf("the node shell is offered without node access")
 	}
@@ -70,7 +70,7 @@ func TestNodeShellKeyOnlyWhereItWorks(t *testing.T) {
 	if len(f.lab.NodeShells()) != 0 {
 		t.Errorf("N opened a node shell on a lab without node access")
 	}
-	g := open(t, first, checks.Fail, func(c *common.Common) { c.LabState.Status.NodeAccess = true })
+	g := open(t, first, result.Fail, func(c *common.Common) { c.LabState.Status.NodeAccess = true })
 	g.lab.NodeShellCmd = exec.Command("true")
 	if !strings.Contains(helpText(g.page.FullHelp()...), "N node shell") || strings.Contains(helpText(g.page.ShortHelp()), "node shell") {
 		t.Errorf("full help %q, short help %q: the node shell belongs in the full help only", helpText(g.page.FullHelp()...), helpText(g.page.ShortHelp()))

@@ -1,4 +1,9 @@
-package checks
+// Package result holds what grading produces: the status of one check, a
+// check's result and the report on an exercise, with the report's outcome
+// and exit code. It imports nothing but the standard library, so that what
+// shows results (the TUI's components, the command line) does not link the
+// grading engine and its cluster clients.
+package result
 
 import (
 	"encoding/json"
@@ -28,6 +33,10 @@ const (
 	Skipped Status = "skipped"
 )
 
+// Final reports whether a status is an evaluation's outcome rather than a
+// check waiting for one (pending, running).
+func (s Status) Final() bool { return s != Pending && s != Running }
+
 // Result is the outcome of one check.
 type Result struct {
 	ID    string `json:"id"`
@@ -42,10 +51,6 @@ type Result struct {
 	Detail string `json:"detail,omitempty"`
 	// Duration is how long the evaluation took (milliseconds in JSON).
 	Duration time.Duration `json:"-"`
-	// needs names the missing object a failure is about ("Pod web").
-	needs string
-	// obs is what the evaluation noticed (Converge uses it).
-	obs *observation
 }
 
 // MarshalJSON writes Duration as whole milliseconds, the unit scripts
@@ -111,3 +116,48 @@ func (r Report) Passed() bool {
 
 // HasErrors reports whether any check hit an environment problem.
 func (r Report) HasErrors() bool { return r.Counts().Error > 0 }
+
+// Outcome is the verdict on a whole report.
+type Outcome string
+
+// Outcomes of a report.
+const (
+	// Solved: every check passes.
+	Solved Outcome = "pass"
+	// Unsolved: some check fails and none could not be evaluated.
+	Unsolved Outcome = "fail"
+	// Undecided: some check could not be evaluated (an environment
+	// problem), so the report says nothing about the answer.
+	Undecided Outcome = "error"
+	// Unavailable: the lab cannot run the exercise (every check skipped,
+	// with the reason), which says nothing about the answer either.
+	Unavailable Outcome = "unavailable"
+)
+
+// Outcome is pass when every check passes, error when any check could not
+// be evaluated, unavailable when the lab cannot run the exercise (every
+// check skipped), and fail otherwise.
+func (r Report) Outcome() Outcome {
+	switch {
+	case r.Passed():
+		return Solved
+	case r.HasErrors():
+		return Undecided
+	case len(r.Results) > 0 && r.Counts().Skipped == len(r.Results):
+		return Unavailable
+	}
+	return Unsolved
+}
+
+// ExitCode is the documented exit status of a command that reports the
+// outcome: 0 solved, 1 unsolved, 2 undecided or unavailable (an
+// environment problem, never a wrong answer).
+func (o Outcome) ExitCode() int {
+	switch o {
+	case Solved:
+		return 0
+	case Unsolved:
+		return 1
+	}
+	return 2
+}
