@@ -127,7 +127,7 @@ func (e *Environment) learnerClusterWork(ctx context.Context, ex *lessons.Exerci
 	}
 	var out []clusterWork
 	add := func(w clusterWork) {
-		if e.opts.Foreign && !labelledFor(w.obj, ex) {
+		if e.opts.Foreign && !e.owns(w.obj, ex) {
 			kept.Items = append(kept.Items, fmt.Sprintf("%s (made during the exercise, but not labelled by kubedojo)", w.what))
 			return
 		}
