@@ -221,6 +221,25 @@ func TestNodeScriptsOnAWorker(t *testing.T) {
 	}
 }
 
+// TestNodeCommandReadsAnswers: a node check may compare the learner's answer
+// with what only the node knows; the key then counts as checked, and the
+// reference survives the template expansion for the grader to fill in.
+func TestNodeCommandReadsAnswers(t *testing.T) {
+	src := replace(replace(goodExercise, "tier: kubelet", "tier: node-access\nanswers:\n  - {key: hash, description: the CA hash}"),
+		"    exists: Pod/web", `    node: {command: "test {{answer:hash}} = \"$(cat /etc/{{NODE}}.hash)\""}`)
+	c, err := lessons.Load(pack(map[string]string{"lessons/pods/exercises/first-pod.yaml": src}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := c.Exercise("pods/first-pod").Expand(lessons.Vars{Node: "cp"})
+	if got, want := ex.Checks[0].Node.Command, `test {{answer:hash}} = "$(cat /etc/cp.hash)"`; got != want {
+		t.Errorf("expanded node command %q, want %q", got, want)
+	}
+	if got, want := lessons.ExpandShellAnswers(ex.Checks[0].Node.Command, map[string]string{"hash": "a b'$(reboot)"}), `test 'a b'\''$(reboot)' = "$(cat /etc/cp.hash)"`; got != want {
+		t.Errorf("answer in node command %q, want %q", got, want)
+	}
+}
+
 func replace(s, old, new string) string {
 	if !strings.Contains(s, old) {
 		panic("test fixture does not contain " + old)
@@ -286,6 +305,12 @@ func TestBrokenPacks(t *testing.T) {
 			[]string{`lessons/pods/exercises/first-pod.yaml:9: setup[0].apply: ConfigMap seed is in namespace "other", which the exercise does not own (list it under namespaces)`}},
 		{"exec check below the kubelet tier", map[string]string{ex: replace(replace(goodExercise, "tier: kubelet", "tier: api"), "exists: Pod/web", "exec: {pod: web, command: [id]}")},
 			[]string{`lessons/pods/exercises/first-pod.yaml:17: checks[0].exec: exec needs tier kubelet or higher (the exercise is api)`}},
+		{"http sample out of bounds", map[string]string{ex: replace(goodExercise, "exists: Pod/web", "http: {from: web, url: http://x, sample: {requests: 1, shares: [{expect: v1, atLeast: 0.9, atMost: 0.5}, {expect: ''}]}}")},
+			[]string{
+				`lessons/pods/exercises/first-pod.yaml:17: checks[0].http.sample.requests: must be between 2 and 200 (got 1)`,
+				`lessons/pods/exercises/first-pod.yaml:17: checks[0].http.sample.shares[0]: atLeast and atMost are fractions with 0 <= atLeast <= atMost <= 1 (got 0.9 and 0.5)`,
+				`lessons/pods/exercises/first-pod.yaml:17: checks[0].http.sample.shares[1].expect: is required`,
+			}},
 		// An add-on exercise runs on a lab with pods, not necessarily with
 		// node access (lab.Capabilities.Serves), so lint asks for the tier.
 		{"node check in an add-on exercise", map[string]string{ex: replace(replace(goodExercise, "tier: kubelet", "tier: addon\naddon: metrics-server"), "exists: Pod/web", "node: {command: \"true\"}")},
