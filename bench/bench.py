@@ -67,7 +67,12 @@ def timed(argv, env=None, must=False):
         code = os.waitstatus_to_exitcode(status)
         if must and code != 0:
             errf.seek(0)
-            sys.exit(f"{' '.join(argv)}: exit {code}\n{errf.read().decode(errors='replace')[-2000:]}")
+            msg = f"{' '.join(argv)}: exit {code}\n{errf.read().decode(errors='replace')[-2000:]}"
+            if must == "retried":
+                sys.exit(msg)
+            # A reset on a loaded machine can time out; one more try, then give up.
+            print(f"  (retrying) {msg.strip()}", flush=True)
+            return timed(argv, env, must="retried")
     return time.monotonic() - start, ru.ru_utime + ru.ru_stime, ru.ru_maxrss, code
 
 
