@@ -20,6 +20,9 @@ var schemas embed.FS
 //go:embed addons/gateway-api-standard.yaml
 var gatewayAPI string
 
+//go:embed addons/metrics-server.yaml
+var metricsServer string
+
 // Course returns the built-in lesson pack, rooted at its course.yaml.
 func Course() fs.FS {
 	sub, err := fs.Sub(course, "course")
@@ -52,3 +55,8 @@ func Schemas() fs.FS {
 // GatewayAPICRDs returns the Gateway API standard-channel CRDs (v1.6.3) that
 // kubedojo installs on its own lab for the Gateway API exercises.
 func GatewayAPICRDs() string { return gatewayAPI }
+
+// MetricsServerManifests returns the objects of the metrics-server add-on
+// (v0.8.0, with --kubelet-insecure-tls for kind's kubelets) that kubedojo
+// installs on its own lab for kubectl top and the Metrics API.
+func MetricsServerManifests() string { return metricsServer }

@@ -21,7 +21,8 @@ const gatewayAPIMarker = "httproutes.gateway.networking.k8s.io"
 
 // ensureAddons installs what kubedojo's own lab promises beyond kind: the
 // Gateway API standard-channel CRDs (the Gateway API exercises need them,
-// and no controller). It is a quick check when they are there.
+// and no controller) and metrics-server (kubectl top, the HPA's metrics).
+// It is a quick check when they are there.
 func (l *Lab) ensureAddons(ctx context.Context, t *tracker) error {
 	rc, err := l.RESTConfig()
 	if err != nil {
@@ -31,15 +32,17 @@ func (l *Lab) ensureAddons(ctx context.Context, t *tracker) error {
 	if err != nil {
 		return err
 	}
-	if _, err := crds.Get(ctx, gatewayAPIMarker, metav1.GetOptions{}); err == nil {
-		return nil
-	} else if !apierrors.IsNotFound(err) {
+	if _, err := crds.Get(ctx, gatewayAPIMarker, metav1.GetOptions{}); apierrors.IsNotFound(err) {
+		t.start(PhaseAddons, "Gateway API CRDs")
+		err = installCRDs(ctx, crds, assets.GatewayAPICRDs())
+		t.done(PhaseAddons, err)
+		if err != nil {
+			return err
+		}
+	} else if err != nil {
 		return fmt.Errorf("%w: look for the Gateway API CRDs: %v", ErrUnreachable, err)
 	}
-	t.start(PhaseAddons, "Gateway API CRDs")
-	err = installCRDs(ctx, crds, assets.GatewayAPICRDs())
-	t.done(PhaseAddons, err)
-	return err
+	return l.ensureMetricsServer(ctx, rc, t)
 }
 
 // InstallGatewayAPI installs (or updates) the embedded Gateway API
