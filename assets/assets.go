@@ -23,6 +23,9 @@ var gatewayAPI string
 //go:embed addons/metrics-server.yaml
 var metricsServer string
 
+//go:embed addons/traefik.yaml
+var traefik string
+
 // Course returns the built-in lesson pack, rooted at its course.yaml.
 func Course() fs.FS {
 	sub, err := fs.Sub(course, "course")
@@ -60,3 +63,8 @@ func GatewayAPICRDs() string { return gatewayAPI }
 // (v0.8.0, with --kubelet-insecure-tls for kind's kubelets) that kubedojo
 // installs on its own lab for kubectl top and the Metrics API.
 func MetricsServerManifests() string { return metricsServer }
+
+// TraefikManifests returns the objects of the Traefik add-on (v3.6.12): the
+// Ingress controller and Gateway API implementation kubedojo installs on
+// its own lab for the exercises graded on live HTTP traffic.
+func TraefikManifests() string { return traefik }

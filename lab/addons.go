@@ -3,6 +3,7 @@ package lab
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -20,9 +21,9 @@ import (
 const gatewayAPIMarker = "httproutes.gateway.networking.k8s.io"
 
 // ensureAddons installs what kubedojo's own lab promises beyond kind: the
-// Gateway API standard-channel CRDs (the Gateway API exercises need them,
-// and no controller) and metrics-server (kubectl top, the HPA's metrics).
-// It is a quick check when they are there.
+// Gateway API standard-channel CRDs (the Gateway API exercises need them),
+// the add-ons of Config.Addons (Traefik) and metrics-server (kubectl top,
+// the HPA's metrics). It is a quick check when they are there.
 func (l *Lab) ensureAddons(ctx context.Context, t *tracker) error {
 	rc, err := l.RESTConfig()
 	if err != nil {
@@ -41,6 +42,11 @@ func (l *Lab) ensureAddons(ctx context.Context, t *tracker) error {
 		}
 	} else if err != nil {
 		return fmt.Errorf("%w: look for the Gateway API CRDs: %v", ErrUnreachable, err)
+	}
+	if slices.Contains(l.cfg.Addons, AddonTraefik) {
+		if err := l.ensureTraefik(ctx, rc, t); err != nil {
+			return err
+		}
 	}
 	return l.ensureMetricsServer(ctx, rc, t)
 }
