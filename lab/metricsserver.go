@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"time"
 
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -245,20 +244,11 @@ func waitMetricsServerReady(ctx context.Context, kube kubernetes.Interface) erro
 		if err != nil {
 			return "", fmt.Errorf("%w: look for metrics-server: %v", ErrUnreachable, err)
 		}
-		if metricsServerRolledOut(d) {
+		if deploymentReady(d) {
 			return "", nil
 		}
 		return "Deployment kube-system/metrics-server has no ready pod; see kubectl -n kube-system get pods -l k8s-app=metrics-server", nil
 	})
-}
-
-func metricsServerRolledOut(d *appsv1.Deployment) bool {
-	want := int32(1)
-	if d.Spec.Replicas != nil {
-		want = *d.Spec.Replicas
-	}
-	s := d.Status
-	return s.ObservedGeneration >= d.Generation && s.UpdatedReplicas >= want && s.AvailableReplicas >= want && s.Replicas == s.UpdatedReplicas
 }
 
 // waitMetricsAPI waits at most bound until the Metrics API answers through
