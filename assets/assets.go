@@ -20,6 +20,9 @@ var schemas embed.FS
 //go:embed addons/gateway-api-standard.yaml
 var gatewayAPI string
 
+//go:embed addons/metrics-server.yaml
+var metricsServer string
+
 //go:embed addons/traefik.yaml
 var traefik string
 
@@ -55,6 +58,11 @@ func Schemas() fs.FS {
 // GatewayAPICRDs returns the Gateway API standard-channel CRDs (v1.6.3) that
 // kubedojo installs on its own lab for the Gateway API exercises.
 func GatewayAPICRDs() string { return gatewayAPI }
+
+// MetricsServerManifests returns the objects of the metrics-server add-on
+// (v0.8.0, with --kubelet-insecure-tls for kind's kubelets) that kubedojo
+// installs on its own lab for kubectl top and the Metrics API.
+func MetricsServerManifests() string { return metricsServer }
 
 // TraefikManifests returns the objects of the Traefik add-on (v3.6.12): the
 // Ingress controller and Gateway API implementation kubedojo installs on

@@ -22,8 +22,8 @@ const gatewayAPIMarker = "httproutes.gateway.networking.k8s.io"
 
 // ensureAddons installs what kubedojo's own lab promises beyond kind: the
 // Gateway API standard-channel CRDs (the Gateway API exercises need them),
-// and the add-ons of Config.Addons (Traefik). It is a quick check when they
-// are there.
+// the add-ons of Config.Addons (Traefik) and metrics-server (kubectl top,
+// the HPA's metrics). It is a quick check when they are there.
 func (l *Lab) ensureAddons(ctx context.Context, t *tracker) error {
 	rc, err := l.RESTConfig()
 	if err != nil {
@@ -44,9 +44,11 @@ func (l *Lab) ensureAddons(ctx context.Context, t *tracker) error {
 		return fmt.Errorf("%w: look for the Gateway API CRDs: %v", ErrUnreachable, err)
 	}
 	if slices.Contains(l.cfg.Addons, AddonTraefik) {
-		return l.ensureTraefik(ctx, rc, t)
+		if err := l.ensureTraefik(ctx, rc, t); err != nil {
+			return err
+		}
 	}
-	return nil
+	return l.ensureMetricsServer(ctx, rc, t)
 }
 
 // InstallGatewayAPI installs (or updates) the embedded Gateway API
