@@ -34,7 +34,7 @@ func (l *Lab) ensureAddons(ctx context.Context, t *tracker) error {
 	if _, err := crds.Get(ctx, gatewayAPIMarker, metav1.GetOptions{}); err == nil {
 		return nil
 	} else if !apierrors.IsNotFound(err) {
-		return fmt.Errorf("%w: look for the Gateway API CRDs: %v", ErrUnreachable, err)
+		return apiError("look for the Gateway API CRDs", err)
 	}
 	t.start(PhaseAddons, "Gateway API CRDs")
 	err = installCRDs(ctx, crds, assets.GatewayAPICRDs())

@@ -275,7 +275,7 @@ func (e *Environment) namespacesToDelete(ctx context.Context, ex *lessons.Exerci
 			continue
 		}
 		if err != nil {
-			return nil, nil, fmt.Errorf("%w: namespace %s: %v", ErrUnreachable, ns.Name, err)
+			return nil, nil, apiError(fmt.Sprintf("namespace %s", ns.Name), err)
 		}
 		if adopted[cur.GetUID()] {
 			emptied = append(emptied, ns.Name)
@@ -289,7 +289,7 @@ func (e *Environment) namespacesToDelete(ctx context.Context, ex *lessons.Exerci
 	}
 	list, err := e.namespaces().List(ctx, metav1.ListOptions{LabelSelector: e.exerciseSelector(ex)})
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: list namespaces: %v", ErrUnreachable, err)
+		return nil, nil, apiError("list namespaces", err)
 	}
 	for _, ns := range list.Items {
 		if !adopted[ns.GetUID()] {
@@ -382,7 +382,7 @@ func (e *Environment) waitNamespaceGone(ctx context.Context, ns string) error {
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("%w: namespace %s: %v", ErrUnreachable, ns, err)
+			return apiError(fmt.Sprintf("namespace %s", ns), err)
 		}
 		if deleted := cur.GetDeletionTimestamp(); deleted != nil {
 			finalize := !controller || e.now().Sub(deleted.Time) > controllerFinalizeWait
@@ -472,7 +472,7 @@ func (e *Environment) purgeNamespace(ctx context.Context, ns *unstructured.Unstr
 func (e *Environment) resources(inNamespaces bool) ([]schema.GroupVersionResource, error) {
 	lists, err := e.disc.ServerPreferredResources()
 	if err != nil && len(lists) == 0 {
-		return nil, fmt.Errorf("%w: discover resource types: %v", ErrUnreachable, err)
+		return nil, apiError("discover resource types", err)
 	}
 	var out []schema.GroupVersionResource
 	for _, l := range lists {
