@@ -36,6 +36,14 @@ func TestClassCommands(t *testing.T) {
 	if !strings.Contains(stdout, "cli") || !strings.Contains(stdout, "2h59m") && !strings.Contains(stdout, "3h0m") {
 		t.Errorf("class list:\n%s", stdout)
 	}
+	stdout, _ = cli(t, flags, exitOK, "class", "board", "cli", "--csv")
+	if lines := strings.Split(strings.TrimSpace(stdout), "\n"); len(lines) != 1+2*4 || !strings.Contains(stdout, "yan,pods-basics/first-pod,not-started") {
+		t.Errorf("board --csv: want a header and 2x4 cells:\n%s", stdout)
+	}
+	stdout, _ = cli(t, flags, exitOK, "class", "board", "cli", "--json")
+	if !strings.Contains(stdout, `"learner": "zoe"`) {
+		t.Errorf("board --json:\n%s", stdout)
+	}
 	stdout, _ = cli(t, flags, exitOK, "class", "extend", "cli", "--by", "1h", "--out", out)
 	if !strings.Contains(stdout, "now expires") {
 		t.Errorf("class extend:\n%s", stdout)
