@@ -54,7 +54,10 @@ type options struct {
 	kubeconfig string
 	context    string
 	stateDir   string
-	lab        labFlags
+	// reportTo is a class kubeconfig: graded exercises are reported to
+	// the learner's record on the class cluster.
+	reportTo string
+	lab      labFlags
 	// exportKubeconfig is set by "lab up --export-kubeconfig".
 	exportKubeconfig bool
 	// recreate is set by "lab up --recreate", or when the learner agreed
@@ -133,6 +136,7 @@ cluster changes. The lab is a local kind cluster that kubedojo creates for you.`
 	pf.StringVar(&opts.kubeconfig, "kubeconfig", "", "kubeconfig of an existing cluster to use instead of the kind lab")
 	pf.StringVar(&opts.context, "context", "", "kubeconfig context to use (with --kubeconfig, or from $KUBECONFIG)")
 	pf.StringVar(&opts.stateDir, "state-dir", defaultStateDir(), "where kubedojo keeps progress, the lab kubeconfig and lab files")
+	pf.StringVar(&opts.reportTo, "report-to", "", "class kubeconfig (from kubedojo class create): report each graded exercise to your class's board")
 	pf.BoolVar(&opts.trustPackFlag, "trust-pack", false, "run a lesson pack's exercises that reach past their namespaces (privileged pods, node commands, powerful bindings) without asking")
 	opts.lab.register(pf)
 
