@@ -41,7 +41,7 @@ func (l *Lab) ensureAddons(ctx context.Context, t *tracker) error {
 			return err
 		}
 	} else if err != nil {
-		return fmt.Errorf("%w: look for the Gateway API CRDs: %v", ErrUnreachable, err)
+		return apiError("look for the Gateway API CRDs", err)
 	}
 	if slices.Contains(l.cfg.Addons, AddonTraefik) {
 		if err := l.ensureTraefik(ctx, rc, t); err != nil {

@@ -91,7 +91,7 @@ func (e *Environment) adopt(ctx context.Context, ex *lessons.Exercise, b *Baseli
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("%w: read %s %s: %v", ErrUnreachable, m.GroupVersionKind.Kind, obj.GetName(), err)
+		return apiError(fmt.Sprintf("read %s %s", m.GroupVersionKind.Kind, obj.GetName()), err)
 	}
 	if !e.preexisting(cur, ex) {
 		return nil

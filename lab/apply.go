@@ -68,7 +68,7 @@ func (e *Environment) mapping(ctx context.Context, gvk schema.GroupVersionKind) 
 	if meta.IsNoMatchError(err) {
 		return nil, fmt.Errorf("the cluster does not serve kind %s of group %q (is its CustomResourceDefinition installed?)", gvk.Kind, gvk.Group)
 	}
-	return nil, fmt.Errorf("%w: discover %s: %v", ErrUnreachable, gvk.Kind, err)
+	return nil, apiError(fmt.Sprintf("discover %s", gvk.Kind), err)
 }
 
 // refMapping resolves an object reference's kind.
@@ -254,7 +254,7 @@ func (e *Environment) guardForeign(ctx context.Context, ex *lessons.Exercise, m 
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrUnreachable, err)
+		return apiError("", err)
 	}
 	if !e.owns(cur, ex) {
 		return fmt.Errorf("%w: %s %s exists and was not created by this kubedojo for this exercise%s; kubedojo does not change it in a cluster it did not create",
@@ -270,7 +270,7 @@ func (e *Environment) requireOwnedNamespace(ctx context.Context, ex *lessons.Exe
 		return fmt.Errorf("%w: namespace %s does not exist and is not one of the exercise's namespaces", ErrForeignObject, ns)
 	}
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrUnreachable, err)
+		return apiError("", err)
 	}
 	if !e.owns(cur, ex) {
 		return fmt.Errorf("%w: namespace %s was not created by this kubedojo for this exercise%s; kubedojo changes nothing in it on a cluster it did not create",
@@ -295,13 +295,13 @@ func (e *Environment) deleteRef(ctx context.Context, ex *lessons.Exercise, ref l
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("%w: %v", ErrUnreachable, err)
+			return apiError("", err)
 		}
 		targets = append(targets, *cur)
 	} else {
 		list, err := ri.List(ctx, metav1.ListOptions{LabelSelector: ref.Selector})
 		if err != nil {
-			return fmt.Errorf("%w: %v", ErrUnreachable, err)
+			return apiError("", err)
 		}
 		targets = list.Items
 	}

@@ -184,7 +184,7 @@ func (e *Environment) Capabilities(ctx context.Context) (Capabilities, error) {
 		Missing: map[string]string{},
 	}
 	if _, err := e.kube.Discovery().ServerVersion(); err != nil {
-		return c, fmt.Errorf("%w: %v", ErrUnreachable, err)
+		return c, apiError("", err)
 	}
 	c.Tiers[lessons.TierAPI] = true
 
@@ -201,7 +201,7 @@ func (e *Environment) Capabilities(ctx context.Context) (Capabilities, error) {
 
 	nodes, err := e.kube.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
 	if err != nil {
-		return c, fmt.Errorf("%w: list nodes: %v", ErrUnreachable, err)
+		return c, apiError("list nodes", err)
 	}
 	ready := 0
 	for i := range nodes.Items {
@@ -233,7 +233,7 @@ func (e *Environment) Capabilities(ctx context.Context) (Capabilities, error) {
 	}
 	groups, err := e.kube.Discovery().ServerGroups()
 	if err != nil {
-		return c, fmt.Errorf("%w: discover API groups: %v", ErrUnreachable, err)
+		return c, apiError("discover API groups", err)
 	}
 	served := map[string][]string{}
 	for _, g := range groups.Groups {

@@ -25,6 +25,11 @@ import (
 // namespaceGoneWait bounds the wait for a namespace to disappear.
 const namespaceGoneWait = 2 * time.Minute
 
+// controllerFinalizeWait is how long a terminating namespace is left to a
+// running namespace controller to finalize before kubedojo finalizes it
+// itself (the controller may be stuck, or broken by an exercise).
+const controllerFinalizeWait = 45 * time.Second
+
 // Cleanup removes an exercise from the cluster: it runs the exercise's
 // cleanup steps (delete, restore, node, nodeLabel, nodeTaint, kubeconfig
 // restore), deletes the learner's cluster-scoped work for the exercise
@@ -270,7 +275,7 @@ func (e *Environment) namespacesToDelete(ctx context.Context, ex *lessons.Exerci
 			continue
 		}
 		if err != nil {
-			return nil, nil, fmt.Errorf("%w: namespace %s: %v", ErrUnreachable, ns.Name, err)
+			return nil, nil, apiError(fmt.Sprintf("namespace %s", ns.Name), err)
 		}
 		if adopted[cur.GetUID()] {
 			emptied = append(emptied, ns.Name)
@@ -284,7 +289,7 @@ func (e *Environment) namespacesToDelete(ctx context.Context, ex *lessons.Exerci
 	}
 	list, err := e.namespaces().List(ctx, metav1.ListOptions{LabelSelector: e.exerciseSelector(ex)})
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: list namespaces: %v", ErrUnreachable, err)
+		return nil, nil, apiError("list namespaces", err)
 	}
 	for _, ns := range list.Items {
 		if !adopted[ns.GetUID()] {
@@ -359,22 +364,29 @@ func (e *Environment) deleteNamespace(ctx context.Context, ns string) error {
 }
 
 // waitNamespaceGone waits until a terminating namespace has disappeared,
-// doing the namespace controller's work meanwhile: the controller queues
-// it and took 5-7 s for an empty namespace on kind, envtest runs none, and
-// an object held by a finalizer (a start state may hold one on purpose)
-// would keep the namespace forever.
+// helping the namespace controller meanwhile: the controller queues it and
+// took 5-7 s for an empty namespace on kind, and an object held by a
+// finalizer (a start state may hold one on purpose) would keep the
+// namespace forever. The last step, finalizing the emptied namespace, is
+// the controller's while it runs: it deletes a namespace's content by the
+// namespace's name, so a pass still under way when the namespace is gone
+// early deletes what a setup creates in the namespace made again. Without
+// a controller (envtest, or one an exercise broke), or when it has not
+// finalized it after controllerFinalizeWait, kubedojo finalizes it.
 func (e *Environment) waitNamespaceGone(ctx context.Context, ns string) error {
 	start := e.now()
+	controller := e.leaseHeld(ctx, "kube-controller-manager") == ""
 	for {
 		cur, err := e.namespaces().Get(ctx, ns, metav1.GetOptions{})
 		if apierrors.IsNotFound(err) {
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("%w: namespace %s: %v", ErrUnreachable, ns, err)
+			return apiError(fmt.Sprintf("namespace %s", ns), err)
 		}
-		if cur.GetDeletionTimestamp() != nil {
-			if err := e.purgeNamespace(ctx, cur); err != nil {
+		if deleted := cur.GetDeletionTimestamp(); deleted != nil {
+			finalize := !controller || e.now().Sub(deleted.Time) > controllerFinalizeWait
+			if err := e.purgeNamespace(ctx, cur, finalize); err != nil {
 				return err
 			}
 		}
@@ -402,9 +414,9 @@ func namespaceBlockers(ns *unstructured.Unstructured) string {
 
 // purgeNamespace empties a terminating namespace (no object can be created
 // in it any more): it deletes the objects of every type, pods without grace
-// period, releases the finalizers that still hold any, and finalizes the
-// namespace once a fresh listing finds it empty.
-func (e *Environment) purgeNamespace(ctx context.Context, ns *unstructured.Unstructured) error {
+// period, releases the finalizers that still hold any, and, with finalize,
+// finalizes the namespace once a fresh listing finds it empty.
+func (e *Environment) purgeNamespace(ctx context.Context, ns *unstructured.Unstructured, finalize bool) error {
 	gvrs, err := e.resources(true)
 	if err != nil {
 		return err
@@ -444,7 +456,7 @@ func (e *Environment) purgeNamespace(ctx context.Context, ns *unstructured.Unstr
 		}
 		return nil
 	})
-	if err != nil || remaining > 0 {
+	if err != nil || remaining > 0 || !finalize {
 		// Deleted now; the next round's listing confirms it.
 		return err
 	}
@@ -460,7 +472,7 @@ func (e *Environment) purgeNamespace(ctx context.Context, ns *unstructured.Unstr
 func (e *Environment) resources(inNamespaces bool) ([]schema.GroupVersionResource, error) {
 	lists, err := e.disc.ServerPreferredResources()
 	if err != nil && len(lists) == 0 {
-		return nil, fmt.Errorf("%w: discover resource types: %v", ErrUnreachable, err)
+		return nil, apiError("discover resource types", err)
 	}
 	var out []schema.GroupVersionResource
 	for _, l := range lists {

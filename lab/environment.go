@@ -197,13 +197,33 @@ func sleep(ctx context.Context, d time.Duration) error {
 // ErrUnreachable, so callers can tell a broken environment from a broken
 // exercise.
 func environmentError(err error) error {
-	if err == nil || errors.Is(err, ErrUnreachable) {
+	if err == nil || errors.Is(err, ErrUnreachable) || !unanswered(err) {
 		return err
 	}
+	return fmt.Errorf("%w: %w", ErrUnreachable, err)
+}
+
+// unanswered reports whether a request's error means the API server gave
+// no answer: a network error, a timeout, or a server too busy or not
+// available. A refusal (403 on a foreign cluster, 404) is an answer.
+func unanswered(err error) bool {
 	var netErr net.Error
-	if errors.As(err, &netErr) || apierrors.IsServiceUnavailable(err) || apierrors.IsTimeout(err) ||
-		apierrors.IsServerTimeout(err) || apierrors.IsTooManyRequests(err) {
+	return errors.As(err, &netErr) || apierrors.IsServiceUnavailable(err) || apierrors.IsTimeout(err) ||
+		apierrors.IsServerTimeout(err) || apierrors.IsTooManyRequests(err)
+}
+
+// apiError is the error of an API request for what: ErrUnreachable when
+// the server gave no answer (see unanswered), else the server's answer;
+// either way wrapped with %w, so that errors.Is and apierrors.IsForbidden
+// see through it.
+func apiError(what string, err error) error {
+	switch {
+	case unanswered(err) && what == "":
 		return fmt.Errorf("%w: %w", ErrUnreachable, err)
+	case unanswered(err):
+		return fmt.Errorf("%w: %s: %w", ErrUnreachable, what, err)
+	case what == "":
+		return err
 	}
-	return err
+	return fmt.Errorf("%s: %w", what, err)
 }

@@ -145,7 +145,7 @@ const controlPlaneLabel = "node-role.kubernetes.io/control-plane"
 func nodeVars(ctx context.Context, kube kubernetes.Interface, labDir string) (lessons.Vars, error) {
 	list, err := kube.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
 	if err != nil {
-		return lessons.Vars{}, fmt.Errorf("%w: list nodes: %v", ErrUnreachable, err)
+		return lessons.Vars{}, apiError("list nodes", err)
 	}
 	ns := list.Items
 	sort.Slice(ns, func(i, j int) bool { return ns[i].Name < ns[j].Name })

@@ -109,7 +109,7 @@ func (e *Environment) ensureNamespaces(ctx context.Context, ex *lessons.Exercise
 		switch {
 		case apierrors.IsNotFound(err):
 		case err != nil:
-			return fmt.Errorf("%w: namespace %s: %v", ErrUnreachable, ns.Name, err)
+			return apiError(fmt.Sprintf("namespace %s", ns.Name), err)
 		case cur.GetDeletionTimestamp() != nil:
 			if err := e.waitNamespaceGone(ctx, ns.Name); err != nil {
 				return err

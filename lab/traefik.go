@@ -185,7 +185,7 @@ func traefikProblem(ctx context.Context, kube kubernetes.Interface) (string, err
 		return "Traefik is not installed (no Deployment traefik/traefik)", nil
 	}
 	if err != nil {
-		return "", fmt.Errorf("%w: look for Traefik: %v", ErrUnreachable, err)
+		return "", apiError("look for Traefik", err)
 	}
 	if want := AddonImages([]string{AddonTraefik}); len(d.Spec.Template.Spec.Containers) == 0 ||
 		!slices.Contains(want, d.Spec.Template.Spec.Containers[0].Image) {

@@ -18,6 +18,7 @@ import (
 	"github.com/kubedojo/kubedojo/lab"
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/session"
+	"github.com/kubedojo/kubedojo/tui/styles"
 )
 
 // checkJSONVersion versions the documented JSON of "kubedojo check --json".
@@ -93,13 +94,13 @@ func reportText(ex *lessons.Exercise, r result.Report) string {
 		var mark string
 		switch res.Status {
 		case result.Pass:
-			mark = passStyle.Render("✓")
+			mark = passStyle.Render(styles.IconPass)
 		case result.Fail:
-			mark = failStyle.Render("✗")
+			mark = failStyle.Render(styles.IconFail)
 		case result.Error:
-			mark = errorStyle.Render("!")
+			mark = errorStyle.Render(styles.IconError)
 		default:
-			mark = faintStyle.Render("·")
+			mark = faintStyle.Render(styles.IconPending)
 		}
 		line("  " + mark + " " + res.Title)
 		if res.Status == result.Fail {

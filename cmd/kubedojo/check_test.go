@@ -19,7 +19,7 @@ func TestPrintReportIndentsMultiLineDetails(t *testing.T) {
 		Detail: "`nslookup x` failed with exit code 1; its output:\n  Server: 1\n\n  Address: 2"}}}
 	var b bytes.Buffer
 	printReport(&b, ex, r)
-	want := "l/e — E\n  ✗ dns\n      m\n      `nslookup x` failed with exit code 1; its output:\n        Server: 1\n\n        Address: 2\n0/1 checks pass\n"
+	want := "l/e — E\n  ✘ dns\n      m\n      `nslookup x` failed with exit code 1; its output:\n        Server: 1\n\n        Address: 2\n0/1 checks pass\n"
 	if b.String() != want {
 		t.Fatalf("got\n%q\nwant\n%q", b.String(), want)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/kubedojo/kubedojo/lab"
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/session"
+	"github.com/kubedojo/kubedojo/tui/styles"
 )
 
 func newLabCmd(opts *options) *cobra.Command {
@@ -81,7 +82,7 @@ everything in the cluster; your progress is kept.`,
 			var pfe *session.PreflightError
 			if errors.As(err, &pfe) {
 				for _, p := range pfe.Problems {
-					fmt.Fprintln(cmd.ErrOrStderr(), "✗", p)
+					fmt.Fprintln(cmd.ErrOrStderr(), styles.IconFail, p)
 				}
 				return withCode(exitEnv, errors.New("the lab cannot start on this machine yet (see above)"))
 			}

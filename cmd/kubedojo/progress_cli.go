@@ -9,6 +9,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/kubedojo/kubedojo/lab"
+	"github.com/kubedojo/kubedojo/tui/styles"
 )
 
 // progressPrinter shows lab progress on a terminal as one updating line with
@@ -79,9 +80,9 @@ func (p *progressPrinter) Update(ev lab.Progress) {
 	}
 	switch {
 	case ev.Done:
-		mark, style := "✓", lipgloss.NewStyle().Foreground(lipgloss.Color("2"))
+		mark, style := styles.IconPass, passStyle
 		if ev.Err != nil {
-			mark, style = "✗", lipgloss.NewStyle().Foreground(lipgloss.Color("1"))
+			mark, style = styles.IconFail, failStyle
 		}
 		took := ""
 		if !p.started.IsZero() && p.phase == step+ev.Phase {

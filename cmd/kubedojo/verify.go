@@ -16,6 +16,7 @@ import (
 	"github.com/kubedojo/kubedojo/checks"
 	"github.com/kubedojo/kubedojo/lab"
 	"github.com/kubedojo/kubedojo/lessons"
+	"github.com/kubedojo/kubedojo/tui/styles"
 )
 
 func newVerifyCmd(opts *options) *cobra.Command {
@@ -136,13 +137,13 @@ func printVerify(w io.Writer, r checks.VerifyResult) {
 	var mark string
 	switch r.Status {
 	case checks.Verified:
-		mark = passStyle.Render("✓ verified    ")
+		mark = passStyle.Render(styles.IconPass + " verified    ")
 	case checks.NotVerified:
 		mark = faintStyle.Render("- not verified")
 	case checks.VerifyFailed:
-		mark = failStyle.Render("✗ FAILED      ")
+		mark = failStyle.Render(styles.IconFail + " FAILED      ")
 	default:
-		mark = errorStyle.Render("! error       ")
+		mark = errorStyle.Render(styles.IconError + " error       ")
 	}
 	line := fmt.Sprintf("%s %-46s %s", mark, r.Exercise, faintStyle.Render(fmt.Sprintf("%s, %s", r.Tier, r.Duration.Round(100*time.Millisecond))))
 	if r.Status == checks.Verified && r.Start != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/kubedojo/kubedojo/lab/class/record"
 	"github.com/kubedojo/kubedojo/tui/common"
 	"github.com/kubedojo/kubedojo/tui/components/filter"
+	"github.com/kubedojo/kubedojo/tui/messages"
 	"github.com/kubedojo/kubedojo/tui/styles"
 )
 
@@ -89,17 +90,17 @@ func (m *Model) Init() tea.Cmd { return tea.Batch(m.listen(), m.tick()) }
 
 func (m *Model) listen() tea.Cmd {
 	ch := m.updates
-	return func() tea.Msg {
+	return messages.Listen(func() tea.Msg {
 		msg, ok := <-ch
 		if !ok {
 			return nil
 		}
 		return msg
-	}
+	})
 }
 
 func (m *Model) tick() tea.Cmd {
-	return tea.Tick(m.opts.Tick, func(time.Time) tea.Msg { return tickMsg{} })
+	return messages.Listen(tea.Tick(m.opts.Tick, func(time.Time) tea.Msg { return tickMsg{} }))
 }
 
 // SetSize sets the page's size.
