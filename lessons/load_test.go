@@ -2,6 +2,8 @@ package lessons_test
 
 import (
 	"errors"
+	"io/fs"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -361,6 +363,38 @@ func TestBrokenPacks(t *testing.T) {
 				t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
 			}
 		})
+	}
+}
+
+// TestBuiltinCourseLoadsValidated: the commands load the built-in course
+// with LoadValidated, which skips validation; this test, with
+// TestBuiltinCourseLints, is where that validation happens instead. What
+// LoadValidated returns must be exactly what Load returns, or a built-in
+// course that Load would change (control characters stripped, say) or
+// reject would reach learners unvalidated.
+func TestBuiltinCourseLoadsValidated(t *testing.T) {
+	for name, fsys := range map[string]fs.FS{"course": assets.Course(), "exam pool": assets.ExamPool()} {
+		want, err := lessons.Load(fsys)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got, err := lessons.LoadValidated(fsys)
+		if err != nil {
+			t.Fatalf("%s: LoadValidated: %v", name, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: LoadValidated and Load disagree; a built-in pack must load the same without validation", name)
+		}
+	}
+	// And it would notice: a pack whose text Load cleans differs.
+	dirty := pack(map[string]string{"course.yaml": strings.Replace(goodCourse, "title: Demo", `title: "Demo\e]0;x\a"`, 1)})
+	want, err := lessons.Load(dirty)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := lessons.LoadValidated(dirty)
+	if reflect.DeepEqual(got, want) {
+		t.Fatal("a title with an escape sequence loads the same with and without validation")
 	}
 }
 

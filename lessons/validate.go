@@ -513,6 +513,7 @@ func (v *exerciseLint) manifests(f, text string) {
 		}
 		v.r.add(base+e.Line, field, "%s", e.Message)
 	}
+	v.takeovers(f, base, docs)
 	for _, d := range docs {
 		ns := d.Object.GetNamespace()
 		kind := d.Object.GetKind()
