@@ -3,6 +3,7 @@ package lab
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -129,6 +130,9 @@ func (e *Environment) prepareObject(obj *unstructured.Unstructured, isNamespaced
 	}
 	for k, v := range e.exerciseLabels(ex) {
 		labels[k] = v
+	}
+	if obj.GetKind() == "Namespace" && slices.ContainsFunc(ex.Namespaces, func(n lessons.Namespace) bool { return n.Name == obj.GetName() }) {
+		SetPodSecurity(labels, ex.PodSecurityLevel())
 	}
 	obj.SetLabels(labels)
 	switch {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -117,11 +118,14 @@ func (e *Environment) ensureNamespaces(ctx context.Context, ex *lessons.Exercise
 			return fmt.Errorf("%w: namespace %s already exists and was not created by this kubedojo for this exercise%s; "+
 				"kubedojo will not use it in a cluster it did not create (delete or rename it, or use kubedojo's own lab)", ErrForeignObject, ns.Name, e.ownerNote(cur, ex))
 		}
-		labels := map[string]any{}
-		for k, v := range ns.Labels {
-			labels[k] = v
+		want := maps.Clone(ns.Labels)
+		if want == nil {
+			want = map[string]string{}
 		}
-		for k, v := range e.exerciseLabels(ex) {
+		SetPodSecurity(want, ex.PodSecurityLevel())
+		maps.Copy(want, e.exerciseLabels(ex))
+		labels := map[string]any{}
+		for k, v := range want {
 			labels[k] = v
 		}
 		obj := &unstructured.Unstructured{Object: map[string]any{

@@ -305,6 +305,12 @@ func TestBrokenPacks(t *testing.T) {
 			[]string{`lessons/pods/exercises/first-pod.yaml:9: setup[0].apply: ConfigMap seed is in namespace "other", which the exercise does not own (list it under namespaces)`}},
 		{"exec check below the kubelet tier", map[string]string{ex: replace(replace(goodExercise, "tier: kubelet", "tier: api"), "exists: Pod/web", "exec: {pod: web, command: [id]}")},
 			[]string{`lessons/pods/exercises/first-pod.yaml:17: checks[0].exec: exec needs tier kubelet or higher (the exercise is api)`}},
+		{"http sample out of bounds", map[string]string{ex: replace(goodExercise, "exists: Pod/web", "http: {from: web, url: http://x, sample: {requests: 1, shares: [{expect: v1, atLeast: 0.9, atMost: 0.5}, {expect: ''}]}}")},
+			[]string{
+				`lessons/pods/exercises/first-pod.yaml:17: checks[0].http.sample.requests: must be between 2 and 200 (got 1)`,
+				`lessons/pods/exercises/first-pod.yaml:17: checks[0].http.sample.shares[0]: atLeast and atMost are fractions with 0 <= atLeast <= atMost <= 1 (got 0.9 and 0.5)`,
+				`lessons/pods/exercises/first-pod.yaml:17: checks[0].http.sample.shares[1].expect: is required`,
+			}},
 		// An add-on exercise runs on a lab with pods, not necessarily with
 		// node access (lab.Capabilities.Serves), so lint asks for the tier.
 		{"node check in an add-on exercise", map[string]string{ex: replace(replace(goodExercise, "tier: kubelet", "tier: addon\naddon: metrics-server"), "exists: Pod/web", "node: {command: \"true\"}")},

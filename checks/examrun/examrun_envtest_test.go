@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -88,6 +89,12 @@ solution:
 // stateDir as the state directory.
 func envtestRunner(t *testing.T, et *labtest.Envtest, pool *lessons.Course, stateDir string, now func() time.Time) *examrun.Runner {
 	t.Helper()
+	return examrun.New(envtestConfig(t, et, pool, stateDir, now))
+}
+
+// envtestConfig is the configuration of envtestRunner.
+func envtestConfig(t *testing.T, et *labtest.Envtest, pool *lessons.Course, stateDir string, now func() time.Time) examrun.Config {
+	t.Helper()
 	kubeconfig, kubeContext, err := et.WriteKubeconfig(stateDir)
 	if err != nil {
 		t.Fatal(err)
@@ -103,10 +110,10 @@ func envtestRunner(t *testing.T, et *labtest.Envtest, pool *lessons.Course, stat
 		t.Fatal(err)
 	}
 	genv.Baselines = session.Baselines(env)
-	return examrun.New(examrun.Config{
+	return examrun.Config{
 		Pool: pool, Store: exam.NewStore(stateDir), Env: env, Grader: g,
 		Kubeconfig: kubeconfig, Context: kubeContext, Now: now,
-	})
+	}
 }
 
 // TestExamOnEnvtest takes a short exam on a real API server: the draw
@@ -317,4 +324,61 @@ func ids(exs []*lessons.Exercise) []string {
 		out = append(out, ex.ID)
 	}
 	return out
+}
+
+// TestSetUpPreloadsThePoolsImagesFirst: the pool's images (redis:7 among
+// them) are copied into the nodes once, before any task is set up and
+// before the clock starts; a resumed exam that is set up loads nothing.
+func TestSetUpPreloadsThePoolsImagesFirst(t *testing.T) {
+	et := labtest.RequireEnvtest(t)
+	course := strings.Replace(poolCourse, "exam: {", "images: [busybox:1.36, nginx:1.27, redis:7]\nexam: {", 1)
+	pool, err := lessons.Load(fstest.MapFS{
+		"course.yaml": {Data: []byte(course)},
+		"lessons/config/exercises/settings-a.yaml": {Data: []byte(poolTask("settings-a", "img-ns-a"))},
+		"lessons/config/exercises/settings-b.yaml": {Data: []byte(poolTask("settings-b", "img-ns-b"))},
+		"lessons/config/exercises/settings-c.yaml": {Data: []byte(poolTask("settings-c", "img-ns-c"))},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	stateDir := t.TempDir()
+	clock := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
+	cfg := envtestConfig(t, et, pool, stateDir, func() time.Time { return clock })
+	var order []string
+	var st *exam.State
+	cfg.Preload = func(_ context.Context, images []string) error {
+		order = append(order, "preload "+strings.Join(images, " "))
+		if st != nil && !st.Started.IsZero() {
+			order = append(order, "clock running")
+		}
+		return nil
+	}
+	r := examrun.New(cfg)
+	if st, err = r.Start(ctx, examrun.StartOptions{Mode: exam.ModeExam, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	err = r.SetUp(ctx, st, func(e exam.SetupEvent) {
+		if e.Phase == "setup" && !e.Done {
+			order = append(order, "setup")
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"preload busybox:1.36 nginx:1.27 redis:7", "setup", "setup", "setup"}
+	if !slices.Equal(order, want) {
+		t.Errorf("setup order %q, want %q", order, want)
+	}
+	order = nil
+	if err := r.SetUp(ctx, st, nil); err != nil || len(order) != 0 {
+		t.Errorf("a set-up exam set up again: %q %v", order, err)
+	}
+	if _, err := r.Grade(ctx, st, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Clean(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
 }

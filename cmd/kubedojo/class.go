@@ -12,10 +12,14 @@ import (
 	"text/tabwriter"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/kubedojo/kubedojo/lab/class"
+	"github.com/kubedojo/kubedojo/lab/class/record"
 	"github.com/kubedojo/kubedojo/session"
+	"github.com/kubedojo/kubedojo/tui"
+	"github.com/kubedojo/kubedojo/tui/pages/board"
 )
 
 func newClassCmd(opts *options) *cobra.Command {
@@ -29,7 +33,7 @@ board shows live. The cluster is the one --kubeconfig/--context (or
 kubectl's current context) selects; you need cluster-admin on it.`,
 		Args: cobra.NoArgs,
 	}
-	cmd.AddCommand(newClassCreateCmd(opts), newClassDeleteCmd(opts), newClassExtendCmd(opts), newClassListCmd(opts))
+	cmd.AddCommand(newClassCreateCmd(opts), newClassDeleteCmd(opts), newClassExtendCmd(opts), newClassListCmd(opts), newClassBoardCmd(opts))
 	return cmd
 }
 
@@ -243,4 +247,73 @@ func writeClassList(w io.Writer, recs []*class.Record, now time.Time) {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\n", r.Name, len(r.Learners), len(r.Exercises), r.Expires.Local().Format(time.DateTime), left)
 	}
 	tw.Flush()
+}
+
+func newClassBoardCmd(opts *options) *cobra.Command {
+	var (
+		asJSON, asCSV bool
+		stuck         time.Duration
+	)
+	cmd := &cobra.Command{
+		Use:   "board NAME",
+		Short: "Watch a class live: learners × exercises, done, in progress or stuck",
+		Long: `The board follows every learner's progress record through one watch (no
+polling). A cell is stuck when its exercise has been failing for longer than
+--stuck; select it to read the failing check. --json and --csv print a
+snapshot instead, for grading.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if asJSON && asCSV {
+				return withCode(exitUsage, errors.New("--json and --csv: choose one"))
+			}
+			ctx := cmd.Context()
+			c, err := opts.classCluster(ctx)
+			if err != nil {
+				return err
+			}
+			rec, err := class.Get(ctx, c.Client, args[0])
+			if errors.Is(err, class.ErrNotFound) {
+				return withCode(exitUsage, err)
+			}
+			if err != nil {
+				return withCode(exitEnv, err)
+			}
+			if asJSON || asCSV {
+				b, err := class.Snapshot(ctx, c.Client, rec)
+				if err != nil {
+					return withCode(exitEnv, err)
+				}
+				now := time.Now()
+				snap := record.Snapshot{Class: rec.Name, Taken: now, StuckAfter: stuck, Rows: b.Rows(now, stuck)}
+				if asCSV {
+					return record.WriteCSV(cmd.OutOrStdout(), snap)
+				}
+				return record.WriteJSON(cmd.OutOrStdout(), snap)
+			}
+			updates := make(chan tea.Msg, 64)
+			watchCtx, stop := context.WithCancel(ctx)
+			defer stop()
+			go func() {
+				_ = class.WatchProgress(watchCtx, c.Client, rec.Name, func(ch class.Change) {
+					var msg tea.Msg = board.UpdateMsg{Progress: ch.Progress, Deleted: ch.Deleted}
+					switch {
+					case ch.Err != nil:
+						msg = board.WatchErrMsg{Err: ch.Err}
+					case ch.Synced:
+						msg = board.SyncedMsg{}
+					}
+					select {
+					case updates <- msg:
+					case <-watchCtx.Done():
+					}
+				})
+			}()
+			return tui.RunBoard(ctx, tui.BoardOptions{Board: class.NewBoard(rec), Updates: updates, Page: board.Options{StuckAfter: stuck}})
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&asJSON, "json", false, "print a snapshot as JSON instead of opening the board")
+	f.BoolVar(&asCSV, "csv", false, "print a snapshot as CSV instead of opening the board")
+	f.DurationVar(&stuck, "stuck", 10*time.Minute, "how long an exercise fails before the board calls the learner stuck")
+	return cmd
 }

@@ -239,7 +239,7 @@ func writeJUnit(path string, course *lessons.Course, results []checks.VerifyResu
 	if err != nil {
 		return err
 	}
-	if err := writeReportFile(path, append([]byte(xml.Header), data...)); err != nil {
+	if err := writePrivateFile(path, append([]byte(xml.Header), data...)); err != nil {
 		return fmt.Errorf("write JUnit report: %w", err)
 	}
 	return nil

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/kubedojo/kubedojo/lab/class/record"
 )
 
 // Labels and names of what a class creates.
@@ -49,10 +51,7 @@ var ErrExists = errors.New("already exists")
 
 // Exercise is one exercise of a class and the namespaces it needs, as the
 // lesson pack names them.
-type Exercise struct {
-	ID         string   `json:"id"`
-	Namespaces []string `json:"namespaces"`
-}
+type Exercise = record.Assignment
 
 // Record is what the class record holds: who takes the class, which
 // exercises, and until when.

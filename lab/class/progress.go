@@ -4,51 +4,30 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/util/retry"
+
+	"github.com/kubedojo/kubedojo/lab/class/record"
 )
 
-// State is where a learner stands on one exercise.
-type State string
+// The progress record's types live in package record (no cluster
+// dependencies, for the board's TUI page); these names keep this
+// package's API whole.
+type (
+	State            = record.State
+	ExerciseProgress = record.Exercise
+	Progress         = record.Progress
+)
 
-// States of an exercise in a progress record. The board derives "stuck"
-// from StateFailing and how long it has lasted.
+// States of an exercise in a progress record.
 const (
-	StateNotStarted State = "not-started"
-	StateFailing    State = "failing"
-	StateDone       State = "done"
+	StateNotStarted = record.StateNotStarted
+	StateFailing    = record.StateFailing
+	StateDone       = record.StateDone
 )
-
-// ExerciseProgress is one exercise's latest grading, as the learner's
-// kubedojo reported it.
-type ExerciseProgress struct {
-	State  State `json:"state"`
-	Passed int   `json:"passed"`
-	Total  int   `json:"total"`
-	// FailingSince is when the exercise started failing without a pass in
-	// between (zero unless State is failing).
-	FailingSince time.Time `json:"failingSince,omitzero"`
-	// Check and Message are the first failing check's title and message.
-	Check   string    `json:"check,omitempty"`
-	Message string    `json:"message,omitempty"`
-	Updated time.Time `json:"updated"`
-}
-
-// Progress is a learner's progress record: one entry per exercise they
-// have opened.
-type Progress struct {
-	Class   string `json:"class"`
-	Learner string `json:"learner"`
-	// Assigned are the class's exercises with the namespaces the pack
-	// names (the learner's copies are LearnerNamespace of each), so that
-	// the learner's kubedojo needs no other record.
-	Assigned  []Exercise                  `json:"assigned"`
-	Exercises map[string]ExerciseProgress `json:"exercises"`
-}
 
 const progressKey = "progress.json"
 
@@ -61,7 +40,7 @@ func DecodeProgress(cm *corev1.ConfigMap) (Progress, error) {
 		}
 	}
 	if p.Exercises == nil {
-		p.Exercises = map[string]ExerciseProgress{}
+		p.Exercises = map[string]record.Exercise{}
 	}
 	return p, nil
 }
@@ -84,7 +63,7 @@ func progressRecord(rec *Record, learner string) (*corev1.ConfigMap, error) {
 		Name: ProgressName(learner), Namespace: Namespace(rec.Name),
 		Labels: classLabels(rec.Name, learner, PartProgress),
 	}}
-	return cm, encodeProgress(cm, Progress{Class: rec.Name, Learner: learner, Assigned: rec.Exercises, Exercises: map[string]ExerciseProgress{}})
+	return cm, encodeProgress(cm, Progress{Class: rec.Name, Learner: learner, Assigned: rec.Exercises, Exercises: map[string]record.Exercise{}})
 }
 
 // Report records one exercise's state in the learner's progress record,
