@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -202,6 +203,23 @@ func (o *options) loadCourse() (*lessons.Course, error) {
 		o.markBuiltin(c)
 	}
 	return c, nil
+}
+
+// loadExercise reads only the lesson of exercise id from the built-in
+// course, so that a command about one exercise does not decode all of
+// them. It returns a nil exercise when that does not find it (a --course
+// pack, a mistyped id: the whole course is loaded then, for suggestions).
+func (o *options) loadExercise(id string) (*lessons.Course, *lessons.Exercise) {
+	lesson, _, ok := strings.Cut(id, "/")
+	if o.coursePath != "" || !ok {
+		return nil, nil
+	}
+	c, err := lessons.LoadValidatedLesson(assets.Course(), lesson)
+	if err != nil || c.Exercise(id) == nil {
+		return nil, nil
+	}
+	o.loaded = c
+	return c, c.Exercise(id)
 }
 
 // packDir checks that a --course path is a directory ("" is the built-in
