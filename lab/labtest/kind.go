@@ -15,6 +15,11 @@ import (
 // the built-in course and the exam pool use.
 var KindImages = []string{"busybox:1.36", "nginx:1.27", "redis:7"}
 
+// KindAddons are the add-ons RequireKindLab installs: those the built-in
+// course's exercises need (the Ingress and Gateway exercises are graded on
+// traffic through Traefik).
+var KindAddons = []string{lab.AddonTraefik}
+
 // KindWorkers is the number of worker nodes of the shared e2e lab: the
 // course's two-node exercises (taints, drains, node selectors) need one.
 const KindWorkers = 1
@@ -87,7 +92,7 @@ func UpKindLab(name string) (*lab.Lab, time.Duration, error) {
 	}
 	defer unlock()
 	// A test lab holds no learner's work: a broken one is recreated.
-	l, err := lab.New(lab.Config{Name: name, StateDir: state, Images: KindImages, Workers: KindWorkers, Recreate: true})
+	l, err := lab.New(lab.Config{Name: name, StateDir: state, Images: KindImages, Addons: KindAddons, Workers: KindWorkers, Recreate: true})
 	if err != nil {
 		return nil, 0, fmt.Errorf("kind lab %s: %w", name, err)
 	}
