@@ -182,6 +182,26 @@ func (ev *evaluation) expandAnswers(ctx context.Context, argv []string) ([]strin
 	return out, "", nil
 }
 
+// expandShellAnswers replaces {{answer:KEY}} in a node command with the
+// learner's answers, each quoted as one word for its place in the script
+// (a node command runs as root on the node: an answer must never run).
+// The command as written, not the answers, is what messages show.
+func (ev *evaluation) expandShellAnswers(ctx context.Context, script string) (string, string, error) {
+	refs := lessons.AnswerRefRE.FindAllStringSubmatch(script, -1)
+	if len(refs) == 0 {
+		return script, "", nil
+	}
+	answers := make(map[string]string, len(refs))
+	for _, m := range refs {
+		v, why, err := ev.answer(ctx, "", m[1])
+		if err != nil || why != "" {
+			return "", why, err
+		}
+		answers[m[1]] = v
+	}
+	return lessons.ExpandShellAnswers(script, answers), "", nil
+}
+
 func shellQuote(argv []string) string {
 	parts := make([]string, len(argv))
 	for i, a := range argv {
@@ -557,6 +577,12 @@ func (ev *evaluation) evalNode(ctx context.Context, n *lessons.NodeCheck) (bool,
 	script, what := n.Command, "`"+n.Command+"` on node "+node
 	if n.File != "" {
 		script, what = "cat "+shellQuote([]string{n.File}), "file "+n.File+" on node "+node
+	} else {
+		var why string
+		var err error
+		if script, why, err = ev.expandShellAnswers(ctx, script); err != nil || why != "" {
+			return false, why, err
+		}
 	}
 	ev.sawUnseen()
 	stdout, stderr, code, err := ev.env.Node.Exec(ctx, node, script)

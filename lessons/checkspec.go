@@ -301,6 +301,9 @@ func (s *NodeCheck) lint(v *exerciseLint, k string) {
 	if s.Command != "" {
 		v.shellScript(k+".command", s.Command)
 	}
+	for _, m := range AnswerRefRE.FindAllStringSubmatch(s.Command, -1) {
+		v.checkedKey[m[1]] = true
+	}
 }
 
 // TierNeed: commands run inside a node container.
