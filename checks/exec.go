@@ -348,11 +348,10 @@ func (ev *evaluation) evalHTTP(ctx context.Context, h *lessons.HTTPCheck) (bool,
 	if ev.env.Exec == nil {
 		return false, "", envErrorf("this cluster connection cannot run commands in pods")
 	}
-	args := wgetArgs(h, timeout)
 	if h.Sample != nil {
-		return ev.sampleHTTP(ctx, pod, h, args)
+		return ev.sampleHTTP(ctx, pod, h, timeout)
 	}
-	argv := append([]string{"wget"}, args...)
+	argv := append([]string{"wget", "-qO-", "-T", wgetTimeout(timeout)}, wgetArgs(h)...)
 	target := httpTarget(h)
 	runs := 1
 	if h.Blocked {
@@ -390,11 +389,11 @@ func (ev *evaluation) evalHTTP(ctx context.Context, h *lessons.HTTPCheck) (bool,
 	return true, "", nil
 }
 
-// wgetArgs are busybox wget's arguments for one request of h. busybox
-// never verifies a server certificate; --no-check-certificate only
-// silences its note saying so.
-func wgetArgs(h *lessons.HTTPCheck, timeout time.Duration) []string {
-	args := []string{"-qO-", "-T", fmt.Sprint(max(int(timeout.Seconds()), 1))}
+// wgetArgs are busybox wget's arguments for one request of h after -qO-
+// and the timeout. busybox never verifies a server certificate;
+// --no-check-certificate only silences its note saying so.
+func wgetArgs(h *lessons.HTTPCheck) []string {
+	var args []string
 	if strings.HasPrefix(h.URL, "https://") {
 		args = append(args, "--no-check-certificate")
 	}
@@ -402,6 +401,12 @@ func wgetArgs(h *lessons.HTTPCheck, timeout time.Duration) []string {
 		args = append(args, "--header", k+": "+h.Headers[k])
 	}
 	return append(args, h.URL)
+}
+
+// wgetTimeout is a request's time limit in whole seconds, as wget -T and
+// busybox timeout take it.
+func wgetTimeout(timeout time.Duration) string {
+	return fmt.Sprint(max(int(timeout.Seconds()), 1))
 }
 
 // httpTarget names what a request went to, with the headers that choose
@@ -428,20 +433,23 @@ const sampleMark = "--kubedojo-sample--"
 
 // sampleScript runs wget $n times in one exec (a kubectl exec per request
 // would take seconds each on a busy cluster) and marks the end of each
-// response: sh -c sampleScript sh N MARK WGET-ARGS...
-const sampleScript = `n=$1; m=$2; shift 2; i=0
+// response: sh -c sampleScript sh N MARK SECONDS WGET-ARGS... The time
+// limit goes through busybox's timeout applet: busybox sh runs its own
+// wget applet, bypassing any wrapper on PATH, and the wget of Debian's
+// busybox 1.35 crashes on -T.
+const sampleScript = `n=$1; m=$2; t=$3; shift 3; i=0
 while [ "$i" -lt "$n" ]; do
-  if wget "$@"; then r=ok; else r=fail; fi
+  if timeout "$t" wget "$@"; then r=ok; else r=fail; fi
   printf '\n%s %s\n' "$m" "$r"
   i=$((i+1))
 done`
 
 // sampleHTTP sends a sample of requests and grades how the responses
 // divide between the shares.
-func (ev *evaluation) sampleHTTP(ctx context.Context, pod *corev1.Pod, h *lessons.HTTPCheck, args []string) (bool, string, error) {
+func (ev *evaluation) sampleHTTP(ctx context.Context, pod *corev1.Pod, h *lessons.HTTPCheck, timeout time.Duration) (bool, string, error) {
 	sm := h.Sample
 	target := httpTarget(h)
-	argv := append([]string{"sh", "-c", sampleScript, "sh", fmt.Sprint(sm.Requests), sampleMark}, args...)
+	argv := append([]string{"sh", "-c", sampleScript, "sh", fmt.Sprint(sm.Requests), sampleMark, wgetTimeout(timeout), "-qO-"}, wgetArgs(h)...)
 	ev.sawUnseen()
 	res, err := ev.env.Exec.Exec(ctx, pod.Namespace, pod.Name, "", argv)
 	if err != nil {

@@ -32,7 +32,7 @@ for a in "$@"; do printf '%s|' "$a" >> "$ARGS"; done; echo >> "$ARGS"
 		t.Fatal(err)
 	}
 	h := &lessons.HTTPCheck{URL: "http://traefik.traefik/", Headers: map[string]string{"Host": "app.lab.local"}}
-	args := append([]string{"-c", sampleScript, "sh", "4", sampleMark}, wgetArgs(h, 0)...)
+	args := append([]string{"-c", sampleScript, "sh", "4", sampleMark, "2", "-qO-"}, wgetArgs(h)...)
 	cmd := exec.Command(sh, args...)
 	cmd.Env = append(os.Environ(), "PATH="+dir+":"+os.Getenv("PATH"), "STATE="+filepath.Join(dir, "n"), "ARGS="+filepath.Join(dir, "args"))
 	out, err := cmd.Output()
@@ -44,7 +44,7 @@ for a in "$@"; do printf '%s|' "$a" >> "$ARGS"; done; echo >> "$ARGS"
 		t.Fatalf("splitSample = %q, %d failed; want 3 bodies (v1, v1, v2) and 1 failure", bodies, failed)
 	}
 	calls, _ := os.ReadFile(filepath.Join(dir, "args"))
-	if want := "-qO-|-T|1|--header|Host: app.lab.local|http://traefik.traefik/|"; !strings.HasPrefix(string(calls), want) {
+	if want := "-qO-|--header|Host: app.lab.local|http://traefik.traefik/|"; !strings.HasPrefix(string(calls), want) {
 		t.Errorf("wget got %q, want %q", calls, want)
 	}
 }
@@ -62,7 +62,7 @@ func TestHTTPHeadersSampleAndHTTPS(t *testing.T) {
 		return ExecResult{Stdout: b.String(), Stderr: "wget: server returned error: HTTP/1.1 404 Not Found\n"}
 	}
 	key := func(n string, args ...string) string {
-		return strings.Join(append([]string{"sh", "-c", sampleScript, "sh", n, sampleMark}, args...), " ")
+		return strings.Join(append([]string{"sh", "-c", sampleScript, "sh", n, sampleMark, "3"}, args...), " ")
 	}
 	repeat := func(n int, s string) []string {
 		out := make([]string, n)
@@ -73,7 +73,7 @@ func TestHTTPHeadersSampleAndHTTPS(t *testing.T) {
 	}
 	split := `{http: {from: client, url: "http://traefik.traefik/", headers: {Host: app.lab.local},
 	  sample: {requests: 10, shares: [{expect: v1, atLeast: 0.7, atMost: 0.97}, {expect: v2, atLeast: 0.03, atMost: 0.3}]}}}`
-	sampleKey := key("10", "-qO-", "-T", "3", "--header", "Host: app.lab.local", "http://traefik.traefik/")
+	sampleKey := key("10", "-qO-", "--header", "Host: app.lab.local", "http://traefik.traefik/")
 	tests := []struct {
 		name   string
 		exec   map[string]ExecResult

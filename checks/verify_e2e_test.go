@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kubedojo/kubedojo/checks"
+	"github.com/kubedojo/kubedojo/lab"
 	"github.com/kubedojo/kubedojo/lab/labtest"
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/session"
@@ -141,7 +142,7 @@ func TestVerifyExercisesOnKind(t *testing.T) {
 
 // verifyShard brings the shard's lab up and verifies its exercises there.
 func verifyShard(ctx context.Context, t *testing.T, sh e2eShard, onResult func(checks.VerifyResult)) error {
-	l, took, err := labtest.UpKindLab(sh.name)
+	l, took, err := labtest.UpKindLab(sh.name, lab.AddonsFor(sh.exs)...)
 	if err != nil {
 		return err
 	}

@@ -76,7 +76,9 @@ func RequireKindLab(tb testing.TB, name string) *lab.Lab {
 // UpKindLab is RequireKindLab for a caller that has already called
 // RequireKind and brings several labs up at once (from goroutines, where
 // a test may not fail): it returns the error instead, and how long Up took.
-func UpKindLab(name string) (*lab.Lab, time.Duration, error) {
+// It also installs the add-ons named (lab.AddonsFor the exercises the
+// caller will run there); a lab keeps add-ons an earlier caller installed.
+func UpKindLab(name string, addons ...string) (*lab.Lab, time.Duration, error) {
 	state := KindLabStateDir(name)
 	if err := os.MkdirAll(state, 0o700); err != nil {
 		return nil, 0, fmt.Errorf("kind lab %s: %w", name, err)
@@ -87,7 +89,7 @@ func UpKindLab(name string) (*lab.Lab, time.Duration, error) {
 	}
 	defer unlock()
 	// A test lab holds no learner's work: a broken one is recreated.
-	l, err := lab.New(lab.Config{Name: name, StateDir: state, Images: KindImages, Workers: KindWorkers, Recreate: true})
+	l, err := lab.New(lab.Config{Name: name, StateDir: state, Images: KindImages, Addons: addons, Workers: KindWorkers, Recreate: true})
 	if err != nil {
 		return nil, 0, fmt.Errorf("kind lab %s: %w", name, err)
 	}
