@@ -400,6 +400,12 @@ func (r *Runner) Check(ctx context.Context, ex *lessons.Exercise) result.Report 
 	return r.cfg.Grader.Evaluate(ctx, ex)
 }
 
+// Watch grades one task whenever the objects its checks read change, until
+// ctx ends (training mode: live checks).
+func (r *Runner) Watch(ctx context.Context, ex *lessons.Exercise, onReport func(result.Report)) error {
+	return r.cfg.Grader.Watch(ctx, ex, onReport)
+}
+
 // Reset puts one task back to its start state (training mode, after the
 // learner confirmed it).
 func (r *Runner) Reset(ctx context.Context, ex *lessons.Exercise) error {

@@ -54,6 +54,10 @@ func (s *examSession) Check(ctx context.Context, task int) result.Report {
 	return s.r.Check(ctx, s.tasks[task])
 }
 
+func (s *examSession) Watch(ctx context.Context, task int, onReport func(result.Report)) error {
+	return s.r.Watch(ctx, s.tasks[task], onReport)
+}
+
 func (s *examSession) Reset(ctx context.Context, task int) error {
 	return s.r.Reset(ctx, s.tasks[task])
 }

@@ -35,6 +35,9 @@ type ExamSession interface {
 	NodeShell(ctx context.Context) (*exec.Cmd, error)
 	// Check grades one task now and Reset starts it over (training).
 	Check(ctx context.Context, task int) result.Report
+	// Watch grades a task whenever the objects its checks read change,
+	// until ctx ends (training's live checks).
+	Watch(ctx context.Context, task int, onReport func(result.Report)) error
 	Reset(ctx context.Context, task int) error
 }
 
