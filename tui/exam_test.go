@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os/exec"
 	"slices"
@@ -394,4 +395,62 @@ func waitWatched(f *fakeExam, n int) []int {
 		time.Sleep(10 * time.Millisecond)
 	}
 	return f.watchedTasks()
+}
+
+// leftoverExams refuses a new exam while earlier exams' tasks are on the
+// lab, until it is asked to clean them.
+type leftoverExams struct {
+	f     *fakeExam
+	mu    sync.Mutex
+	calls []bool
+}
+
+func (e *leftoverExams) Open(_ context.Context, clean bool) (common.ExamSession, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.calls = append(e.calls, clean)
+	if !clean {
+		return nil, &common.LeftoversError{Tasks: 2, Err: errors.New("tasks of an earlier exam are still on the lab")}
+	}
+	return e.f, nil
+}
+
+func (e *leftoverExams) opened() []bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]bool(nil), e.calls...)
+}
+
+// TestNewExamAsksBeforeDeletingLeftovers: X on the course map over what an
+// earlier exam left asks first; no keeps everything, yes cleans and opens
+// the exam.
+func TestNewExamAsksBeforeDeletingLeftovers(t *testing.T) {
+	exams := &leftoverExams{f: newFakeExam(t, exam.ModeExam, true)}
+	a := newApp(t, 80, 24, withLab(result.Pass), func(o *Options, _ *app) {
+		o.Exams = exams
+		o.ExamOptions = exampage.Options{Now: func() time.Time { return examStart.Add(time.Minute) }}
+	})
+	a.Stable(2 * time.Second)
+	a.Press("X")
+	if !a.WaitFor("Delete the 2 tasks left by earlier exams", 5*time.Second) {
+		t.Fatalf("no question before deleting the leftovers:\n%s", a.View())
+	}
+	golden.RequireEqual(t, a.View())
+	a.Press("n")
+	a.Stable(time.Second)
+	if got := exams.opened(); !slices.Equal(got, []bool{false}) {
+		t.Fatalf("after no: opened %v", got)
+	}
+	a.lacks(t, "Delete the 2 tasks", "Task 1 of 3")
+	a.Press("X")
+	if !a.WaitFor("Delete the 2 tasks", 5*time.Second) {
+		t.Fatal("no question the second time")
+	}
+	a.Press("y")
+	if !a.WaitFor("Task 1 of 3", 5*time.Second) {
+		t.Fatalf("yes did not open the exam:\n%s", a.View())
+	}
+	if got := exams.opened(); !slices.Equal(got, []bool{false, false, true}) {
+		t.Errorf("opened %v, want a clean open after yes", got)
+	}
 }

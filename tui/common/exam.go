@@ -45,5 +45,19 @@ type ExamSession interface {
 // new one drawn from the built-in pool with its defaults. Nil when there is
 // no lab.
 type Exams interface {
-	Open(ctx context.Context) (ExamSession, error)
+	// Open fails with a *LeftoversError when tasks of earlier exams are
+	// on the lab, unless clean removes them first.
+	Open(ctx context.Context, clean bool) (ExamSession, error)
 }
+
+// LeftoversError is Open's refusal to start a new exam over the Tasks
+// tasks earlier exams left on the lab, with the learner's work.
+type LeftoversError struct {
+	Tasks int
+	Err   error
+}
+
+func (e *LeftoversError) Error() string { return e.Err.Error() }
+
+// Unwrap is the runner's error.
+func (e *LeftoversError) Unwrap() error { return e.Err }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/kubedojo/kubedojo/lessons/progress"
 	"github.com/kubedojo/kubedojo/tui/common"
+	"github.com/kubedojo/kubedojo/tui/components/confirm"
 	"github.com/kubedojo/kubedojo/tui/messages"
 	"github.com/kubedojo/kubedojo/tui/prose"
 	"github.com/kubedojo/kubedojo/tui/styles"
@@ -29,12 +30,14 @@ type Model struct {
 	offset    int
 	filter    filterInput
 	filtering bool
+	// confirm asks before a new exam deletes what earlier ones left.
+	confirm *confirm.Model
 }
 
 // New returns the course map with the given lesson selected (the first
 // lesson that is not complete when id is "").
 func New(c *common.Common, selected string) *Model {
-	m := &Model{c: c, selected: selected}
+	m := &Model{c: c, selected: selected, confirm: confirm.New(c)}
 	if m.selected == "" {
 		sum := progress.Summarize(c.Course, c.Progress)
 		for _, t := range sum.Tracks {
@@ -64,6 +67,9 @@ func (m *Model) Location() progress.Location {
 
 // Focus is FocusInput while the filter is being typed.
 func (m *Model) Focus() common.Focus {
+	if m.confirm.Open() {
+		return common.FocusPrompt
+	}
 	if m.filtering {
 		return common.FocusInput
 	}
@@ -73,6 +79,7 @@ func (m *Model) Focus() common.Focus {
 // SetSize sets the page's size.
 func (m *Model) SetSize(width, height int) {
 	m.width, m.height = width, height
+	m.confirm.SetSize(width, 0)
 }
 
 // Selected is the id of the selected lesson.
@@ -144,7 +151,13 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.filter.update(msg)
 			m.keepSelectionVisible()
 		}
+	case messages.ExamLeftoversMsg:
+		m.confirm.Ask(fmt.Sprintf("Delete the %s left by earlier exams (your work too) and start?", prose.Plural(msg.Tasks, "task", "tasks")),
+			messages.Cmd(messages.StartExamMsg{Clean: true}))
 	case tea.KeyPressMsg:
+		if m.confirm.Open() {
+			return m.confirm.Update(msg)
+		}
 		if m.filtering {
 			m.updateFilter(msg)
 			return nil
@@ -349,6 +362,8 @@ func (m *Model) View() string {
 	rows := m.rows(&sum)
 	lines := m.header(&sum)
 	switch {
+	case m.confirm.Open():
+		lines = append(lines, m.confirm.View())
 	case m.filtering || m.filter.value != "":
 		lines = append(lines, m.filter.view(s, m.filtering, m.width))
 	default:
@@ -396,6 +411,9 @@ func (m *Model) View() string {
 // ShortHelp lists the page's main keys.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
+	if m.confirm.Open() {
+		return m.confirm.ShortHelp()
+	}
 	if m.filtering {
 		return []key.Binding{k.FilterAccept, k.FilterCancel}
 	}
@@ -409,6 +427,9 @@ func (m *Model) ShortHelp() []key.Binding {
 // FullHelp lists all the page's keys.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.c.Keys
+	if m.confirm.Open() {
+		return m.confirm.FullHelp()
+	}
 	if m.filtering {
 		return [][]key.Binding{{k.Up, k.Down, k.FilterAccept, k.FilterCancel}}
 	}
