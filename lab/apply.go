@@ -3,6 +3,7 @@ package lab
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,6 +21,9 @@ var (
 	namespaceGVR = schema.GroupVersionResource{Version: "v1", Resource: "namespaces"}
 	podGVR       = schema.GroupVersionResource{Version: "v1", Resource: "pods"}
 	crdGVR       = schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"}
+	// namespaceMapping is the mapping of namespaces, which every cluster
+	// serves as core v1.
+	namespaceMapping = &meta.RESTMapping{Resource: namespaceGVR, GroupVersionKind: schema.GroupVersionKind{Version: "v1", Kind: "Namespace"}, Scope: meta.RESTScopeRoot}
 )
 
 // Bounds of the waits inside a setup.
@@ -108,20 +112,27 @@ func refNamespace(m *meta.RESTMapping, ref lessons.ObjectRef, defaultNS string) 
 
 // exerciseLabels are the labels of everything an exercise's start state
 // creates.
-func exerciseLabels(ex *lessons.Exercise) map[string]string {
-	return map[string]string{LabelManagedBy: ManagedBy, LabelExercise: ExerciseLabelValue(ex.ID)}
+func (e *Environment) exerciseLabels(ex *lessons.Exercise) map[string]string {
+	l := map[string]string{LabelManagedBy: ManagedBy, LabelExercise: ExerciseLabelValue(ex.ID)}
+	if e.opts.Instance != "" {
+		l[LabelInstance] = e.opts.Instance
+	}
+	return l
 }
 
 // prepareObject adds the exercise labels and fills in the default
 // namespace of namespaced kinds (dropping a namespace on cluster-scoped
 // ones).
-func prepareObject(obj *unstructured.Unstructured, isNamespaced bool, ex *lessons.Exercise) {
+func (e *Environment) prepareObject(obj *unstructured.Unstructured, isNamespaced bool, ex *lessons.Exercise) {
 	labels := obj.GetLabels()
 	if labels == nil {
 		labels = map[string]string{}
 	}
-	for k, v := range exerciseLabels(ex) {
+	for k, v := range e.exerciseLabels(ex) {
 		labels[k] = v
+	}
+	if obj.GetKind() == "Namespace" && slices.ContainsFunc(ex.Namespaces, func(n lessons.Namespace) bool { return n.Name == obj.GetName() }) {
+		SetPodSecurity(labels, ex.PodSecurityLevel())
 	}
 	obj.SetLabels(labels)
 	switch {
@@ -137,8 +148,10 @@ func labelledFor(obj metav1.Object, ex *lessons.Exercise) bool {
 	return obj.GetLabels()[LabelExercise] == ExerciseLabelValue(ex.ID)
 }
 
-// applyStep applies the documents of an apply step in order.
-func (e *Environment) applyStep(ctx context.Context, ex *lessons.Exercise, text string) error {
+// applyStep applies the documents of an apply step in order. b is the
+// baseline of a start state, which records the objects that existed before
+// (adopt.go); nil for reference solutions.
+func (e *Environment) applyStep(ctx context.Context, ex *lessons.Exercise, b *Baseline, text string) error {
 	docs, errs := lessons.ParseManifests(text)
 	if len(errs) > 0 {
 		msg := errs[0].Message
@@ -154,8 +167,11 @@ func (e *Environment) applyStep(ctx context.Context, ex *lessons.Exercise, text 
 		if err != nil {
 			return &manifestError{line: d.Line, err: fmt.Errorf("%s: %w", desc, err)}
 		}
-		prepareObject(obj, namespaced(m), ex)
+		e.prepareObject(obj, namespaced(m), ex)
 		if err := e.guardForeign(ctx, ex, m, obj); err != nil {
+			return &manifestError{line: d.Line, err: fmt.Errorf("%s: %w", desc, err)}
+		}
+		if err := e.adopt(ctx, ex, b, m, obj); err != nil {
 			return &manifestError{line: d.Line, err: fmt.Errorf("%s: %w", desc, err)}
 		}
 		if err := e.applyObject(ctx, m, obj); err != nil {
@@ -240,9 +256,9 @@ func (e *Environment) guardForeign(ctx context.Context, ex *lessons.Exercise, m 
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrUnreachable, err)
 	}
-	if !labelledFor(cur, ex) {
-		return fmt.Errorf("%w: %s %s exists and was not created by kubedojo for this exercise; kubedojo does not change it in a cluster it did not create",
-			ErrForeignObject, m.GroupVersionKind.Kind, obj.GetName())
+	if !e.owns(cur, ex) {
+		return fmt.Errorf("%w: %s %s exists and was not created by this kubedojo for this exercise%s; kubedojo does not change it in a cluster it did not create",
+			ErrForeignObject, m.GroupVersionKind.Kind, obj.GetName(), e.ownerNote(cur, ex))
 	}
 	return nil
 }
@@ -256,9 +272,9 @@ func (e *Environment) requireOwnedNamespace(ctx context.Context, ex *lessons.Exe
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrUnreachable, err)
 	}
-	if !labelledFor(cur, ex) {
-		return fmt.Errorf("%w: namespace %s was not created by kubedojo for this exercise; kubedojo changes nothing in it on a cluster it did not create",
-			ErrForeignObject, ns)
+	if !e.owns(cur, ex) {
+		return fmt.Errorf("%w: namespace %s was not created by this kubedojo for this exercise%s; kubedojo changes nothing in it on a cluster it did not create",
+			ErrForeignObject, ns, e.ownerNote(cur, ex))
 	}
 	return nil
 }
@@ -291,7 +307,7 @@ func (e *Environment) deleteRef(ctx context.Context, ex *lessons.Exercise, ref l
 	}
 	for i := range targets {
 		obj := &targets[i]
-		if e.opts.Foreign && !labelledFor(obj, ex) {
+		if e.opts.Foreign && !e.owns(obj, ex) {
 			if !namespaced(m) {
 				return fmt.Errorf("%w: %s %s was not created by kubedojo for this exercise", ErrForeignObject, m.GroupVersionKind.Kind, obj.GetName())
 			}

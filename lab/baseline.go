@@ -31,6 +31,10 @@ type Baseline struct {
 	// Nodes are what nodeLabel and nodeTaint steps found on each node
 	// before they changed it, by node name, for Cleanup to put back.
 	Nodes map[string]*NodeRecord `json:"nodes,omitempty"`
+	// Adopted are the objects that existed before the start state first
+	// changed them (adopt.go), by adoptedKey: cleanup puts their fields
+	// back and never deletes them.
+	Adopted map[string]*AdoptedObject `json:"adopted,omitempty"`
 	// KubeContext is the learner kubeconfig's current context at setup
 	// (for `kubeconfig: restore`).
 	KubeContext string `json:"kubeContext,omitempty"`

@@ -16,6 +16,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/util/retry"
 
 	"github.com/kubedojo/kubedojo/lessons"
@@ -68,6 +69,12 @@ func (e *Environment) cleanup(ctx context.Context, ex *lessons.Exercise) error {
 	if err := e.restoreNodes(ctx, b); err != nil {
 		stepErrs = append(stepErrs, fmt.Errorf("clean up %s: %w", ex.ID, err))
 	}
+	// Objects that existed before get their fields back and are never
+	// deleted below, even when putting them back failed.
+	if err := e.restoreAdopted(ctx, b); err != nil {
+		stepErrs = append(stepErrs, fmt.Errorf("clean up %s: %w", ex.ID, err))
+	}
+	adopted := adoptedUIDs(b)
 	work, err := e.learnerClusterWork(ctx, ex, b, kept)
 	if err == nil {
 		err = e.deleteClusterWork(ctx, work)
@@ -75,22 +82,29 @@ func (e *Environment) cleanup(ctx context.Context, ex *lessons.Exercise) error {
 	if err != nil {
 		return errors.Join(append(stepErrs, fmt.Errorf("clean up %s: %w", ex.ID, environmentError(err)))...)
 	}
-	namespaces, err := e.namespacesToDelete(ctx, ex, kept)
+	namespaces, keptNamespaces, err := e.namespacesToDelete(ctx, ex, adopted, kept)
 	if err != nil {
 		return errors.Join(append(stepErrs, fmt.Errorf("clean up %s: %w", ex.ID, err))...)
 	}
 	var wg sync.WaitGroup
-	errs := make([]error, len(namespaces)+1)
+	errs := make([]error, len(namespaces)+len(keptNamespaces)+1)
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		errs[0] = e.deleteLabelled(ctx, ex)
+		errs[0] = e.deleteLabelled(ctx, ex, adopted)
 	}()
 	for i, ns := range namespaces {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			errs[i+1] = e.deleteNamespace(ctx, ns)
+		}()
+	}
+	for i, ns := range keptNamespaces {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[len(namespaces)+i+1] = e.deleteLabelledIn(ctx, ex, ns, adopted)
 		}()
 	}
 	wg.Wait()
@@ -245,8 +259,10 @@ func (e *Environment) removeNodeTaints(ctx context.Context, node string, keys []
 
 // namespacesToDelete lists the exercise's namespaces that exist, plus any
 // namespace labelled with the exercise (left by an older version of it).
-// On a foreign cluster unlabelled ones go to kept instead.
-func (e *Environment) namespacesToDelete(ctx context.Context, ex *lessons.Exercise, kept *KeptError) ([]string, error) {
+// On a foreign cluster unlabelled ones go to kept instead. Exercise
+// namespaces that existed before the exercise (adopted) are kept: of
+// them only the start state's objects go (the second list).
+func (e *Environment) namespacesToDelete(ctx context.Context, ex *lessons.Exercise, adopted map[types.UID]bool, kept *KeptError) (del, emptied []string, err error) {
 	set := map[string]bool{}
 	for _, ns := range ex.Namespaces {
 		cur, err := e.namespaces().Get(ctx, ns.Name, metav1.GetOptions{})
@@ -254,42 +270,59 @@ func (e *Environment) namespacesToDelete(ctx context.Context, ex *lessons.Exerci
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%w: namespace %s: %v", ErrUnreachable, ns.Name, err)
+			return nil, nil, fmt.Errorf("%w: namespace %s: %v", ErrUnreachable, ns.Name, err)
 		}
-		if e.opts.Foreign && !labelledFor(cur, ex) {
-			kept.Items = append(kept.Items, fmt.Sprintf("namespace %s (not labelled by kubedojo)", ns.Name))
+		if adopted[cur.GetUID()] {
+			emptied = append(emptied, ns.Name)
+			continue
+		}
+		if e.opts.Foreign && !e.owns(cur, ex) {
+			kept.Items = append(kept.Items, fmt.Sprintf("namespace %s (not labelled by this kubedojo%s)", ns.Name, e.ownerNote(cur, ex)))
 			continue
 		}
 		set[ns.Name] = true
 	}
-	list, err := e.namespaces().List(ctx, metav1.ListOptions{LabelSelector: LabelExercise + "=" + ExerciseLabelValue(ex.ID)})
+	list, err := e.namespaces().List(ctx, metav1.ListOptions{LabelSelector: e.exerciseSelector(ex)})
 	if err != nil {
-		return nil, fmt.Errorf("%w: list namespaces: %v", ErrUnreachable, err)
+		return nil, nil, fmt.Errorf("%w: list namespaces: %v", ErrUnreachable, err)
 	}
 	for _, ns := range list.Items {
-		set[ns.GetName()] = true
+		if !adopted[ns.GetUID()] {
+			set[ns.GetName()] = true
+		}
 	}
-	out := make([]string, 0, len(set))
+	del = make([]string, 0, len(set))
 	for ns := range set {
-		out = append(out, ns)
+		del = append(del, ns)
 	}
-	sort.Strings(out)
-	return out, nil
+	sort.Strings(del)
+	return del, emptied, nil
 }
 
 // deleteLabelled deletes the cluster-scoped objects labelled with the
-// exercise (namespaces are deleted separately and waited for).
-func (e *Environment) deleteLabelled(ctx context.Context, ex *lessons.Exercise) error {
-	gvrs, err := e.resources(false)
+// exercise (namespaces are deleted separately and waited for), except
+// adopted ones.
+func (e *Environment) deleteLabelled(ctx context.Context, ex *lessons.Exercise, adopted map[types.UID]bool) error {
+	return e.deleteLabelledIn(ctx, ex, "", adopted)
+}
+
+// deleteLabelledIn deletes the objects labelled with the exercise in
+// namespace ns, or the cluster-scoped ones but namespaces when ns is "",
+// except adopted ones.
+func (e *Environment) deleteLabelledIn(ctx context.Context, ex *lessons.Exercise, ns string, adopted map[types.UID]bool) error {
+	gvrs, err := e.resources(ns != "")
 	if err != nil {
 		return err
 	}
-	selector := LabelExercise + "=" + ExerciseLabelValue(ex.ID)
+	selector := e.exerciseSelector(ex)
 	return forEach(gvrs, func(gvr schema.GroupVersionResource) error {
 		if gvr.GroupResource() == namespaceGVR.GroupResource() {
 			return nil
 		}
-		ri := e.dyn.Resource(gvr)
+		var ri dynamic.ResourceInterface = e.dyn.Resource(gvr)
+		if ns != "" {
+			ri = e.dyn.Resource(gvr).Namespace(ns)
+		}
 		list, err := ri.List(ctx, metav1.ListOptions{LabelSelector: selector})
 		if err != nil {
 			if apierrors.IsNotFound(err) || apierrors.IsMethodNotSupported(err) || apierrors.IsForbidden(err) {
@@ -298,6 +331,9 @@ func (e *Environment) deleteLabelled(ctx context.Context, ex *lessons.Exercise) 
 			return fmt.Errorf("list %s: %w", gvr.Resource, err)
 		}
 		for _, o := range list.Items {
+			if adopted[o.GetUID()] {
+				continue
+			}
 			if err := ri.Delete(ctx, o.GetName(), metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
 				return fmt.Errorf("delete %s %s: %w", o.GetKind(), o.GetName(), err)
 			}

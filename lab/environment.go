@@ -80,6 +80,9 @@ type EnvOptions struct {
 	// Context names the cluster in StateDir (the kubeconfig context);
 	// empty derives a name from the API server's address.
 	Context string
+	// Instance is the kubedojo instance's id (LabelInstance); empty takes
+	// InstanceID of StateDir, and none without a StateDir.
+	Instance string
 }
 
 // Environment sets up, records, cleans up and resets exercises on one
@@ -124,6 +127,11 @@ func NewEnvironment(cfg *rest.Config, opts EnvOptions) (*Environment, error) {
 	}
 	if opts.Context == "" {
 		opts.Context = "api-" + cfg.Host
+	}
+	if opts.Instance == "" && opts.StateDir != "" {
+		if opts.Instance, err = InstanceID(opts.StateDir); err != nil {
+			return nil, fmt.Errorf("exercise environment: %w", err)
+		}
 	}
 	disc := memory.NewMemCacheClient(kube.Discovery())
 	return newEnvironment(kube, dyn, disc, restmapper.NewDeferredDiscoveryRESTMapper(disc), opts), nil

@@ -174,12 +174,12 @@ func TestPrepareObject(t *testing.T) {
 	for _, tt := range tests {
 		obj := &unstructured.Unstructured{Object: map[string]any{"metadata": map[string]any{"name": "x", "labels": map[string]any{"app": "x"}}}}
 		obj.SetNamespace(tt.namespace)
-		prepareObject(obj, tt.namespaced, ex)
+		(&Environment{opts: EnvOptions{Instance: "0123456789abcdef"}}).prepareObject(obj, tt.namespaced, ex)
 		if obj.GetNamespace() != tt.want {
 			t.Errorf("%s: namespace %q, want %q", tt.name, obj.GetNamespace(), tt.want)
 		}
 		l := obj.GetLabels()
-		if l["app"] != "x" || l[LabelManagedBy] != ManagedBy || l[LabelExercise] != "rbac.roles" {
+		if l["app"] != "x" || l[LabelManagedBy] != ManagedBy || l[LabelExercise] != "rbac.roles" || l[LabelInstance] != "0123456789abcdef" {
 			t.Errorf("%s: labels %v", tt.name, l)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -42,8 +43,9 @@ func (e *Environment) setup(ctx context.Context, ex *lessons.Exercise) error {
 	}
 	b := &Baseline{Exercise: ex.ID, Context: e.opts.Context, Objects: map[string]ObjectBaseline{}}
 	if prev != nil {
-		// Nodes as they were before that earlier setup, not as it left them.
-		b.Nodes = prev.Nodes
+		// Nodes and adopted objects as they were before that earlier setup,
+		// not as it left them.
+		b.Nodes, b.Adopted = prev.Nodes, prev.Adopted
 	}
 	// Snapshots are taken before the steps, which may change the very
 	// objects to restore (a troubleshooting exercise breaking CoreDNS).
@@ -58,7 +60,7 @@ func (e *Environment) setup(ctx context.Context, ex *lessons.Exercise) error {
 	if err := e.saveBaseline(ex, b); err != nil {
 		return fmt.Errorf("set up %s: %w", ex.ID, err)
 	}
-	if err := e.ensureNamespaces(ctx, ex); err != nil {
+	if err := e.ensureNamespaces(ctx, ex, b); err != nil {
 		return fmt.Errorf("set up %s: %w", ex.ID, err)
 	}
 	// kubeconfig checks read the shell's kubeconfig even before the learner
@@ -96,8 +98,9 @@ func hasKubeconfigCheck(cs []lessons.Check) bool {
 // learner creates), labelled for the exercise. A namespace still
 // terminating from a cleanup is waited for. On a foreign cluster an
 // existing namespace without the exercise's label is refused; on the own
-// lab it is adopted.
-func (e *Environment) ensureNamespaces(ctx context.Context, ex *lessons.Exercise) error {
+// lab it is adopted (adopt.go): cleanup puts its labels back and deletes
+// only the start state's objects in it, never the namespace.
+func (e *Environment) ensureNamespaces(ctx context.Context, ex *lessons.Exercise, b *Baseline) error {
 	for _, ns := range ex.Namespaces {
 		if ns.LearnerCreates {
 			continue
@@ -111,21 +114,27 @@ func (e *Environment) ensureNamespaces(ctx context.Context, ex *lessons.Exercise
 			if err := e.waitNamespaceGone(ctx, ns.Name); err != nil {
 				return err
 			}
-		case e.opts.Foreign && !labelledFor(cur, ex):
-			return fmt.Errorf("%w: namespace %s already exists and was not created by kubedojo for this exercise; "+
-				"kubedojo will not use it in a cluster it did not create (delete or rename it, or use kubedojo's own lab)", ErrForeignObject, ns.Name)
+		case e.opts.Foreign && !e.owns(cur, ex):
+			return fmt.Errorf("%w: namespace %s already exists and was not created by this kubedojo for this exercise%s; "+
+				"kubedojo will not use it in a cluster it did not create (delete or rename it, or use kubedojo's own lab)", ErrForeignObject, ns.Name, e.ownerNote(cur, ex))
 		}
+		want := maps.Clone(ns.Labels)
+		if want == nil {
+			want = map[string]string{}
+		}
+		SetPodSecurity(want, ex.PodSecurityLevel())
+		maps.Copy(want, e.exerciseLabels(ex))
 		labels := map[string]any{}
-		for k, v := range ns.Labels {
-			labels[k] = v
-		}
-		for k, v := range exerciseLabels(ex) {
+		for k, v := range want {
 			labels[k] = v
 		}
 		obj := &unstructured.Unstructured{Object: map[string]any{
 			"apiVersion": "v1", "kind": "Namespace",
 			"metadata": map[string]any{"name": ns.Name, "labels": labels},
 		}}
+		if err := e.adopt(ctx, ex, b, namespaceMapping, obj); err != nil {
+			return err
+		}
 		if _, err := e.dyn.Resource(namespaceGVR).Apply(ctx, ns.Name, obj, metav1.ApplyOptions{FieldManager: FieldManager, Force: true}); err != nil {
 			return fmt.Errorf("create namespace %s: %w", ns.Name, err)
 		}
@@ -149,7 +158,7 @@ func stepError(ex *lessons.Exercise, phase string, i int, s lessons.Step, err er
 func (e *Environment) runStep(ctx context.Context, ex *lessons.Exercise, vars lessons.Vars, b *Baseline, s lessons.Step) error {
 	switch {
 	case s.Apply != "":
-		return e.applyStep(ctx, ex, s.Apply)
+		return e.applyStep(ctx, ex, b, s.Apply)
 	case s.Delete != nil:
 		return e.deleteRef(ctx, ex, *s.Delete)
 	case s.Wait != nil:

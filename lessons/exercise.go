@@ -40,6 +40,9 @@ type Exercise struct {
 	// Namespaces the exercise owns. The first is the default namespace of
 	// its objects and checks.
 	Namespaces []Namespace `yaml:"namespaces" json:"namespaces"`
+	// PodSecurity is the Pod Security level the exercise's namespaces
+	// enforce: baseline unless it says why it needs another.
+	PodSecurity *PodSecurity `yaml:"podSecurity,omitempty" json:"podSecurity,omitempty"`
 	// Task is what the learner must do, in Markdown.
 	Task string `yaml:"task" json:"task"`
 	// Answers lists the keys of the "answers" ConfigMap for find-and-report

@@ -258,6 +258,7 @@ func validateExercise(fsys fs.FS, r reporter, pos positions, ex *Exercise, raw s
 		}
 		v.namespaces[ns.Name] = true
 	}
+	v.podSecurity()
 	for i, a := range ex.Answers {
 		f := indexPath("answers", i)
 		require(r, pos, f+".key", a.Key)
@@ -513,6 +514,8 @@ func (v *exerciseLint) manifests(f, text string) {
 		}
 		v.r.add(base+e.Line, field, "%s", e.Message)
 	}
+	v.takeovers(f, base, docs)
+	v.podSecurityOf(f, base, docs)
 	for _, d := range docs {
 		ns := d.Object.GetNamespace()
 		kind := d.Object.GetKind()

@@ -123,6 +123,9 @@ func (o *options) examRunner(ctx context.Context, poolDir string) (*examrun.Runn
 	if err != nil {
 		return nil, err
 	}
+	if poolDir == "" {
+		o.markBuiltin(pool)
+	}
 	if o.closeLog == nil {
 		_, closeLog, err := openLog(o.stateDir, examLogName)
 		if err != nil {
@@ -308,7 +311,7 @@ func writeExamJUnit(res *exam.Result, path string) error {
 	if err != nil {
 		return withCode(exitEnv, err)
 	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
+	if err := writePrivateFile(path, data); err != nil {
 		return withCode(exitEnv, fmt.Errorf("write the JUnit report: %w", err))
 	}
 	return nil

@@ -47,6 +47,16 @@ Without PATH it checks the --course pack, or the built-in course.`,
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok (%d tracks, %d lessons, %d exercises, %d quiz questions)\n",
 				name, len(c.Tracks), len(c.Lessons()), len(c.Exercises()), countQuestions(c))
+			if powers := lessons.Powers(c); len(powers) > 0 {
+				who := "kubedojo shows learners this list and runs the pack only once they agree (or pass --trust-pack)"
+				if len(args) == 0 && opts.coursePath == "" {
+					who = "the built-in course is trusted"
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "What its exercises do past their own namespaces (%s):\n", who)
+				for _, p := range powers {
+					fmt.Fprintf(cmd.OutOrStdout(), "  - %s\n", p)
+				}
+			}
 			return nil
 		},
 	}

@@ -66,12 +66,27 @@ type options struct {
 	stderr io.Writer
 	// closeLog ends the log a command opened (exam commands), if any.
 	closeLog func()
+	// stdin is where questions are answered (nil: nobody answers).
+	stdin io.Reader
+	// builtin holds the built-in course and exam pool as loaded, which
+	// are trusted (trust.go).
+	builtin map[*lessons.Course]bool
+	// trustPackFlag is --trust-pack.
+	trustPackFlag bool
+}
+
+// markBuiltin records that c is the built-in course or exam pool.
+func (o *options) markBuiltin(c *lessons.Course) {
+	if o.builtin == nil {
+		o.builtin = map[*lessons.Course]bool{}
+	}
+	o.builtin[c] = true
 }
 
 func run(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	opts := &options{stdout: os.Stdout, stderr: os.Stderr}
+	opts := &options{stdout: os.Stdout, stderr: os.Stderr, stdin: os.Stdin}
 	root := newRootCmd(opts)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
@@ -118,6 +133,7 @@ cluster changes. The lab is a local kind cluster that kubedojo creates for you.`
 	pf.StringVar(&opts.kubeconfig, "kubeconfig", "", "kubeconfig of an existing cluster to use instead of the kind lab")
 	pf.StringVar(&opts.context, "context", "", "kubeconfig context to use (with --kubeconfig, or from $KUBECONFIG)")
 	pf.StringVar(&opts.stateDir, "state-dir", defaultStateDir(), "where kubedojo keeps progress, the lab kubeconfig and lab files")
+	pf.BoolVar(&opts.trustPackFlag, "trust-pack", false, "run a lesson pack's exercises that reach past their namespaces (privileged pods, node commands, powerful bindings) without asking")
 	opts.lab.register(pf)
 
 	var tf tuiFlags
@@ -133,6 +149,7 @@ cluster changes. The lab is a local kind cluster that kubedojo creates for you.`
 		newCheckCmd(opts),
 		newVerifyCmd(opts),
 		newExamCmd(opts, newExamTUI),
+		newClassCmd(opts),
 	)
 	return root
 }
@@ -163,7 +180,12 @@ func (o *options) loadCourse() (*lessons.Course, error) {
 		return nil, err
 	}
 	fsys, name := o.courseFS()
-	c, err := lessons.Load(fsys)
+	load := lessons.Load
+	if o.coursePath == "" {
+		// Validated by the tests that build it (TestBuiltinCourseLoadsValidated).
+		load = lessons.LoadValidated
+	}
+	c, err := load(fsys)
 	if err != nil {
 		var ps lessons.Problems
 		if errors.As(err, &ps) {
@@ -172,6 +194,9 @@ func (o *options) loadCourse() (*lessons.Course, error) {
 		return nil, withCode(exitEnv, fmt.Errorf("load %s: %w", name, err))
 	}
 	o.loaded = c
+	if o.coursePath == "" {
+		o.markBuiltin(c)
+	}
 	return c, nil
 }
 

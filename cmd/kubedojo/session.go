@@ -120,8 +120,12 @@ func (o *options) courseAndLab() (*lessons.Course, *lab.Lab, error) {
 	return course, l, nil
 }
 
-// openLab builds the lab the flags select (it does not start it).
+// openLab builds the lab the flags select (it does not start it), for
+// course's exercises once the learner trusts the course (trust.go).
 func (o *options) openLab(course *lessons.Course) (*lab.Lab, error) {
+	if err := o.trustPack(course); err != nil {
+		return nil, err
+	}
 	var images []string
 	if course != nil {
 		images = course.Images
@@ -129,6 +133,9 @@ func (o *options) openLab(course *lessons.Course) (*lab.Lab, error) {
 	cfg, err := o.labConfig(images)
 	if err != nil {
 		return nil, err
+	}
+	if course != nil {
+		cfg.Addons = lab.AddonsFor(course.Exercises())
 	}
 	l, err := lab.New(cfg)
 	if err != nil {

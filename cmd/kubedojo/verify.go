@@ -6,7 +6,6 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
 	"time"
@@ -240,7 +239,7 @@ func writeJUnit(path string, course *lessons.Course, results []checks.VerifyResu
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(path, append([]byte(xml.Header), data...), 0o644); err != nil {
+	if err := writePrivateFile(path, append([]byte(xml.Header), data...)); err != nil {
 		return fmt.Errorf("write JUnit report: %w", err)
 	}
 	return nil

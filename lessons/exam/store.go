@@ -78,7 +78,7 @@ func (s *Store) Finish(r *Result) error {
 	if err != nil {
 		return fmt.Errorf("encode the history of exam %s: %w", r.ID, err)
 	}
-	f, err := os.OpenFile(s.historyPath(), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	f, err := os.OpenFile(s.historyPath(), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
 	if err != nil {
 		return fmt.Errorf("exam history: %w", err)
 	}

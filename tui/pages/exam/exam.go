@@ -222,14 +222,14 @@ func (m *Model) startLive() tea.Cmd {
 // nextLive waits for the watch's next report; nothing once it is stopped.
 func (m *Model) nextLive(w *liveWatch) tea.Cmd {
 	id := m.id
-	return func() tea.Msg {
+	return messages.Listen(func() tea.Msg {
 		select {
 		case r := <-w.reports:
 			return liveReportMsg{id: id, seq: w.seq, task: w.task, rep: r}
 		case <-w.ctx.Done():
 			return nil
 		}
-	}
+	})
 }
 
 // Title is the page's name in the header.
@@ -260,7 +260,7 @@ func (m *Model) SetSize(width, height int) {
 
 func (m *Model) tick() tea.Cmd {
 	id := m.id
-	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg{id: id, at: t} })
+	return messages.Listen(tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg{id: id, at: t} }))
 }
 
 // startSetup runs the setup in the background; its events come back one
@@ -281,7 +281,7 @@ func (m *Model) startSetup() tea.Cmd {
 
 func (m *Model) nextEvent() tea.Cmd {
 	events := m.events
-	return func() tea.Msg { return <-events }
+	return messages.Listen(func() tea.Msg { return <-events })
 }
 
 // save records the state in the background, from a copy.
