@@ -9,6 +9,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -265,12 +266,16 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		if m.c.Exams == nil || !m.c.LabState.Ready {
 			return messages.Cmd(messages.ErrorMsg{Err: fmt.Errorf("the mock exam needs the lab, and it is not ready yet")})
 		}
-		exams, ctx := m.c.Exams, m.c.Ctx
+		exams, ctx, clean := m.c.Exams, m.c.Ctx, msg.Clean
 		return func() tea.Msg {
-			sess, err := exams.Open(ctx)
+			sess, err := exams.Open(ctx, clean)
 			return examOpenedMsg{sess: sess, err: err}
 		}
 	case examOpenedMsg:
+		var left *common.LeftoversError
+		if errors.As(msg.err, &left) {
+			return m.broadcast(messages.ExamLeftoversMsg{Tasks: left.Tasks})
+		}
 		if msg.err != nil {
 			return messages.Cmd(messages.ErrorMsg{Err: fmt.Errorf("open the mock exam: %w", msg.err)})
 		}

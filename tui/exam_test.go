@@ -2,8 +2,10 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -35,9 +37,11 @@ type fakeExam struct {
 	// at is the frozen time of the screen.
 	at time.Time
 
-	mu     sync.Mutex
-	saved  []exam.State
-	graded int
+	mu      sync.Mutex
+	saved   []exam.State
+	graded  int
+	watched []int
+	resets  int
 }
 
 func newFakeExam(t *testing.T, mode exam.Mode, setUp bool) *fakeExam {
@@ -131,7 +135,29 @@ func (f *fakeExam) Check(_ context.Context, task int) result.Report {
 	return r
 }
 
-func (f *fakeExam) Reset(context.Context, int) error { return nil }
+func (f *fakeExam) Reset(context.Context, int) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.resets++
+	return nil
+}
+
+// Watch reports the task's checks as Check does, once, and records the
+// task it watches.
+func (f *fakeExam) Watch(ctx context.Context, task int, onReport func(result.Report)) error {
+	f.mu.Lock()
+	f.watched = append(f.watched, task)
+	f.mu.Unlock()
+	onReport(f.Check(ctx, task))
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+func (f *fakeExam) watchedTasks() []int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]int(nil), f.watched...)
+}
 
 // newExamApp opens the TUI as kubedojo exam does, on the exam screen of
 // f, with the clock frozen at now.
@@ -164,6 +190,7 @@ var examScreens = []struct {
 	{"exam-alert", exam.ModeExam, true, false, 106 * time.Minute, func(t *testing.T, a *app) { a.Press("down", "down") }},
 	{"exam-confirm-end", exam.ModeExam, true, false, 40 * time.Minute, func(t *testing.T, a *app) { a.Press("f", "E") }},
 	{"exam-training", exam.ModeTraining, true, false, 10 * time.Minute, func(t *testing.T, a *app) { a.Press("h", "c") }},
+	{"exam-training-reset", exam.ModeTraining, true, false, 3 * time.Hour, func(t *testing.T, a *app) { a.Press("down", "r") }},
 	{"exam-report", exam.ModeExam, true, false, 80 * time.Minute, func(t *testing.T, a *app) { a.Press("E", "y") }},
 }
 
@@ -296,4 +323,134 @@ func TestExamTaskTextIsRendered(t *testing.T) {
 		}
 	}
 	tuitest.NoControlSequences(t, v)
+}
+
+// TestTrainingIsUntimed: a training exam has no countdown and no time-out:
+// hours past the pool's duration it is still running, counting the time
+// used, and nothing is graded.
+func TestTrainingIsUntimed(t *testing.T) {
+	var mu sync.Mutex
+	now := examStart.Add(3 * time.Hour)
+	f := newFakeExam(t, exam.ModeTraining, true)
+	a := &app{dir: t.TempDir(), course: tuitest.Course(t)}
+	var err error
+	if a.store, err = progress.Open(a.dir); err != nil {
+		t.Fatal(err)
+	}
+	a.m = New(t.Context(), Options{Course: a.course, Progress: a.store, Exam: f, ExamOptions: exampage.Options{Now: func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		now = now.Add(time.Second)
+		return now
+	}}})
+	a.Driver = tuitest.NewDriver(t, a.m, 80, 24)
+	if !a.WaitFor("3:00:03 so far", 10*time.Second) {
+		t.Fatalf("the training clock does not count the time used:\n%s", a.View())
+	}
+	a.contains(t, "untimed")
+	a.lacks(t, "left", "Time is up", "graded")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.graded != 0 {
+		t.Errorf("a training exam was graded %d times by the clock", f.graded)
+	}
+}
+
+// TestTrainingChecksLive: training grades the current task live, without
+// a key, and follows the learner to the next task; a reset asks first and
+// starts the task's live checks over. Exam mode watches nothing.
+func TestTrainingChecksLive(t *testing.T) {
+	f := newFakeExam(t, exam.ModeTraining, true)
+	a := newExamApp(t, 120, 40, f, examStart.Add(time.Minute))
+	if !a.WaitFor("pod web exists", 5*time.Second) {
+		t.Fatalf("no live checks in training:\n%s", a.View())
+	}
+	a.Press("down")
+	if !a.WaitFor("Task 2 of 3", 5*time.Second) || !slices.Equal(waitWatched(f, 2), []int{0, 1}) {
+		t.Fatalf("watched %v after moving to task 2:\n%s", f.watchedTasks(), a.View())
+	}
+	a.Press("r", "n")
+	if f.resets != 0 {
+		t.Fatal("a declined reset reset the task")
+	}
+	a.Press("r", "y")
+	if !slices.Equal(waitWatched(f, 3), []int{0, 1, 1}) || f.resets != 1 {
+		t.Errorf("after a reset: watched %v, %d resets", f.watchedTasks(), f.resets)
+	}
+
+	e := newFakeExam(t, exam.ModeExam, true)
+	b := newExamApp(t, 120, 40, e, examStart.Add(time.Minute))
+	b.Press("down", "r")
+	b.Stable(2 * time.Second)
+	if w := e.watchedTasks(); len(w) != 0 || e.resets != 0 {
+		t.Errorf("exam mode watched %v and reset %d times", w, e.resets)
+	}
+	b.lacks(t, "Checks", "pod web exists")
+}
+
+// waitWatched waits until the fake has started n watches.
+func waitWatched(f *fakeExam, n int) []int {
+	deadline := time.Now().Add(5 * time.Second)
+	for len(f.watchedTasks()) < n && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	return f.watchedTasks()
+}
+
+// leftoverExams refuses a new exam while earlier exams' tasks are on the
+// lab, until it is asked to clean them.
+type leftoverExams struct {
+	f     *fakeExam
+	mu    sync.Mutex
+	calls []bool
+}
+
+func (e *leftoverExams) Open(_ context.Context, clean bool) (common.ExamSession, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.calls = append(e.calls, clean)
+	if !clean {
+		return nil, &common.LeftoversError{Tasks: 2, Err: errors.New("tasks of an earlier exam are still on the lab")}
+	}
+	return e.f, nil
+}
+
+func (e *leftoverExams) opened() []bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]bool(nil), e.calls...)
+}
+
+// TestNewExamAsksBeforeDeletingLeftovers: X on the course map over what an
+// earlier exam left asks first; no keeps everything, yes cleans and opens
+// the exam.
+func TestNewExamAsksBeforeDeletingLeftovers(t *testing.T) {
+	exams := &leftoverExams{f: newFakeExam(t, exam.ModeExam, true)}
+	a := newApp(t, 80, 24, withLab(result.Pass), func(o *Options, _ *app) {
+		o.Exams = exams
+		o.ExamOptions = exampage.Options{Now: func() time.Time { return examStart.Add(time.Minute) }}
+	})
+	a.Stable(2 * time.Second)
+	a.Press("X")
+	if !a.WaitFor("Delete the 2 tasks left by earlier exams", 5*time.Second) {
+		t.Fatalf("no question before deleting the leftovers:\n%s", a.View())
+	}
+	golden.RequireEqual(t, a.View())
+	a.Press("n")
+	a.Stable(time.Second)
+	if got := exams.opened(); !slices.Equal(got, []bool{false}) {
+		t.Fatalf("after no: opened %v", got)
+	}
+	a.lacks(t, "Delete the 2 tasks", "Task 1 of 3")
+	a.Press("X")
+	if !a.WaitFor("Delete the 2 tasks", 5*time.Second) {
+		t.Fatal("no question the second time")
+	}
+	a.Press("y")
+	if !a.WaitFor("Task 1 of 3", 5*time.Second) {
+		t.Fatalf("yes did not open the exam:\n%s", a.View())
+	}
+	if got := exams.opened(); !slices.Equal(got, []bool{false, false, true}) {
+		t.Errorf("opened %v, want a clean open after yes", got)
+	}
 }

@@ -400,6 +400,12 @@ func (r *Runner) Check(ctx context.Context, ex *lessons.Exercise) result.Report 
 	return r.cfg.Grader.Evaluate(ctx, ex)
 }
 
+// Watch grades one task whenever the objects its checks read change, until
+// ctx ends (training mode: live checks).
+func (r *Runner) Watch(ctx context.Context, ex *lessons.Exercise, onReport func(result.Report)) error {
+	return r.cfg.Grader.Watch(ctx, ex, onReport)
+}
+
 // Reset puts one task back to its start state (training mode, after the
 // learner confirmed it).
 func (r *Runner) Reset(ctx context.Context, ex *lessons.Exercise) error {
@@ -444,9 +450,22 @@ func leftoversError(left []*lessons.Exercise) error {
 	if len(names) > 6 {
 		names = append(names[:6], fmt.Sprintf("and %d more", len(left)-6))
 	}
-	return fmt.Errorf("%w: %d task(s) (%s) keep what you did in them. Look at them if you want, then remove them with kubedojo exam clean, "+
-		"or start the new exam with kubedojo exam --clean, which removes them first", ErrLeftovers, len(left), strings.Join(names, ", "))
+	return &LeftoversError{Tasks: len(left), names: strings.Join(names, ", ")}
 }
+
+// LeftoversError is ErrLeftovers with how many tasks are on the lab.
+type LeftoversError struct {
+	Tasks int
+	names string
+}
+
+func (e *LeftoversError) Error() string {
+	return fmt.Sprintf("%v: %d task(s) (%s) keep what you did in them. Look at them if you want, then remove them with kubedojo exam clean, "+
+		"or start the new exam with kubedojo exam --clean, which removes them first", ErrLeftovers, e.Tasks, e.names)
+}
+
+// Is makes errors.Is(err, ErrLeftovers) hold.
+func (e *LeftoversError) Is(target error) bool { return target == ErrLeftovers }
 
 // Clean removes the tasks exams left on the lab (Leftovers) and those of
 // a finished exam (res, nil for none), putting back what they broke, and

@@ -218,23 +218,28 @@ func setUpExam(ctx context.Context, w io.Writer, r *examrun.Runner, st *exam.Sta
 	}
 	start := time.Now()
 	fmt.Fprintf(w, "Setting up %d tasks before the clock starts.\n", len(st.Tasks))
-	err := r.SetUp(ctx, st, func(e exam.SetupEvent) {
-		switch {
-		case e.Phase == "images" && !e.Done:
-			fmt.Fprintln(w, "  preloading the pool's images into the nodes")
-		case e.Phase == "images" && e.Err != nil:
-			fmt.Fprintf(w, "  warning: %v\n", e.Err)
-		case e.Done && e.Err == nil:
-			fmt.Fprintf(w, "  [%d/%d] task %d ready (%s)\n", e.Ready, e.Total, e.Task+1, e.ID)
-		case e.Done:
-			fmt.Fprintf(w, "  task %d (%s) failed: %v\n", e.Task+1, e.ID, e.Err)
-		}
-	})
+	err := r.SetUp(ctx, st, func(e exam.SetupEvent) { printSetupEvent(w, e) })
 	if err != nil {
 		return fmt.Errorf("%w\nThe exam is kept: fix the lab (kubedojo lab status) and run kubedojo exam --resume", err)
 	}
 	fmt.Fprintf(w, "Every task is ready (%s). The clock started at %s.\n", time.Since(start).Round(time.Second), st.Started.Local().Format("15:04:05"))
 	return nil
+}
+
+// printSetupEvent prints one line of the headless setup's progress.
+func printSetupEvent(w io.Writer, e exam.SetupEvent) {
+	switch {
+	case e.Phase == "images" && !e.Done:
+		fmt.Fprintln(w, "  preloading the pool's images into the nodes")
+	case e.Phase == "images" && e.Err != nil:
+		fmt.Fprintf(w, "  warning: %v\n", e.Err)
+	case e.Phase == "images":
+		fmt.Fprintln(w, "  images preloaded")
+	case e.Done && e.Err == nil:
+		fmt.Fprintf(w, "  [%d/%d] task %d ready (%s)\n", e.Ready, e.Total, e.Task+1, e.ID)
+	case e.Done:
+		fmt.Fprintf(w, "  task %d (%s) failed: %v\n", e.Task+1, e.ID, e.Err)
+	}
 }
 
 // printExamSheet prints the tasks of a headless exam and how to go on.

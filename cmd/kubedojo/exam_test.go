@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -80,5 +81,25 @@ func TestExamRefusals(t *testing.T) {
 		if code != tc.code || !strings.Contains(errOut, tc.want) {
 			t.Errorf("%v: exit %d, %q; want exit %d, %q", tc.args, code, errOut, tc.code, tc.want)
 		}
+	}
+}
+
+// TestSetupProgressLines: the headless setup says when the images are in,
+// and counts only tasks as ready (the image preload printed "task 0
+// ready ()").
+func TestSetupProgressLines(t *testing.T) {
+	var b strings.Builder
+	for _, e := range []exam.SetupEvent{
+		{Task: -1, Phase: "images", Total: 2},
+		{Task: -1, Phase: "images", Done: true, Total: 2},
+		{Task: 0, ID: "a/x", Phase: "setup", Total: 2},
+		{Task: 0, ID: "a/x", Phase: "setup", Done: true, Ready: 1, Total: 2},
+		{Task: 1, ID: "a/y", Phase: "setup", Done: true, Err: errors.New("boom"), Ready: 1, Total: 2},
+	} {
+		printSetupEvent(&b, e)
+	}
+	want := "  preloading the pool's images into the nodes\n  images preloaded\n  [1/2] task 1 ready (a/x)\n  task 2 (a/y) failed: boom\n"
+	if b.String() != want {
+		t.Errorf("setup lines:\n%s\nwant:\n%s", b.String(), want)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -54,6 +55,10 @@ func (s *examSession) Check(ctx context.Context, task int) result.Report {
 	return s.r.Check(ctx, s.tasks[task])
 }
 
+func (s *examSession) Watch(ctx context.Context, task int, onReport func(result.Report)) error {
+	return s.r.Watch(ctx, s.tasks[task], onReport)
+}
+
 func (s *examSession) Reset(ctx context.Context, task int) error {
 	return s.r.Reset(ctx, s.tasks[task])
 }
@@ -97,7 +102,7 @@ func newExamTUI(ctx context.Context, opts *options, r *examrun.Runner, st *exam.
 
 // Open is the course map's mock exam: the exam in progress, or a new one
 // drawn from the built-in pool with its defaults.
-func (b labBackend) Open(ctx context.Context) (common.ExamSession, error) {
+func (b labBackend) Open(ctx context.Context, clean bool) (common.ExamSession, error) {
 	s, err := b.Session()
 	if err != nil {
 		return nil, err
@@ -115,7 +120,11 @@ func (b labBackend) Open(ctx context.Context) (common.ExamSession, error) {
 		return nil, fmt.Errorf("exam %s of pool %s is in progress: resume it with kubedojo exam --resume", st.ID, st.Pool.ID)
 	}
 	if st == nil {
-		st, err = r.Start(ctx, examrun.StartOptions{Mode: exam.ModeExam, Seed: rand.Uint64N(1_000_000)})
+		st, err = r.Start(ctx, examrun.StartOptions{Mode: exam.ModeExam, Seed: rand.Uint64N(1_000_000), Clean: clean})
+		var left *examrun.LeftoversError
+		if errors.As(err, &left) {
+			return nil, &common.LeftoversError{Tasks: left.Tasks, Err: err}
+		}
 		if err != nil {
 			return nil, err
 		}

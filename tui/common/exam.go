@@ -35,6 +35,9 @@ type ExamSession interface {
 	NodeShell(ctx context.Context) (*exec.Cmd, error)
 	// Check grades one task now and Reset starts it over (training).
 	Check(ctx context.Context, task int) result.Report
+	// Watch grades a task whenever the objects its checks read change,
+	// until ctx ends (training's live checks).
+	Watch(ctx context.Context, task int, onReport func(result.Report)) error
 	Reset(ctx context.Context, task int) error
 }
 
@@ -42,5 +45,19 @@ type ExamSession interface {
 // new one drawn from the built-in pool with its defaults. Nil when there is
 // no lab.
 type Exams interface {
-	Open(ctx context.Context) (ExamSession, error)
+	// Open fails with a *LeftoversError when tasks of earlier exams are
+	// on the lab, unless clean removes them first.
+	Open(ctx context.Context, clean bool) (ExamSession, error)
 }
+
+// LeftoversError is Open's refusal to start a new exam over the Tasks
+// tasks earlier exams left on the lab, with the learner's work.
+type LeftoversError struct {
+	Tasks int
+	Err   error
+}
+
+func (e *LeftoversError) Error() string { return e.Err.Error() }
+
+// Unwrap is the runner's error.
+func (e *LeftoversError) Unwrap() error { return e.Err }

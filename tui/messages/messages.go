@@ -25,8 +25,15 @@ type OpenQuizMsg struct {
 	Replace bool
 }
 
-// StartExamMsg opens the mock exam: the one in progress, or a new one.
-type StartExamMsg struct{}
+// StartExamMsg opens the mock exam: the one in progress, or a new one;
+// Clean first removes the tasks earlier exams left on the lab (the learner
+// agreed to it).
+type StartExamMsg struct{ Clean bool }
+
+// ExamLeftoversMsg says a new exam was not started because Tasks tasks of
+// earlier exams, with the learner's work, are still on the lab: the page
+// that asked for the exam asks whether to remove them.
+type ExamLeftoversMsg struct{ Tasks int }
 
 // BackMsg closes the current page.
 type BackMsg struct{}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/kubedojo/kubedojo/lessons/progress"
 	"github.com/kubedojo/kubedojo/tui/common"
+	"github.com/kubedojo/kubedojo/tui/components/confirm"
 	"github.com/kubedojo/kubedojo/tui/components/filter"
 	"github.com/kubedojo/kubedojo/tui/messages"
 	"github.com/kubedojo/kubedojo/tui/prose"
@@ -30,12 +31,14 @@ type Model struct {
 	offset    int
 	filter    filter.Input
 	filtering bool
+	// confirm asks before a new exam deletes what earlier ones left.
+	confirm *confirm.Model
 }
 
 // New returns the course map with the given lesson selected (the first
 // lesson that is not complete when id is "").
 func New(c *common.Common, selected string) *Model {
-	m := &Model{c: c, selected: selected}
+	m := &Model{c: c, selected: selected, confirm: confirm.New(c)}
 	if m.selected == "" {
 		sum := progress.Summarize(c.Course, c.Progress)
 		for _, t := range sum.Tracks {
@@ -65,6 +68,9 @@ func (m *Model) Location() progress.Location {
 
 // Focus is FocusInput while the filter is being typed.
 func (m *Model) Focus() common.Focus {
+	if m.confirm.Open() {
+		return common.FocusPrompt
+	}
 	if m.filtering {
 		return common.FocusInput
 	}
@@ -74,6 +80,7 @@ func (m *Model) Focus() common.Focus {
 // SetSize sets the page's size.
 func (m *Model) SetSize(width, height int) {
 	m.width, m.height = width, height
+	m.confirm.SetSize(width, 0)
 }
 
 // Selected is the id of the selected lesson.
@@ -145,7 +152,13 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.filter.Update(msg)
 			m.keepSelectionVisible()
 		}
+	case messages.ExamLeftoversMsg:
+		m.confirm.Ask(fmt.Sprintf("Delete the %s left by earlier exams (your work too) and start?", prose.Plural(msg.Tasks, "task", "tasks")),
+			messages.Cmd(messages.StartExamMsg{Clean: true}))
 	case tea.KeyPressMsg:
+		if m.confirm.Open() {
+			return m.confirm.Update(msg)
+		}
 		if m.filtering {
 			m.updateFilter(msg)
 			return nil
@@ -350,6 +363,8 @@ func (m *Model) View() string {
 	rows := m.rows(&sum)
 	lines := m.header(&sum)
 	switch {
+	case m.confirm.Open():
+		lines = append(lines, m.confirm.View())
 	case m.filtering || m.filter.Value != "":
 		lines = append(lines, m.filter.View(s, m.filtering, m.width, "type to filter by lesson, exercise, track or domain"))
 	default:
@@ -397,6 +412,9 @@ func (m *Model) View() string {
 // ShortHelp lists the page's main keys.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
+	if m.confirm.Open() {
+		return m.confirm.ShortHelp()
+	}
 	if m.filtering {
 		return []key.Binding{k.FilterAccept, k.FilterCancel}
 	}
@@ -410,6 +428,9 @@ func (m *Model) ShortHelp() []key.Binding {
 // FullHelp lists all the page's keys.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.c.Keys
+	if m.confirm.Open() {
+		return m.confirm.FullHelp()
+	}
 	if m.filtering {
 		return [][]key.Binding{{k.Up, k.Down, k.FilterAccept, k.FilterCancel}}
 	}

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os/exec"
 	"strings"
+	"sync"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -83,8 +84,31 @@ type Model struct {
 	result             *exam.Result
 	gradeErr           error
 
+	// live is the watch that grades the current task in training.
+	live *liveWatch
+
 	ctx    context.Context
 	cancel context.CancelFunc
+}
+
+// liveWatch carries a training task's live reports from Watch's goroutine:
+// a one-slot channel keeps only the newest.
+type liveWatch struct {
+	seq, task int
+	ctx       context.Context
+	cancel    context.CancelFunc
+	mu        sync.Mutex
+	reports   chan result.Report
+}
+
+func (w *liveWatch) deliver(r result.Report) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	select {
+	case <-w.reports:
+	default:
+	}
+	w.reports <- r
 }
 
 // Options tune the screen.
@@ -150,6 +174,10 @@ type (
 		cmd *exec.Cmd
 		err error
 	}
+	liveReportMsg struct {
+		id, seq, task int
+		rep           result.Report
+	}
 	checkedMsg struct {
 		id, task int
 		rep      result.Report
@@ -165,11 +193,44 @@ func (m *Model) Init() tea.Cmd {
 	if m.phase == phaseSetup {
 		return m.startSetup()
 	}
-	return tea.Batch(m.tick(), m.reader.Render())
+	return tea.Batch(m.tick(), m.reader.Render(), m.startLive())
 }
 
 // Close stops the screen's background work; the exam stays saved.
 func (m *Model) Close() { m.cancel() }
+
+// startLive grades the current task live in training, replacing the
+// watch of the task shown before; exam mode reveals nothing until the end.
+func (m *Model) startLive() tea.Cmd {
+	seq := 1
+	if m.live != nil {
+		m.live.cancel()
+		seq = m.live.seq + 1
+	}
+	m.live = nil
+	if m.st.Mode.Timed() || m.phase != phaseRunning || len(m.tasks) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithCancel(m.ctx)
+	w := &liveWatch{seq: seq, task: m.st.Current, ctx: ctx, cancel: cancel, reports: make(chan result.Report, 1)}
+	m.live = w
+	sess := m.sess
+	go func() { _ = sess.Watch(ctx, w.task, w.deliver) }()
+	return m.nextLive(w)
+}
+
+// nextLive waits for the watch's next report; nothing once it is stopped.
+func (m *Model) nextLive(w *liveWatch) tea.Cmd {
+	id := m.id
+	return messages.Listen(func() tea.Msg {
+		select {
+		case r := <-w.reports:
+			return liveReportMsg{id: id, seq: w.seq, task: w.task, rep: r}
+		case <-w.ctx.Done():
+			return nil
+		}
+	})
+}
 
 // Title is the page's name in the header.
 func (m *Model) Title() string {
@@ -266,7 +327,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		m.phase = phaseRunning
 		m.noteAlert()
-		return m.tick()
+		return tea.Batch(m.tick(), m.startLive())
 	case tickMsg:
 		if msg.id != m.id || m.phase == phaseReport || m.phase == phaseGrading {
 			return nil
@@ -303,6 +364,12 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		id := m.id
 		return tea.ExecProcess(msg.cmd, func(err error) tea.Msg { return shellDoneMsg{id: id, err: err} })
+	case liveReportMsg:
+		if msg.id != m.id || m.live == nil || msg.seq != m.live.seq {
+			return nil
+		}
+		m.reports[msg.task] = msg.rep
+		return m.nextLive(m.live)
 	case checkedMsg:
 		if msg.id == m.id {
 			m.reports[msg.task], m.busy = msg.rep, ""
@@ -316,7 +383,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return messages.Cmd(messages.ErrorMsg{Err: fmt.Errorf("reset task %d: %w", msg.task+1, msg.err)})
 		}
 		delete(m.reports, msg.task)
-		return messages.Cmd(messages.NoticeMsg{Text: fmt.Sprintf("Task %d is back at its start state.", msg.task+1)})
+		return tea.Batch(m.startLive(), messages.Cmd(messages.NoticeMsg{Text: fmt.Sprintf("Task %d is back at its start state.", msg.task+1)}))
 	case tea.KeyPressMsg:
 		return m.updateKey(msg)
 	}
@@ -369,6 +436,7 @@ func (m *Model) onTick() tea.Cmd {
 // grade ends the exam: every task graded once, in the background.
 func (m *Model) grade() tea.Cmd {
 	m.phase = phaseGrading
+	m.startLive() // stops the live checks: grading is the last word
 	m.graded, m.gradeTotal = 0, len(m.st.Tasks)
 	events := make(chan tea.Msg, len(m.st.Tasks)+1)
 	m.events = events
@@ -452,7 +520,7 @@ func (m *Model) move(by int) tea.Cmd {
 	}
 	m.st.Current = next
 	m.reader.Reveal(top)
-	return m.save()
+	return tea.Batch(m.save(), m.startLive())
 }
 
 func (m *Model) reset() tea.Cmd {
