@@ -20,6 +20,9 @@ var schemas embed.FS
 //go:embed addons/gateway-api-standard.yaml
 var gatewayAPI string
 
+//go:embed addons/traefik.yaml
+var traefik string
+
 // Course returns the built-in lesson pack, rooted at its course.yaml.
 func Course() fs.FS {
 	sub, err := fs.Sub(course, "course")
@@ -52,3 +55,8 @@ func Schemas() fs.FS {
 // GatewayAPICRDs returns the Gateway API standard-channel CRDs (v1.6.3) that
 // kubedojo installs on its own lab for the Gateway API exercises.
 func GatewayAPICRDs() string { return gatewayAPI }
+
+// TraefikManifests returns the objects of the Traefik add-on (v3.6.12): the
+// Ingress controller and Gateway API implementation kubedojo installs on
+// its own lab for the exercises graded on live HTTP traffic.
+func TraefikManifests() string { return traefik }

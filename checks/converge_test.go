@@ -127,61 +127,72 @@ func convergeExercise(t *testing.T, checks ...string) *lessons.Exercise {
 
 // TestConvergeFailsFastWhenNothingConverges: a failing check is not waited
 // for when nothing it reads is changing or in progress (its object does not
-// exist at all, say), but real convergence is.
+// exist at all, say), but real convergence is. What changed a moment ago
+// and a command's output are waited for only after a change Converge was
+// told about (minWait > 0, as verify after the reference solution); a
+// person's check on such a state reports at once.
 func TestConvergeFailsFastWhenNothingConverges(t *testing.T) {
 	const window = 5 * time.Second
 	tests := []struct {
 		name, check string
-		waits       bool
+		// waits for a person's check (minWait 0), waitsAfterChange for
+		// verify's.
+		waits, waitsAfterChange bool
 	}{
-		{"missing object", `{id: c, eventually: 5s, exists: Deployment/api}`, false},
-		{"missing object read by a command", `{id: c, eventually: 5s, exec: {pod: gone, command: [cat, /tmp/out]}}`, false},
-		{"wrong value, nothing changing", `{id: c, eventually: 5s, field: {object: ConfigMap/settings, path: .data.mode, equals: prod}}`, false},
-		{"a pod being created", `{id: c, eventually: 5s, pods: {selector: app=starting, ready: true}}`, true},
-		{"a pod that must stay ready longer", `{id: c, eventually: 5s, pods: {selector: app=bare, readyFor: 20s}}`, true},
-		{"pods of a DaemonSet just created", `{id: c, eventually: 5s, pods: {selector: app=agent, minCount: 1, ownedBy: {kind: DaemonSet, name: agent}}}`, true},
-		{"no pods, and nothing makes them", `{id: c, eventually: 5s, pods: {selector: app=nothing, minCount: 1}}`, false},
-		{"objects a controller may be about to make", `{id: c, eventually: 5s, exists: {kind: EndpointSlice, selector: kubernetes.io/service-name=hello}}`, true},
-		{"a pod that has not picked up its fixed ConfigMap", `{id: c, eventually: 5s, pods: {selector: app=billing, ready: true}}`, true},
-		{"pods a Deployment has yet to make", `{id: c, eventually: 5s, service: {name: hello, readyEndpoints: 3}}`, true},
-		{"pods a Deployment may not make", `{id: c, eventually: 5s, allOf: [{exists: Deployment/refused}, {workload: {object: Deployment/refused}}]}`, false},
-		{"a pod whose ConfigMap nobody fixed", `{id: c, eventually: 5s, pods: {selector: app=billing-old, ready: true}}`, false},
-		{"an object changed a moment ago", `{id: c, eventually: 5s, field: {object: ConfigMap/edited, path: .data.mode, equals: prod}}`, true},
-		{"a command's output, which no read shows", `{id: c, eventually: 5s, exec: {pod: client, command: [cat, /tmp/out], stdout: {equals: x}}}`, true},
+		{"missing object", `{id: c, eventually: 5s, exists: Deployment/api}`, false, false},
+		{"missing object read by a command", `{id: c, eventually: 5s, exec: {pod: gone, command: [cat, /tmp/out]}}`, false, false},
+		{"wrong value, nothing changing", `{id: c, eventually: 5s, field: {object: ConfigMap/settings, path: .data.mode, equals: prod}}`, false, false},
+		{"a pod being created", `{id: c, eventually: 5s, pods: {selector: app=starting, ready: true}}`, true, true},
+		{"a pod that must stay ready longer", `{id: c, eventually: 5s, pods: {selector: app=bare, readyFor: 20s}}`, true, true},
+		{"pods of a DaemonSet just created", `{id: c, eventually: 5s, pods: {selector: app=agent, minCount: 1, ownedBy: {kind: DaemonSet, name: agent}}}`, true, true},
+		{"no pods, and nothing makes them", `{id: c, eventually: 5s, pods: {selector: app=nothing, minCount: 1}}`, false, false},
+		{"objects a controller may be about to make", `{id: c, eventually: 5s, exists: {kind: EndpointSlice, selector: kubernetes.io/service-name=hello}}`, false, true},
+		{"a pod that has not picked up its fixed ConfigMap", `{id: c, eventually: 5s, pods: {selector: app=billing, ready: true}}`, true, true},
+		{"pods a Deployment has yet to make", `{id: c, eventually: 5s, service: {name: hello, readyEndpoints: 3}}`, true, true},
+		{"pods a Deployment may not make", `{id: c, eventually: 5s, allOf: [{exists: Deployment/refused}, {workload: {object: Deployment/refused}}]}`, false, false},
+		{"a pod whose ConfigMap nobody fixed", `{id: c, eventually: 5s, pods: {selector: app=billing-old, ready: true}}`, false, false},
+		{"an object changed a moment ago", `{id: c, eventually: 5s, field: {object: ConfigMap/edited, path: .data.mode, equals: prod}}`, false, true},
+		{"a command's output, which no read shows", `{id: c, eventually: 5s, exec: {pod: client, command: [cat, /tmp/out], stdout: {equals: x}}}`, false, true},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel() // most wait out the window
-			fx := newFixture(t, convergeFixture)
-			fx.exec.results["cat /tmp/out"] = ExecResult{Stdout: "y"}
-			var waited []Waiting
-			start := time.Now()
-			rep := NewGrader(fx.env).Converge(context.Background(), convergeExercise(t, tc.check), 0, 100*time.Millisecond,
-				WithWaiting(func(w Waiting) { waited = append(waited, w) }))
-			took := time.Since(start)
-			if rep.Results[0].Status != result.Fail {
-				t.Fatalf("got %s %q", rep.Results[0].Status, rep.Results[0].Detail)
+		for _, afterChange := range []bool{false, true} {
+			name, waits, minWait := tc.name, tc.waits, time.Duration(0)
+			if afterChange {
+				name, waits, minWait = tc.name+" after a change", tc.waitsAfterChange, window
 			}
-			switch {
-			case tc.waits && took < window:
-				t.Fatalf("gave up after %s; something is converging", took)
-			case !tc.waits && took > window/2:
-				t.Fatalf("waited %s although nothing converges", took)
-			case tc.waits && (len(waited) == 0 || waited[0].Checks[0] != "c" || waited[0].UpTo <= 0 || waited[0].UpTo > window):
-				t.Fatalf("waiting reported as %+v", waited)
-			}
-		})
+			t.Run(name, func(t *testing.T) {
+				t.Parallel() // most wait out the window
+				fx := newFixture(t, convergeFixture)
+				fx.exec.results["cat /tmp/out"] = ExecResult{Stdout: "y"}
+				var waited []Waiting
+				start := time.Now()
+				rep := NewGrader(fx.env).Converge(context.Background(), convergeExercise(t, tc.check), minWait, 100*time.Millisecond,
+					WithWaiting(func(w Waiting) { waited = append(waited, w) }))
+				took := time.Since(start)
+				if rep.Results[0].Status != result.Fail {
+					t.Fatalf("got %s %q", rep.Results[0].Status, rep.Results[0].Detail)
+				}
+				switch {
+				case waits && took < window:
+					t.Fatalf("gave up after %s; something is converging", took)
+				case !waits && len(waited) > 0:
+					t.Fatalf("waited for %+v although nothing converges", waited)
+				case waits && (len(waited) == 0 || waited[0].Checks[0] != "c" || waited[0].UpTo <= 0 || waited[0].UpTo > window || waited[0].Why[0] == ""):
+					t.Fatalf("waiting reported as %+v", waited)
+				}
+			})
+		}
 	}
 }
 
-// TestConvergeStopsWaitingForAStuckCommand: a command that fails the same
-// way while nothing it reads changes is waited for unseenQuiet, not its
-// whole window.
+// TestConvergeStopsWaitingForAStuckCommand: after a change, a command that
+// fails the same way while nothing it reads changes is waited for
+// unseenQuiet, not its whole window.
 func TestConvergeStopsWaitingForAStuckCommand(t *testing.T) {
 	fx := newFixture(t, convergeFixture)
 	fx.exec.results["cat /tmp/out"] = ExecResult{Stdout: "y"}
 	start := time.Now()
-	rep := NewGrader(fx.env).Converge(context.Background(), convergeExercise(t, `{id: c, eventually: 60s, exec: {pod: client, command: [cat, /tmp/out], stdout: {equals: x}}}`), 0, 500*time.Millisecond)
+	rep := NewGrader(fx.env).Converge(context.Background(), convergeExercise(t, `{id: c, exec: {pod: client, command: [cat, /tmp/out], stdout: {equals: x}}}`), 60*time.Second, 500*time.Millisecond)
 	if took := time.Since(start); rep.Results[0].Status != result.Fail || took < unseenQuiet || took > unseenQuiet+5*time.Second {
 		t.Fatalf("got %s after %s", rep.Results[0].Status, took)
 	}
@@ -260,5 +271,126 @@ func TestConvergeEvaluatesSettledChecksAgainWhileOthersWait(t *testing.T) {
 		`{id: b, eventually: 3s, field: {object: ConfigMap/settings, path: .data.mode, equals: prod}}`), 0, 100*time.Millisecond)
 	if got := rep.Results[1]; got.Status != result.Pass {
 		t.Fatalf("check b: %s %q; the ConfigMap was fixed while check a was waited for", got.Status, got.Detail)
+	}
+}
+
+// comingBackFixture: the fixture clock reads 12:00:00. Node worker went
+// NotReady five minutes ago (its kubelet stopped posting status); pod
+// waiting has been unschedulable since 11:58, and node spare, which had
+// kept it out, changed at 11:59:45 (it was uncordoned).
+const comingBackFixture = `
+apiVersion: v1
+kind: Node
+metadata: {name: worker, creationTimestamp: "2026-11-25T10:00:00Z"}
+status:
+  conditions: [{type: Ready, status: Unknown, reason: NodeStatusUnknown, lastHeartbeatTime: "2026-11-25T11:55:00Z", lastTransitionTime: "2026-11-25T11:55:40Z"}]
+---
+apiVersion: v1
+kind: Node
+metadata:
+  name: spare
+  creationTimestamp: "2026-11-25T10:00:00Z"
+  managedFields: [{manager: kubectl-cordon, operation: Update, apiVersion: v1, time: "2026-11-25T11:59:45Z"}]
+status:
+  conditions: [{type: Ready, status: "True", lastHeartbeatTime: "2026-11-25T11:59:50Z", lastTransitionTime: "2026-11-25T10:01:00Z"}]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: waiting
+  labels: {app: waiting}
+  creationTimestamp: "2026-11-25T11:58:00Z"
+  managedFields: [{manager: kube-scheduler, operation: Update, apiVersion: v1, subresource: status, time: "2026-11-25T11:58:00Z"}]
+spec: {containers: [{name: app, image: busybox:1.36}]}
+status:
+  phase: Pending
+  conditions: [{type: PodScheduled, status: "False", reason: Unschedulable, lastTransitionTime: "2026-11-25T11:58:00Z"}]
+`
+
+// TestConvergeWaitsWhileSomethingComesBack: after a change (a solution
+// applied; minWait > 0), a Node whose kubelet restarts and a pod the
+// scheduler is about to place are converging even though the API shows no
+// change for a while; Converge waits for them (and says so) instead of
+// giving up, and reports the state they reach.
+func TestConvergeWaitsWhileSomethingComesBack(t *testing.T) {
+	tests := []struct {
+		name, check string
+		gvr         schema.GroupVersionResource
+		ns, obj     string
+		fix         func(u *unstructured.Unstructured)
+	}{
+		{"a node whose kubelet restarts", `{id: c, field: {object: Node/worker, path: '.status.conditions[?(@.type=="Ready")].status', equals: "True"}}`,
+			schema.GroupVersionResource{Version: "v1", Resource: "nodes"}, "", "worker",
+			func(u *unstructured.Unstructured) {
+				_ = unstructured.SetNestedSlice(u.Object, []any{map[string]any{"type": "Ready", "status": "True"}}, "status", "conditions")
+			}},
+		{"a pod about to be scheduled", `{id: c, pods: {selector: app=waiting, minCount: 1, phase: Running}}`,
+			schema.GroupVersionResource{Version: "v1", Resource: "pods"}, "ns1", "waiting",
+			func(u *unstructured.Unstructured) {
+				_ = unstructured.SetNestedField(u.Object, "Running", "status", "phase")
+				_ = unstructured.SetNestedSlice(u.Object, []any{map[string]any{"type": "PodScheduled", "status": "True"}}, "status", "conditions")
+			}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			fx := newFixture(t, comingBackFixture)
+			var waited []Waiting
+			fixed := make(chan struct{})
+			onWait := func(w Waiting) {
+				waited = append(waited, w)
+				if len(waited) > 1 {
+					return
+				}
+				// Fix the object only once Converge has said it waits: a
+				// Converge that gave up never sees it.
+				go func() {
+					defer close(fixed)
+					res := fx.env.Dynamic.Resource(tc.gvr).Namespace(tc.ns)
+					u, err := res.Get(context.Background(), tc.obj, metav1.GetOptions{})
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					tc.fix(u)
+					if _, err := res.Update(context.Background(), u, metav1.UpdateOptions{}); err != nil {
+						t.Error(err)
+					}
+				}()
+			}
+			rep := NewGrader(fx.env).Converge(context.Background(), convergeExercise(t, tc.check), 20*time.Second, 100*time.Millisecond, WithWaiting(onWait))
+			if len(waited) == 0 {
+				t.Fatalf("Converge did not wait: %s %q", rep.Results[0].Status, rep.Results[0].Detail)
+			}
+			<-fixed
+			if got := rep.Results[0]; got.Status != result.Pass {
+				t.Fatalf("got %s %q after waiting for %+v", got.Status, got.Detail, waited)
+			}
+			if len(waited[0].Why) == 0 || waited[0].Why[0] == "" {
+				t.Errorf("waiting reported as %+v: it does not say for what", waited[0])
+			}
+		})
+	}
+}
+
+// TestConvergeDoesNotWaitOnAFreshStartState: a person's check (minWait 0)
+// on a start state that was just set up (its objects changed seconds ago)
+// but where nothing is in progress reports at once: recent changes only
+// count when Converge follows a change it was told about (verify's
+// solution), and a command's output waits only for changes seen while
+// waiting.
+func TestConvergeDoesNotWaitOnAFreshStartState(t *testing.T) {
+	for _, check := range []string{
+		`{id: c, eventually: 3s, field: {object: ConfigMap/edited, path: .data.mode, equals: prod}}`,
+		`{id: c, eventually: 3s, exec: {pod: client, command: [cat, /tmp/out], stdout: {equals: x}}}`,
+	} {
+		fx := newFixture(t, convergeFixture)
+		fx.exec.results["cat /tmp/out"] = ExecResult{Stdout: "y"}
+		var waited []Waiting
+		rep := NewGrader(fx.env).Converge(context.Background(), convergeExercise(t, check), 0, 100*time.Millisecond,
+			WithWaiting(func(w Waiting) { waited = append(waited, w) }))
+		if rep.Results[0].Status != result.Fail || len(waited) > 0 {
+			t.Errorf("%s: got %s after waiting for %+v; nothing converges", check, rep.Results[0].Status, waited)
+		}
 	}
 }

@@ -3,6 +3,8 @@ package checks
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -38,13 +40,19 @@ func init() {
 			dc.d.volatile = true
 			dc.podRef(h.From)
 			for _, ns := range dc.ex.Namespaces {
-				for _, k := range []string{"Pod", "Service", "EndpointSlice", "NetworkPolicy"} {
+				for _, k := range []string{"Pod", "Service", "EndpointSlice", "NetworkPolicy", "Ingress"} {
 					dc.kind(k, ns.Name)
 				}
 			}
 		},
-		// Blocked checks wait for two wget timeouts.
-		Timeout: func(_ *lessons.HTTPCheck, base time.Duration) time.Duration { return base + 10*time.Second },
+		// Blocked checks wait for two wget timeouts; a sample's requests
+		// run one after another in the client pod.
+		Timeout: func(h *lessons.HTTPCheck, base time.Duration) time.Duration {
+			if h.Sample != nil {
+				return base + time.Duration(h.Sample.Requests)*sampleRequestTime
+			}
+			return base + 10*time.Second
+		},
 	})
 	register("logs", kindOf[*lessons.LogsCheck]{
 		Eval: (*evaluation).evalLogs,
@@ -172,6 +180,26 @@ func (ev *evaluation) expandAnswers(ctx context.Context, argv []string) ([]strin
 		}
 	}
 	return out, "", nil
+}
+
+// expandShellAnswers replaces {{answer:KEY}} in a node command with the
+// learner's answers, each quoted as one word for its place in the script
+// (a node command runs as root on the node: an answer must never run).
+// The command as written, not the answers, is what messages show.
+func (ev *evaluation) expandShellAnswers(ctx context.Context, script string) (string, string, error) {
+	refs := lessons.AnswerRefRE.FindAllStringSubmatch(script, -1)
+	if len(refs) == 0 {
+		return script, "", nil
+	}
+	answers := make(map[string]string, len(refs))
+	for _, m := range refs {
+		v, why, err := ev.answer(ctx, "", m[1])
+		if err != nil || why != "" {
+			return "", why, err
+		}
+		answers[m[1]] = v
+	}
+	return lessons.ExpandShellAnswers(script, answers), "", nil
 }
 
 func shellQuote(argv []string) string {
@@ -317,11 +345,15 @@ func (ev *evaluation) evalHTTP(ctx context.Context, h *lessons.HTTPCheck) (bool,
 	if timeout <= 0 {
 		timeout = 3 * time.Second
 	}
-	secs := fmt.Sprint(max(int(timeout.Seconds()), 1))
-	argv := []string{"wget", "-qO-", "-T", secs, h.URL}
 	if ev.env.Exec == nil {
 		return false, "", envErrorf("this cluster connection cannot run commands in pods")
 	}
+	args := wgetArgs(h, timeout)
+	if h.Sample != nil {
+		return ev.sampleHTTP(ctx, pod, h, args)
+	}
+	argv := append([]string{"wget"}, args...)
+	target := httpTarget(h)
 	runs := 1
 	if h.Blocked {
 		// Two failures in a row: one lost packet must not look like a
@@ -344,18 +376,125 @@ func (ev *evaluation) evalHTTP(ctx context.Context, h *lessons.HTTPCheck) (bool,
 		}
 		if h.Blocked {
 			if res.ExitCode == 0 {
-				return false, fmt.Sprintf("pod %s reached %s (the request succeeded; it must be blocked)", pod.Name, h.URL), nil
+				return false, fmt.Sprintf("pod %s reached %s (the request succeeded; it must be blocked)", pod.Name, target), nil
 			}
 			continue
 		}
 		if res.ExitCode != 0 {
-			return false, fmt.Sprintf("pod %s cannot reach %s: %s", pod.Name, h.URL, wgetError(res)), nil
+			return false, fmt.Sprintf("pod %s cannot reach %s: %s", pod.Name, target, wgetError(res)), nil
 		}
 		if h.Expect != "" && !strings.Contains(res.Stdout, h.Expect) {
-			return false, fmt.Sprintf("pod %s got a response from %s without %q: %s", pod.Name, h.URL, h.Expect, lessons.FormatValue(truncate(strings.TrimSpace(res.Stdout), 120))), nil
+			return false, fmt.Sprintf("pod %s got a response from %s without %q: %s", pod.Name, target, h.Expect, lessons.FormatValue(truncate(strings.TrimSpace(res.Stdout), 120))), nil
 		}
 	}
 	return true, "", nil
+}
+
+// wgetArgs are busybox wget's arguments for one request of h. busybox
+// never verifies a server certificate; --no-check-certificate only
+// silences its note saying so.
+func wgetArgs(h *lessons.HTTPCheck, timeout time.Duration) []string {
+	args := []string{"-qO-", "-T", fmt.Sprint(max(int(timeout.Seconds()), 1))}
+	if strings.HasPrefix(h.URL, "https://") {
+		args = append(args, "--no-check-certificate")
+	}
+	for _, k := range slices.Sorted(maps.Keys(h.Headers)) {
+		args = append(args, "--header", k+": "+h.Headers[k])
+	}
+	return append(args, h.URL)
+}
+
+// httpTarget names what a request went to, with the headers that choose
+// the virtual host, for messages.
+func httpTarget(h *lessons.HTTPCheck) string {
+	if len(h.Headers) == 0 {
+		return h.URL
+	}
+	var hs []string
+	for _, k := range slices.Sorted(maps.Keys(h.Headers)) {
+		hs = append(hs, k+": "+h.Headers[k])
+	}
+	return fmt.Sprintf("%s (%s)", h.URL, strings.Join(hs, ", "))
+}
+
+// sampleRequestTime is what one request of an HTTP sample may add to a
+// check's time limit: a wget in the cluster takes milliseconds, the rest
+// is room for a loaded machine.
+const sampleRequestTime = 200 * time.Millisecond
+
+// sampleMark ends each response of a sample in the client's output, with
+// "ok" or "fail" after it.
+const sampleMark = "--kubedojo-sample--"
+
+// sampleScript runs wget $n times in one exec (a kubectl exec per request
+// would take seconds each on a busy cluster) and marks the end of each
+// response: sh -c sampleScript sh N MARK WGET-ARGS...
+const sampleScript = `n=$1; m=$2; shift 2; i=0
+while [ "$i" -lt "$n" ]; do
+  if wget "$@"; then r=ok; else r=fail; fi
+  printf '\n%s %s\n' "$m" "$r"
+  i=$((i+1))
+done`
+
+// sampleHTTP sends a sample of requests and grades how the responses
+// divide between the shares.
+func (ev *evaluation) sampleHTTP(ctx context.Context, pod *corev1.Pod, h *lessons.HTTPCheck, args []string) (bool, string, error) {
+	sm := h.Sample
+	target := httpTarget(h)
+	argv := append([]string{"sh", "-c", sampleScript, "sh", fmt.Sprint(sm.Requests), sampleMark}, args...)
+	ev.sawUnseen()
+	res, err := ev.env.Exec.Exec(ctx, pod.Namespace, pod.Name, "", argv)
+	if err != nil {
+		if why := ev.stoppedDuringExec(ctx, pod, ""); why != "" {
+			return false, why, nil
+		}
+		return false, "", err
+	}
+	if res.ExitCode == 127 {
+		return false, "", envErrorf("pod %s has no sh or wget; sampling checks need a busybox-based client pod", pod.Name)
+	}
+	bodies, failed := splitSample(res.Stdout)
+	if len(bodies)+failed < sm.Requests {
+		return false, "", envErrorf("pod %s answered %d of %d sampled requests to %s (exit code %d)", pod.Name, len(bodies)+failed, sm.Requests, target, res.ExitCode)
+	}
+	if failed > 0 {
+		return false, fmt.Sprintf("%d of %d requests from pod %s to %s failed: %s", failed, sm.Requests, pod.Name, target, wgetError(ExecResult{Stderr: res.Stderr, ExitCode: 1})), nil
+	}
+	var parts, wrong []string
+	for _, sh := range sm.Shares {
+		n := 0
+		for _, b := range bodies {
+			if strings.Contains(b, sh.Expect) {
+				n++
+			}
+		}
+		frac := float64(n) / float64(len(bodies))
+		parts = append(parts, fmt.Sprintf("%q %d (%.0f %%)", sh.Expect, n, 100*frac))
+		if lo, hi := sh.Band(); frac < lo || frac > hi {
+			wrong = append(wrong, fmt.Sprintf("%q in %.0f–%.0f %%", sh.Expect, 100*lo, 100*hi))
+		}
+	}
+	if len(wrong) > 0 {
+		return false, fmt.Sprintf("of %d responses from %s to pod %s: %s; expected %s", len(bodies), target, pod.Name, strings.Join(parts, ", "), strings.Join(wrong, ", ")), nil
+	}
+	return true, "", nil
+}
+
+// splitSample cuts sampleScript's output into the bodies of the requests
+// that succeeded, and counts those that failed.
+func splitSample(out string) (bodies []string, failed int) {
+	pieces := strings.Split(out, "\n"+sampleMark+" ")
+	body := pieces[0]
+	for _, p := range pieces[1:] {
+		status, rest, _ := strings.Cut(p, "\n")
+		if status == "ok" {
+			bodies = append(bodies, body)
+		} else {
+			failed++
+		}
+		body = rest
+	}
+	return bodies, failed
 }
 
 // wgetError turns busybox wget's terse errors into an explanation.
@@ -368,6 +507,10 @@ func wgetError(res ExecResult) string {
 		return msg + " (no answer: no ready endpoints, a wrong targetPort, or a NetworkPolicy dropping traffic)"
 	case strings.Contains(msg, "Connection refused"):
 		return msg + " (refused: a Service with no ready endpoints, or a port/targetPort that nothing listens on)"
+	case strings.Contains(msg, "404 Not Found"):
+		return msg + " (behind an ingress controller: no Ingress or HTTPRoute it serves matches this host and path; else the backend has no such page)"
+	case strings.Contains(msg, "503 Service Unavailable") || strings.Contains(msg, "502 Bad Gateway"):
+		return msg + " (the router matched, but its backend Service has no ready endpoint on that port)"
 	case msg == "":
 		return fmt.Sprintf("wget exited with code %d", res.ExitCode)
 	}
@@ -426,6 +569,12 @@ func (ev *evaluation) evalNode(ctx context.Context, n *lessons.NodeCheck) (bool,
 	script, what := n.Command, "`"+n.Command+"` on node "+node
 	if n.File != "" {
 		script, what = "cat "+shellQuote([]string{n.File}), "file "+n.File+" on node "+node
+	} else {
+		var why string
+		var err error
+		if script, why, err = ev.expandShellAnswers(ctx, script); err != nil || why != "" {
+			return false, why, err
+		}
 	}
 	ev.sawUnseen()
 	stdout, stderr, code, err := ev.env.Node.Exec(ctx, node, script)

@@ -61,6 +61,11 @@ type evaluation struct {
 	progress func(result.Report)
 	// waiting hears what Converge waits for (WithWaiting).
 	waiting func(Waiting)
+	// afterChange: Converge follows a change just made (minWait > 0).
+	afterChange bool
+	// finished, when set, hears each check's result as soon as it is
+	// there, before the others of its evaluation finish (Watch).
+	finished func(i int, r graded)
 }
 
 func (g *Grader) newEvaluation(ex *lessons.Exercise, reader objectReader, opts []Option) *evaluation {
@@ -121,6 +126,9 @@ func (ev *evaluation) report(ctx context.Context, only map[int]bool, trigger str
 		f := <-done
 		rep.results[f.i] = f.res
 		delete(running, f.i)
+		if ev.finished != nil && len(running) > 0 {
+			ev.finished(f.i, f.res)
+		}
 		if ev.progress != nil && len(running) > 0 {
 			ev.progress(presented(ev.partial(rep, running, prev)))
 		}
@@ -156,7 +164,7 @@ func (ev *evaluation) run(ctx context.Context, c *lessons.Check) graded {
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	run := *ev
-	run.obs = newObservation(ev.env.now())
+	run.obs = newObservation(ev.env.now(), ev.afterChange)
 	run.reader = recordingReader{inner: ev.reader, obs: run.obs}
 	var pass bool
 	var detail string
@@ -270,20 +278,25 @@ func (ev *evaluation) evalAnyOf(ctx context.Context, children lessons.AnyOfSpec)
 	return false, strings.Join(details, "; or "), nil
 }
 
-// settleQuiet is how long the objects a failing check reads must have been
-// left alone before Converge stops waiting for it; unseenQuiet how long a
-// check that also consults state no read shows (a command's output) must
-// moreover have failed the same way.
+// settleQuiet is how long after a change Converge was told about (the
+// reference solution, applied just before) the objects a failing check
+// reads must have been left alone before it stops waiting for it;
+// unseenQuiet how long a check that also consults state no read shows (a
+// command's output) must moreover have failed the same way after such a
+// change, or after a change seen while waiting.
 const (
 	settleQuiet = 10 * time.Second
 	unseenQuiet = 10 * time.Second
 )
 
 // Waiting is what Converge waits for: the IDs of the checks that may still
-// converge, and the longest it waits for them.
+// converge, what each waits for, and the longest it waits for them.
 type Waiting struct {
 	Checks []string
 	UpTo   time.Duration
+	// Why says, for each check in Checks, what it waits for ("pod web is
+	// starting").
+	Why []string
 }
 
 // WithWaiting makes Converge call fn whenever the set of checks it waits
@@ -297,54 +310,85 @@ type convergence struct {
 	seen                bool
 	fingerprint, detail string
 	since               time.Time // when this fingerprint and detail were first seen
+	// active is when what the check reads last changed as far as Converge
+	// knows: when it started after a change (afterChange), or when a
+	// change showed between two evaluations; zero when nothing is known
+	// to change.
+	active time.Time
 }
 
 // settled reports whether nothing suggests that the failing result r will
-// change by itself: what the check reads did not change since its last
-// evaluation and not for settleQuiet before, and nothing there is in
-// progress (a rollout, a starting pod, a running Job, a deletion, a pod
-// that has not picked up a fixed ConfigMap). A check that consulted state
-// no read shows (a command's output, which a DNS reload or a network policy
-// changes) or whose list found nothing (a controller may be about to create
-// it) must also have failed the same way for unseenQuiet, unless it failed
-// because an object it needs does not exist.
-func (c *convergence) settled(r graded) bool {
+// change by itself, and else what it waits for. A check is waited for
+// while something it reads is in progress (a rollout, a starting pod, a
+// running Job, a deletion, a pod that has not picked up a fixed ConfigMap,
+// a node coming back, a pod about to be scheduled) or changed between two
+// evaluations. Not for a missing object. After a change Converge was told
+// about (c.active), also while what it reads was changed less than
+// settleQuiet ago; and a check that consulted state no read shows (a
+// command's output, which a DNS reload or a network policy changes) or
+// whose list found nothing (a controller may be about to create it) while
+// it has failed the same way for less than unseenQuiet since the change.
+// An untouched state a person checks is therefore settled at once.
+func (c *convergence) settled(r graded) (bool, string) {
 	o := r.obs
 	if r.Status != result.Fail || o == nil {
-		return false
+		return false, ""
 	}
 	print := o.fingerprint()
 	moved := c.seen && (print != c.fingerprint || r.Detail != c.detail)
 	if !c.seen || moved {
 		c.since = time.Now()
 	}
+	if moved {
+		c.active = time.Now()
+	}
 	c.seen, c.fingerprint, c.detail = true, print, r.Detail
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	switch {
-	case moved || o.progress != "" || o.now.Sub(o.newest) < settleQuiet:
-		return false
+	case moved:
+		return false, "what it reads is changing"
+	case o.progress != "":
+		return false, o.progress
 	case r.needs != "":
-		return true
-	case o.unseen || o.emptyList:
-		// A command's output, or objects a controller may be about to
-		// create: settled once they have failed the same way a while.
-		return time.Since(c.since) >= unseenQuiet
+		return true, ""
+	case c.active.IsZero():
+		return true, ""
+	case o.afterChange && o.now.Sub(o.newest) < settleQuiet:
+		return false, "what it reads changed a moment ago"
+	case (o.unseen || o.emptyList) && time.Since(latest(c.active, c.since)) < unseenQuiet:
+		if o.unseen {
+			return false, "a command's output may still change"
+		}
+		return false, "objects a controller may be about to create"
 	}
-	return true
+	return true, ""
 }
 
 // Converge evaluates ex until every check passes or each failing check's
-// "eventually" window (at least minWait) has passed, re-evaluating failing
-// checks every interval. A failing check is not waited for once nothing it
-// reads converges (see convergence.settled): a missing object does not
-// hold the report back, a rollout in progress does. It is what headless
+// "eventually" window (at least minWait) has passed, evaluating the
+// failing checks again whenever an object they read changes (watches) and
+// at least every interval (what no watch shows: a command's output, time).
+// A failing check is not waited for once nothing it reads converges (see
+// convergence.settled): a missing object or an untouched state does not
+// hold the report back, a rollout in progress does. minWait > 0 says that
+// a change was just made (verify applies the reference solution): what
+// changed a moment ago is then given time to settle. It is what headless
 // grading and verify use.
 func (g *Grader) Converge(ctx context.Context, ex *lessons.Exercise, minWait, interval time.Duration, opts ...Option) result.Report {
 	ev := g.newEvaluation(ex, nil, opts)
+	ev.afterChange = minWait > 0
 	start := time.Now()
 	rep := ev.report(ctx, nil, "initial", nil)
 	track := make([]convergence, len(rep.results))
+	if ev.afterChange {
+		for i := range track {
+			track[i].active = start
+		}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var changes <-chan struct{}
 	var told string
 	for {
 		pending := map[int]bool{}
@@ -361,23 +405,31 @@ func (g *Grader) Converge(ctx context.Context, ex *lessons.Exercise, minWait, in
 				continue
 			}
 			again[i] = true
-			if track[i].settled(r) {
+			done, why := track[i].settled(r)
+			if done {
 				continue
 			}
 			pending[i] = true
 			wait.Checks = append(wait.Checks, c.ID)
+			wait.Why = append(wait.Why, why)
 			wait.UpTo = max(wait.UpTo, left)
 		}
 		if len(pending) == 0 || ctx.Err() != nil {
 			return presented(rep)
 		}
-		if key := strings.Join(wait.Checks, " "); ev.waiting != nil && key != told {
+		if key := strings.Join(wait.Checks, " ") + "\n" + strings.Join(wait.Why, "\n"); ev.waiting != nil && key != told {
 			told = key
 			ev.waiting(wait)
+		}
+		if changes == nil {
+			// Watch only once something is waited for: a report that
+			// fails fast costs no watch.
+			changes = g.watchChanges(ctx, ev.ex, again)
 		}
 		select {
 		case <-ctx.Done():
 			return presented(rep)
+		case <-changes:
 		case <-time.After(interval):
 		}
 		next := ev.report(ctx, again, "retry", rep.results)

@@ -344,6 +344,10 @@ func TestNodeChecks(t *testing.T) {
 		"node1: cat /etc/kubernetes/manifests/static-web.yaml":   {Stdout: "image: nginx:1.27\n"},
 		"node1: cat /etc/kubernetes/manifests/missing.yaml":      {ExitCode: 1, Stderr: "No such file"},
 		"node1: test -f /var/lib/etcd-backup/snap.db && echo ok": {Stdout: "ok\n"},
+		// {{answer:KEY}} reaches the script quoted for its place, as one word
+		"node1: grep -q -- api.ns1.svc.cluster.local /etc/hosts": {},
+		"node1: echo \"found  42\" | grep -q 42":                 {},
+		"node1: test \"$(cat /tmp/phase)\" = running":            {},
 	}
 	tests := []struct {
 		check, detail string
@@ -353,6 +357,11 @@ func TestNodeChecks(t *testing.T) {
 		{`{node: {file: /etc/kubernetes/manifests/static-web.yaml, stdout: {contains: "image: nginx:1.27"}}}`, "", result.Pass},
 		{`{node: {file: /etc/kubernetes/manifests/missing.yaml, stdout: {contains: x}}}`, "file /etc/kubernetes/manifests/missing.yaml on node node1 does not exist or cannot be read", result.Fail},
 		{`{node: {command: "test -f /var/lib/etcd-backup/snap.db && echo ok", stdout: {equals: ok}}}`, "", result.Pass},
+		{`{node: {command: "grep -q -- {{answer:fqdn}} /etc/hosts"}}`, "", result.Pass},
+		{`{node: {command: "echo \"found  {{answer:code}}\" | grep -q 42"}}`, "", result.Pass},
+		{`{node: {command: "test \"$(cat /tmp/phase)\" = {{answer:phase}}"}}`, "", result.Pass},
+		// a missing answer is a wrong answer, and the command does not run
+		{`{node: {command: "grep -q -- {{answer:mode}} /etc/hosts"}}`, "answers has no key 'mode'", result.Fail},
 	}
 	for _, tc := range tests {
 		r := fx.grade(t, tc.check)

@@ -280,6 +280,9 @@ func (ev *evaluation) evalCondition(ctx context.Context, c *lessons.ConditionChe
 	if want == "" {
 		want = "True"
 	}
+	if c.Parent != "" {
+		return parentCondition(objName(t, obj), obj, c, want)
+	}
 	conds, _, _ := unstructured.NestedSlice(obj.Object, "status", "conditions")
 	for _, raw := range conds {
 		cond, _ := raw.(map[string]any)
@@ -315,6 +318,59 @@ func (ev *evaluation) evalCondition(ctx context.Context, c *lessons.ConditionChe
 		return true, "", nil
 	}
 	return false, fmt.Sprintf("%s has no %s condition yet", objName(t, obj), c.Type), nil
+}
+
+// parentCondition grades a condition that Gateway controllers write per
+// parent of a route (status.parents[].conditions): every status entry for
+// a parentRef with that name must have it, and one must exist.
+func parentCondition(name string, obj *unstructured.Unstructured, c *lessons.ConditionCheck, want string) (bool, string, error) {
+	parents, _, _ := unstructured.NestedSlice(obj.Object, "status", "parents")
+	seen := 0
+	for _, raw := range parents {
+		p, _ := raw.(map[string]any)
+		ref, _ := p["parentRef"].(map[string]any)
+		if ref["name"] != c.Parent {
+			continue
+		}
+		seen++
+		where := fmt.Sprintf("%s, parent %s", name, c.Parent)
+		if sec, _ := ref["sectionName"].(string); sec != "" {
+			where += " section " + sec
+		}
+		conds, _ := p["conditions"].([]any)
+		found := false
+		for _, rc := range conds {
+			cond, _ := rc.(map[string]any)
+			if cond["type"] != c.Type {
+				continue
+			}
+			found = true
+			status, _ := cond["status"].(string)
+			reason, _ := cond["reason"].(string)
+			msg, _ := cond["message"].(string)
+			if !strings.EqualFold(status, want) {
+				d := fmt.Sprintf("%s: condition %s is %s, expected %s", where, c.Type, status, want)
+				if reason != "" {
+					d += " (reason " + reason
+					if msg != "" {
+						d += ": " + msg
+					}
+					d += ")"
+				}
+				return false, d, nil
+			}
+			if c.Reason != "" && reason != c.Reason {
+				return false, fmt.Sprintf("%s: condition %s has reason %q, expected %q", where, c.Type, reason, c.Reason), nil
+			}
+		}
+		if !found {
+			return false, fmt.Sprintf("%s has no %s condition yet", where, c.Type), nil
+		}
+	}
+	if seen == 0 {
+		return false, fmt.Sprintf("%s has no status for parent %s: no controller has taken up the route there yet (check its parentRefs, and that the Gateway's class has a controller)", name, c.Parent), nil
+	}
+	return true, "", nil
 }
 
 func (ev *evaluation) evalUnchanged(ctx context.Context, u *lessons.UnchangedCheck) (bool, string, error) {

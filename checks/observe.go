@@ -27,6 +27,9 @@ import (
 // logs, the authorizer).
 type observation struct {
 	now time.Time // when the run started
+	// afterChange: the run follows a change just made (a solution
+	// applied), so a node that is not Ready may be coming back.
+	afterChange bool
 
 	mu        sync.Mutex
 	missing   []missingObject
@@ -37,8 +40,8 @@ type observation struct {
 	emptyList bool // a list (not of pods) found nothing: a controller may be about to create it
 }
 
-func newObservation(now time.Time) *observation {
-	return &observation{now: now, seen: map[string]string{}}
+func newObservation(now time.Time, afterChange bool) *observation {
+	return &observation{now: now, afterChange: afterChange, seen: map[string]string{}}
 }
 
 // saw records an object read.
@@ -48,7 +51,7 @@ func (o *observation) saw(gvr schema.GroupVersionResource, u *unstructured.Unstr
 	o.seen[gvr.Resource+"/"+u.GetNamespace()+"/"+u.GetName()] = u.GetResourceVersion()
 	o.newest = latest(o.newest, changedAt(u))
 	if o.progress == "" {
-		o.progress = progressOf(u, o.now)
+		o.progress = progressOf(u, o.now, o.afterChange)
 	}
 }
 
@@ -100,6 +103,7 @@ func (r recordingReader) get(ctx context.Context, gvr schema.GroupVersionResourc
 	case err == nil:
 		r.obs.saw(gvr, u)
 		r.followConfig(ctx, u)
+		r.followScheduling(ctx, u)
 	case apierrors.IsNotFound(err):
 		r.obs.sawNothing(gvr, ns, name)
 	}
@@ -120,8 +124,49 @@ func (r recordingReader) list(ctx context.Context, gvr schema.GroupVersionResour
 	for _, u := range objs {
 		r.obs.saw(gvr, u)
 		r.followConfig(ctx, u)
+		r.followScheduling(ctx, u)
 	}
 	return objs, err
+}
+
+// schedulerRetry is how long after a node changed an unschedulable pod
+// counts as about to be scheduled: the scheduler retries pods when a node
+// changes, with a back-off that grows to 10 s.
+const schedulerRetry = 30 * time.Second
+
+// followScheduling notices a pod the scheduler is about to place: it is
+// unschedulable, but a node changed (was uncordoned, lost a taint, came
+// back) after the scheduler last found no place for it. Only live reads
+// follow, like followConfig.
+func (r recordingReader) followScheduling(ctx context.Context, u *unstructured.Unstructured) {
+	if u.GetKind() != "Pod" || !readsLive(r.inner) {
+		return
+	}
+	p, err := fromUnstructured[corev1.Pod](u)
+	if err != nil {
+		return
+	}
+	var tried time.Time
+	for _, c := range p.Status.Conditions {
+		if c.Type == corev1.PodScheduled && c.Status == corev1.ConditionFalse && c.Reason == corev1.PodReasonUnschedulable {
+			tried = c.LastTransitionTime.Time
+		}
+	}
+	if tried.IsZero() {
+		return
+	}
+	nodes, err := r.inner.list(ctx, schema.GroupVersionResource{Version: "v1", Resource: "nodes"}, "", labels.Everything())
+	if err != nil {
+		return
+	}
+	for _, n := range nodes {
+		if t := changedAt(n); t.After(tried) && r.obs.now.Sub(t) < schedulerRetry {
+			r.obs.mu.Lock()
+			r.obs.progress = fmt.Sprintf("pod %s may be scheduled now: node %s changed after the scheduler last found no place for it", p.Name, n.GetName())
+			r.obs.mu.Unlock()
+			return
+		}
+	}
 }
 
 // followConfig notices a fix the kubelet has not picked up yet: a pod
@@ -230,10 +275,16 @@ func readsLive(r objectReader) bool {
 // ready its pod still counts as starting (a readiness probe's delay).
 const progressRecent = 30 * time.Second
 
+// nodeComeback is how long after a node's Ready condition changed it
+// counts as coming back: a kubelet that restarts posts NotReady, then
+// Ready, within seconds; on a busy machine within a minute.
+const nodeComeback = time.Minute
+
 // progressOf says what work is in progress on an object, "" when nothing
 // is: it is being deleted, its controller has not seen its latest change,
-// a pod is starting or settling, a Job runs.
-func progressOf(u *unstructured.Unstructured, now time.Time) string {
+// a pod is starting or settling, a Job runs, a node is coming back (its
+// readiness changed a moment ago, or a change was just made: afterChange).
+func progressOf(u *unstructured.Unstructured, now time.Time, afterChange bool) string {
 	name := strings.ToLower(u.GetKind()) + " " + u.GetName()
 	if u.GetDeletionTimestamp() != nil {
 		return name + " is being deleted"
@@ -242,6 +293,8 @@ func progressOf(u *unstructured.Unstructured, now time.Time) string {
 		return name + " has a change its controller has not acted on yet"
 	}
 	switch u.GetKind() {
+	case "Node":
+		return nodeProgress(u, now, afterChange)
 	case "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet":
 		return workloadProgress(u, name)
 	case "Pod":
@@ -260,6 +313,26 @@ func progressOf(u *unstructured.Unstructured, now time.Time) string {
 			}
 		}
 		return name + " is running"
+	}
+	return ""
+}
+
+// nodeProgress says whether a node that is not Ready may be coming back:
+// its kubelet restarts (Ready turned False or Unknown a moment ago, or it
+// was just restarted by a change the caller made), so Converge waits for
+// it instead of taking a quiet API for a settled node.
+func nodeProgress(u *unstructured.Unstructured, now time.Time, afterChange bool) string {
+	n, err := fromUnstructured[corev1.Node](u)
+	if err != nil {
+		return ""
+	}
+	for _, c := range n.Status.Conditions {
+		if c.Type != corev1.NodeReady || c.Status == corev1.ConditionTrue {
+			continue
+		}
+		if afterChange || now.Sub(c.LastTransitionTime.Time) < nodeComeback {
+			return fmt.Sprintf("node %s is not Ready (%s) and may be coming back", n.Name, strings.ToLower(string(c.Status)))
+		}
 	}
 	return ""
 }

@@ -1,7 +1,9 @@
 package checks
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"sync"
@@ -159,8 +161,12 @@ func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(
 	reader := &cacheReader{live: liveReader{dyn: g.env.Dynamic}, stores: map[depKey]cache.Store{}}
 	var synced []cache.InformerSynced
 	informers := map[depKey]cache.SharedIndexInformer{}
+	trim := trimmedFor(ev.ex)
 	for k := range keys {
 		inf := dynamicinformer.NewFilteredDynamicInformer(g.env.Dynamic, k.gvr, k.namespace, 0, cache.Indexers{}, nil).Informer()
+		if err := inf.SetTransform(trim); err != nil {
+			return ws, fmt.Errorf("watch %s: %w", k, err)
+		}
 		key := k
 		reg, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
 			AddFunc:    func(obj any) { ws.changed(key, obj) },
@@ -224,6 +230,7 @@ func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(
 		defer ticker.Stop()
 		localTick = ticker.C
 	}
+	lastEval := time.Now()
 	for {
 		timer := ws.nextTimer()
 		select {
@@ -232,11 +239,16 @@ func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(
 			return ws, nil
 		case <-ws.wake:
 			stopTimer(timer)
-			// Let the rest of a burst arrive.
-			select {
-			case <-time.After(watchDebounce):
-			case <-ctx.Done():
-				return ws, nil
+			// The first change after a quiet period is graded at once
+			// (leading edge); the rest of its burst (one kubectl command
+			// touches a Deployment, a ReplicaSet and pods) is gathered
+			// into the next evaluation, watchDebounce after this one.
+			if wait := watchDebounce - time.Since(lastEval); wait > 0 {
+				select {
+				case <-time.After(wait):
+				case <-ctx.Done():
+					return ws, nil
+				}
 			}
 		case <-timerC(timer):
 			ws.mu.Lock()
@@ -274,7 +286,19 @@ func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(
 				delete(ws.retryDelay, i)
 			}
 		}
+		// Each check reports as soon as it has a new result: a slow one
+		// (a command, a connection) does not hold back the others.
+		ev.finished = func(i int, r graded) {
+			if ws.report.results[i].Says(r.Result) {
+				return
+			}
+			ws.report.results[i] = r
+			ws.report.time, ws.report.trigger = ev.env.now(), trigger
+			onReport(ws.copyReport())
+		}
 		next := ev.report(ctx, dirty, trigger, ws.report.results)
+		ev.finished = nil
+		lastEval = time.Now()
 		if ctx.Err() != nil {
 			return ws, nil
 		}
@@ -388,4 +412,33 @@ func fileStamp(path string) time.Time {
 		return time.Time{}
 	}
 	return st.ModTime()
+}
+
+// lastApplied is the annotation in which kubectl apply keeps the manifest
+// it applied: often the largest part of an object.
+const lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
+
+// trimmedFor returns the informer transform of a watch on ex: it drops
+// from every cached object the managed fields and kubectl apply's record,
+// which take most of an object's memory, unless a check of ex reads them
+// (or compares whole objects with the start state: unchanged).
+func trimmedFor(ex *lessons.Exercise) cache.TransformFunc {
+	text, err := json.Marshal(ex.Checks)
+	reads := func(s string) bool { return err != nil || bytes.Contains(text, []byte(s)) }
+	keepManaged := reads("managedFields") || reads(`"unchanged"`)
+	keepApplied := reads("last-applied") || reads(`"unchanged"`)
+	return func(obj any) (any, error) {
+		u, ok := obj.(*unstructured.Unstructured)
+		if !ok {
+			return obj, nil
+		}
+		if !keepManaged {
+			u.SetManagedFields(nil)
+		}
+		if a := u.GetAnnotations(); !keepApplied && a[lastApplied] != "" {
+			delete(a, lastApplied)
+			u.SetAnnotations(a)
+		}
+		return u, nil
+	}
 }

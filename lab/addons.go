@@ -3,6 +3,7 @@ package lab
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -20,8 +21,9 @@ import (
 const gatewayAPIMarker = "httproutes.gateway.networking.k8s.io"
 
 // ensureAddons installs what kubedojo's own lab promises beyond kind: the
-// Gateway API standard-channel CRDs (the Gateway API exercises need them,
-// and no controller). It is a quick check when they are there.
+// Gateway API standard-channel CRDs (the Gateway API exercises need them),
+// and the add-ons of Config.Addons (Traefik). It is a quick check when they
+// are there.
 func (l *Lab) ensureAddons(ctx context.Context, t *tracker) error {
 	rc, err := l.RESTConfig()
 	if err != nil {
@@ -31,15 +33,20 @@ func (l *Lab) ensureAddons(ctx context.Context, t *tracker) error {
 	if err != nil {
 		return err
 	}
-	if _, err := crds.Get(ctx, gatewayAPIMarker, metav1.GetOptions{}); err == nil {
-		return nil
-	} else if !apierrors.IsNotFound(err) {
+	if _, err := crds.Get(ctx, gatewayAPIMarker, metav1.GetOptions{}); apierrors.IsNotFound(err) {
+		t.start(PhaseAddons, "Gateway API CRDs")
+		err = installCRDs(ctx, crds, assets.GatewayAPICRDs())
+		t.done(PhaseAddons, err)
+		if err != nil {
+			return err
+		}
+	} else if err != nil {
 		return fmt.Errorf("%w: look for the Gateway API CRDs: %v", ErrUnreachable, err)
 	}
-	t.start(PhaseAddons, "Gateway API CRDs")
-	err = installCRDs(ctx, crds, assets.GatewayAPICRDs())
-	t.done(PhaseAddons, err)
-	return err
+	if slices.Contains(l.cfg.Addons, AddonTraefik) {
+		return l.ensureTraefik(ctx, rc, t)
+	}
+	return nil
 }
 
 // InstallGatewayAPI installs (or updates) the embedded Gateway API

@@ -18,6 +18,7 @@ const (
 	AddonHelm          = "helm"
 	AddonGatewayAPI    = "gateway-api"
 	AddonMetricsServer = "metrics-server"
+	AddonTraefik       = "traefik"
 )
 
 // Capabilities says which exercise tiers and add-ons a cluster can serve.
@@ -25,7 +26,8 @@ type Capabilities struct {
 	// Tiers maps api, controllers, kubelet and node-access to whether the
 	// cluster provides them (each on its own; Serves applies the order).
 	Tiers map[lessons.Tier]bool
-	// Addons maps helm, gateway-api and metrics-server to availability.
+	// Addons maps helm, gateway-api, metrics-server and traefik to
+	// availability.
 	Addons map[string]bool
 	// Workers counts Ready nodes besides the control plane.
 	Workers int
@@ -258,6 +260,10 @@ func (e *Environment) Capabilities(ctx context.Context) (Capabilities, error) {
 			reason = "metrics.k8s.io is registered but does not answer (is metrics-server running?)"
 		}
 		c.Missing[AddonMetricsServer] = reason
+	}
+	c.Addons[AddonTraefik], c.Missing[AddonTraefik] = e.traefikServes(ctx, c.Addons[AddonGatewayAPI], c.OwnLab)
+	if c.Addons[AddonTraefik] {
+		delete(c.Missing, AddonTraefik)
 	}
 	return c, nil
 }

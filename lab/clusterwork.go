@@ -3,7 +3,6 @@ package lab
 import (
 	"context"
 	"fmt"
-	"reflect"
 	"slices"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -57,7 +56,7 @@ type namedClusterObject struct {
 // not serve (yet) is left out.
 func (e *Environment) namedClusterObjects(ex *lessons.Exercise) []namedClusterObject {
 	var out []namedClusterObject
-	for _, ref := range checkRefs(ex.Checks) {
+	for _, ref := range lessons.CheckRefs(ex.Checks) {
 		if ref.Name == "" || ref.Selector != "" || ref.Kind == "Namespace" || ref.Kind == "Node" {
 			continue
 		}
@@ -78,38 +77,6 @@ func (e *Environment) namedClusterObjects(ex *lessons.Exercise) []namedClusterOb
 			out = append(out, namedClusterObject{key: key, gvr: m.Resource, ref: ref})
 		}
 	}
-	return out
-}
-
-// checkRefs returns every object reference in the checks, wherever a check
-// kind keeps it, so that a new kind needs no change here.
-func checkRefs(cs []lessons.Check) []lessons.ObjectRef {
-	var out []lessons.ObjectRef
-	refType := reflect.TypeOf(lessons.ObjectRef{})
-	var visit func(v reflect.Value)
-	visit = func(v reflect.Value) {
-		switch v.Kind() {
-		case reflect.Pointer, reflect.Interface:
-			if !v.IsNil() {
-				visit(v.Elem())
-			}
-		case reflect.Slice:
-			for i := range v.Len() {
-				visit(v.Index(i))
-			}
-		case reflect.Struct:
-			if v.Type() == refType {
-				out = append(out, v.Interface().(lessons.ObjectRef))
-				return
-			}
-			for i := range v.NumField() {
-				if v.Type().Field(i).IsExported() {
-					visit(v.Field(i))
-				}
-			}
-		}
-	}
-	visit(reflect.ValueOf(cs))
 	return out
 }
 

@@ -52,6 +52,9 @@ type Config struct {
 	ExportKubeconfig bool
 	// Images are preloaded into the nodes by Up (the course's images).
 	Images []string
+	// Addons are the add-ons Up installs besides the Gateway API CRDs
+	// (AddonTraefik): those the course's exercises need (AddonsFor).
+	Addons []string
 	// Recreate lets Up delete and create again an own lab that is broken
 	// or still not ready after the wait (the learner agreed: --recreate,
 	// or yes to the question). A healthy lab is kept either way.

@@ -189,6 +189,10 @@ type ConditionCheck struct {
 	// Status is "True" unless given.
 	Status string `yaml:"status,omitempty" json:"status,omitempty"`
 	Reason string `yaml:"reason,omitempty" json:"reason,omitempty"`
+	// Parent reads the condition from the status a Gateway controller
+	// wrote for this parent (status.parents[] of a route, by the name in
+	// its parentRef) instead of status.conditions.
+	Parent string `yaml:"parent,omitempty" json:"parent,omitempty"`
 }
 
 // PodsCheck asserts on the pods that match a label selector.
@@ -344,8 +348,41 @@ type HTTPCheck struct {
 	Expect string `yaml:"expect,omitempty" json:"expect,omitempty"`
 	// Blocked requires the request to fail, twice in a row.
 	Blocked bool `yaml:"blocked,omitempty" json:"blocked,omitempty"`
+	// Headers are sent with every request, such as the Host header that
+	// picks a virtual host behind an ingress controller.
+	Headers map[string]string `yaml:"headers,omitempty" json:"headers,omitempty"`
+	// Sample sends several requests and grades how the responses divide
+	// between backends (a weighted split).
+	Sample *HTTPSample `yaml:"sample,omitempty" json:"sample,omitempty"`
 	// Timeout per request, 3s by default.
 	Timeout Duration `yaml:"timeout,omitempty" json:"timeout,omitempty"`
+}
+
+// HTTPSample sends Requests requests; every one must succeed, and the
+// fraction of responses whose body contains each share's text must lie in
+// that share's band. Bands, not exact counts, so that a router that splits
+// at random passes as surely as one that rotates.
+type HTTPSample struct {
+	Requests int         `yaml:"requests" json:"requests"`
+	Shares   []HTTPShare `yaml:"shares" json:"shares"`
+}
+
+// HTTPShare is one backend's expected part of a sample: the responses
+// containing Expect, as a fraction between AtLeast (0 by default) and
+// AtMost (1 by default).
+type HTTPShare struct {
+	Expect  string   `yaml:"expect" json:"expect"`
+	AtLeast float64  `yaml:"atLeast,omitempty" json:"atLeast,omitempty"`
+	AtMost  *float64 `yaml:"atMost,omitempty" json:"atMost,omitempty"`
+}
+
+// Band returns the share's bounds, with AtMost's default.
+func (s HTTPShare) Band() (lo, hi float64) {
+	hi = 1
+	if s.AtMost != nil {
+		hi = *s.AtMost
+	}
+	return s.AtLeast, hi
 }
 
 // LogsCheck asserts on container logs.

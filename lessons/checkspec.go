@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 )
@@ -240,7 +241,34 @@ func (s *HTTPCheck) lint(v *exerciseLint, k string) {
 	if s.Blocked && s.Expect != "" {
 		v.r.add(v.pos.line(k), k, "blocked and expect exclude each other")
 	}
+	if s.Sample != nil {
+		s.Sample.lint(v, k+".sample", s.Blocked)
+	}
 	v.need(k, s.TierNeed())
+}
+
+// maxHTTPSample bounds a sample: every request runs in the client pod
+// within one check.
+const maxHTTPSample = 200
+
+func (sm *HTTPSample) lint(v *exerciseLint, k string, blocked bool) {
+	r, pos := v.r, v.pos
+	if blocked {
+		r.add(pos.line(k), k, "a sample needs answers; it excludes blocked")
+	}
+	if sm.Requests < 2 || sm.Requests > maxHTTPSample {
+		r.add(pos.line(k+".requests"), k+".requests", "must be between 2 and %d (got %d)", maxHTTPSample, sm.Requests)
+	}
+	if len(sm.Shares) == 0 {
+		r.add(pos.line(k), k+".shares", "list at least one share (expect, atLeast, atMost)")
+	}
+	for i, sh := range sm.Shares {
+		sk := fmt.Sprintf("%s.shares[%d]", k, i)
+		require(r, pos, sk+".expect", sh.Expect)
+		if lo, hi := sh.Band(); lo < 0 || hi > 1 || lo > hi {
+			r.add(pos.line(sk), sk, "atLeast and atMost are fractions with 0 <= atLeast <= atMost <= 1 (got %g and %g)", lo, hi)
+		}
+	}
 }
 
 // TierNeed: requests are made from a container on a kubelet.
@@ -272,6 +300,9 @@ func (s *NodeCheck) lint(v *exerciseLint, k string) {
 	v.need(k, s.TierNeed())
 	if s.Command != "" {
 		v.shellScript(k+".command", s.Command)
+	}
+	for _, m := range AnswerRefRE.FindAllStringSubmatch(s.Command, -1) {
+		v.checkedKey[m[1]] = true
 	}
 }
 

@@ -2,6 +2,8 @@ package lessons_test
 
 import (
 	"errors"
+	"io/fs"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -219,6 +221,25 @@ func TestNodeScriptsOnAWorker(t *testing.T) {
 	}
 }
 
+// TestNodeCommandReadsAnswers: a node check may compare the learner's answer
+// with what only the node knows; the key then counts as checked, and the
+// reference survives the template expansion for the grader to fill in.
+func TestNodeCommandReadsAnswers(t *testing.T) {
+	src := replace(replace(goodExercise, "tier: kubelet", "tier: node-access\nanswers:\n  - {key: hash, description: the CA hash}"),
+		"    exists: Pod/web", `    node: {command: "test {{answer:hash}} = \"$(cat /etc/{{NODE}}.hash)\""}`)
+	c, err := lessons.Load(pack(map[string]string{"lessons/pods/exercises/first-pod.yaml": src}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := c.Exercise("pods/first-pod").Expand(lessons.Vars{Node: "cp"})
+	if got, want := ex.Checks[0].Node.Command, `test {{answer:hash}} = "$(cat /etc/cp.hash)"`; got != want {
+		t.Errorf("expanded node command %q, want %q", got, want)
+	}
+	if got, want := lessons.ExpandShellAnswers(ex.Checks[0].Node.Command, map[string]string{"hash": "a b'$(reboot)"}), `test 'a b'\''$(reboot)' = "$(cat /etc/cp.hash)"`; got != want {
+		t.Errorf("answer in node command %q, want %q", got, want)
+	}
+}
+
 func replace(s, old, new string) string {
 	if !strings.Contains(s, old) {
 		panic("test fixture does not contain " + old)
@@ -284,6 +305,12 @@ func TestBrokenPacks(t *testing.T) {
 			[]string{`lessons/pods/exercises/first-pod.yaml:9: setup[0].apply: ConfigMap seed is in namespace "other", which the exercise does not own (list it under namespaces)`}},
 		{"exec check below the kubelet tier", map[string]string{ex: replace(replace(goodExercise, "tier: kubelet", "tier: api"), "exists: Pod/web", "exec: {pod: web, command: [id]}")},
 			[]string{`lessons/pods/exercises/first-pod.yaml:17: checks[0].exec: exec needs tier kubelet or higher (the exercise is api)`}},
+		{"http sample out of bounds", map[string]string{ex: replace(goodExercise, "exists: Pod/web", "http: {from: web, url: http://x, sample: {requests: 1, shares: [{expect: v1, atLeast: 0.9, atMost: 0.5}, {expect: ''}]}}")},
+			[]string{
+				`lessons/pods/exercises/first-pod.yaml:17: checks[0].http.sample.requests: must be between 2 and 200 (got 1)`,
+				`lessons/pods/exercises/first-pod.yaml:17: checks[0].http.sample.shares[0]: atLeast and atMost are fractions with 0 <= atLeast <= atMost <= 1 (got 0.9 and 0.5)`,
+				`lessons/pods/exercises/first-pod.yaml:17: checks[0].http.sample.shares[1].expect: is required`,
+			}},
 		// An add-on exercise runs on a lab with pods, not necessarily with
 		// node access (lab.Capabilities.Serves), so lint asks for the tier.
 		{"node check in an add-on exercise", map[string]string{ex: replace(replace(goodExercise, "tier: kubelet", "tier: addon\naddon: metrics-server"), "exists: Pod/web", "node: {command: \"true\"}")},
@@ -342,6 +369,38 @@ func TestBrokenPacks(t *testing.T) {
 				t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
 			}
 		})
+	}
+}
+
+// TestBuiltinCourseLoadsValidated: the commands load the built-in course
+// with LoadValidated, which skips validation; this test, with
+// TestBuiltinCourseLints, is where that validation happens instead. What
+// LoadValidated returns must be exactly what Load returns, or a built-in
+// course that Load would change (control characters stripped, say) or
+// reject would reach learners unvalidated.
+func TestBuiltinCourseLoadsValidated(t *testing.T) {
+	for name, fsys := range map[string]fs.FS{"course": assets.Course(), "exam pool": assets.ExamPool()} {
+		want, err := lessons.Load(fsys)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got, err := lessons.LoadValidated(fsys)
+		if err != nil {
+			t.Fatalf("%s: LoadValidated: %v", name, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: LoadValidated and Load disagree; a built-in pack must load the same without validation", name)
+		}
+	}
+	// And it would notice: a pack whose text Load cleans differs.
+	dirty := pack(map[string]string{"course.yaml": strings.Replace(goodCourse, "title: Demo", `title: "Demo\e]0;x\a"`, 1)})
+	want, err := lessons.Load(dirty)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := lessons.LoadValidated(dirty)
+	if reflect.DeepEqual(got, want) {
+		t.Fatal("a title with an escape sequence loads the same with and without validation")
 	}
 }
 

@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"regexp"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -32,18 +33,38 @@ type span struct {
 // run. A script that does not parse (lint reports it) gets every value
 // quoted as a bare word.
 func (v Vars) ExpandShell(script string) string {
+	values := v.values()
+	return expandShell(script, templateRE, func(name string) (string, bool) {
+		val, ok := values[name]
+		return val, ok
+	})
+}
+
+// ExpandShellAnswers replaces {{answer:KEY}} in a shell script (a node
+// check's command) with answers[KEY], quoted for its place as ExpandShell
+// quotes template variables: the learner's answer is one word and never
+// runs. References to keys answers lacks stay as they are.
+func ExpandShellAnswers(script string, answers map[string]string) string {
+	return expandShell(script, AnswerRefRE, func(key string) (string, bool) {
+		val, ok := answers[key]
+		return val, ok
+	})
+}
+
+// expandShell replaces what re matches (its first group names the value)
+// with lookup's value, quoted for its place in the script.
+func expandShell(script string, re *regexp.Regexp, lookup func(string) (string, bool)) string {
 	if !strings.Contains(script, "{{") {
 		return script
 	}
-	values := v.values()
 	var spans []span
 	if f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(script), ""); err == nil {
 		spans = quotingSpans(f)
 	}
 	var b strings.Builder
 	last := 0
-	for _, m := range templateRE.FindAllStringSubmatchIndex(script, -1) {
-		val, ok := values[script[m[2]:m[3]]]
+	for _, m := range re.FindAllStringSubmatchIndex(script, -1) {
+		val, ok := lookup(script[m[2]:m[3]])
 		if !ok {
 			continue
 		}

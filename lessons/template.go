@@ -69,6 +69,6 @@ func unknownTemplateVars(s string) []string {
 	return out
 }
 
-// AnswerRefRE matches {{answer:KEY}} in exec commands: the learner's answer,
-// substituted at check time.
+// AnswerRefRE matches {{answer:KEY}} in exec and node commands: the
+// learner's answer, substituted at check time.
 var AnswerRefRE = regexp.MustCompile(`\{\{answer:([A-Za-z0-9._-]+)\}\}`)

@@ -88,7 +88,12 @@ type Model struct {
 	lab    *labRun
 	// examOpts tune the exam screens the course map opens.
 	examOpts exampage.Options
+	// saving is set while a save of the progress store runs.
+	saving bool
 }
+
+// savedMsg ends a save of the progress store.
+type savedMsg struct{ err error }
 
 // examOpenedMsg carries the exam the course map asked for.
 type examOpenedMsg struct {
@@ -194,12 +199,29 @@ func (m *Model) layout() {
 
 // Update handles global keys and messages, then passes the rest on: keys
 // to the page on top, everything else to every page (their messages carry
-// ids, so each page takes only its own).
+// ids, so each page takes only its own). Pages record progress in the
+// store; the root saves it after any update that changed it, one save at
+// a time.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
 	m.syncKeys()
 	m.layout()
+	if !m.saving && m.c.Progress.Store().Dirty() {
+		m.saving = true
+		cmd = tea.Batch(cmd, m.save())
+	}
 	return m, cmd
+}
+
+// save writes the progress file in the background.
+func (m *Model) save() tea.Cmd {
+	store := m.c.Progress.Store()
+	return func() tea.Msg {
+		if err := store.Save(); err != nil {
+			return savedMsg{err: fmt.Errorf("%w: check that %s is writable", err, store.Path())}
+		}
+		return savedMsg{}
+	}
 }
 
 func (m *Model) update(msg tea.Msg) tea.Cmd {
@@ -217,6 +239,12 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.broadcast(messages.ThemeChangedMsg{})
 	case tea.KeyPressMsg:
 		return m.updateKey(msg)
+	case savedMsg:
+		m.saving = false
+		if msg.err != nil {
+			return messages.Cmd(messages.ErrorMsg{Err: msg.err})
+		}
+		return nil
 	case messages.ErrorMsg:
 		m.status = status{text: msg.Err.Error(), isErr: true}
 		m.c.Log.Error("shown to the learner", "err", msg.Err)
@@ -269,7 +297,7 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) tea.Cmd {
 	case focus == common.FocusInput && msg.String() == "ctrl+c",
 		focus != common.FocusInput && key.Matches(msg, k.Quit):
 		m.closeAll()
-		return tea.Sequence(m.c.Save(), tea.Quit)
+		return tea.Sequence(m.save(), tea.Quit)
 	case focus != common.FocusInput && key.Matches(msg, k.Help):
 		m.help.ShowAll = !m.help.ShowAll
 		return nil
@@ -306,7 +334,8 @@ func (m *Model) push(p common.Page, replace bool) tea.Cmd {
 	m.pages = append(m.pages, p)
 	m.status = status{}
 	m.layout()
-	return tea.Batch(p.Init(), m.recordLocation())
+	m.recordLocation()
+	return p.Init()
 }
 
 // pop closes the top page; the course map is never closed.
@@ -317,7 +346,8 @@ func (m *Model) pop() tea.Cmd {
 	m.top().Close()
 	m.pages = m.pages[:len(m.pages)-1]
 	m.status = status{}
-	return m.recordLocation()
+	m.recordLocation()
+	return nil
 }
 
 func (m *Model) closeAll() {
@@ -326,12 +356,9 @@ func (m *Model) closeAll() {
 	}
 }
 
-// recordLocation saves where the learner is, for resuming.
-func (m *Model) recordLocation() tea.Cmd {
-	if m.c.Progress.SetLast(m.top().Location()) {
-		return m.c.Save()
-	}
-	return nil
+// recordLocation records where the learner is, for resuming.
+func (m *Model) recordLocation() {
+	m.c.Progress.SetLast(m.top().Location())
 }
 
 // helpKeyMap is the active page's bindings plus the global ones.

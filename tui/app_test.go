@@ -516,3 +516,19 @@ func TestTerminalSelectionStaysFree(t *testing.T) {
 		})
 	}
 }
+
+// TestRootSavesWhateverChangedProgress: the root saves the progress store
+// whenever an update left it changed, whoever changed it (here the test,
+// standing in for a page that records something and forgets to save).
+func TestRootSavesWhateverChangedProgress(t *testing.T) {
+	a := newApp(t, 80, 24)
+	a.tracker().MarkRead("pods-basics")
+	a.Send(tea.BackgroundColorMsg{Color: lipgloss.Color("#000000")})
+	s, err := progress.Open(a.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.Course(a.course.ID).Lesson("pods-basics").Read {
+		t.Error("a change to the progress store is not on disk after the next update")
+	}
+}

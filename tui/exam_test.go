@@ -41,7 +41,11 @@ type fakeExam struct {
 }
 
 func newFakeExam(t *testing.T, mode exam.Mode, setUp bool) *fakeExam {
-	course := tuitest.Course(t)
+	return newFakeExamOf(t, tuitest.Course(t), mode, setUp)
+}
+
+// newFakeExamOf is newFakeExam on the exercises of course.
+func newFakeExamOf(t *testing.T, course *lessons.Course, mode exam.Mode, setUp bool) *fakeExam {
 	var tasks []*lessons.Exercise
 	for i, ex := range course.Exercises() {
 		cp := *ex
@@ -269,4 +273,27 @@ func TestExamNodeShellOnNodeTasks(t *testing.T) {
 	a.lacks(t, "node shell")
 	a.Press("down", "down")
 	a.contains(t, "N node shell")
+}
+
+// TestExamTaskTextIsRendered: the task pane renders the pack's Markdown as
+// the exercise page does (no backticks, emphasis marks or heading marks
+// left), names the task's context, and a hostile pack's escape sequences
+// reach the screen as nothing.
+func TestExamTaskTextIsRendered(t *testing.T) {
+	f := newFakeExamOf(t, tuitest.HostileCourse(t), exam.ModeTraining, true)
+	a := newExamApp(t, 120, 40, f, examStart.Add(time.Minute))
+	a.Press("h")
+	a.Stable(5 * time.Second)
+	v := a.View()
+	for _, want := range []string{"Task 1 of 3: Run your first pod", "kubectl config use-context exam-first-pod", "pod-1", "creates a pod from an image"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the task pane lacks %q:\n%s", want, v)
+		}
+	}
+	for _, markup := range []string{"`", "**", "# Task", "*weight"} {
+		if strings.Contains(v, markup) {
+			t.Errorf("the task pane shows the markup %q:\n%s", markup, v)
+		}
+	}
+	tuitest.NoControlSequences(t, v)
 }

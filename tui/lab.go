@@ -59,7 +59,7 @@ func (r *labRun) deliver(p common.LabProgress) {
 
 // next waits for the next progress event, or the end of the start.
 func (r *labRun) next() tea.Cmd {
-	return func() tea.Msg {
+	return messages.Listen(func() tea.Msg {
 		select {
 		case p := <-r.events:
 			return labEventMsg{seq: r.seq, p: p}
@@ -71,7 +71,7 @@ func (r *labRun) next() tea.Cmd {
 		case err := <-r.done:
 			return labStartedMsg{seq: r.seq, err: err}
 		}
-	}
+	})
 }
 
 // startLab starts (or retries) the lab in the background.
@@ -87,10 +87,10 @@ func (m *Model) startLab() tea.Cmd {
 	m.lab = run
 	m.c.LabState = common.LabState{Starting: true}
 	lab, ctx := m.c.Lab, m.c.Ctx
-	start := func() tea.Msg {
+	start := messages.Listen(func() tea.Msg {
 		go func() { run.done <- lab.Start(ctx, run.deliver) }()
 		return run.next()()
-	}
+	})
 	return tea.Batch(start, m.broadcast(messages.LabChangedMsg{}))
 }
 

@@ -182,13 +182,9 @@ func TestSetUpFullExamOnKind(t *testing.T) {
 // cleanExam removes an exam's tasks from the shared lab, whatever
 // happened in the test.
 func cleanExam(t *testing.T, r *examrun.Runner, st *exam.State) {
-	res := &exam.Result{}
-	for _, task := range st.Tasks {
-		res.Tasks = append(res.Tasks, exam.TaskResult{ID: task.ID})
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	if err := r.Clean(ctx, res); err != nil {
+	if err := r.CleanTasks(ctx, mustExercises(t, st, r.Pool())); err != nil {
 		t.Errorf("clean up: %v", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -88,6 +89,12 @@ solution:
 // stateDir as the state directory.
 func envtestRunner(t *testing.T, et *labtest.Envtest, pool *lessons.Course, stateDir string, now func() time.Time) *examrun.Runner {
 	t.Helper()
+	return examrun.New(envtestConfig(t, et, pool, stateDir, now))
+}
+
+// envtestConfig is the configuration of envtestRunner.
+func envtestConfig(t *testing.T, et *labtest.Envtest, pool *lessons.Course, stateDir string, now func() time.Time) examrun.Config {
+	t.Helper()
 	kubeconfig, kubeContext, err := et.WriteKubeconfig(stateDir)
 	if err != nil {
 		t.Fatal(err)
@@ -103,10 +110,10 @@ func envtestRunner(t *testing.T, et *labtest.Envtest, pool *lessons.Course, stat
 		t.Fatal(err)
 	}
 	genv.Baselines = session.Baselines(env)
-	return examrun.New(examrun.Config{
+	return examrun.Config{
 		Pool: pool, Store: exam.NewStore(stateDir), Env: env, Grader: g,
 		Kubeconfig: kubeconfig, Context: kubeContext, Now: now,
-	})
+	}
 }
 
 // TestExamOnEnvtest takes a short exam on a real API server: the draw
@@ -232,5 +239,146 @@ func TestExamOnEnvtest(t *testing.T) {
 	}
 	if _, err := os.Stat(resumed.Store().ReportPath(res.ID, "md")); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestNewExamKeepsLeftovers: a new exam never deletes what an earlier one
+// left on the lab. Starting it while a graded exam's tasks are still there
+// is refused with the way out (kubedojo exam clean, or --clean), the
+// learner's work stays, and cleaning removes the pool's tasks only.
+func TestNewExamKeepsLeftovers(t *testing.T) {
+	et := labtest.RequireEnvtest(t)
+	pool, err := lessons.Load(fstest.MapFS{
+		"course.yaml": {Data: []byte(poolCourse)},
+		"lessons/config/exercises/settings-a.yaml": {Data: []byte(poolTask("settings-a", "left-ns-a"))},
+		"lessons/config/exercises/settings-b.yaml": {Data: []byte(poolTask("settings-b", "left-ns-b"))},
+		"lessons/config/exercises/settings-c.yaml": {Data: []byte(poolTask("settings-c", "left-ns-c"))},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stateDir := t.TempDir()
+	clock := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	r := envtestRunner(t, et, pool, stateDir, func() time.Time { return clock })
+	kube := kubernetes.NewForConfigOrDie(et.Config)
+	st, err := r.Start(ctx, examrun.StartOptions{Mode: exam.ModeExam, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.SetUp(ctx, st, nil); err != nil {
+		t.Fatal(err)
+	}
+	// The learner's work, and a namespace of someone else's.
+	cm, err := kube.CoreV1().ConfigMaps("left-ns-a").Get(ctx, "settings", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cm.Data["mode"] = "fast"
+	if _, err := kube.CoreV1().ConfigMaps("left-ns-a").Update(ctx, cm, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "left-not-exam"}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Grade(ctx, st, nil); err != nil {
+		t.Fatal(err)
+	}
+
+	clock = clock.Add(time.Hour)
+	_, err = r.Start(ctx, examrun.StartOptions{Mode: exam.ModeExam, Seed: 2})
+	if !errors.Is(err, examrun.ErrLeftovers) || !strings.Contains(err.Error(), "kubedojo exam clean") || !strings.Contains(err.Error(), "--clean") {
+		t.Fatalf("a new exam over the last one's tasks: %v", err)
+	}
+	if st, _ := r.Store().Active(); st != nil {
+		t.Fatalf("a refused exam was recorded: %+v", st)
+	}
+	if cm, err := kube.CoreV1().ConfigMaps("left-ns-a").Get(ctx, "settings", metav1.GetOptions{}); err != nil || cm.Data["mode"] != "fast" {
+		t.Fatalf("the learner's work after the refusal: %v %v", cm.Data, err)
+	}
+	left, err := r.Leftovers(ctx)
+	if err != nil || len(left) != 3 {
+		t.Fatalf("leftovers %v %v", ids(left), err)
+	}
+
+	// --clean: the leftovers go, the other namespace stays, the exam starts.
+	st, err = r.Start(ctx, examrun.StartOptions{Mode: exam.ModeExam, Seed: 2, Clean: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if left, err := r.Leftovers(ctx); err != nil || len(left) != 0 {
+		t.Errorf("leftovers after --clean: %v %v", ids(left), err)
+	}
+	if ns, err := kube.CoreV1().Namespaces().Get(ctx, "left-not-exam", metav1.GetOptions{}); err != nil || ns.DeletionTimestamp != nil {
+		t.Errorf("a namespace no exam made: %v %v", ns, err)
+	}
+	if err := r.SetUp(ctx, st, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func ids(exs []*lessons.Exercise) []string {
+	var out []string
+	for _, ex := range exs {
+		out = append(out, ex.ID)
+	}
+	return out
+}
+
+// TestSetUpPreloadsThePoolsImagesFirst: the pool's images (redis:7 among
+// them) are copied into the nodes once, before any task is set up and
+// before the clock starts; a resumed exam that is set up loads nothing.
+func TestSetUpPreloadsThePoolsImagesFirst(t *testing.T) {
+	et := labtest.RequireEnvtest(t)
+	course := strings.Replace(poolCourse, "exam: {", "images: [busybox:1.36, nginx:1.27, redis:7]\nexam: {", 1)
+	pool, err := lessons.Load(fstest.MapFS{
+		"course.yaml": {Data: []byte(course)},
+		"lessons/config/exercises/settings-a.yaml": {Data: []byte(poolTask("settings-a", "img-ns-a"))},
+		"lessons/config/exercises/settings-b.yaml": {Data: []byte(poolTask("settings-b", "img-ns-b"))},
+		"lessons/config/exercises/settings-c.yaml": {Data: []byte(poolTask("settings-c", "img-ns-c"))},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	stateDir := t.TempDir()
+	clock := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
+	cfg := envtestConfig(t, et, pool, stateDir, func() time.Time { return clock })
+	var order []string
+	var st *exam.State
+	cfg.Preload = func(_ context.Context, images []string) error {
+		order = append(order, "preload "+strings.Join(images, " "))
+		if st != nil && !st.Started.IsZero() {
+			order = append(order, "clock running")
+		}
+		return nil
+	}
+	r := examrun.New(cfg)
+	if st, err = r.Start(ctx, examrun.StartOptions{Mode: exam.ModeExam, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	err = r.SetUp(ctx, st, func(e exam.SetupEvent) {
+		if e.Phase == "setup" && !e.Done {
+			order = append(order, "setup")
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"preload busybox:1.36 nginx:1.27 redis:7", "setup", "setup", "setup"}
+	if !slices.Equal(order, want) {
+		t.Errorf("setup order %q, want %q", order, want)
+	}
+	order = nil
+	if err := r.SetUp(ctx, st, nil); err != nil || len(order) != 0 {
+		t.Errorf("a set-up exam set up again: %q %v", order, err)
+	}
+	if _, err := r.Grade(ctx, st, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Clean(ctx, nil); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -26,6 +27,11 @@ import (
 // ErrInProgress means an exam is already under way: resume it or end it
 // before starting another.
 var ErrInProgress = errors.New("an exam is in progress")
+
+// ErrLeftovers means tasks of an earlier exam are still on the lab, with
+// whatever the learner did there: a new exam does not delete them without
+// being asked (StartOptions.Clean, kubedojo exam clean).
+var ErrLeftovers = errors.New("tasks of an earlier exam are still on the lab")
 
 // ErrNoExam means there is no exam in progress.
 var ErrNoExam = errors.New("no exam is in progress")
@@ -115,6 +121,13 @@ type StartOptions struct {
 	Duration time.Duration
 	// Tasks is how many tasks to draw (the pool's when 0).
 	Tasks int
+	// IgnoreHistory draws as if the learner had taken no exam, so that a
+	// given seed always draws the same tasks (kubedojo exam --seed).
+	IgnoreHistory bool
+	// Clean removes the tasks earlier exams left on the lab first (the
+	// learner asked for it); without it they make Start fail with
+	// ErrLeftovers.
+	Clean bool
 	// Eligible narrows the pool further, after the cluster's capabilities
 	// (the e2e test keeps to non-breaking tasks on a shared lab).
 	Eligible func(*lessons.Exercise) bool
@@ -129,11 +142,29 @@ func (r *Runner) Start(ctx context.Context, opts StartOptions) (*exam.State, err
 		return nil, fmt.Errorf("%w: exam %s (%s) started %s; resume it (kubedojo exam --resume) or end it (kubedojo exam end)",
 			ErrInProgress, st.ID, st.Mode, st.Created.Local().Format("2006-01-02 15:04"))
 	}
+	left, err := r.Leftovers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(left) > 0 && !opts.Clean {
+		return nil, leftoversError(left)
+	}
+	if err := r.CleanTasks(ctx, left); err != nil {
+		return nil, err
+	}
 	caps, err := r.cfg.Env.Capabilities(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("find what the cluster serves: %w", err)
 	}
-	drawn, err := exam.Draw(r.cfg.Pool, exam.DrawOptions{Seed: opts.Seed, Tasks: opts.Tasks, Eligible: func(ex *lessons.Exercise) bool {
+	// A new exam avoids the tasks of the learner's earlier exams of this
+	// pool while the pool allows.
+	var seen map[string]time.Time
+	if !opts.IgnoreHistory {
+		if seen, err = r.cfg.Store.Seen(r.cfg.Pool.ID); err != nil {
+			return nil, err
+		}
+	}
+	drawn, err := exam.Draw(r.cfg.Pool, exam.DrawOptions{Seed: opts.Seed, Tasks: opts.Tasks, Seen: seen, Eligible: func(ex *lessons.Exercise) bool {
 		ok, _ := caps.Serves(ex)
 		return ok && (opts.Eligible == nil || opts.Eligible(ex))
 	}})
@@ -189,9 +220,10 @@ func (r *Runner) Tasks(ctx context.Context, st *exam.State) ([]*lessons.Exercise
 // SetUp sets up every task of the exam not yet set up, then starts the
 // clock. Tasks that break a shared component go last and one at a time,
 // so the others set up on a healthy cluster. A task whose namespaces are
-// still there (from an earlier exam, or a setup that was interrupted) is
-// reset. The state is saved after each task, so an interrupted setup
-// continues where it stopped.
+// still there (a setup that was interrupted) is reset: Start refused, or
+// was asked to remove, what earlier exams left, so nothing reset here
+// holds the learner's work. The state is saved after each task, so an
+// interrupted setup continues where it stopped.
 func (r *Runner) SetUp(ctx context.Context, st *exam.State, progress func(exam.SetupEvent)) error {
 	if progress == nil {
 		progress = func(exam.SetupEvent) {}
@@ -379,11 +411,65 @@ func (r *Runner) Reset(ctx context.Context, ex *lessons.Exercise) error {
 	return err
 }
 
-// Clean removes the tasks of a finished exam from the cluster, putting
-// back what they broke: the tasks that break shared components first, one
-// at a time, so the others clean up on a healthy cluster, several at once.
-func (r *Runner) Clean(ctx context.Context, res *exam.Result) error {
-	var exs []*lessons.Exercise
+// Leftovers are the pool's tasks that are on the cluster, fully or
+// partly, outside the exam in progress: what earlier exams left there,
+// with the learner's work. Exercises of other packs are never among them.
+func (r *Runner) Leftovers(ctx context.Context) ([]*lessons.Exercise, error) {
+	active, err := r.cfg.Store.Active()
+	if err != nil {
+		return nil, err
+	}
+	var out []*lessons.Exercise
+	for _, ex := range r.cfg.Pool.Exercises() {
+		if active != nil && slices.ContainsFunc(active.Tasks, func(t exam.TaskState) bool { return t.ID == ex.ID }) {
+			continue
+		}
+		st, err := r.cfg.Env.State(ctx, ex)
+		if err != nil {
+			return nil, fmt.Errorf("look for tasks of earlier exams: %w", err)
+		}
+		if st.Attempt() {
+			out = append(out, ex)
+		}
+	}
+	return out, nil
+}
+
+// leftoversError names the tasks still on the lab and the two ways on.
+func leftoversError(left []*lessons.Exercise) error {
+	names := make([]string, 0, len(left))
+	for _, ex := range left {
+		names = append(names, ex.Name())
+	}
+	if len(names) > 6 {
+		names = append(names[:6], fmt.Sprintf("and %d more", len(left)-6))
+	}
+	return fmt.Errorf("%w: %d task(s) (%s) keep what you did in them. Look at them if you want, then remove them with kubedojo exam clean, "+
+		"or start the new exam with kubedojo exam --clean, which removes them first", ErrLeftovers, len(left), strings.Join(names, ", "))
+}
+
+// Clean removes the tasks exams left on the lab (Leftovers) and those of
+// a finished exam (res, nil for none), putting back what they broke, and
+// returns the tasks it cleaned.
+func (r *Runner) Clean(ctx context.Context, res *exam.Result) ([]*lessons.Exercise, error) {
+	exs, err := r.Leftovers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if res != nil {
+		for _, t := range res.Tasks {
+			if ex := r.cfg.Pool.Exercise(t.ID); ex != nil && !slices.Contains(exs, ex) {
+				exs = append(exs, ex)
+			}
+		}
+	}
+	return exs, r.CleanTasks(ctx, exs)
+}
+
+// CleanTasks removes exam tasks from the cluster, putting back what they
+// broke: the tasks that break shared components first, one at a time, so
+// the others clean up on a healthy cluster, several at once.
+func (r *Runner) CleanTasks(ctx context.Context, tasks []*lessons.Exercise) error {
 	var plain []int
 	var errs []error
 	clean := func(ex *lessons.Exercise) error {
@@ -392,18 +478,14 @@ func (r *Runner) Clean(ctx context.Context, res *exam.Result) error {
 		}
 		return nil
 	}
-	for _, t := range res.Tasks {
-		ex := r.cfg.Pool.Exercise(t.ID)
-		switch {
-		case ex == nil:
-		case ex.Breaking():
+	for i, ex := range tasks {
+		if ex.Breaking() {
 			errs = append(errs, clean(ex))
-		default:
-			plain = append(plain, len(exs))
-			exs = append(exs, ex)
+		} else {
+			plain = append(plain, i)
 		}
 	}
-	errs = append(errs, r.parallel(ctx, plain, func(i int) error { return clean(exs[i]) }))
+	errs = append(errs, r.parallel(ctx, plain, func(i int) error { return clean(tasks[i]) }))
 	return errors.Join(errs...)
 }
 

@@ -53,6 +53,12 @@ type Result struct {
 	Duration time.Duration `json:"-"`
 }
 
+// Says reports whether r says the same as o: the check, its status and its
+// explanation, not when or how fast it was evaluated.
+func (r Result) Says(o Result) bool {
+	return r.ID == o.ID && r.Status == o.Status && r.Message == o.Message && r.Detail == o.Detail
+}
+
 // MarshalJSON writes Duration as whole milliseconds, the unit scripts
 // expect.
 func (r Result) MarshalJSON() ([]byte, error) {

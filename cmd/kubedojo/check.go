@@ -155,7 +155,15 @@ func waitingNotice(w io.Writer, tty bool) func(checks.Waiting) {
 		if len(wt.Checks) == 1 {
 			n = "1 check"
 		}
-		fmt.Fprintf(w, "waiting up to %s for %s (%s); --no-wait to skip\n", wt.UpTo.Round(time.Second), n, strings.Join(wt.Checks, ", "))
+		what := strings.Join(wt.Checks, ", ")
+		if len(wt.Why) == len(wt.Checks) {
+			parts := make([]string, len(wt.Checks))
+			for i, id := range wt.Checks {
+				parts[i] = id + ": " + wt.Why[i]
+			}
+			what = strings.Join(parts, "; ")
+		}
+		fmt.Fprintf(w, "waiting up to %s for %s (%s); --no-wait to skip\n", wt.UpTo.Round(time.Second), n, what)
 	}
 }
 
@@ -200,7 +208,7 @@ func sameResults(a, b []result.Result) bool {
 		return false
 	}
 	for i := range a {
-		if a[i].ID != b[i].ID || a[i].Status != b[i].Status || a[i].Message != b[i].Message || a[i].Detail != b[i].Detail {
+		if !a[i].Says(b[i]) {
 			return false
 		}
 	}

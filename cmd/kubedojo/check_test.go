@@ -89,6 +89,12 @@ func TestWaitingNotice(t *testing.T) {
 		t.Fatalf("got %q, want %q", b.String(), want)
 	}
 	b.Reset()
+	notice(checks.Waiting{Checks: []string{"ready", "node"}, UpTo: 20 * time.Second, Why: []string{"pod web is starting", "node worker is not Ready (unknown) and may be coming back"}})
+	want = "waiting up to 20s for 2 checks (ready: pod web is starting; node: node worker is not Ready (unknown) and may be coming back); --no-wait to skip\n"
+	if b.String() != want {
+		t.Fatalf("got %q, want %q", b.String(), want)
+	}
+	b.Reset()
 	waitingNotice(&b, false)(checks.Waiting{Checks: []string{"ready"}, UpTo: time.Second})
 	if b.Len() != 0 {
 		t.Fatalf("a notice outside a terminal: %q", b.String())

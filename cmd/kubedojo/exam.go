@@ -30,6 +30,7 @@ type examFlags struct {
 	resume   bool
 	junit    string
 	noTUI    bool
+	clean    bool
 }
 
 const examLong = `Take a timed mock exam in the style of the CKA on the lab. The exam draws its
@@ -66,13 +67,14 @@ func newExamCmd(opts *options, tuiExam examTUIFunc) *cobra.Command {
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.mode, "mode", string(exam.ModeExam), "exam (timed, nothing revealed until the end) or training (untimed, hints and checks on demand)")
-	fl.Uint64Var(&f.seed, "seed", 0, "seed of the draw, to repeat an exam (default: a random one, printed)")
+	fl.Uint64Var(&f.seed, "seed", 0, "seed of the draw, to repeat an exam; ignores your exam history (default: a random one, printed, avoiding the tasks of your earlier exams)")
 	fl.DurationVar(&f.duration, "duration", 0, "time for the exam (default: the pool's, 2h for the CKA pool)")
 	fl.IntVar(&f.tasks, "tasks", 0, "how many tasks to draw (default: the pool's, 17 for the CKA pool)")
 	addPoolFlag(cmd, &f.pool)
 	fl.BoolVar(&f.resume, "resume", false, "continue the exam in progress with the time it has left")
 	fl.StringVar(&f.junit, "junit", "", "also write the report as JUnit XML to this file")
 	fl.BoolVar(&f.noTUI, "no-tui", false, "set the exam up and print its tasks instead of opening the exam screen")
+	fl.BoolVar(&f.clean, "clean", false, "first remove the tasks earlier exams left on the lab, with your work on them (kubedojo exam clean)")
 	cmd.AddCommand(newExamEndCmd(opts), newExamStatusCmd(opts), newExamTaskCmd(opts), newExamHistoryCmd(opts), newExamReportCmd(opts), newExamCleanCmd(opts))
 	return cmd
 }
@@ -175,18 +177,24 @@ func runExam(cmd *cobra.Command, opts *options, f *examFlags, tuiExam examTUIFun
 		}
 		fmt.Fprintf(errOut, "Resuming exam %s (%s, seed %d).\n", st.ID, st.Mode, st.Seed)
 	} else {
-		seed := f.seed
-		if !cmd.Flags().Changed("seed") {
+		// A seed given repeats an exam for anyone; a random one draws
+		// around the tasks of the learner's earlier exams.
+		seed, repeat := f.seed, cmd.Flags().Changed("seed")
+		if !repeat {
 			seed = rand.Uint64N(1_000_000)
 		}
-		st, err = r.Start(ctx, examrun.StartOptions{Mode: mode, Seed: seed, Duration: f.duration, Tasks: f.tasks})
-		if errors.Is(err, examrun.ErrInProgress) {
+		st, err = r.Start(ctx, examrun.StartOptions{Mode: mode, Seed: seed, Duration: f.duration, Tasks: f.tasks, IgnoreHistory: repeat, Clean: f.clean})
+		if errors.Is(err, examrun.ErrInProgress) || errors.Is(err, examrun.ErrLeftovers) {
 			return withCode(exitUsage, err)
 		}
 		if err != nil {
 			return withCode(exitEnv, err)
 		}
-		fmt.Fprintf(errOut, "Exam %s: %d tasks from %s, seed %d (kubedojo exam --seed %d repeats it).\n", st.ID, len(st.Tasks), r.Pool().Title, st.Seed, st.Seed)
+		how := fmt.Sprintf("kubedojo exam --seed %d repeats it", st.Seed)
+		if !repeat {
+			how = "the tasks of your earlier exams are left out while the pool allows"
+		}
+		fmt.Fprintf(errOut, "Exam %s: %d tasks from %s, seed %d (%s).\n", st.ID, len(st.Tasks), r.Pool().Title, st.Seed, how)
 	}
 	if st.Clock().Expired(time.Now()) {
 		fmt.Fprintln(errOut, "The time ran out while kubedojo was not running; grading the cluster as it is now.")
@@ -529,35 +537,48 @@ func newExamReportCmd(opts *options) *cobra.Command {
 }
 
 func newExamCleanCmd(opts *options) *cobra.Command {
-	return &cobra.Command{
-		Use:   "clean [ID]",
-		Short: "Remove a finished exam's tasks from the lab and repair what they broke",
-		Long: `Remove the tasks of a finished exam (the latest by default) from the lab: their
-namespaces and what they made, and put back the components they broke. Your
-work on them is deleted; the report keeps the results.`,
-		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+	var pool string
+	cmd := &cobra.Command{
+		Use:   "clean",
+		Short: "Remove the tasks exams left on the lab and repair what they broke",
+		Long: `Remove the tasks finished or abandoned exams left on the lab: their namespaces,
+what they made, and the components they broke are put back. Only the pool's
+tasks are touched, never the course's exercises. Your work on them is deleted;
+the reports keep the results. A new exam refuses to start over such tasks
+until they are cleaned (or kubedojo exam --clean removes them first).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
 			store := exam.NewStore(opts.stateDir)
 			if st, _ := store.Active(); st != nil {
 				return withCode(exitUsage, fmt.Errorf("%w: exam %s; end it first (kubedojo exam end)", examrun.ErrInProgress, st.ID))
 			}
-			id := ""
-			if len(args) == 1 {
-				id = args[0]
+			var last *exam.Result
+			if h, err := store.History(); err == nil && len(h) > 0 {
+				last, _ = store.Result(h[len(h)-1].ID)
 			}
-			res, err := store.Result(id)
-			if err != nil {
-				return withCode(exitUsage, err)
+			dir := pool
+			if dir == "" && last != nil {
+				dir = last.Pool.Dir
 			}
-			r, err := opts.examRunner(cmd.Context(), res.Pool.Dir)
+			r, err := opts.examRunner(cmd.Context(), dir)
 			if err != nil {
 				return err
 			}
-			if err := r.Clean(cmd.Context(), res); err != nil {
+			if last != nil && last.Pool.ID != r.Pool().ID {
+				last = nil
+			}
+			cleaned, err := r.Clean(cmd.Context(), last)
+			if err != nil {
 				return withCode(exitEnv, err)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Removed the %d tasks of exam %s from the lab.\n", len(res.Tasks), res.ID)
+			if len(cleaned) == 0 {
+				fmt.Fprintln(cmd.OutOrStdout(), "No exam task is on the lab.")
+				return nil
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Removed %d exam task(s) from the lab.\n", len(cleaned))
 			return nil
 		},
 	}
+	addPoolFlag(cmd, &pool)
+	return cmd
 }

@@ -73,7 +73,7 @@ func TestExamRefusals(t *testing.T) {
 		{[]string{"exam", "--pool", "../../assets/course"}, exitUsage, "is a lesson pack, not an exam pool"},
 		{[]string{"exam", "status"}, exitUsage, "no exam is in progress (start one with kubedojo exam)"},
 		{[]string{"exam", "history"}, exitOK, ""},
-		{[]string{"exam", "clean"}, exitUsage, "no exam has been finished yet"},
+		{[]string{"exam", "clean", "--pool", "../../assets/course"}, exitUsage, "is a lesson pack, not an exam pool"},
 	}
 	for _, tc := range tests {
 		code, _, errOut := runCLI(t, tc.args...)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -325,7 +326,8 @@ func newLabPreloadCmd(opts *options) *cobra.Command {
 		Short: "Load the course's images from your local image store into the lab's nodes",
 		Long: `preload copies images from Docker's (or Podman's) local store into every lab
 node, so exercises never wait for a pull and an offline machine works. Without
-arguments it loads the images the course declares.`,
+arguments it loads the images the course declares and those of the add-ons its
+exercises need (Traefik).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			course, l, err := opts.courseAndLab()
 			if err != nil {
@@ -333,7 +335,7 @@ arguments it loads the images the course declares.`,
 			}
 			images := args
 			if len(images) == 0 {
-				images = course.Images
+				images = append(slices.Clone(course.Images), lab.AddonImages(lab.AddonsFor(course.Exercises()))...)
 			}
 			pp := newProgressPrinter(cmd.ErrOrStderr())
 			err = l.Preload(cmd.Context(), images, pp.Update)

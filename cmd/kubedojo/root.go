@@ -149,6 +149,7 @@ cluster changes. The lab is a local kind cluster that kubedojo creates for you.`
 		newCheckCmd(opts),
 		newVerifyCmd(opts),
 		newExamCmd(opts, newExamTUI),
+		newClassCmd(opts),
 	)
 	return root
 }
@@ -179,7 +180,12 @@ func (o *options) loadCourse() (*lessons.Course, error) {
 		return nil, err
 	}
 	fsys, name := o.courseFS()
-	c, err := lessons.Load(fsys)
+	load := lessons.Load
+	if o.coursePath == "" {
+		// Validated by the tests that build it (TestBuiltinCourseLoadsValidated).
+		load = lessons.LoadValidated
+	}
+	c, err := load(fsys)
 	if err != nil {
 		var ps lessons.Problems
 		if errors.As(err, &ps) {

@@ -134,6 +134,9 @@ func (o *options) openLab(course *lessons.Course) (*lab.Lab, error) {
 	if err != nil {
 		return nil, err
 	}
+	if course != nil {
+		cfg.Addons = lab.AddonsFor(course.Exercises())
+	}
 	l, err := lab.New(cfg)
 	if err != nil {
 		return nil, withCode(exitEnv, err)

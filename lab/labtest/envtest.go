@@ -99,3 +99,10 @@ func (e *Envtest) WriteKubeconfig(dir string) (path, context string, err error) 
 	}
 	return path, cfg.CurrentContext, nil
 }
+
+// ServiceAccountSigningKey is the file holding the private key the API
+// server signs ServiceAccount tokens with, for tests that forge a token
+// the server must refuse (an expired one, say).
+func (e *Envtest) ServiceAccountSigningKey() string {
+	return filepath.Join(e.env.ControlPlane.APIServer.CertDir, "sa-signer.key")
+}

@@ -7,10 +7,12 @@
 package exam
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"time"
 
 	"github.com/kubedojo/kubedojo/lessons"
 )
@@ -29,17 +31,38 @@ type DrawOptions struct {
 	// Eligible leaves out tasks this cluster cannot serve (their tier, a
 	// worker they need); nil accepts every task.
 	Eligible func(*lessons.Exercise) bool
+	// Seen is when the learner was last given each task (by exercise ID)
+	// in an earlier exam: a draw takes tasks never seen first, then the
+	// least recently seen, so consecutive exams repeat nothing while the
+	// pool allows.
+	Seen map[string]time.Time
 }
+
+// drawCandidates is how many seeded greedy draws Draw compares,
+// drawLookahead how many further exams it checks the unseen rest of the
+// pool can still fill, and lookaheadTries how many draws it tries for each.
+const (
+	drawCandidates = 24
+	drawLookahead  = 2
+	lookaheadTries = 4
+)
 
 // Draw picks an exam's tasks from a pool. Each pick goes to the domain
 // furthest below its share of the exam by the CKA domain weights
 // (lessons.DomainWeights), so the exam's domains follow the weights as
 // closely as whole tasks allow; a domain that runs out leaves its share to
 // the others. Within a domain, tasks are shuffled by the seed and taken
-// long and quick in turn (long: a weight at least the pool's median). No
-// two drawn tasks break the same shared component, and at most the pool's
-// exam.maxBreaking tasks break any. The result is in exam order, shuffled
-// by the seed.
+// long and quick in turn (long: a weight at least the pool's median),
+// tasks the learner never saw (DrawOptions.Seen) before those seen, the
+// least recently seen first. No two drawn tasks break the same shared
+// component, and at most the pool's exam.maxBreaking tasks break any.
+//
+// Those limits can make a greedy draw spend the tasks a later exam needs
+// (three exams that take the non-breaking troubleshooting tasks first
+// leave the third only tasks that conflict), so Draw makes several draws
+// from the seed and keeps the first with the fewest tasks seen before
+// that leaves the unseen rest able to fill the most further exams. The
+// result is in exam order, shuffled by the seed.
 func Draw(pool *lessons.Course, opts DrawOptions) ([]*lessons.Exercise, error) {
 	if !pool.IsExamPool() {
 		return nil, fmt.Errorf("%s is not an exam pool (its course.yaml has no exam: block)", pool.ID)
@@ -48,7 +71,6 @@ func Draw(pool *lessons.Course, opts DrawOptions) ([]*lessons.Exercise, error) {
 	if n <= 0 {
 		n = pool.Exam.Tasks
 	}
-	rng := rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x6b75626564756a6f))
 	var eligible []*lessons.Exercise
 	for _, ex := range pool.Exercises() {
 		if opts.Eligible == nil || opts.Eligible(ex) {
@@ -58,7 +80,87 @@ func Draw(pool *lessons.Course, opts DrawOptions) ([]*lessons.Exercise, error) {
 	if len(eligible) < n {
 		return nil, fmt.Errorf("%w: it should hold %d tasks, and %d of the pool's %d can run on this cluster", ErrPoolTooSmall, n, len(eligible), len(pool.Exercises()))
 	}
-	queues := domainQueues(eligible, rng)
+	var best []*lessons.Exercise
+	var bestRng *rand.Rand
+	bestRepeats, bestFuture := 0, -1
+	var firstErr error
+	for k := range uint64(drawCandidates) {
+		rng := drawRand(opts.Seed, k)
+		cand, err := drawOnce(pool, eligible, n, rng, opts.Seen)
+		if err != nil {
+			firstErr = cmp.Or(firstErr, err)
+			continue
+		}
+		repeats := 0
+		for _, ex := range cand {
+			if _, ok := opts.Seen[ex.ID]; ok {
+				repeats++
+			}
+		}
+		if best != nil && repeats > bestRepeats {
+			continue
+		}
+		future := futureExams(pool, unseenRest(eligible, cand, opts.Seen), cand, opts.Seed)
+		if best == nil || repeats < bestRepeats || future > bestFuture {
+			best, bestRng, bestRepeats, bestFuture = cand, rng, repeats, future
+		}
+		if bestRepeats == 0 && bestFuture == drawLookahead {
+			break
+		}
+	}
+	if best == nil {
+		return nil, firstErr
+	}
+	bestRng.Shuffle(len(best), func(i, j int) { best[i], best[j] = best[j], best[i] })
+	return best, nil
+}
+
+// drawRand is the random source of a draw's k-th candidate; the first is
+// the seed's own.
+func drawRand(seed, k uint64) *rand.Rand {
+	return rand.New(rand.NewPCG(seed+k*0x9e3779b97f4a7c15, seed^0x6b75626564756a6f))
+}
+
+// unseenRest is what a draw leaves of the eligible tasks the learner has
+// not seen.
+func unseenRest(eligible, drawn []*lessons.Exercise, seen map[string]time.Time) []*lessons.Exercise {
+	var rest []*lessons.Exercise
+	for _, ex := range eligible {
+		if _, ok := seen[ex.ID]; !ok && !slices.Contains(drawn, ex) {
+			rest = append(rest, ex)
+		}
+	}
+	return rest
+}
+
+// futureExams counts how many further exams like drawn (n tasks, as many
+// of each domain), up to drawLookahead, the tasks left can fill one after
+// the other without a repeat; a few draws are tried for each.
+func futureExams(pool *lessons.Course, rest, drawn []*lessons.Exercise, seed uint64) int {
+	want := DomainCounts(drawn)
+	for d := range drawLookahead {
+		if len(rest) < len(drawn) {
+			return d
+		}
+		var next []*lessons.Exercise
+		for k := range uint64(lookaheadTries) {
+			if got, err := drawOnce(pool, rest, len(drawn), drawRand(seed^0x5eed+uint64(d), k), nil); err == nil && slices.Equal(DomainCounts(got), want) {
+				next = got
+				break
+			}
+		}
+		if next == nil {
+			return d
+		}
+		rest = slices.DeleteFunc(slices.Clone(rest), func(ex *lessons.Exercise) bool { return slices.Contains(next, ex) })
+	}
+	return drawLookahead
+}
+
+// drawOnce is one greedy draw of n tasks from eligible, in the order of
+// picking.
+func drawOnce(pool *lessons.Course, eligible []*lessons.Exercise, n int, rng *rand.Rand, seen map[string]time.Time) ([]*lessons.Exercise, error) {
+	queues := domainQueues(eligible, rng, seen)
 
 	var picked []*lessons.Exercise
 	count := map[lessons.Domain]int{}
@@ -102,13 +204,14 @@ func Draw(pool *lessons.Course, opts DrawOptions) ([]*lessons.Exercise, error) {
 			breaking++
 		}
 	}
-	rng.Shuffle(len(picked), func(i, j int) { picked[i], picked[j] = picked[j], picked[i] })
 	return picked, nil
 }
 
 // domainQueues groups tasks by domain, each group shuffled and ordered long
-// and quick in turn, starting with either.
-func domainQueues(tasks []*lessons.Exercise, rng *rand.Rand) map[lessons.Domain][]*lessons.Exercise {
+// and quick in turn, starting with either; then, keeping that order among
+// equals, the tasks never seen first and the others least recently seen
+// first.
+func domainQueues(tasks []*lessons.Exercise, rng *rand.Rand, seen map[string]time.Time) map[lessons.Domain][]*lessons.Exercise {
 	weights := make([]int, len(tasks))
 	for i, ex := range tasks {
 		weights[i] = ex.Weight
@@ -142,6 +245,7 @@ func domainQueues(tasks []*lessons.Exercise, rng *rand.Rand) map[lessons.Domain]
 				q = append(q, quick[i])
 			}
 		}
+		slices.SortStableFunc(q, func(a, b *lessons.Exercise) int { return seen[a.ID].Compare(seen[b.ID]) })
 		if len(q) > 0 {
 			queues[d] = q
 		}

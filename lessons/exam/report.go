@@ -46,14 +46,25 @@ type Attempt struct {
 	Outcome  Outcome       `json:"outcome"`
 	TimeUsed Seconds       `json:"timeUsed"`
 	Domains  []DomainScore `json:"domains"`
+	// TaskIDs are the exam's tasks, so the next draw can avoid them.
+	TaskIDs []string `json:"taskIds,omitempty"`
 }
 
 // Attempt is the result's line in the history.
 func (r *Result) Attempt() Attempt {
 	return Attempt{
 		ID: r.ID, Graded: r.Graded, Pool: r.Pool.ID, Mode: r.Mode, Seed: r.Seed, Tasks: len(r.Tasks),
-		Percent: r.Percent, Outcome: r.Outcome, TimeUsed: r.TimeUsed, Domains: r.Domains,
+		Percent: r.Percent, Outcome: r.Outcome, TimeUsed: r.TimeUsed, Domains: r.Domains, TaskIDs: r.TaskIDs(),
 	}
+}
+
+// TaskIDs are the exam's tasks by exercise ID, in exam order.
+func (r *Result) TaskIDs() []string {
+	out := make([]string, len(r.Tasks))
+	for i, t := range r.Tasks {
+		out[i] = t.ID
+	}
+	return out
 }
 
 // Verdict is the outcome as one line: "PASSED 71.3 % (pass mark 66 %)".

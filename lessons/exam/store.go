@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"time"
 )
 
 // Store keeps exams under a state directory: the exam in progress
@@ -115,6 +116,35 @@ func (s *Store) History() ([]Attempt, error) {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Graded.Before(out[j].Graded) })
 	return out, nil
+}
+
+// Seen is when each task of pool was last in one of the learner's
+// finished exams, for the next draw to avoid (DrawOptions.Seen). History
+// lines written before they listed their tasks are read from the exam's
+// report.
+func (s *Store) Seen(pool string) (map[string]time.Time, error) {
+	h, err := s.History()
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]time.Time{}
+	for _, a := range h {
+		if a.Pool != pool {
+			continue
+		}
+		ids := a.TaskIDs
+		if len(ids) == 0 {
+			if r, err := s.Result(a.ID); err == nil {
+				ids = r.TaskIDs()
+			}
+		}
+		for _, id := range ids {
+			if a.Graded.After(seen[id]) {
+				seen[id] = a.Graded
+			}
+		}
+	}
+	return seen, nil
 }
 
 // Result reads a finished exam's report; id "" is the latest.

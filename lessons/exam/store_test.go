@@ -57,3 +57,42 @@ func TestStoreResumesAndKeepsHistory(t *testing.T) {
 		t.Error("a missing report reads")
 	}
 }
+
+// TestStoreSeen: the tasks of the learner's finished exams of a pool are
+// seen when their latest exam was graded; other pools' exams do not count,
+// and a history line without task IDs is completed from its report.
+func TestStoreSeen(t *testing.T) {
+	s := exam.NewStore(t.TempDir())
+	start := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+	finish := func(id, pool string, graded time.Time, tasks ...string) {
+		t.Helper()
+		st := testState(exam.ModeExam, 2*time.Hour, start)
+		st.Pool.ID = pool
+		var trs []exam.TaskResult
+		for i, task := range tasks {
+			trs = append(trs, exam.TaskResult{Number: i + 1, ID: task, Weight: 5, Checks: []exam.CheckResult{check("a", 1, exam.CheckPass)}})
+		}
+		r := exam.NewResult(st, trs, graded)
+		r.ID = id
+		if err := s.Finish(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first, second := start.Add(time.Hour), start.Add(26*time.Hour)
+	finish("one", "cka", first, "a/x", "a/y")
+	finish("two", "cka", second, "a/y", "a/z")
+	finish("other", "ckad", second, "a/w")
+	seen, err := s.Seen("cka")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]time.Time{"a/x": first, "a/y": second, "a/z": second}
+	if len(seen) != len(want) {
+		t.Fatalf("seen %v, want %v", seen, want)
+	}
+	for id, at := range want {
+		if !seen[id].Equal(at) {
+			t.Errorf("%s seen %v, want %v", id, seen[id], at)
+		}
+	}
+}

@@ -142,6 +142,13 @@ func decode(raw []byte) (File, error) {
 // Path is the progress file's path.
 func (s *Store) Path() string { return s.path }
 
+// Dirty reports whether the store holds changes not yet saved.
+func (s *Store) Dirty() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.dirty > 0
+}
+
 // Save writes the store if it changed since the last save: to a temporary
 // file in the same directory, synced, then renamed over progress.json, so
 // the file is always either the old or the new version. It holds the

@@ -5,7 +5,6 @@ package common
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 
 	"charm.land/bubbles/v2/help"
@@ -14,7 +13,6 @@ import (
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/lessons/progress"
 	"github.com/kubedojo/kubedojo/tui/keymap"
-	"github.com/kubedojo/kubedojo/tui/messages"
 	"github.com/kubedojo/kubedojo/tui/styles"
 )
 
@@ -75,18 +73,6 @@ func (c *Common) Expand(s string) string {
 func (c *Common) NextID() int {
 	c.nextID++
 	return c.nextID
-}
-
-// Save returns a command that writes the progress file, reporting a failure
-// on the status line.
-func (c *Common) Save() tea.Cmd {
-	store := c.Progress.Store()
-	return func() tea.Msg {
-		if err := store.Save(); err != nil {
-			return messages.ErrorMsg{Err: fmt.Errorf("%w: check that %s is writable", err, store.Path())}
-		}
-		return nil
-	}
 }
 
 // Component is a part of a screen: a model with its own Update and View, a

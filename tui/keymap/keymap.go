@@ -42,6 +42,11 @@ type KeyMap struct {
 	// exam from the course map.
 	Flag, EndExam, Exam key.Binding
 
+	// Class board bindings: Left and Right move between exercises, Sort
+	// cycles the learners' order, StuckOnly shows only learners stuck
+	// somewhere.
+	Left, Right, Sort, StuckOnly key.Binding
+
 	// Yes and No answer a confirmation prompt.
 	Yes, No key.Binding
 }
@@ -93,6 +98,11 @@ func Default() *KeyMap {
 		EndExam: key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "end exam")),
 		Exam:    key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "mock exam")),
 
+		Left:      key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "previous exercise")),
+		Right:     key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "next exercise")),
+		Sort:      key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "sort")),
+		StuckOnly: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "stuck only")),
+
 		Yes: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
 		No:  key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),
 	}
@@ -101,6 +111,12 @@ func Default() *KeyMap {
 // Global returns the bindings that work on every screen, for help.
 func (k *KeyMap) Global() []key.Binding {
 	return []key.Binding{k.Back, k.RetryLab, k.Help, k.Quit}
+}
+
+// Board returns the class board's bindings, for help and the conflict
+// test.
+func (k *KeyMap) Board() []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.Left, k.Right, k.Top, k.Bottom, k.Sort, k.StuckOnly, k.Filter}
 }
 
 // Scroll returns the movement bindings of a reader, for help.

@@ -45,3 +45,16 @@ func TestGlobalKeysDoNotCollide(t *testing.T) {
 		}
 	}
 }
+
+func TestBoardKeysDoNotCollide(t *testing.T) {
+	k := Default()
+	seen := map[string]string{}
+	for _, b := range append(k.Global(), k.Board()...) {
+		for _, key := range b.Keys() {
+			if other, ok := seen[key]; ok {
+				t.Errorf("key %q is bound to %q and %q", key, other, b.Help().Desc)
+			}
+			seen[key] = b.Help().Desc
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -19,6 +20,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kubedojo/kubedojo/lessons"
+	"github.com/kubedojo/kubedojo/tui/messages"
 )
 
 // PackDir is the directory of the test lesson pack.
@@ -73,9 +75,11 @@ func Keys(names ...string) []tea.Msg {
 
 // Driver runs a model like Bubble Tea does, synchronously enough for
 // tests: each message goes through Update, the returned commands run in
-// goroutines, and their messages are fed back until none arrives for a
-// short while. Commands that block (waiting for a grading report that never
-// comes) are simply left waiting.
+// goroutines, and their messages are fed back until every command has
+// returned. Listeners (messages.Listen: a watch waiting for its next
+// report, a timer) may wait for the test or forever; the driver gives
+// them Quiet to deliver an event already under way and leaves them
+// waiting.
 type Driver struct {
 	tb      testing.TB
 	Model   tea.Model
@@ -84,23 +88,33 @@ type Driver struct {
 	Quit bool
 	// Seen lists every message the model received, in order.
 	Seen []tea.Msg
-	// Quiet is how long the driver waits for more messages.
+	// Quiet is how long the driver waits for a listener's message once
+	// every other command has returned.
 	Quiet time.Duration
-	// running counts the commands that have not returned.
-	running sync.WaitGroup
+	// running counts the commands that have not returned; listening the
+	// listeners among them.
+	running, listening atomic.Int64
+	// finished is signalled (without blocking) whenever a command returns.
+	finished chan struct{}
+	// wg waits for every command, for the test's cleanup.
+	wg sync.WaitGroup
 }
+
+// commandWait bounds how long the driver waits for a command that is no
+// listener: one that takes longer is a bug (or a listener not marked).
+const commandWait = 30 * time.Second
 
 // NewDriver starts a model: it runs Init and sends the window size.
 func NewDriver(tb testing.TB, m tea.Model, width, height int) *Driver {
 	tb.Helper()
-	d := &Driver{tb: tb, Model: m, results: make(chan tea.Msg, 4096), Quiet: 100 * time.Millisecond}
+	d := &Driver{tb: tb, Model: m, results: make(chan tea.Msg, 4096), Quiet: 100 * time.Millisecond, finished: make(chan struct{}, 1)}
 	// The test's context is cancelled before its cleanups run, which ends
 	// every command (watches and lab starts wait on it); waiting for them
 	// keeps a late progress save out of a temporary directory being
 	// removed.
 	tb.Cleanup(func() {
 		done := make(chan struct{})
-		go func() { d.running.Wait(); close(done) }()
+		go func() { d.wg.Wait(); close(done) }()
 		select {
 		case <-done:
 		case <-time.After(10 * time.Second):
@@ -113,7 +127,7 @@ func NewDriver(tb testing.TB, m tea.Model, width, height int) *Driver {
 }
 
 // Send delivers messages one at a time, each followed by the commands it
-// causes, and returns once the model is quiet.
+// causes, and returns once they all returned (listeners aside).
 func (d *Driver) Send(msgs ...tea.Msg) {
 	d.tb.Helper()
 	for _, msg := range msgs {
@@ -128,9 +142,9 @@ func (d *Driver) Send(msgs ...tea.Msg) {
 // Press sends key presses by name.
 func (d *Driver) Press(names ...string) { d.Send(Keys(names...)...) }
 
-// Stable settles until the screen no longer changes between two quiet
-// periods, for up to max: a slow command (a rendering on a loaded machine)
-// may finish after one quiet period.
+// Stable settles until the screen no longer changes between two
+// settlings, for up to max: a listener's event (a fake's report) may
+// change it once more.
 func (d *Driver) Stable(max time.Duration) {
 	d.tb.Helper()
 	deadline := time.Now().Add(max)
@@ -138,7 +152,7 @@ func (d *Driver) Stable(max time.Duration) {
 	for time.Now().Before(deadline) {
 		d.settle()
 		v := d.View()
-		if v == prev && !strings.Contains(v, "Rendering…") {
+		if v == prev {
 			return
 		}
 		prev = v
@@ -146,8 +160,7 @@ func (d *Driver) Stable(max time.Duration) {
 }
 
 // WaitFor processes messages until the screen shows text, for up to max,
-// and reports whether it did: for the result of a command that runs a
-// program (tmux), which a quiet period does not bound.
+// and reports whether it did: for what a listener brings (a timer's tick).
 func (d *Driver) WaitFor(text string, max time.Duration) bool {
 	d.tb.Helper()
 	deadline := time.Now().Add(max)
@@ -169,34 +182,70 @@ func (d *Driver) View() string {
 	return ansi.Strip(d.Model.View().Content)
 }
 
-// settle processes results until none arrives for Quiet. While a reader
-// still shows its placeholder, a rendering is under way, so it waits on
-// (up to renderWait) even past a quiet period.
+// settle processes results until every command that is no listener has
+// returned and its message is processed, then gives listeners Quiet.
 func (d *Driver) settle() {
-	deadline := time.Now().Add(renderWait)
+	d.tb.Helper()
+	deadline := time.Now().Add(commandWait)
 	for {
 		select {
 		case msg := <-d.results:
 			d.process(msg)
+			continue
+		default:
+		}
+		if d.running.Load() == d.listening.Load() {
+			break
+		}
+		if time.Now().After(deadline) {
+			d.tb.Fatalf("%d commands still running after %s (one that waits for outside events must be a messages.Listen)", d.running.Load()-d.listening.Load(), commandWait)
+		}
+		select {
+		case msg := <-d.results:
+			d.process(msg)
+		case <-d.finished:
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	if d.listening.Load() == 0 {
+		return
+	}
+	for {
+		select {
+		case msg := <-d.results:
+			d.process(msg)
+			d.settle()
+			return
 		case <-time.After(d.Quiet):
-			if !strings.Contains(d.View(), "Rendering…") || time.Now().After(deadline) {
-				return
-			}
+			return
 		}
 	}
 }
-
-// renderWait bounds how long settle waits for a rendering.
-const renderWait = 5 * time.Second
 
 func (d *Driver) run(cmd tea.Cmd) {
 	if cmd == nil {
 		return
 	}
+	listener := messages.IsListener(cmd)
 	d.running.Add(1)
+	if listener {
+		d.listening.Add(1)
+	}
+	d.wg.Add(1)
 	go func() {
-		defer d.running.Done()
-		d.results <- cmd()
+		defer d.wg.Done()
+		msg := cmd()
+		// The message is queued before the command stops counting, so
+		// settle never sees neither.
+		d.results <- msg
+		if listener {
+			d.listening.Add(-1)
+		}
+		d.running.Add(-1)
+		select {
+		case d.finished <- struct{}{}:
+		default:
+		}
 	}()
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/kubedojo/kubedojo/lessons/progress"
 	"github.com/kubedojo/kubedojo/tui/common"
+	"github.com/kubedojo/kubedojo/tui/components/filter"
 	"github.com/kubedojo/kubedojo/tui/messages"
 	"github.com/kubedojo/kubedojo/tui/prose"
 	"github.com/kubedojo/kubedojo/tui/styles"
@@ -27,7 +28,7 @@ type Model struct {
 	selected string
 	// offset is the first list line on screen.
 	offset    int
-	filter    filterInput
+	filter    filter.Input
 	filtering bool
 }
 
@@ -86,7 +87,7 @@ type row struct {
 
 // rows returns the list's lines for the current filter.
 func (m *Model) rows(sum *progress.Summary) []row {
-	q := strings.ToLower(strings.TrimSpace(m.filter.value))
+	q := strings.ToLower(strings.TrimSpace(m.filter.Value))
 	var out []row
 	for ti := range sum.Tracks {
 		t := &sum.Tracks[ti]
@@ -141,7 +142,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.PasteMsg:
 		if m.filtering {
-			m.filter.update(msg)
+			m.filter.Update(msg)
 			m.keepSelectionVisible()
 		}
 	case tea.KeyPressMsg:
@@ -162,7 +163,7 @@ func (m *Model) updateFilter(msg tea.KeyPressMsg) {
 		return
 	case key.Matches(msg, k.FilterCancel):
 		m.filtering = false
-		m.filter.value = ""
+		m.filter.Value = ""
 		return
 	case key.Matches(msg, k.Up, k.Down) && msg.Text == "":
 		// Arrows move the selection while typing; letters type.
@@ -171,10 +172,10 @@ func (m *Model) updateFilter(msg tea.KeyPressMsg) {
 	case key.Matches(msg, k.Filter):
 		// The filter key is never filter text: it starts a new filter
 		// over the one typed (an exercise id with its / can be pasted).
-		m.filter.selectAll()
+		m.filter.SelectAll()
 		return
 	}
-	m.filter.update(msg)
+	m.filter.Update(msg)
 	m.keepSelectionVisible()
 }
 
@@ -206,9 +207,9 @@ func (m *Model) updateList(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Filter):
 		m.filtering = true
-		m.filter.selectAll()
-	case key.Matches(msg, k.FilterCancel) && m.filter.value != "":
-		m.filter.value = ""
+		m.filter.SelectAll()
+	case key.Matches(msg, k.FilterCancel) && m.filter.Value != "":
+		m.filter.Value = ""
 	case key.Matches(msg, k.Up):
 		move(sel - 1)
 	case key.Matches(msg, k.Down):
@@ -349,8 +350,8 @@ func (m *Model) View() string {
 	rows := m.rows(&sum)
 	lines := m.header(&sum)
 	switch {
-	case m.filtering || m.filter.value != "":
-		lines = append(lines, m.filter.view(s, m.filtering, m.width))
+	case m.filtering || m.filter.Value != "":
+		lines = append(lines, m.filter.View(s, m.filtering, m.width, "type to filter by lesson, exercise, track or domain"))
 	default:
 		lines = append(lines, "")
 	}
@@ -366,7 +367,7 @@ func (m *Model) View() string {
 		list = append(list, m.renderRow(r, sel))
 	}
 	if len(rows) == 0 {
-		list = append(list, s.Muted.Render(fmt.Sprintf("No lesson matches %q.", m.filter.value)))
+		list = append(list, s.Muted.Render(fmt.Sprintf("No lesson matches %q.", m.filter.Value)))
 	}
 	// Scroll so the selection stays visible, with its track heading when
 	// there is room.
@@ -400,7 +401,7 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{k.FilterAccept, k.FilterCancel}
 	}
 	out := []key.Binding{k.Up, k.Down, k.Open, k.Filter}
-	if m.filter.value != "" {
+	if m.filter.Value != "" {
 		out = append(out, k.FilterCancel)
 	}
 	return out

@@ -58,11 +58,11 @@ func TestFilterKeysAndOpen(t *testing.T) {
 	m := New(c, "")
 	d := tuitest.NewDriver(t, tuitest.PageModel{Page: m}, 80, 24)
 	d.Press("/", "s", "x", "backspace", "e", "enter")
-	if m.filtering || m.filter.value != "se" {
-		t.Fatalf("after typing and enter: filtering %v, value %q", m.filtering, m.filter.value)
+	if m.filtering || m.filter.Value != "se" {
+		t.Fatalf("after typing and enter: filtering %v, value %q", m.filtering, m.filter.Value)
 	}
 	d.Press("esc")
-	if m.filter.value != "" {
+	if m.filter.Value != "" {
 		t.Errorf("esc did not clear the filter")
 	}
 	d.Press("down", "enter")
@@ -122,23 +122,23 @@ func TestSlashRefocusesTheFilter(t *testing.T) {
 	m := New(c, "")
 	d := tuitest.NewDriver(t, tuitest.PageModel{Page: m}, 80, 24)
 	d.Press("/", "s", "e", "r", "/")
-	if m.filter.value != "ser" || !m.filtering {
-		t.Fatalf("a second / changed the filter to %q (filtering %v)", m.filter.value, m.filtering)
+	if m.filter.Value != "ser" || !m.filtering {
+		t.Fatalf("a second / changed the filter to %q (filtering %v)", m.filter.Value, m.filtering)
 	}
 	d.Press("p")
-	if m.filter.value != "p" {
-		t.Errorf("typing after / gives %q, want a new filter", m.filter.value)
+	if m.filter.Value != "p" {
+		t.Errorf("typing after / gives %q, want a new filter", m.filter.Value)
 	}
 	d.Press("o", "enter", "/")
-	if !m.filtering || m.filter.value != "po" {
-		t.Fatalf("/ after enter: filtering %v, value %q", m.filtering, m.filter.value)
+	if !m.filtering || m.filter.Value != "po" {
+		t.Fatalf("/ after enter: filtering %v, value %q", m.filtering, m.filter.Value)
 	}
 	d.Press("enter")
-	if m.filtering || m.filter.value != "po" {
-		t.Errorf("enter after refocusing lost the filter: %q", m.filter.value)
+	if m.filtering || m.filter.Value != "po" {
+		t.Errorf("enter after refocusing lost the filter: %q", m.filter.Value)
 	}
 	d.Press("/", "backspace")
-	if m.filter.value != "" {
-		t.Errorf("backspace on the selected filter left %q", m.filter.value)
+	if m.filter.Value != "" {
+		t.Errorf("backspace on the selected filter left %q", m.filter.Value)
 	}
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/kubedojo/kubedojo/lessons/exam"
 	"github.com/kubedojo/kubedojo/lessons/progress"
 	"github.com/kubedojo/kubedojo/tui/common"
+	"github.com/kubedojo/kubedojo/tui/components/markdown"
 	"github.com/kubedojo/kubedojo/tui/messages"
 	"github.com/kubedojo/kubedojo/tui/prose"
 	"github.com/kubedojo/kubedojo/tui/styles"
@@ -60,7 +61,10 @@ type Model struct {
 	phase  phase
 	width  int
 	height int
+	// vp shows the report; reader the current task, rendered as the
+	// course's exercise page renders an exercise.
 	vp     viewport.Model
+	reader *markdown.Model
 
 	setup    []taskSetup
 	images   string
@@ -101,7 +105,7 @@ func New(c *common.Common, sess common.ExamSession, opts Options) *Model {
 	vp.KeyMap = viewport.KeyMap{}
 	ctx, cancel := context.WithCancel(c.Ctx)
 	m := &Model{
-		c: c, id: c.NextID(), sess: sess, st: &st, tasks: sess.Tasks(), now: now, vp: vp,
+		c: c, id: c.NextID(), sess: sess, st: &st, tasks: sess.Tasks(), now: now, vp: vp, reader: markdown.New(c),
 		setup: make([]taskSetup, len(st.Tasks)), hints: map[int]int{}, reports: map[int]result.Report{},
 		ctx: ctx, cancel: cancel,
 	}
@@ -161,7 +165,7 @@ func (m *Model) Init() tea.Cmd {
 	if m.phase == phaseSetup {
 		return m.startSetup()
 	}
-	return m.tick()
+	return tea.Batch(m.tick(), m.reader.Render())
 }
 
 // Close stops the screen's background work; the exam stays saved.
@@ -195,7 +199,7 @@ func (m *Model) SetSize(width, height int) {
 
 func (m *Model) tick() tea.Cmd {
 	id := m.id
-	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg{id: id, at: t} })
+	return messages.Listen(tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg{id: id, at: t} }))
 }
 
 // startSetup runs the setup in the background; its events come back one
@@ -216,7 +220,7 @@ func (m *Model) startSetup() tea.Cmd {
 
 func (m *Model) nextEvent() tea.Cmd {
 	events := m.events
-	return func() tea.Msg { return <-events }
+	return messages.Listen(func() tea.Msg { return <-events })
 }
 
 // save records the state in the background, from a copy.
@@ -235,9 +239,12 @@ func (m *Model) save() tea.Cmd {
 // Update handles keys and the screen's messages.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	cmd := m.update(msg)
+	if _, isKey := msg.(tea.KeyPressMsg); !isKey {
+		cmd = tea.Batch(cmd, m.reader.Update(msg))
+	}
 	m.syncKeys()
 	m.refresh()
-	return cmd
+	return tea.Batch(cmd, m.reader.Render())
 }
 
 func (m *Model) update(msg tea.Msg) tea.Cmd {
@@ -407,7 +414,7 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Down):
 		return m.move(1)
 	case key.Matches(msg, k.PageUp, k.PageDown, k.Top, k.Bottom):
-		m.c.Keys.ScrollViewport(&m.vp, msg)
+		return m.reader.Update(msg)
 	case key.Matches(msg, k.Flag):
 		t := &m.st.Tasks[m.st.Current]
 		t.Flagged = !t.Flagged
@@ -444,7 +451,7 @@ func (m *Model) move(by int) tea.Cmd {
 		return nil
 	}
 	m.st.Current = next
-	m.vp.GotoTop()
+	m.reader.Reveal(top)
 	return m.save()
 }
 
@@ -525,7 +532,8 @@ func (m *Model) refresh() {
 		m.vp.SetWidth(max(1, m.width))
 		m.vp.SetContent(m.reportText(m.width))
 	case phaseRunning, phaseConfirmEnd, phaseConfirmReset, phaseGrading:
-		m.vp.SetContent(m.taskText(right))
+		m.reader.SetSize(max(1, right), max(1, m.height-2))
+		m.reader.SetMarkdown(m.taskDocument())
 	}
 }
 
@@ -546,7 +554,7 @@ func (m *Model) View() string {
 	left, _ := m.columns()
 	list := lipgloss.NewStyle().Width(left).Height(max(1, m.height-2)).MaxHeight(max(1, m.height-2)).Render(m.taskList(left))
 	rule := m.c.Styles.Rule.Render(strings.Repeat("│\n", max(1, m.height-2)-1) + "│")
-	body := lipgloss.JoinHorizontal(lipgloss.Top, list, rule, m.vp.View())
+	body := lipgloss.JoinHorizontal(lipgloss.Top, list, rule, m.reader.View())
 	return lipgloss.JoinVertical(lipgloss.Left, m.clockLine(), m.bottomLine(), body)
 }
 
@@ -638,38 +646,57 @@ func (m *Model) taskList(width int) string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-// taskText is the current task: its place, weight and context, the text,
-// and in training the hints and checks asked for.
-func (m *Model) taskText(width int) string {
+// top finds the first line, to show a task from its start.
+func top([]string) (int, int, bool) { return 0, 1, true }
+
+// taskDocument is the current task in Markdown, as the exercise page
+// shows an exercise: its place, weight and points, the context it is done
+// in, the text, and in training the hints and checks asked for.
+func (m *Model) taskDocument() string {
 	if len(m.tasks) == 0 {
 		return ""
 	}
-	s := m.c.Styles
 	i := m.st.Current
 	ex, t := m.tasks[i], m.st.Tasks[i]
 	points := 0
 	for _, c := range ex.Checks {
 		points += c.PointsWorth()
 	}
-	wrap := lipgloss.NewStyle().Width(max(1, width-1))
 	var b strings.Builder
-	b.WriteString(s.Title.Render(fmt.Sprintf("Task %d of %d: %s", i+1, len(m.tasks), ex.Title)) + "\n")
-	b.WriteString(s.Muted.Render(fmt.Sprintf("weight %d %% · %s · %s", ex.Weight, ex.EffectiveDomain().Title(), prose.Plural(points, "point", "points"))) + "\n")
+	fmt.Fprintf(&b, "# Task %d of %d: %s\n\n", i+1, len(m.tasks), ex.Title)
+	facts := []string{fmt.Sprintf("weight %d %%", ex.Weight), ex.EffectiveDomain().Title(), prose.Plural(points, "point", "points")}
 	if t.Flagged {
-		b.WriteString(s.Prompt.Render("⚑ flagged for review") + "\n")
+		facts = append(facts, "⚑ flagged for review")
 	}
-	b.WriteString("\n" + wrap.Render(s.Code.Render(exam.TaskHeader(t, ex))) + "\n\n")
-	b.WriteString(wrap.Render(strings.TrimRight(ex.Task, "\n")) + "\n")
-	for h := 0; h < m.hints[i]; h++ {
-		b.WriteString("\n" + wrap.Render(s.Accent.Render(fmt.Sprintf("Hint %d: ", h+1))+ex.Hints[h]) + "\n")
-	}
-	if rep, ok := m.reports[i]; ok {
-		b.WriteString("\n" + s.Subtitle.Render("Checks") + "\n")
-		for _, r := range rep.Results {
-			b.WriteString(wrap.Render(checkLine(s, r)) + "\n")
+	fmt.Fprintf(&b, "*%s*\n\n", strings.Join(facts, " · "))
+	b.WriteString(exam.TaskHeader(t, ex) + "\n\n")
+	b.WriteString(strings.TrimSpace(ex.Task) + "\n")
+	if n := m.hints[i]; n > 0 {
+		fmt.Fprintf(&b, "\n## Hints (%d of %d)\n\n", n, len(ex.Hints))
+		for h, text := range ex.Hints[:n] {
+			fmt.Fprintf(&b, "%d. %s\n", h+1, strings.TrimSpace(text))
 		}
 	}
-	return strings.TrimRight(b.String(), "\n")
+	if rep, ok := m.reports[i]; ok {
+		b.WriteString("\n## Checks\n\n")
+		for _, r := range rep.Results {
+			b.WriteString("- " + checkItem(r) + "\n")
+		}
+	}
+	return m.c.Expand(b.String())
+}
+
+// checkItem is a check's line in the task document.
+func checkItem(r result.Result) string {
+	switch r.Status {
+	case result.Pass:
+		return styles.IconPass + " " + r.Title
+	case result.Fail:
+		return styles.IconFail + " " + r.Title + " — " + strings.TrimSpace(r.Message+" "+r.Detail)
+	case result.Skipped:
+		return styles.IconSkipped + " " + r.Title + " — " + r.Detail
+	}
+	return styles.IconError + " " + r.Title + " — " + r.Detail
 }
 
 func checkLine(s *styles.Styles, r result.Result) string {

@@ -195,6 +195,12 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (m *Model) update(msg tea.Msg) tea.Cmd {
+	if own, ok := msg.(pageMsg); ok {
+		if own.pageID() != m.id {
+			return nil // another page's, or a reply to one that was closed
+		}
+		return m.updateOwn(own)
+	}
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
 		if m.confirm.Open() {
@@ -214,58 +220,36 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.refreshDocument()
 	case messages.LabChangedMsg:
 		return m.begin()
-	case reportMsg:
-		current := m.watch != nil && msg.watch == m.watch.seq
-		if msg.page != m.id || (msg.watch != 0 && !current) {
-			return nil // another page's, or a cancelled watch's
+	}
+	return nil
+}
+
+// updateOwn handles the replies to the page's own commands, by group:
+// grading (grading.go), shells, and actions the learner confirmed.
+func (m *Model) updateOwn(msg pageMsg) tea.Cmd {
+	switch msg := msg.(type) {
+	case reportMsg, watchEndedMsg, resetDoneMsg:
+		return m.updateGrading(msg)
+	case shellCmdMsg, sideShellMsg, shellDoneMsg:
+		return m.updateShell(msg)
+	case resetConfirmedMsg:
+		if m.labUsable() {
+			return m.reset(false)
 		}
-		cmd := m.applyReport(msg.report)
-		if current {
-			return tea.Batch(cmd, m.watch.next(m.id))
-		}
-		return cmd
-	case watchEndedMsg:
-		if msg.page != m.id || m.watch == nil || msg.watch != m.watch.seq {
-			return nil
-		}
-		m.watch = nil
-		m.started = false
-		m.gradingErr = msg.err
-		if m.gradingErr == nil {
-			m.gradingErr = fmt.Errorf("the grader stopped watching")
-		}
-		m.c.Log.Warn("live grading stopped", "exercise", m.ex.ID, "err", msg.err)
-	case resetDoneMsg:
-		if msg.page != m.id {
-			return nil
-		}
-		m.busy = ""
-		if msg.err != nil {
-			m.setupErr = msg.err
-			return nil
-		}
-		m.setupErr = nil
-		var cmds []tea.Cmd
-		// Any successful reset sets the exercise up, also a retry after a
-		// failed first set-up.
-		m.needsSetup = false
-		if m.c.Progress.StartExercise(m.ex.ID) {
-			cmds = append(cmds, m.c.Save())
-		}
-		if !msg.initial {
-			cmds = append(cmds, messages.Cmd(messages.NoticeMsg{Text: "The exercise is back at its start state."}))
-		}
-		if m.watch == nil {
-			m.started = true
-			cmds = append(cmds, m.startWatch())
-		} else {
-			cmds = append(cmds, m.evaluate())
-		}
-		return tea.Batch(cmds...)
+	case revealConfirmedMsg:
+		m.showSolution = true
+		m.refreshDocument()
+		m.reader.Reveal(solutionPart)
+		m.c.Progress.RevealSolution(m.ex.ID)
+	}
+	return nil
+}
+
+// updateShell follows a shell the learner asked for: open it in place of
+// the TUI, or beside it in tmux, and grade once when it ends.
+func (m *Model) updateShell(msg pageMsg) tea.Cmd {
+	switch msg := msg.(type) {
 	case shellCmdMsg:
-		if msg.page != m.id {
-			return nil
-		}
 		m.busy = ""
 		if msg.err != nil {
 			return messages.Cmd(messages.ErrorMsg{Err: fmt.Errorf("open a %s: %w", msg.what(), msg.err)})
@@ -273,18 +257,12 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		page := m.id
 		return tea.ExecProcess(msg.cmd, func(err error) tea.Msg { return shellDoneMsg{page: page, err: err} })
 	case sideShellMsg:
-		if msg.page != m.id {
-			return nil
-		}
 		m.busy = ""
 		if msg.err != nil {
 			return messages.Cmd(messages.ErrorMsg{Err: fmt.Errorf("open a shell beside: %w", msg.err)})
 		}
 		return messages.Cmd(messages.NoticeMsg{Text: "Your shell is open in the tmux pane on the right (exit closes it); the checks here follow what you do."})
 	case shellDoneMsg:
-		if msg.page != m.id {
-			return nil
-		}
 		var cmds []tea.Cmd
 		if shellFailed(msg.err) {
 			cmds = append(cmds, messages.Cmd(messages.ErrorMsg{Err: fmt.Errorf("the shell did not run: %w", msg.err)}))
@@ -293,20 +271,6 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			cmds = append(cmds, m.evaluate())
 		}
 		return tea.Batch(cmds...)
-	case resetConfirmedMsg:
-		if msg.page == m.id && m.labUsable() {
-			return m.reset(false)
-		}
-	case revealConfirmedMsg:
-		if msg.page != m.id {
-			return nil
-		}
-		m.showSolution = true
-		m.refreshDocument()
-		m.reader.Reveal(solutionPart)
-		if m.c.Progress.RevealSolution(m.ex.ID) {
-			return m.c.Save()
-		}
 	}
 	return nil
 }
@@ -321,8 +285,8 @@ func (m *Model) applyReport(r result.Report) tea.Cmd {
 	if r.Unreachable != m.c.LabState.Unreachable {
 		cmds = append(cmds, messages.Cmd(messages.LabAnswersMsg{Unreachable: r.Unreachable}))
 	}
-	if r.Passed() && m.c.Progress.MarkDone(m.ex.ID) {
-		cmds = append(cmds, m.c.Save())
+	if r.Passed() {
+		m.c.Progress.MarkDone(m.ex.ID)
 	}
 	return tea.Batch(cmds...)
 }
@@ -345,7 +309,7 @@ func (m *Model) updateKeys(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		m.refreshDocument()
 		m.reader.Reveal(hintPart(n, len(m.ex.Hints)))
-		return m.c.Save()
+		return nil
 	case key.Matches(msg, k.Solution):
 		if m.c.Progress.Exercise(m.ex.ID).SolutionRevealed {
 			m.showSolution = !m.showSolution

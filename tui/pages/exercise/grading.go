@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/kubedojo/kubedojo/checks/result"
+	"github.com/kubedojo/kubedojo/tui/messages"
 )
 
 // Messages of the exercise page. Each carries the page's id, so a reply
@@ -49,6 +50,70 @@ type (
 	resetConfirmedMsg  struct{ page int }
 	revealConfirmedMsg struct{ page int }
 )
+
+// pageMsg is a message of the page's own commands.
+type pageMsg interface{ pageID() int }
+
+func (m reportMsg) pageID() int          { return m.page }
+func (m watchEndedMsg) pageID() int      { return m.page }
+func (m resetDoneMsg) pageID() int       { return m.page }
+func (m shellCmdMsg) pageID() int        { return m.page }
+func (m shellDoneMsg) pageID() int       { return m.page }
+func (m sideShellMsg) pageID() int       { return m.page }
+func (m resetConfirmedMsg) pageID() int  { return m.page }
+func (m revealConfirmedMsg) pageID() int { return m.page }
+
+// updateGrading follows live grading and set-ups: reports (of the current
+// watch, or of a one-shot evaluation), the end of a watch, and the end of
+// a reset.
+func (m *Model) updateGrading(msg pageMsg) tea.Cmd {
+	switch msg := msg.(type) {
+	case reportMsg:
+		current := m.watch != nil && msg.watch == m.watch.seq
+		if msg.watch != 0 && !current {
+			return nil // a cancelled watch's
+		}
+		cmd := m.applyReport(msg.report)
+		if current {
+			return tea.Batch(cmd, m.watch.next(m.id))
+		}
+		return cmd
+	case watchEndedMsg:
+		if m.watch == nil || msg.watch != m.watch.seq {
+			return nil
+		}
+		m.watch = nil
+		m.started = false
+		m.gradingErr = msg.err
+		if m.gradingErr == nil {
+			m.gradingErr = fmt.Errorf("the grader stopped watching")
+		}
+		m.c.Log.Warn("live grading stopped", "exercise", m.ex.ID, "err", msg.err)
+	case resetDoneMsg:
+		m.busy = ""
+		if msg.err != nil {
+			m.setupErr = msg.err
+			return nil
+		}
+		m.setupErr = nil
+		var cmds []tea.Cmd
+		// Any successful reset sets the exercise up, also a retry after a
+		// failed first set-up.
+		m.needsSetup = false
+		m.c.Progress.StartExercise(m.ex.ID)
+		if !msg.initial {
+			cmds = append(cmds, messages.Cmd(messages.NoticeMsg{Text: "The exercise is back at its start state."}))
+		}
+		if m.watch == nil {
+			m.started = true
+			cmds = append(cmds, m.startWatch())
+		} else {
+			cmds = append(cmds, m.evaluate())
+		}
+		return tea.Batch(cmds...)
+	}
+	return nil
+}
 
 // what names the shell for messages.
 func (m shellCmdMsg) what() string {
@@ -89,14 +154,14 @@ func (w *watch) deliver(r result.Report) {
 
 // next waits for the next report or the end of the watch.
 func (w *watch) next(page int) tea.Cmd {
-	return func() tea.Msg {
+	return messages.Listen(func() tea.Msg {
 		select {
 		case r := <-w.reports:
 			return reportMsg{page: page, watch: w.seq, report: r}
 		case err := <-w.done:
 			return watchEndedMsg{page: page, watch: w.seq, err: err}
 		}
-	}
+	})
 }
 
 // startWatch starts live grading, replacing a running watch.
@@ -106,10 +171,10 @@ func (m *Model) startWatch() tea.Cmd {
 	w, ctx := newWatch(m.c.Ctx, m.watchSeq)
 	m.watch = w
 	grader, ex, page := m.c.Grader, m.ex, m.id
-	return func() tea.Msg {
+	return messages.Listen(func() tea.Msg {
 		go func() { w.done <- grader.Watch(ctx, ex, w.deliver) }()
 		return w.next(page)()
-	}
+	})
 }
 
 func (m *Model) stopWatch() {

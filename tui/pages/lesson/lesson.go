@@ -108,8 +108,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 	}
 	cmds = append(cmds, m.reader.Update(msg))
-	if m.reader.AtBottom() && m.c.Progress.MarkRead(m.lesson.ID) {
-		cmds = append(cmds, m.c.Save())
+	if m.reader.AtBottom() {
+		m.c.Progress.MarkRead(m.lesson.ID)
 	}
 	return tea.Batch(cmds...)
 }

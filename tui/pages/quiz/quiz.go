@@ -137,7 +137,7 @@ func (m *Model) advance() tea.Cmd {
 	}
 	m.finished, m.offset = true, 0
 	m.c.Progress.RecordQuiz(m.lesson.ID, m.score, len(m.questions()))
-	return m.c.Save()
+	return nil
 }
 
 // retake starts the quiz over; the progress keeps every attempt's score.

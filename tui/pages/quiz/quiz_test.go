@@ -3,9 +3,7 @@ package quiz
 import (
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/kubedojo/kubedojo/lessons/progress"
 	"github.com/kubedojo/kubedojo/tui/common"
 	"github.com/kubedojo/kubedojo/tui/messages"
 	"github.com/kubedojo/kubedojo/tui/tuitest"
@@ -39,7 +37,7 @@ func TestScoringAndRecord(t *testing.T) {
 			if rec == nil || rec.Score != tt.score || rec.Total != 2 || rec.Attempts != 1 {
 				t.Errorf("recorded %+v", rec)
 			}
-			requireSaved(t, c, l.ID, 1)
+			requireRecorded(t, c, l.ID, 1)
 			d.Press("enter")
 			if n := len(tuitest.SeenOf[messages.BackMsg](d)); n != 1 {
 				t.Error("enter on the result does not go back")
@@ -48,21 +46,16 @@ func TestScoringAndRecord(t *testing.T) {
 	}
 }
 
-// requireSaved waits for the progress file to hold the quiz's attempts:
-// the save runs in a command.
-func requireSaved(t *testing.T, c *common.Common, lesson string, attempts int) {
+// requireRecorded checks that the progress store holds the quiz's
+// attempts, not yet saved: the root saves a changed store after the update
+// (tui's TestProgressSavedAfterEveryChange).
+func requireRecorded(t *testing.T, c *common.Common, lesson string, attempts int) {
 	t.Helper()
-	dir := dirOf(t, c.Progress.Store().Path())
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		s, err := progress.Open(dir)
-		if err == nil {
-			if q := s.Course(c.Course.ID).Lesson(lesson).Quiz; q != nil && q.Attempts == attempts {
-				return
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the score of attempt %d is not on disk (%v)", attempts, err)
-		}
+	if q := c.Progress.Lesson(lesson).Quiz; q == nil || q.Attempts != attempts {
+		t.Fatalf("the store holds %+v, want %d attempts", q, attempts)
+	}
+	if !c.Progress.Store().Dirty() {
+		t.Error("the store is not marked changed, so the root would not save it")
 	}
 }
 
@@ -144,7 +137,7 @@ func TestReviewAndRetake(t *testing.T) {
 	if rec == nil || rec.Attempts != 2 || rec.Best != 2 || rec.Score != 2 {
 		t.Errorf("after the retake: %+v", rec)
 	}
-	requireSaved(t, c, l.ID, 2)
+	requireRecorded(t, c, l.ID, 2)
 	if v := strings.Join(strings.Fields(d.View()), " "); !strings.Contains(v, "All right") || !strings.Contains(v, "after 2 attempts") {
 		t.Errorf("a perfect retake's result:\n%s", d.View())
 	}
@@ -162,10 +155,4 @@ func TestInlineCodeInQuestions(t *testing.T) {
 	if v := d.View(); !strings.Contains(v, "kubectl get pod web -o jsonpath='{.metadata.ownerReferences}'") || strings.Contains(v, "`") {
 		t.Errorf("explanation with raw Markdown:\n%s", v)
 	}
-}
-
-func dirOf(t *testing.T, path string) string {
-	t.Helper()
-	i := strings.LastIndex(path, "/")
-	return path[:i]
 }
