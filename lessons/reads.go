@@ -29,40 +29,20 @@ func ReadNamespaces(c *Check) []string {
 		reflect.TypeOf(PodsCheck{}): true, reflect.TypeOf(ServiceCheck{}): true,
 		reflect.TypeOf(PodRef{}): true, reflect.TypeOf(AnswerCheck{}): true,
 	}
-	var visit func(v reflect.Value)
-	visit = func(v reflect.Value) {
-		switch v.Kind() {
-		case reflect.Pointer, reflect.Interface:
-			if !v.IsNil() {
-				visit(v.Elem())
+	walkStructs(reflect.ValueOf(c), func(v reflect.Value) bool {
+		switch t := v.Type(); {
+		case t == refType:
+			if ref := v.Interface().(ObjectRef); !ClusterScoped(ref.Kind) {
+				add(ref.Namespace)
 			}
-		case reflect.Slice:
-			for i := range v.Len() {
-				visit(v.Index(i))
-			}
-		case reflect.Struct:
-			t := v.Type()
-			if t == refType {
-				ref := v.Interface().(ObjectRef)
-				if !ClusterScoped(ref.Kind) {
-					add(ref.Namespace)
-				}
-				return
-			}
-			if t == reflect.TypeOf(KubeconfigCheck{}) {
-				return // a context's namespace, not a read
-			}
-			if readers[t] {
-				add(v.FieldByName("Namespace").String())
-			}
-			for i := range v.NumField() {
-				if t.Field(i).IsExported() {
-					visit(v.Field(i))
-				}
-			}
+			return false
+		case t == reflect.TypeOf(KubeconfigCheck{}):
+			return false // a context's namespace, not a read
+		case readers[t]:
+			add(v.FieldByName("Namespace").String())
 		}
-	}
-	visit(reflect.ValueOf(c))
+		return true
+	})
 	return out
 }
 
