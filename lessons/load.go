@@ -39,10 +39,20 @@ func LoadValidated(fsys fs.FS) (*Course, error) {
 	return packLoader{fsys: fsys, validated: true}.load()
 }
 
-// packLoader reads one pack. validated skips validation (LoadValidated).
+// LoadValidatedLesson is LoadValidated for a command that needs one
+// lesson (check EXERCISE grades one exercise): the course comes back with
+// its tracks and lessons, but only lesson lessonID has its reading, quiz
+// and exercises; the other files are not even read.
+func LoadValidatedLesson(fsys fs.FS, lessonID string) (*Course, error) {
+	return packLoader{fsys: fsys, validated: true, only: lessonID}.load()
+}
+
+// packLoader reads one pack. validated skips validation (LoadValidated);
+// only, when set, is the one lesson whose files are read.
 type packLoader struct {
 	fsys      fs.FS
 	validated bool
+	only      string
 	problems  *Problems
 }
 
@@ -100,6 +110,9 @@ func (ld packLoader) loadCourse() *Course {
 				continue
 			}
 			l.Track = t
+			if ld.only != "" && l.ID != ld.only {
+				continue
+			}
 			field := indexPath(indexPath("tracks", ti)+".lessons", li)
 			if !ld.validated {
 				ld.loadLesson(pos, field, l, c.IsExamPool())

@@ -404,6 +404,33 @@ func TestBuiltinCourseLoadsValidated(t *testing.T) {
 	}
 }
 
+// TestLoadValidatedLesson: loading one lesson gives that lesson's
+// exercises exactly as the whole course has them, and no other lesson's.
+func TestLoadValidatedLesson(t *testing.T) {
+	whole, err := lessons.LoadValidated(assets.Course())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := whole.Exercises()[len(whole.Exercises())/2]
+	one, err := lessons.LoadValidatedLesson(assets.Course(), ex.Lesson.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := one.Exercise(ex.ID)
+	if got == nil {
+		t.Fatalf("%s is not in its lesson's load", ex.ID)
+	}
+	if !reflect.DeepEqual(got.Checks, ex.Checks) || got.Task != ex.Task || got.Lesson.Reading != ex.Lesson.Reading {
+		t.Fatalf("%s loads differently alone", ex.ID)
+	}
+	if n := len(one.Exercises()); n != len(ex.Lesson.Exercises) {
+		t.Fatalf("%d exercises loaded, want the lesson's %d", n, len(ex.Lesson.Exercises))
+	}
+	if one.ID != whole.ID || len(one.Lessons()) != len(whole.Lessons()) {
+		t.Fatal("the course around the lesson differs")
+	}
+}
+
 // TestBuiltinCourseLints makes a broken built-in lesson fail CI.
 func TestBuiltinCourseLints(t *testing.T) {
 	c, err := lessons.Load(assets.Course())

@@ -1,12 +1,15 @@
 package session
 
 import (
+	"context"
 	"fmt"
 
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lab/class"
+	"github.com/kubedojo/kubedojo/lessons"
 )
 
 // ClassCluster connects to the class cluster as the instructor: the
@@ -27,4 +30,67 @@ func ClassCluster(kubeconfig, context string) (class.Cluster, error) {
 		return class.Cluster{}, fmt.Errorf("the class cluster: %w", err)
 	}
 	return class.Cluster{Client: cs, Config: rc}, nil
+}
+
+// ClassProgress is what a report tells the class board: done when every
+// check passes, failing with the first failing check otherwise. A report
+// that could not decide (an environment problem, an exercise the lab
+// cannot run) tells nothing: ok is false and nothing is reported, so an
+// outage never shows a learner as stuck.
+func ClassProgress(r result.Report) (ep class.ExerciseProgress, ok bool) {
+	c := r.Counts()
+	ep = class.ExerciseProgress{Passed: c.Pass, Total: len(r.Results), Updated: r.Time}
+	switch r.Outcome() {
+	case result.Solved:
+		ep.State = class.StateDone
+	case result.Unsolved:
+		ep.State, ep.FailingSince = class.StateFailing, r.Time
+		for _, res := range r.Results {
+			if res.Status == result.Fail {
+				ep.Check, ep.Message = res.Title, res.Message
+				break
+			}
+		}
+	default:
+		return ep, false
+	}
+	return ep, true
+}
+
+// Grader is what the TUI grades with.
+type Grader interface {
+	Evaluate(ctx context.Context, ex *lessons.Exercise) result.Report
+	Watch(ctx context.Context, ex *lessons.Exercise, onReport func(result.Report)) error
+}
+
+// ReportingGrader grades with Grader and reports every decided report to
+// the learner's class record (--report-to); a report that cannot be sent
+// goes to Warn and never stops grading.
+type ReportingGrader struct {
+	Grader
+	To   *class.Reporter
+	Warn func(error)
+}
+
+func (g ReportingGrader) send(ctx context.Context, ex *lessons.Exercise, r result.Report) {
+	if ep, ok := ClassProgress(r); ok {
+		if err := g.To.Report(ctx, ex.ID, ep); err != nil && g.Warn != nil {
+			g.Warn(err)
+		}
+	}
+}
+
+// Evaluate grades once and reports.
+func (g ReportingGrader) Evaluate(ctx context.Context, ex *lessons.Exercise) result.Report {
+	r := g.Grader.Evaluate(ctx, ex)
+	g.send(ctx, ex, r)
+	return r
+}
+
+// Watch grades on every change and reports each new report.
+func (g ReportingGrader) Watch(ctx context.Context, ex *lessons.Exercise, onReport func(result.Report)) error {
+	return g.Grader.Watch(ctx, ex, func(r result.Report) {
+		g.send(ctx, ex, r)
+		onReport(r)
+	})
 }

@@ -1,13 +1,16 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 
 	"github.com/kubedojo/kubedojo/checks/result"
+	"github.com/kubedojo/kubedojo/lab/class"
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/lessons/progress"
+	"github.com/kubedojo/kubedojo/session"
 )
 
 // attempts records the command line's part of the learner's progress with
@@ -20,11 +23,23 @@ type attempts struct {
 	stateDir string
 	course   *lessons.Course
 	warn     io.Writer
+	// class, with --report-to, receives every decided grading.
+	class *class.Reporter
 }
 
-// attempts records progress for the course this command loaded.
-func (o *options) attempts(warn io.Writer) *attempts {
-	return &attempts{stateDir: o.stateDir, course: o.loaded, warn: warn}
+// attempts records progress for the course this command loaded (and,
+// with --report-to, to the learner's class record: a class kubeconfig
+// that does not work is a warning, like an unwritable progress file).
+func (o *options) attempts(ctx context.Context, warn io.Writer) *attempts {
+	a := &attempts{stateDir: o.stateDir, course: o.loaded, warn: warn}
+	if o.reportTo != "" {
+		rep, err := class.OpenReporter(ctx, o.reportTo)
+		if err != nil {
+			fmt.Fprintf(warn, "warning: nothing will be reported to your class: %v\n", err)
+		}
+		a.class = rep
+	}
+	return a
 }
 
 // started records that the exercise was set up for an attempt.
@@ -33,9 +48,14 @@ func (a *attempts) started(ex *lessons.Exercise) {
 }
 
 // graded records a grading: done when every check passed.
-func (a *attempts) graded(ex *lessons.Exercise, r result.Report) {
+func (a *attempts) graded(ctx context.Context, ex *lessons.Exercise, r result.Report) {
 	if r.Passed() {
 		a.record(func(t *progress.Tracker) bool { return t.MarkDone(ex.ID) })
+	}
+	if ep, ok := session.ClassProgress(r); ok && a.class != nil {
+		if err := a.class.Report(ctx, ex.ID, ep); err != nil {
+			fmt.Fprintf(a.warn, "warning: not reported to your class: %v\n", err)
+		}
 	}
 }
 

@@ -267,9 +267,9 @@ for a while during --watch) status is error, every check is an error and
 			} else if err != nil {
 				return withCode(exitEnv, err)
 			}
-			record := opts.attempts(cmd.ErrOrStderr())
+			record := opts.attempts(cmd.Context(), cmd.ErrOrStderr())
 			emit := func(r result.Report) {
-				record.graded(ex, r)
+				record.graded(cmd.Context(), ex, r)
 				p.print(r)
 			}
 			if watch {

@@ -308,7 +308,7 @@ broke the control plane or a kubelet and is still on the lab is cleaned up
 			} else if err != nil {
 				fmt.Fprintln(cmd.ErrOrStderr(), "warning:", err)
 			}
-			opts.attempts(cmd.ErrOrStderr()).started(ex)
+			opts.attempts(cmd.Context(), cmd.ErrOrStderr()).started(ex)
 			if caps, err := s.Env.Capabilities(cmd.Context()); err == nil {
 				if ok, why := caps.Serves(ex); !ok {
 					fmt.Fprintf(cmd.ErrOrStderr(), "warning: this lab cannot run all of %s: %s\n", ex.ID, why)

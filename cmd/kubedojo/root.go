@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -54,7 +55,10 @@ type options struct {
 	kubeconfig string
 	context    string
 	stateDir   string
-	lab        labFlags
+	// reportTo is a class kubeconfig: graded exercises are reported to
+	// the learner's record on the class cluster.
+	reportTo string
+	lab      labFlags
 	// exportKubeconfig is set by "lab up --export-kubeconfig".
 	exportKubeconfig bool
 	// recreate is set by "lab up --recreate", or when the learner agreed
@@ -133,6 +137,7 @@ cluster changes. The lab is a local kind cluster that kubedojo creates for you.`
 	pf.StringVar(&opts.kubeconfig, "kubeconfig", "", "kubeconfig of an existing cluster to use instead of the kind lab")
 	pf.StringVar(&opts.context, "context", "", "kubeconfig context to use (with --kubeconfig, or from $KUBECONFIG)")
 	pf.StringVar(&opts.stateDir, "state-dir", defaultStateDir(), "where kubedojo keeps progress, the lab kubeconfig and lab files")
+	pf.StringVar(&opts.reportTo, "report-to", "", "class kubeconfig (from kubedojo class create): report each graded exercise to your class's board")
 	pf.BoolVar(&opts.trustPackFlag, "trust-pack", false, "run a lesson pack's exercises that reach past their namespaces (privileged pods, node commands, powerful bindings) without asking")
 	opts.lab.register(pf)
 
@@ -198,6 +203,23 @@ func (o *options) loadCourse() (*lessons.Course, error) {
 		o.markBuiltin(c)
 	}
 	return c, nil
+}
+
+// loadExercise reads only the lesson of exercise id from the built-in
+// course, so that a command about one exercise does not decode all of
+// them. It returns a nil exercise when that does not find it (a --course
+// pack, a mistyped id: the whole course is loaded then, for suggestions).
+func (o *options) loadExercise(id string) (*lessons.Course, *lessons.Exercise) {
+	lesson, _, ok := strings.Cut(id, "/")
+	if o.coursePath != "" || !ok {
+		return nil, nil
+	}
+	c, err := lessons.LoadValidatedLesson(assets.Course(), lesson)
+	if err != nil || c.Exercise(id) == nil {
+		return nil, nil
+	}
+	o.loaded = c
+	return c, c.Exercise(id)
 }
 
 // packDir checks that a --course path is a directory ("" is the built-in

@@ -162,13 +162,15 @@ func (o *options) labSession(ctx context.Context, course *lessons.Course) (*sess
 // exerciseSession loads the course, finds one exercise in it and connects
 // to the lab it runs on.
 func (o *options) exerciseSession(ctx context.Context, id string) (*lessons.Exercise, *session.Session, error) {
-	course, err := o.loadCourse()
-	if err != nil {
-		return nil, nil, err
-	}
-	ex, err := findExercise(course, id)
-	if err != nil {
-		return nil, nil, err
+	course, ex := o.loadExercise(id)
+	if ex == nil {
+		var err error
+		if course, err = o.loadCourse(); err != nil {
+			return nil, nil, err
+		}
+		if ex, err = findExercise(course, id); err != nil {
+			return nil, nil, err
+		}
 	}
 	s, err := o.labSession(ctx, course)
 	return ex, s, err

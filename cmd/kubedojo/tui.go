@@ -19,8 +19,10 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/klog/v2"
 
+	"github.com/kubedojo/kubedojo/lab/class"
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/lessons/progress"
+	"github.com/kubedojo/kubedojo/session"
 	"github.com/kubedojo/kubedojo/tui"
 	"github.com/kubedojo/kubedojo/tui/common"
 )
@@ -97,6 +99,13 @@ func tuiRunE(opts *options, f *tuiFlags, newBackends backendsFunc) func(*cobra.C
 			if b, err = newBackends(ctx, opts, course); err != nil {
 				return withCode(exitEnv, err)
 			}
+		}
+		if b.grader != nil && opts.reportTo != "" {
+			rep, err := class.OpenReporter(ctx, opts.reportTo)
+			if err != nil {
+				return withCode(exitEnv, err)
+			}
+			b.grader = session.ReportingGrader{Grader: b.grader, To: rep, Warn: func(err error) { log.Warn("report to the class", "err", err) }}
 		}
 		err = tui.Run(ctx, tui.Options{
 			Course:   course,
