@@ -47,6 +47,10 @@ type depCollector struct {
 
 func (g *Grader) dependencies(ex *lessons.Exercise, c *lessons.Check) (*checkDeps, error) {
 	dc := &depCollector{env: g.env, ex: ex, d: &checkDeps{keys: map[depKey]bool{}}}
+	if ns := ex.UndeclaredReads(c); len(ns) > 0 {
+		// Never watch a namespace the check may not read.
+		return dc.d, envErrorf("check %s %s", c.ID, lessons.UndeclaredReadsError(ns))
+	}
 	dc.check(c)
 	return dc.d, dc.err
 }

@@ -166,7 +166,16 @@ func (ev *evaluation) run(ctx context.Context, c *lessons.Check) graded {
 	run := *ev
 	run.obs = newObservation(ev.env.now(), ev.afterChange)
 	run.reader = recordingReader{inner: ev.reader, obs: run.obs}
-	pass, detail, err := run.eval(cctx, c)
+	var pass bool
+	var detail string
+	var err error
+	if ns := ev.ex.UndeclaredReads(c); len(ns) > 0 {
+		// Lint refuses such a pack; an exercise built otherwise is refused
+		// here, before anything is read.
+		err = envErrorf("check %s %s", c.ID, lessons.UndeclaredReadsError(ns))
+	} else {
+		pass, detail, err = run.eval(cctx, c)
+	}
 	res := graded{Result: result.Result{ID: c.ID, Title: c.Title, Duration: time.Since(start)}, obs: run.obs}
 	switch {
 	case err != nil && (IsEnvironmentError(err) || cctx.Err() != nil):

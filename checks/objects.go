@@ -221,6 +221,9 @@ func (ev *evaluation) evalField(ctx context.Context, f *lessons.FieldCheck) (boo
 			path += " → " + f.Then
 		}
 		if decodeFail != "" {
+			if isSecret(t) {
+				decodeFail = fmt.Sprintf("%s: the value does not decode as %s (kubedojo never shows a Secret's values)", f.Path, strings.Join(f.Decode, ", then "))
+			}
 			failures = append(failures, fmt.Sprintf("%s: %s", objName(t, o), decodeFail))
 			continue
 		}
@@ -228,7 +231,11 @@ func (ev *evaluation) evalField(ctx context.Context, f *lessons.FieldCheck) (boo
 		if err != nil {
 			return false, "", err
 		}
-		if m != nil {
+		switch {
+		case m == nil:
+		case isSecret(t):
+			failures = append(failures, objName(t, o)+" "+secretMismatch(strings.Trim(path, "{}"), vals))
+		default:
 			failures = append(failures, objName(t, o)+" "+m.describe(strings.Trim(path, "{}"), describeResults(vals)))
 		}
 	}
@@ -236,6 +243,21 @@ func (ev *evaluation) evalField(ctx context.Context, f *lessons.FieldCheck) (boo
 		return true, "", nil
 	}
 	return false, summarize(failures, 3), nil
+}
+
+// isSecret reports whether t is a core Secret, whose values a result never
+// shows: results go to the terminal, --json, JUnit files and exam
+// reports, which others may read.
+func isSecret(t target) bool { return t.gvk.Group == "" && t.gvk.Kind == "Secret" }
+
+// secretMismatch describes a failed comparison of a Secret's field
+// without its value (nor a hash of it, which a short value would give
+// away).
+func secretMismatch(path string, vals []any) string {
+	if len(vals) == 0 {
+		return path + ": found nothing"
+	}
+	return path + ": the value differs from what the check expects (kubedojo never shows a Secret's values)"
 }
 
 // summarize joins failure lines, keeping the first n and counting the rest.

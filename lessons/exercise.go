@@ -43,6 +43,10 @@ type Exercise struct {
 	// PodSecurity is the Pod Security level the exercise's namespaces
 	// enforce: baseline unless it says why it needs another.
 	PodSecurity *PodSecurity `yaml:"podSecurity,omitempty" json:"podSecurity,omitempty"`
+	// ReadNamespaces lists the namespaces outside its own whose objects
+	// the exercise's checks read (kube-system for CoreDNS); checks read no
+	// others.
+	ReadNamespaces []string `yaml:"readNamespaces,omitempty" json:"readNamespaces,omitempty"`
 	// Task is what the learner must do, in Markdown.
 	Task string `yaml:"task" json:"task"`
 	// Answers lists the keys of the "answers" ConfigMap for find-and-report

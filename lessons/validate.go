@@ -259,6 +259,7 @@ func validateExercise(fsys fs.FS, r reporter, pos positions, ex *Exercise, raw s
 		v.namespaces[ns.Name] = true
 	}
 	v.podSecurity()
+	v.readNamespaces()
 	for i, a := range ex.Answers {
 		f := indexPath("answers", i)
 		require(r, pos, f+".key", a.Key)

@@ -25,8 +25,14 @@ func askRecreate(in io.Reader, out io.Writer, broken *lab.BrokenError) bool {
 
 // confirmRecreate asks; only "y" or "yes" agrees.
 func confirmRecreate(in io.Reader, out io.Writer, broken *lab.BrokenError) bool {
-	fmt.Fprintf(out, "lab %q is broken: %s.\nDelete it and create a new one? Everything in the cluster is lost; your progress is kept. [y/N] ",
-		broken.Lab, broken.Reason)
+	return confirm(in, out, fmt.Sprintf("lab %q is broken: %s.\nDelete it and create a new one? Everything in the cluster is lost; your progress is kept.",
+		broken.Lab, broken.Reason))
+}
+
+// confirm asks a yes/no question, no by default; only "y" or "yes"
+// agrees.
+func confirm(in io.Reader, out io.Writer, question string) bool {
+	fmt.Fprintf(out, "%s [y/N] ", question)
 	answer, err := bufio.NewReader(in).ReadString('\n')
 	if err != nil && answer == "" {
 		fmt.Fprintln(out)

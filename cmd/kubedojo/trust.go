@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -74,17 +73,7 @@ func (o *options) trustPack(c *lessons.Course) error {
 // confirmTrust shows what the pack does and asks; only "y" or "yes"
 // agrees.
 func confirmTrust(in io.Reader, out io.Writer, what string) bool {
-	fmt.Fprintf(out, "%s\nRun this pack's exercises? kubedojo remembers the answer for this version. [y/N] ", what)
-	answer, err := bufio.NewReader(in).ReadString('\n')
-	if err != nil && answer == "" {
-		fmt.Fprintln(out)
-		return false
-	}
-	switch strings.ToLower(strings.TrimSpace(answer)) {
-	case "y", "yes":
-		return true
-	}
-	return false
+	return confirm(in, out, what+"\nRun this pack's exercises? kubedojo remembers the answer for this version.")
 }
 
 func readTrust(stateDir string) (*trustRecord, error) {
