@@ -219,6 +219,7 @@ func (o *options) loadExercise(id string) (*lessons.Course, *lessons.Exercise) {
 		return nil, nil
 	}
 	o.loaded = c
+	o.markBuiltin(c)
 	return c, c.Exercise(id)
 }
 
