@@ -164,12 +164,28 @@ func reusePlan(ctrs []nodeContainer, preload bool) []string {
 	return p
 }
 
+// aggregatorRouting makes the API server reach aggregated APIs
+// (metrics-server) at their endpoints' pod IPs instead of their Service IP.
+// A connection to a Service IP opened before kube-proxy programmed it leaves
+// the node unrewritten; on a host whose network answers such addresses
+// (seen here: an empty 404 from a proxy) the aggregator keeps reusing it and
+// `kubectl top` never works. Pod IPs are routed by the CNI from the start.
+// The patch is JSON 6902 for kubeadm's v1beta4 ClusterConfiguration (kind's
+// for Kubernetes 1.31 and later; older node images ignore it).
+var aggregatorRouting = v1alpha4.PatchJSON6902{
+	Group:   "kubeadm.k8s.io",
+	Version: "v1beta4",
+	Kind:    "ClusterConfiguration",
+	Patch:   `[{"op": "add", "path": "/apiServer/extraArgs/-", "value": {"name": "enable-aggregator-routing", "value": "true"}}]`,
+}
+
 // clusterConfig is the kind cluster layout: one control plane and the
 // configured workers.
 func (l *Lab) clusterConfig() *v1alpha4.Cluster {
 	c := &v1alpha4.Cluster{
-		TypeMeta: v1alpha4.TypeMeta{Kind: "Cluster", APIVersion: "kind.x-k8s.io/v1alpha4"},
-		Nodes:    []v1alpha4.Node{{Role: v1alpha4.ControlPlaneRole}},
+		TypeMeta:                     v1alpha4.TypeMeta{Kind: "Cluster", APIVersion: "kind.x-k8s.io/v1alpha4"},
+		Nodes:                        []v1alpha4.Node{{Role: v1alpha4.ControlPlaneRole}},
+		KubeadmConfigPatchesJSON6902: []v1alpha4.PatchJSON6902{aggregatorRouting},
 	}
 	for range l.cfg.Workers {
 		c.Nodes = append(c.Nodes, v1alpha4.Node{Role: v1alpha4.WorkerRole})
