@@ -170,9 +170,17 @@ func reusePlan(ctrs []nodeContainer, preload bool) []string {
 // the node unrewritten; on a host whose network answers such addresses
 // (seen here: an empty 404 from a proxy) the aggregator keeps reusing it and
 // `kubectl top` never works. Pod IPs are routed by the CNI from the start.
-// The patch is JSON 6902 for kubeadm's v1beta4 ClusterConfiguration (kind's
-// for Kubernetes 1.31 and later; older node images ignore it).
-var aggregatorRouting = v1alpha4.PatchJSON6902{
+// kind writes kubeadm's v1beta3 ClusterConfiguration (extraArgs a map) below
+// Kubernetes 1.36 and v1beta4 (extraArgs a list) from then on; each patch
+// applies only to its own version.
+const aggregatorRoutingV1beta3 = `apiVersion: kubeadm.k8s.io/v1beta3
+kind: ClusterConfiguration
+apiServer:
+  extraArgs:
+    enable-aggregator-routing: "true"
+`
+
+var aggregatorRoutingV1beta4 = v1alpha4.PatchJSON6902{
 	Group:   "kubeadm.k8s.io",
 	Version: "v1beta4",
 	Kind:    "ClusterConfiguration",
@@ -185,7 +193,8 @@ func (l *Lab) clusterConfig() *v1alpha4.Cluster {
 	c := &v1alpha4.Cluster{
 		TypeMeta:                     v1alpha4.TypeMeta{Kind: "Cluster", APIVersion: "kind.x-k8s.io/v1alpha4"},
 		Nodes:                        []v1alpha4.Node{{Role: v1alpha4.ControlPlaneRole}},
-		KubeadmConfigPatchesJSON6902: []v1alpha4.PatchJSON6902{aggregatorRouting},
+		KubeadmConfigPatches:         []string{aggregatorRoutingV1beta3},
+		KubeadmConfigPatchesJSON6902: []v1alpha4.PatchJSON6902{aggregatorRoutingV1beta4},
 	}
 	for range l.cfg.Workers {
 		c.Nodes = append(c.Nodes, v1alpha4.Node{Role: v1alpha4.WorkerRole})

@@ -448,8 +448,9 @@ func TestClusterLayout(t *testing.T) {
 	if strings.Join(roles, ",") != "control-plane,worker,worker" {
 		t.Errorf("nodes %v", roles)
 	}
-	if len(c.KubeadmConfigPatchesJSON6902) != 1 || !strings.Contains(c.KubeadmConfigPatchesJSON6902[0].Patch, "enable-aggregator-routing") {
-		t.Errorf("the API server must route to aggregated APIs' endpoints: %+v", c.KubeadmConfigPatchesJSON6902)
+	if len(c.KubeadmConfigPatches) != 1 || !strings.Contains(c.KubeadmConfigPatches[0], "enable-aggregator-routing") ||
+		len(c.KubeadmConfigPatchesJSON6902) != 1 || !strings.Contains(c.KubeadmConfigPatchesJSON6902[0].Patch, "enable-aggregator-routing") {
+		t.Errorf("the API server must route to aggregated APIs' endpoints: %+v %+v", c.KubeadmConfigPatches, c.KubeadmConfigPatchesJSON6902)
 	}
 	if got := createPlan(2, true); got[len(got)-1] != PhaseImages || !slices.Contains(got, PhaseJoin) {
 		t.Errorf("plan %v", got)
