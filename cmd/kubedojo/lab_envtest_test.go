@@ -261,10 +261,16 @@ func cleanupExercise(t *testing.T, opts *options, id string) {
 	t.Helper()
 	course, s := connectedSession(t, opts)
 	ctx, ex := context.Background(), course.Exercise(id)
-	// On a cluster it did not create kubedojo deletes only what it
-	// labelled: label what the test made by hand, so that it goes too.
+	// On a cluster it did not create kubedojo deletes only what its own
+	// instance labelled: label what the test made by hand, so that it goes
+	// too (the next test of this package makes the same namespace by hand).
+	instance, err := lab.InstanceID(opts.stateDir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, ns := range ex.Namespaces {
-		patch := []byte(`{"metadata":{"labels":{"` + lab.LabelExercise + `":"` + lab.ExerciseLabelValue(id) + `"}}}`)
+		patch := []byte(`{"metadata":{"labels":{"` + lab.LabelExercise + `":"` + lab.ExerciseLabelValue(id) +
+			`","` + lab.LabelInstance + `":"` + instance + `"}}}`)
 		_, err := s.Grader.Env().Kube.CoreV1().Namespaces().Patch(ctx, ns.Name, types.MergePatchType, patch, metav1.PatchOptions{})
 		if err != nil && !apierrors.IsNotFound(err) {
 			t.Errorf("label namespace %s: %v", ns.Name, err)
