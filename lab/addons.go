@@ -22,7 +22,7 @@ const gatewayAPIMarker = "httproutes.gateway.networking.k8s.io"
 
 // ensureAddons installs what kubedojo's own lab promises beyond kind: the
 // Gateway API standard-channel CRDs (the Gateway API exercises need them),
-// the add-ons of Config.Addons (Traefik) and metrics-server (kubectl top,
+// the add-ons of Config.Addons (Traefik; metrics-server for kubectl top and
 // the HPA's metrics). It is a quick check when they are there.
 func (l *Lab) ensureAddons(ctx context.Context, t *tracker) error {
 	rc, err := l.RESTConfig()
@@ -48,7 +48,10 @@ func (l *Lab) ensureAddons(ctx context.Context, t *tracker) error {
 			return err
 		}
 	}
-	return l.ensureMetricsServer(ctx, rc, t)
+	if slices.Contains(l.cfg.Addons, AddonMetricsServer) {
+		return l.ensureMetricsServer(ctx, rc, t)
+	}
+	return nil
 }
 
 // InstallGatewayAPI installs (or updates) the embedded Gateway API

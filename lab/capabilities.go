@@ -259,6 +259,9 @@ func (e *Environment) Capabilities(ctx context.Context) (Capabilities, error) {
 		if len(served["metrics.k8s.io"]) > 0 {
 			reason = "metrics.k8s.io is registered but does not answer (is metrics-server running?)"
 		}
+		if c.OwnLab {
+			reason += "; kubedojo lab up installs it"
+		}
 		c.Missing[AddonMetricsServer] = reason
 	}
 	c.Addons[AddonTraefik], c.Missing[AddonTraefik] = e.traefikServes(ctx, c.Addons[AddonGatewayAPI], c.OwnLab)

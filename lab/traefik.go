@@ -34,8 +34,10 @@ const (
 )
 
 // installable are the add-ons Up can install, beyond the Gateway API CRDs
-// it always installs.
-var installable = []string{AddonTraefik}
+// it always installs. Each costs a lab a minute or so and a share of the
+// worker (metrics-server reserves 100m CPU), so a lab gets only those its
+// course needs.
+var installable = []string{AddonTraefik, AddonMetricsServer}
 
 // AddonsFor returns the add-ons that kubedojo installs on its own lab and
 // that some of these exercises need, in a stable order: what Config.Addons
@@ -59,6 +61,9 @@ func AddonImages(addons []string) []string {
 	var out []string
 	if slices.Contains(addons, AddonTraefik) {
 		out = append(out, manifestImages(assets.TraefikManifests())...)
+	}
+	if slices.Contains(addons, AddonMetricsServer) {
+		out = append(out, MetricsServerImage)
 	}
 	return out
 }

@@ -23,6 +23,23 @@ func TestAddonsForInstallsTraefikOnlyWhenAnExerciseNeedsIt(t *testing.T) {
 	}
 }
 
+// TestAddonsForInstallsMetricsServerOnlyWhenAnExerciseNeedsIt: every lab
+// used to get metrics-server (a minute per cold lab, 100m CPU of its worker).
+func TestAddonsForInstallsMetricsServerOnlyWhenAnExerciseNeedsIt(t *testing.T) {
+	plain := &lessons.Exercise{ID: "a/plain", Tier: lessons.TierKubelet}
+	top := &lessons.Exercise{ID: "a/top", Tier: lessons.TierAddon, Addon: AddonMetricsServer}
+	live := &lessons.Exercise{ID: "a/live", Tier: lessons.TierAddon, Addon: AddonTraefik}
+	if got := AddonsFor([]*lessons.Exercise{plain, live}); slices.Contains(got, AddonMetricsServer) {
+		t.Errorf("AddonsFor(no metrics exercise) = %v", got)
+	}
+	if got := AddonsFor([]*lessons.Exercise{top, plain, live}); !slices.Equal(got, []string{AddonTraefik, AddonMetricsServer}) {
+		t.Errorf("AddonsFor(both) = %v, want [traefik metrics-server]", got)
+	}
+	if got := AddonImages([]string{AddonMetricsServer}); !slices.Equal(got, []string{MetricsServerImage}) {
+		t.Errorf("AddonImages(metrics-server) = %v", got)
+	}
+}
+
 func TestAddonImagesPinTraefik(t *testing.T) {
 	got := AddonImages([]string{AddonTraefik})
 	if !slices.Equal(got, []string{"docker.io/library/traefik:v3.6.12"}) {
