@@ -7,10 +7,14 @@ import (
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/discovery/cached/memory"
 	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
+	"k8s.io/client-go/restmapper"
 
 	"github.com/kubedojo/kubedojo/assets"
 	"github.com/kubedojo/kubedojo/lessons"
@@ -115,4 +119,45 @@ func crdEstablished(crd *unstructured.Unstructured) bool {
 		}
 	}
 	return false
+}
+
+// addonApplier server-side applies an add-on's embedded manifests, mapping
+// each object's kind through discovery. Applying again changes nothing that
+// is already as the manifests say.
+type addonApplier struct {
+	name   string
+	kube   kubernetes.Interface
+	dyn    dynamic.Interface
+	mapper meta.RESTMapper
+}
+
+func newAddonApplier(name string, cfg *rest.Config) (*addonApplier, error) {
+	kube, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("add-on %s: %w", name, err)
+	}
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("add-on %s: %w", name, err)
+	}
+	mapper := restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(kube.Discovery()))
+	return &addonApplier{name: name, kube: kube, dyn: dyn, mapper: mapper}, nil
+}
+
+func (a *addonApplier) apply(ctx context.Context, objs []*unstructured.Unstructured) error {
+	for _, obj := range objs {
+		gvk := obj.GroupVersionKind()
+		m, err := a.mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
+		if err != nil {
+			return fmt.Errorf("add-on %s: %s: %w", a.name, gvk.Kind, err)
+		}
+		var res dynamic.ResourceInterface = a.dyn.Resource(m.Resource)
+		if namespaced(m) {
+			res = a.dyn.Resource(m.Resource).Namespace(obj.GetNamespace())
+		}
+		if _, err := res.Apply(ctx, obj.GetName(), obj, metav1.ApplyOptions{FieldManager: FieldManager, Force: true}); err != nil {
+			return fmt.Errorf("add-on %s: apply %s %s: %w", a.name, gvk.Kind, obj.GetName(), err)
+		}
+	}
+	return nil
 }

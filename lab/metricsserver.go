@@ -14,11 +14,8 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/client-go/discovery/cached/memory"
-	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
-	"k8s.io/client-go/restmapper"
 
 	"github.com/kubedojo/kubedojo/assets"
 	"github.com/kubedojo/kubedojo/lessons"
@@ -141,40 +138,18 @@ func InstallMetricsServer(ctx context.Context, cfg *rest.Config) error {
 			workload = append(workload, d.Object)
 		}
 	}
-	kube, err := kubernetes.NewForConfig(cfg)
-	if err != nil {
-		return fmt.Errorf("add-on metrics-server: %w", err)
-	}
-	dyn, err := dynamic.NewForConfig(cfg)
-	if err != nil {
-		return fmt.Errorf("add-on metrics-server: %w", err)
-	}
-	mapper := restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(kube.Discovery()))
-	apply := func(objs []*unstructured.Unstructured) error {
-		for _, obj := range objs {
-			gvk := obj.GroupVersionKind()
-			m, err := mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
-			if err != nil {
-				return fmt.Errorf("add-on metrics-server: %s: %w", gvk.Kind, err)
-			}
-			var res dynamic.ResourceInterface = dyn.Resource(m.Resource)
-			if namespaced(m) {
-				res = dyn.Resource(m.Resource).Namespace(obj.GetNamespace())
-			}
-			if _, err := res.Apply(ctx, obj.GetName(), obj, metav1.ApplyOptions{FieldManager: FieldManager, Force: true}); err != nil {
-				return fmt.Errorf("add-on metrics-server: apply %s %s: %w", gvk.Kind, obj.GetName(), err)
-			}
-		}
-		return nil
-	}
-	caPEM, err := ensureMetricsServerTLS(ctx, kube, time.Now())
+	a, err := newAddonApplier(AddonMetricsServer, cfg)
 	if err != nil {
 		return err
 	}
-	if err := apply(workload); err != nil {
+	caPEM, err := ensureMetricsServerTLS(ctx, a.kube, time.Now())
+	if err != nil {
 		return err
 	}
-	if err := waitMetricsServerReady(ctx, kube); err != nil {
+	if err := a.apply(ctx, workload); err != nil {
+		return err
+	}
+	if err := waitMetricsServerReady(ctx, a.kube); err != nil {
 		return err
 	}
 	for _, obj := range apiServices {
@@ -182,7 +157,7 @@ func InstallMetricsServer(ctx context.Context, cfg *rest.Config) error {
 			return fmt.Errorf("add-on metrics-server: %w", err)
 		}
 	}
-	return apply(apiServices)
+	return a.apply(ctx, apiServices)
 }
 
 // ensureMetricsServerTLS makes sure Secret kube-system/metrics-server-tls

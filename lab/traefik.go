@@ -12,11 +12,8 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/client-go/discovery/cached/memory"
-	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
-	"k8s.io/client-go/restmapper"
 
 	"github.com/kubedojo/kubedojo/assets"
 	"github.com/kubedojo/kubedojo/lessons"
@@ -130,31 +127,15 @@ func ApplyTraefik(ctx context.Context, cfg *rest.Config) error {
 	if len(errs) > 0 {
 		return fmt.Errorf("embedded Traefik manifests are invalid: %v", errs[0])
 	}
-	kube, err := kubernetes.NewForConfig(cfg)
+	a, err := newAddonApplier(AddonTraefik, cfg)
 	if err != nil {
-		return fmt.Errorf("add-on traefik: %w", err)
+		return err
 	}
-	dyn, err := dynamic.NewForConfig(cfg)
-	if err != nil {
-		return fmt.Errorf("add-on traefik: %w", err)
-	}
-	mapper := restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(kube.Discovery()))
+	objs := make([]*unstructured.Unstructured, 0, len(docs))
 	for _, d := range docs {
-		obj := d.Object
-		gvk := obj.GroupVersionKind()
-		m, err := mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
-		if err != nil {
-			return fmt.Errorf("add-on traefik: %s: %w", gvk.Kind, err)
-		}
-		var res dynamic.ResourceInterface = dyn.Resource(m.Resource)
-		if namespaced(m) {
-			res = dyn.Resource(m.Resource).Namespace(obj.GetNamespace())
-		}
-		if _, err := res.Apply(ctx, obj.GetName(), obj, metav1.ApplyOptions{FieldManager: FieldManager, Force: true}); err != nil {
-			return fmt.Errorf("add-on traefik: apply %s %s: %w", gvk.Kind, obj.GetName(), err)
-		}
+		objs = append(objs, d.Object)
 	}
-	return nil
+	return a.apply(ctx, objs)
 }
 
 // WaitTraefik waits until Traefik's Deployment has a ready pod running the
