@@ -151,7 +151,7 @@ func (e *Environment) saveBaseline(ex *lessons.Exercise, b *Baseline) error {
 	if err != nil {
 		return fmt.Errorf("encode the baseline of %s: %w", ex.ID, err)
 	}
-	if err := writePrivateFile(e.baselineFile(ex), data); err != nil {
+	if err := WritePrivateFile(e.baselineFile(ex), data); err != nil {
 		return fmt.Errorf("save the baseline of %s: %w", ex.ID, err)
 	}
 	return nil

@@ -29,7 +29,7 @@ func writeKubeconfig(path string, cfg *clientcmdapi.Config) error {
 	if err != nil {
 		return fmt.Errorf("encode kubeconfig: %w", err)
 	}
-	if err := writePrivateFile(path, data); err != nil {
+	if err := WritePrivateFile(path, data); err != nil {
 		return fmt.Errorf("write kubeconfig %s: %w", path, err)
 	}
 	return nil

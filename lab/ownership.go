@@ -53,7 +53,7 @@ func writeOwner(path string, r *ownerRecord) error {
 	if err != nil {
 		return err
 	}
-	return writePrivateFile(path, data)
+	return WritePrivateFile(path, data)
 }
 
 // findOwner looks through every ownership record in the state directory
@@ -89,9 +89,9 @@ func caFingerprint(caData []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// writePrivateFile writes data readable only by the user (kubeconfigs hold
+// WritePrivateFile writes data readable only by the user (kubeconfigs hold
 // credentials), creating the directory.
-func writePrivateFile(path string, data []byte) error {
+func WritePrivateFile(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}

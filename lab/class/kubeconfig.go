@@ -13,6 +13,8 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+
+	"github.com/kubedojo/kubedojo/lab"
 )
 
 // minTokenLifetime is the shortest token the API server issues.
@@ -56,7 +58,7 @@ func issue(ctx context.Context, cs kubernetes.Interface, server *rest.Config, re
 	if err != nil {
 		return time.Time{}, err
 	}
-	if err := writePrivate(path, data); err != nil {
+	if err := lab.WritePrivateFile(path, data); err != nil {
 		return time.Time{}, fmt.Errorf("write %s: %w", path, err)
 	}
 	return tr.Status.ExpirationTimestamp.Time, nil
@@ -84,29 +86,4 @@ func kubeconfig(server *rest.Config, class, user, namespace, token string) ([]by
 	cfg.Contexts[ctxName] = &clientcmdapi.Context{Cluster: name, AuthInfo: user, Namespace: namespace}
 	cfg.CurrentContext = ctxName
 	return clientcmd.Write(*cfg)
-}
-
-// writePrivate writes a file only its owner can read: kubeconfigs hold
-// credentials.
-func writePrivate(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
