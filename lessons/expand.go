@@ -9,25 +9,39 @@ import (
 // every string replaced: task, answers, manifests, checks, hints, solution
 // and cleanup. Back-pointers (Lesson) are kept as they are.
 func (e *Exercise) Expand(v Vars) *Exercise {
-	out := expandValue(reflect.ValueOf(e).Elem(), v).Interface().(Exercise)
-	return &out
+	return e.rewrite(rewriter{plain: v.Expand, shell: v.ExpandShell})
 }
 
 // ExpandCheck returns a deep copy of c with template variables replaced.
 func ExpandCheck(c Check, v Vars) Check {
-	return expandValue(reflect.ValueOf(c), v).Interface().(Check)
+	return expandValue(reflect.ValueOf(c), rewriter{plain: v.Expand, shell: v.ExpandShell}).Interface().(Check)
 }
 
-func expandValue(val reflect.Value, vars Vars) reflect.Value {
+// rewriter rewrites every string of an exercise: plain for text,
+// manifests and check fields, shell for fields tagged template:"shell"
+// (scripts, where an inserted value must stay one word).
+type rewriter struct {
+	plain, shell func(string) string
+}
+
+// rewrite is a deep copy of the exercise with every string rewritten; the
+// exercise's identity (ID, File, Lesson) is kept as it is.
+func (e *Exercise) rewrite(rw rewriter) *Exercise {
+	out := expandValue(reflect.ValueOf(e).Elem(), rw).Interface().(Exercise)
+	out.ID = e.ID
+	return &out
+}
+
+func expandValue(val reflect.Value, rw rewriter) reflect.Value {
 	switch val.Kind() {
 	case reflect.String:
-		return reflect.ValueOf(vars.Expand(val.String())).Convert(val.Type())
+		return reflect.ValueOf(rw.plain(val.String())).Convert(val.Type())
 	case reflect.Pointer:
 		if val.IsNil() {
 			return val
 		}
 		p := reflect.New(val.Type().Elem())
-		p.Elem().Set(expandValue(val.Elem(), vars))
+		p.Elem().Set(expandValue(val.Elem(), rw))
 		return p
 	case reflect.Struct:
 		out := reflect.New(val.Type()).Elem()
@@ -39,10 +53,10 @@ func expandValue(val reflect.Value, vars Vars) reflect.Value {
 				continue
 			}
 			if f.Tag.Get("template") == "shell" && f.Type.Kind() == reflect.String {
-				out.Field(i).SetString(vars.ExpandShell(val.Field(i).String()))
+				out.Field(i).SetString(rw.shell(val.Field(i).String()))
 				continue
 			}
-			out.Field(i).Set(expandValue(val.Field(i), vars))
+			out.Field(i).Set(expandValue(val.Field(i), rw))
 		}
 		return out
 	case reflect.Slice:
@@ -51,7 +65,7 @@ func expandValue(val reflect.Value, vars Vars) reflect.Value {
 		}
 		out := reflect.MakeSlice(val.Type(), val.Len(), val.Len())
 		for i := 0; i < val.Len(); i++ {
-			out.Index(i).Set(expandValue(val.Index(i), vars))
+			out.Index(i).Set(expandValue(val.Index(i), rw))
 		}
 		return out
 	case reflect.Map:
@@ -61,14 +75,14 @@ func expandValue(val reflect.Value, vars Vars) reflect.Value {
 		out := reflect.MakeMapWithSize(val.Type(), val.Len())
 		iter := val.MapRange()
 		for iter.Next() {
-			out.SetMapIndex(expandValue(iter.Key(), vars), expandValue(iter.Value(), vars))
+			out.SetMapIndex(expandValue(iter.Key(), rw), expandValue(iter.Value(), rw))
 		}
 		return out
 	case reflect.Interface:
 		if val.IsNil() {
 			return val
 		}
-		inner := expandValue(val.Elem(), vars)
+		inner := expandValue(val.Elem(), rw)
 		out := reflect.New(val.Type()).Elem()
 		out.Set(inner)
 		return out
