@@ -263,8 +263,15 @@ func (e *Environment) guardForeign(ctx context.Context, ex *lessons.Exercise, m 
 	return nil
 }
 
-// requireOwnedNamespace fails unless ns exists with the exercise's label.
+// requireOwnedNamespace fails unless ns exists with the exercise's label
+// (or, provided, is one of the exercise's namespaces).
 func (e *Environment) requireOwnedNamespace(ctx context.Context, ex *lessons.Exercise, ns string) error {
+	if e.opts.Provided != nil {
+		if slices.ContainsFunc(ex.Namespaces, func(n lessons.Namespace) bool { return n.Name == ns }) {
+			return nil
+		}
+		return fmt.Errorf("%w: namespace %s is not one of the exercise's namespaces", ErrForeignObject, ns)
+	}
 	cur, err := e.namespaces().Get(ctx, ns, metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
 		return fmt.Errorf("%w: namespace %s does not exist and is not one of the exercise's namespaces", ErrForeignObject, ns)

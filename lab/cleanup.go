@@ -87,6 +87,9 @@ func (e *Environment) cleanup(ctx context.Context, ex *lessons.Exercise) error {
 	if err != nil {
 		return errors.Join(append(stepErrs, fmt.Errorf("clean up %s: %w", ex.ID, environmentError(err)))...)
 	}
+	if e.opts.Provided != nil {
+		return e.cleanupProvided(ctx, ex, stepErrs)
+	}
 	namespaces, keptNamespaces, err := e.namespacesToDelete(ctx, ex, adopted, kept)
 	if err != nil {
 		return errors.Join(append(stepErrs, fmt.Errorf("clean up %s: %w", ex.ID, err))...)

@@ -83,6 +83,25 @@ type EnvOptions struct {
 	// Instance is the kubedojo instance's id (LabelInstance); empty takes
 	// InstanceID of StateDir, and none without a StateDir.
 	Instance string
+	// Provided, when set, means the exercises' namespaces belong to
+	// someone else: a class's instructor made them for this learner, who
+	// holds rights only inside them (see ProvidedNamespaces).
+	Provided *ProvidedNamespaces
+}
+
+// ProvidedNamespaces is how an environment treats namespaces it may work
+// in but not own (a class learner's): setup requires them and never
+// creates, labels or deletes them, and a reset empties them of the
+// learner's and the start state's objects instead of deleting them,
+// keeping the objects labelled KeepLabel (the class's Role, quota,
+// limits and network fence) and those the cluster makes in every
+// namespace.
+type ProvidedNamespaces struct {
+	// KeepLabel is the label key of the objects a reset keeps.
+	KeepLabel string
+	// Missing says what to do when a namespace is missing, after
+	// "namespace NAME does not exist".
+	Missing string
 }
 
 // Environment sets up, records, cleans up and resets exercises on one

@@ -69,6 +69,14 @@ func (e *Environment) State(ctx context.Context, ex *lessons.Exercise) (EnvStatu
 	if err != nil && !errors.Is(err, ErrNotSetUp) {
 		return EnvStatus{}, err
 	}
+	if e.opts.Provided != nil {
+		// The namespaces are there from the start and say nothing: the
+		// record of the setup does.
+		if recorded {
+			return EnvStatus{State: SetUp}, nil
+		}
+		return EnvStatus{State: NotSetUp}, nil
+	}
 	var present, missing, learners []string
 	for _, ns := range ex.Namespaces {
 		obj, err := e.namespaces().Get(ctx, ns.Name, metav1.GetOptions{})

@@ -237,17 +237,26 @@ func (l *Lab) ShellCommand(ex *lessons.Exercise) (*exec.Cmd, error) {
 	if _, err := os.Stat(l.kubeconfig); err != nil {
 		return nil, fmt.Errorf("%w: lab %q has no kubeconfig yet (run kubedojo lab up)", ErrNoCluster, l.cfg.Name)
 	}
-	env := withoutEnv(os.Environ(), "KUBECONFIG", "KUBEDOJO_EXERCISE")
+	kubeconfig := l.kubeconfig
 	if ex != nil {
 		path, err := l.ExerciseKubeconfig(ex)
 		if err != nil {
 			return nil, fmt.Errorf("shell for %s: %w", ex.ID, err)
 		}
-		env = append(env, "KUBECONFIG="+path, "KUBEDOJO_EXERCISE="+ex.ID)
-	} else {
-		env = append(env, "KUBECONFIG="+l.kubeconfig)
+		kubeconfig = path
 	}
-	if err := os.MkdirAll(l.cfg.LabDir(), 0o755); err != nil {
+	return ShellCommand(l.cfg.LabDir(), kubeconfig, ex)
+}
+
+// ShellCommand prepares the learner's shell in dir with KUBECONFIG set to
+// kubeconfig and, for an exercise, KUBEDOJO_EXERCISE to its id: $SHELL,
+// else /bin/sh.
+func ShellCommand(dir, kubeconfig string, ex *lessons.Exercise) (*exec.Cmd, error) {
+	env := append(withoutEnv(os.Environ(), "KUBECONFIG", "KUBEDOJO_EXERCISE"), "KUBECONFIG="+kubeconfig)
+	if ex != nil {
+		env = append(env, "KUBEDOJO_EXERCISE="+ex.ID)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("lab directory: %w", err)
 	}
 	shell := os.Getenv("SHELL")
@@ -256,7 +265,7 @@ func (l *Lab) ShellCommand(ex *lessons.Exercise) (*exec.Cmd, error) {
 	}
 	cmd := exec.Command(shell)
 	cmd.Env = env
-	cmd.Dir = l.cfg.LabDir()
+	cmd.Dir = dir
 	return cmd, nil
 }
 
@@ -275,21 +284,26 @@ func (l *Lab) ExerciseKubeconfigPath(ex *lessons.Exercise) string {
 // so a shell never switches the namespace of another terminal.
 func (l *Lab) ExerciseKubeconfig(ex *lessons.Exercise) (string, error) {
 	path := l.ExerciseKubeconfigPath(ex)
-	src, err := loadKubeconfigFile(l.kubeconfig)
+	return path, ExerciseKubeconfig(l.kubeconfig, l.context, path, ex.DefaultNamespace())
+}
+
+// ExerciseKubeconfig makes path an exercise's kubeconfig: on first use a
+// private copy of the kubeconfig src, later its context refreshed from
+// src, keeping what the learner changed (their contexts, the current
+// one); that context's namespace is namespace.
+func ExerciseKubeconfig(src, context, path, namespace string) error {
+	from, err := loadKubeconfigFile(src)
 	if err != nil {
-		return "", err
+		return err
 	}
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		if err := writeKubeconfig(path, src); err != nil {
-			return "", err
+		if err := writeKubeconfig(path, from); err != nil {
+			return err
 		}
-	} else if err := mergeContext(path, src, l.context); err != nil {
-		return "", err
+	} else if err := mergeContext(path, from, context); err != nil {
+		return err
 	}
-	if err := setContextNamespace(path, l.context, ex.DefaultNamespace()); err != nil {
-		return "", err
-	}
-	return path, nil
+	return setContextNamespace(path, context, namespace)
 }
 
 func withoutEnv(env []string, names ...string) []string {

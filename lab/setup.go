@@ -101,6 +101,9 @@ func hasKubeconfigCheck(cs []lessons.Check) bool {
 // lab it is adopted (adopt.go): cleanup puts its labels back and deletes
 // only the start state's objects in it, never the namespace.
 func (e *Environment) ensureNamespaces(ctx context.Context, ex *lessons.Exercise, b *Baseline) error {
+	if e.opts.Provided != nil {
+		return e.requireProvided(ctx, ex)
+	}
 	for _, ns := range ex.Namespaces {
 		if ns.LearnerCreates {
 			continue

@@ -3,11 +3,14 @@ package session
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/kubedojo/kubedojo/checks"
 	"github.com/kubedojo/kubedojo/checks/result"
+	"github.com/kubedojo/kubedojo/lab"
 	"github.com/kubedojo/kubedojo/lab/class"
 	"github.com/kubedojo/kubedojo/lessons"
 )
@@ -93,4 +96,54 @@ func (g ReportingGrader) Watch(ctx context.Context, ex *lessons.Exercise, onRepo
 		g.send(ctx, ex, r)
 		onReport(r)
 	})
+}
+
+// ConnectClass is a class learner's session on the shared cluster,
+// through the kubeconfig class create wrote for them: the exercises of
+// course that their class holds are renamed to their namespaces
+// (class.Learner.MapCourse), setup and reset work only inside those
+// namespaces, which the class made (lab.ProvidedNamespaces: nothing is
+// created, labelled or deleted outside them and nothing cluster-scoped is
+// written), exercises class mode cannot run are unavailable with the
+// reason, and every decided grading goes to the learner's progress
+// record, which the instructor's board watches. stateDir keeps the
+// baselines and the shells' kubeconfigs, under the class's name.
+func ConnectClass(ctx context.Context, kubeconfig, stateDir string, course *lessons.Course) (*Session, error) {
+	learner, err := class.OpenLearner(ctx, kubeconfig)
+	if err != nil {
+		return nil, err
+	}
+	src, err := clientcmd.LoadFromFile(kubeconfig)
+	if err != nil {
+		return nil, fmt.Errorf("class kubeconfig %s: %w", kubeconfig, err)
+	}
+	dir := filepath.Join(stateDir, "classes", learner.Class+"-"+learner.Learner)
+	vars := lessons.Vars{Lab: filepath.Join(dir, "lab")}
+	shellPath := func(ex *lessons.Exercise) string {
+		return filepath.Join(dir, "shells", lab.ExerciseLabelValue(ex.ID)+".kubeconfig")
+	}
+	shellKubeconfig := func(ex *lessons.Exercise) (string, error) {
+		return shellPath(ex), lab.ExerciseKubeconfig(kubeconfig, src.CurrentContext, shellPath(ex), ex.DefaultNamespace())
+	}
+	env, err := lab.NewEnvironment(learner.Config, lab.EnvOptions{
+		Vars: vars, StateDir: stateDir, Foreign: true, Instance: class.InstanceID(learner.Class, learner.Learner),
+		Context: "class-" + learner.Class + "-" + learner.Learner, KubeconfigPath: kubeconfig, ExerciseKubeconfig: shellKubeconfig,
+		Provided: &lab.ProvidedNamespaces{KeepLabel: class.LabelClass, Missing: learner.MissingNamespace()},
+	})
+	if err != nil {
+		return nil, err
+	}
+	genv, err := checks.NewEnv(learner.Config)
+	if err != nil {
+		return nil, err
+	}
+	genv.Vars = vars
+	genv.Kubeconfig = checks.Kubeconfig{Path: kubeconfig, LabContext: src.CurrentContext, ForExercise: shellPath}
+	g := checks.NewGrader(genv)
+	env.SetWaiter(g.WaitFor)
+	genv.Baselines = Baselines(env)
+	if course != nil {
+		learner.MapCourse(course)
+	}
+	return &Session{Grader: g, Env: env, Vars: vars, Class: learner}, nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/kubedojo/kubedojo/checks"
 	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lab"
+	"github.com/kubedojo/kubedojo/lab/class"
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
@@ -48,10 +49,13 @@ func (b labBaselines) Stamp(ex *lessons.Exercise) string { return b.env.Baseline
 // Session is a grader wired to a kubedojo lab and its exercise
 // environment.
 type Session struct {
+	// Lab is nil for a class learner's session (ConnectClass).
 	Lab    *lab.Lab
 	Grader *checks.Grader
 	Env    *lab.Environment
 	Vars   lessons.Vars
+	// Class is the learner, in a class learner's session.
+	Class *class.Learner
 }
 
 // Connect wires a grader and an exercise environment to a running lab.
@@ -88,6 +92,12 @@ func Connect(ctx context.Context, l *lab.Lab) (*Session, error) {
 // lab.ErrUnavailable error that says why (a tier, an add-on, a worker or a
 // node tool is missing) and, on kubedojo's own lab, how to get it.
 func (s *Session) Unavailable(ctx context.Context, ex *lessons.Exercise) error {
+	if s.Class != nil {
+		if why := s.Class.Unavailable(ex); why != "" {
+			return fmt.Errorf("%s: %w in class mode: %s", ex.ID, lab.ErrUnavailable, why)
+		}
+		return nil
+	}
 	caps, err := s.Env.Capabilities(ctx)
 	if err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 	authenticationv1 "k8s.io/api/authentication/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 )
 
@@ -24,23 +25,33 @@ type Reporter struct {
 // (a SelfSubjectReview): the ServiceAccount names the class and the
 // learner, so the file needs no other record.
 func OpenReporter(ctx context.Context, kubeconfig string) (*Reporter, error) {
-	rc, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+	r, _, _, err := openClassUser(ctx, kubeconfig)
+	return r, err
+}
+
+// openClassUser connects with a class kubeconfig and asks the cluster
+// who it signs in as: a learner's or a reporter's ServiceAccount of a
+// class (reporter is true for the latter).
+func openClassUser(ctx context.Context, kubeconfig string) (r *Reporter, rc *rest.Config, reporter bool, err error) {
+	rc, err = clientcmd.BuildConfigFromFlags("", kubeconfig)
 	if err != nil {
-		return nil, fmt.Errorf("class kubeconfig %s: %w", kubeconfig, err)
+		return nil, nil, false, fmt.Errorf("class kubeconfig %s: %w", kubeconfig, err)
 	}
 	cs, err := kubernetes.NewForConfig(rc)
 	if err != nil {
-		return nil, fmt.Errorf("class kubeconfig %s: %w", kubeconfig, err)
+		return nil, nil, false, fmt.Errorf("class kubeconfig %s: %w", kubeconfig, err)
 	}
-	r, err := cs.AuthenticationV1().SelfSubjectReviews().Create(ctx, &authenticationv1.SelfSubjectReview{}, metav1.CreateOptions{})
+	review, err := cs.AuthenticationV1().SelfSubjectReviews().Create(ctx, &authenticationv1.SelfSubjectReview{}, metav1.CreateOptions{})
 	if err != nil {
-		return nil, fmt.Errorf("class kubeconfig %s: ask the class cluster who this is: %w (has the class expired? ask your instructor for a new kubeconfig)", kubeconfig, err)
+		return nil, nil, false, fmt.Errorf("class kubeconfig %s: ask the class cluster who this is: %w (has the class expired? ask your instructor for a new kubeconfig)", kubeconfig, err)
 	}
-	class, learner, ok := parseClassUser(r.Status.UserInfo.Username)
+	user := review.Status.UserInfo.Username
+	class, learner, ok := parseClassUser(user)
 	if !ok {
-		return nil, fmt.Errorf("class kubeconfig %s: it signs in as %s, not as a learner of a kubedojo class", kubeconfig, r.Status.UserInfo.Username)
+		return nil, nil, false, fmt.Errorf("class kubeconfig %s: it signs in as %s, not as a learner of a kubedojo class", kubeconfig, user)
 	}
-	return &Reporter{cs: cs, Class: class, Learner: learner}, nil
+	reporter = strings.HasSuffix(user, ":"+ReporterName(learner))
+	return &Reporter{cs: cs, Class: class, Learner: learner}, rc, reporter, nil
 }
 
 // parseClassUser reads "system:serviceaccount:kubedojo-class-C:learner-L"
