@@ -20,6 +20,8 @@ var ErrLabNotReady = errors.New("the lab is not ready yet; it is starting in the
 type Background struct {
 	lab       *lab.Lab
 	exercises []*lessons.Exercise
+	// connect, for a class learner, replaces bringing a lab up.
+	connect func(ctx context.Context) (*Session, error)
 
 	mu   sync.Mutex
 	sess *Session
@@ -31,7 +33,14 @@ func NewBackground(l *lab.Lab, exercises []*lessons.Exercise) *Background {
 	return &Background{lab: l, exercises: exercises}
 }
 
-// Lab is the lab the session runs on.
+// NewClassBackground is a class learner's session (ConnectClass), which
+// Start connects: the shared cluster is the instructor's, and there is no
+// lab to bring up.
+func NewClassBackground(connect func(ctx context.Context) (*Session, error)) *Background {
+	return &Background{connect: connect}
+}
+
+// Lab is the lab the session runs on (nil for a class learner).
 func (b *Background) Lab() *lab.Lab { return b.lab }
 
 // Session is the connected session, or ErrLabNotReady.
@@ -47,6 +56,14 @@ func (b *Background) Session() (*Session, error) {
 // Start brings the lab up (see Up), reporting what it repaired as
 // progress, then connects the grader.
 func (b *Background) Start(ctx context.Context, progress func(lab.Progress)) error {
+	if b.connect != nil {
+		s, err := b.connect(ctx)
+		if err != nil {
+			return err
+		}
+		b.set(s)
+		return nil
+	}
 	repairs, err := Up(ctx, b.lab, b.exercises, nil, progress)
 	if progress != nil {
 		for _, line := range repairs.Lines() {
@@ -65,10 +82,14 @@ func (b *Background) Connect(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	b.set(s)
+	return nil
+}
+
+func (b *Background) set(s *Session) {
 	b.mu.Lock()
 	b.sess = s
 	b.mu.Unlock()
-	return nil
 }
 
 // Reset sets the exercise up from scratch, after the learner confirmed

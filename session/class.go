@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"fmt"
+	"os/exec"
 	"path/filepath"
 
 	"k8s.io/client-go/kubernetes"
@@ -145,5 +146,12 @@ func ConnectClass(ctx context.Context, kubeconfig, stateDir string, course *less
 	if course != nil {
 		learner.MapCourse(course)
 	}
-	return &Session{Grader: g, Env: env, Vars: vars, Class: learner}, nil
+	shell := func(ex *lessons.Exercise) (*exec.Cmd, error) {
+		path, err := shellKubeconfig(ex)
+		if err != nil {
+			return nil, fmt.Errorf("shell for %s: %w", ex.ID, err)
+		}
+		return lab.ShellCommand(vars.Lab, path, ex)
+	}
+	return &Session{Grader: g, Env: env, Vars: vars, Class: learner, shell: shell}, nil
 }

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os/exec"
 	"strings"
 
 	"github.com/kubedojo/kubedojo/checks"
@@ -56,6 +57,19 @@ type Session struct {
 	Vars   lessons.Vars
 	// Class is the learner, in a class learner's session.
 	Class *class.Learner
+	// shell prepares the learner's shell for an exercise (ConnectClass);
+	// nil on a lab, whose ShellCommand it is.
+	shell func(ex *lessons.Exercise) (*exec.Cmd, error)
+}
+
+// Shell prepares (does not start) the learner's shell for an exercise:
+// KUBECONFIG is the exercise's own kubeconfig, whose namespace is the
+// exercise's first.
+func (s *Session) Shell(ex *lessons.Exercise) (*exec.Cmd, error) {
+	if s.shell != nil {
+		return s.shell(ex)
+	}
+	return s.Lab.ShellCommand(ex)
 }
 
 // Connect wires a grader and an exercise environment to a running lab.

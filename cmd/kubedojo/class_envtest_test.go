@@ -65,3 +65,55 @@ func TestClassCommands(t *testing.T) {
 	}
 	cli(t, flags, exitUsage, "class", "delete", "cli")
 }
+
+// TestClassLearnerCommands: a learner of a class works on the class
+// cluster with nothing but their kubeconfig (--class-kubeconfig, or the
+// same file as --kubeconfig): reset and check run in their namespaces and
+// name them, list says what the class cannot run, the lab commands
+// refuse, and the instructor's board shows the learner's checks.
+func TestClassLearnerCommands(t *testing.T) {
+	opts := envtestOptions(t)
+	flags := []string{"--kubeconfig", opts.kubeconfig, "--context", opts.context}
+	out := filepath.Join(t.TempDir(), "out")
+	const id = "kubectl-objects/label-query"
+	cli(t, flags, exitOK, "class", "create", "lrn", "--names", writeNames(t, "uma\nvic\n"), "--exercises", id, "--expires", "2h", "--out", out)
+	t.Cleanup(func() { cli(t, flags, exitOK, "class", "delete", "lrn") })
+	uma := []string{"--class-kubeconfig", filepath.Join(out, "uma.kubeconfig"), "--state-dir", filepath.Join(t.TempDir(), "state")}
+
+	stdout, _ := cli(t, uma, exitOK, "lab", "reset", id)
+	if !strings.Contains(stdout, "namespace uma-obj-3") {
+		t.Errorf("lab reset in class mode:\n%s", stdout)
+	}
+	stdout, _ = cli(t, uma, exitFail, "check", id, "--no-wait")
+	if !strings.Contains(stdout, "uma-obj-3") {
+		t.Errorf("check does not name uma's namespace:\n%s", stdout)
+	}
+	board, _ := cli(t, flags, exitOK, "class", "board", "lrn", "--csv")
+	if !strings.Contains(board, "uma,"+id+",in-progress,") || !strings.Contains(board, "vic,"+id+",not-started") {
+		t.Errorf("board after uma's check:\n%s", board)
+	}
+	// The same file as --kubeconfig is recognised as a class learner's.
+	stdout, _ = cli(t, []string{"--kubeconfig", filepath.Join(out, "uma.kubeconfig"), "--state-dir", uma[3]}, exitOK, "list")
+	for _, want := range []string{"Unavailable in class mode", "kubectl-objects/namespace-labels: it asks the learner to create namespace team-blue", "does not include it"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("list in class mode lacks %q:\n%s", want, stdout)
+		}
+	}
+	_, errOut := cli(t, uma, exitUsage, "lab", "up")
+	if !strings.Contains(errOut, "class mode") {
+		t.Errorf("lab up in class mode: %s", errOut)
+	}
+	_, errOut = cli(t, uma, exitEnv, "lab", "reset", "kubectl-objects/namespace-labels")
+	if !strings.Contains(errOut, "unavailable here in class mode") {
+		t.Errorf("reset of an unavailable exercise: %s", errOut)
+	}
+}
+
+func writeNames(t *testing.T, names string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "names.txt")
+	if err := os.WriteFile(path, []byte(names), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}

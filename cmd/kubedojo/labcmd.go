@@ -303,6 +303,9 @@ broke the control plane or a kubelet and is still on the lab is cleaned up
 			if err != nil {
 				return err
 			}
+			if err := s.Unavailable(cmd.Context(), ex); s.Class != nil && err != nil {
+				return withCode(exitEnv, err) // a class learner cannot set it up at all
+			}
 			start := time.Now()
 			if err := s.Env.Reset(cmd.Context(), ex); err != nil && !errors.Is(err, lab.ErrKept) {
 				return withCode(exitEnv, fmt.Errorf("reset %s: %w", ex.ID, err))
@@ -310,7 +313,9 @@ broke the control plane or a kubelet and is still on the lab is cleaned up
 				fmt.Fprintln(cmd.ErrOrStderr(), "warning:", err)
 			}
 			opts.attempts(cmd.Context(), cmd.ErrOrStderr()).started(ex)
-			if caps, err := s.Env.Capabilities(cmd.Context()); err == nil {
+			if s.Class != nil {
+				// The class's eligibility was judged above.
+			} else if caps, err := s.Env.Capabilities(cmd.Context()); err == nil {
 				if ok, why := caps.Serves(ex); !ok {
 					fmt.Fprintf(cmd.ErrOrStderr(), "warning: this lab cannot run all of %s: %s\n", ex.ID, why)
 				}

@@ -33,6 +33,18 @@ lesson's questions count for the competency most of its exercises train).`,
 			if asJSON {
 				return writeCourseJSON(cmd.OutOrStdout(), c)
 			}
+			if opts.classKubeconfig() != "" {
+				// The learner's namespaces, and what their class lacks.
+				s, err := opts.labSession(cmd.Context(), c)
+				if err != nil {
+					return err
+				}
+				if err := writeCourseText(cmd.OutOrStdout(), c); err != nil {
+					return err
+				}
+				writeClassUnavailable(cmd.OutOrStdout(), s, c)
+				return nil
+			}
 			return writeCourseText(cmd.OutOrStdout(), c)
 		},
 	}

@@ -58,7 +58,10 @@ type options struct {
 	// reportTo is a class kubeconfig: graded exercises are reported to
 	// the learner's record on the class cluster.
 	reportTo string
-	lab      labFlags
+	// classKC is --class-kubeconfig: a class learner's kubeconfig, for
+	// working on the class cluster (classlearner.go).
+	classKC string
+	lab     labFlags
 	// exportKubeconfig is set by "lab up --export-kubeconfig".
 	exportKubeconfig bool
 	// recreate is set by "lab up --recreate", or when the learner agreed
@@ -137,6 +140,7 @@ cluster changes. The lab is a local kind cluster that kubedojo creates for you.`
 	pf.StringVar(&opts.kubeconfig, "kubeconfig", "", "kubeconfig of an existing cluster to use instead of the kind lab")
 	pf.StringVar(&opts.context, "context", "", "kubeconfig context to use (with --kubeconfig, or from $KUBECONFIG)")
 	pf.StringVar(&opts.stateDir, "state-dir", defaultStateDir(), "where kubedojo keeps progress, the lab kubeconfig and lab files")
+	pf.StringVar(&opts.classKC, "class-kubeconfig", "", "your kubeconfig from a kubedojo class (NAME.kubeconfig): work on the class cluster, in your own namespaces")
 	pf.StringVar(&opts.reportTo, "report-to", "", "class kubeconfig (from kubedojo class create): report each graded exercise to your class's board")
 	pf.BoolVar(&opts.trustPackFlag, "trust-pack", false, "run a lesson pack's exercises that reach past their namespaces (privileged pods, node commands, powerful bindings) without asking")
 	opts.lab.register(pf)

@@ -123,6 +123,9 @@ func (o *options) courseAndLab() (*lessons.Course, *lab.Lab, error) {
 // openLab builds the lab the flags select (it does not start it), for
 // course's exercises once the learner trusts the course (trust.go).
 func (o *options) openLab(course *lessons.Course) (*lab.Lab, error) {
+	if o.classKubeconfig() != "" {
+		return nil, withCode(exitUsage, errClassNoLab)
+	}
 	if err := o.trustPack(course); err != nil {
 		return nil, err
 	}
@@ -148,6 +151,12 @@ func (o *options) openLab(course *lessons.Course) (*lab.Lab, error) {
 // environment to it. A lab that is down or unreachable is an environment
 // error (exit 2) that says how to start it.
 func (o *options) labSession(ctx context.Context, course *lessons.Course) (*session.Session, error) {
+	if o.classKubeconfig() != "" {
+		if err := o.trustPack(course); err != nil {
+			return nil, err
+		}
+		return o.classSession(ctx, course)
+	}
 	l, err := o.openLab(course)
 	if err != nil {
 		return nil, err
@@ -173,5 +182,8 @@ func (o *options) exerciseSession(ctx context.Context, id string) (*lessons.Exer
 		}
 	}
 	s, err := o.labSession(ctx, course)
+	if s != nil && s.Class != nil {
+		ex = course.Exercise(ex.ID) // renamed to the learner's namespaces
+	}
 	return ex, s, err
 }

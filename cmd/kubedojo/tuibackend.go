@@ -20,7 +20,13 @@ type labBackend struct {
 }
 
 // newTUIBackends builds the TUI's lab back ends from the global flags.
-func newTUIBackends(_ context.Context, opts *options, course *lessons.Course) (tuiBackends, error) {
+func newTUIBackends(ctx context.Context, opts *options, course *lessons.Course) (tuiBackends, error) {
+	if opts.classKubeconfig() != "" {
+		if err := opts.trustPack(course); err != nil {
+			return tuiBackends{}, err
+		}
+		return newClassBackends(ctx, opts, course)
+	}
 	l, err := opts.openLab(course)
 	if err != nil {
 		return tuiBackends{}, err
