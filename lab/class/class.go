@@ -31,9 +31,6 @@ const (
 	// namespaces, for people reading the cluster with kubectl.
 	AnnotationExpires = "kubedojo.dev/class-expires"
 
-	labelManagedBy = "app.kubernetes.io/managed-by"
-	managedBy      = "kubedojo"
-
 	// RecordName is the ConfigMap in the class namespace that holds the
 	// class record.
 	RecordName = "class"

@@ -35,6 +35,9 @@ func Unavailable(ex *lessons.Exercise) string {
 	if ex.Exclusive {
 		return "it changes cluster-wide state that the whole class shares"
 	}
+	if lvl := ex.PodSecurityLevel(); lessons.WeakerPodSecurity(lvl, lessons.DefaultPodSecurity) {
+		return fmt.Sprintf("it needs Pod Security %s, and a class's namespaces enforce at least %s", lvl, lessons.DefaultPodSecurity)
+	}
 	if len(ex.Namespaces) == 0 {
 		return "it works in the default namespace, which learners of a class share"
 	}
@@ -160,6 +163,9 @@ func RecordExercises(exs []*lessons.Exercise) []Exercise {
 	out := make([]Exercise, 0, len(exs))
 	for _, ex := range exs {
 		e := Exercise{ID: ex.ID}
+		if lessons.WeakerPodSecurity(lessons.DefaultPodSecurity, ex.PodSecurityLevel()) {
+			e.PodSecurity = ex.PodSecurityLevel()
+		}
 		for _, ns := range ex.Namespaces {
 			e.Namespaces = append(e.Namespaces, ns.Name)
 		}

@@ -13,6 +13,8 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
+
+	"github.com/kubedojo/kubedojo/lab"
 )
 
 // Delete removes what class create made: the learner namespaces the class
@@ -98,7 +100,7 @@ func later(a, b time.Time) time.Time {
 
 // List reads the record of every class on the cluster, by name.
 func List(ctx context.Context, cs kubernetes.Interface) ([]*Record, error) {
-	sel := labels.SelectorFromSet(labels.Set{LabelPart: PartClass, labelManagedBy: managedBy})
+	sel := labels.SelectorFromSet(labels.Set{LabelPart: PartClass, lab.LabelManagedBy: lab.ManagedBy})
 	nss, err := cs.CoreV1().Namespaces().List(ctx, metav1.ListOptions{LabelSelector: sel.String()})
 	if err != nil {
 		return nil, fmt.Errorf("list classes: %w", err)

@@ -1,6 +1,7 @@
 package class
 
 import (
+	"slices"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -8,10 +9,13 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kubedojo/kubedojo/lab"
+	"github.com/kubedojo/kubedojo/lessons"
 )
 
 func classLabels(class, learner, part string) map[string]string {
-	l := map[string]string{labelManagedBy: managedBy, LabelClass: class, LabelPart: part}
+	l := map[string]string{lab.LabelManagedBy: lab.ManagedBy, LabelClass: class, LabelPart: part}
 	if learner != "" {
 		l[LabelLearner] = learner
 	}
@@ -45,14 +49,21 @@ func DefaultBudget() Budget {
 	}
 }
 
-// learnerNamespace is a learner's exercise namespace: Pod Security
-// "baseline" enforced, labelled so that the network fence and class
-// delete can find it.
+// learnerNamespace is a learner's exercise namespace, labelled so that
+// the network fence and class delete can find it, with the labels
+// kubedojo's own exercise namespaces get from the same functions: Pod
+// Security at least baseline (lab.SetPodSecurity; restricted when an
+// exercise of the namespace says so) and the instance of the learner's
+// work (InstanceID), which the learner's kubedojo labels its objects with.
 func learnerNamespace(rec *Record, learner, name string) *corev1.Namespace {
 	l := classLabels(rec.Name, learner, PartLearner)
-	l["pod-security.kubernetes.io/enforce"] = "baseline"
-	l["pod-security.kubernetes.io/enforce-version"] = "latest"
-	l["pod-security.kubernetes.io/warn"] = "baseline"
+	l[lab.LabelInstance] = InstanceID(rec.Name, learner)
+	lab.SetPodSecurity(l, lessons.DefaultPodSecurity)
+	for _, ex := range rec.Exercises {
+		if ex.PodSecurity != "" && slices.ContainsFunc(ex.Namespaces, func(ns string) bool { return LearnerNamespace(learner, ns) == name }) {
+			lab.SetPodSecurity(l, ex.PodSecurity)
+		}
+	}
 	return &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{
 		Name: name, Labels: l,
 		Annotations: map[string]string{AnnotationExpires: rec.Expires.UTC().Format(time.RFC3339)},

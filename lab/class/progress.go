@@ -10,6 +10,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/util/retry"
 
+	"github.com/kubedojo/kubedojo/lab"
 	"github.com/kubedojo/kubedojo/lab/class/record"
 )
 
@@ -91,7 +92,7 @@ func Report(ctx context.Context, cs kubernetes.Interface, class, learner, exerci
 		if err := encodeProgress(cm, p); err != nil {
 			return err
 		}
-		_, err = cs.CoreV1().ConfigMaps(cm.Namespace).Update(ctx, cm, metav1.UpdateOptions{FieldManager: managedBy})
+		_, err = cs.CoreV1().ConfigMaps(cm.Namespace).Update(ctx, cm, metav1.UpdateOptions{FieldManager: lab.FieldManager})
 		return err
 	})
 	if err != nil {

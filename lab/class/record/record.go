@@ -40,6 +40,9 @@ type Exercise struct {
 type Assignment struct {
 	ID         string   `json:"id"`
 	Namespaces []string `json:"namespaces"`
+	// PodSecurity is the exercise's Pod Security level when it is
+	// stricter than baseline (restricted), which its namespaces enforce.
+	PodSecurity string `json:"podSecurity,omitempty"`
 }
 
 // Progress is a learner's progress record: one entry per exercise they
