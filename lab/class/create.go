@@ -69,6 +69,9 @@ func Create(ctx context.Context, c Cluster, rec Record, opts CreateOptions) ([]C
 	if err := writeRecord(ctx, cs, &rec, true); err != nil {
 		return nil, err
 	}
+	if err := createGuard(ctx, cs, rec.Name); err != nil {
+		return nil, err
+	}
 	for _, learner := range rec.Learners {
 		if err := createLearner(ctx, cs, &rec, learner, opts.Budget); err != nil {
 			return nil, err

@@ -11,8 +11,10 @@
 // Security "baseline", with a ResourceQuota, a LimitRange, a NetworkPolicy
 // that admits traffic only from the same learner's namespaces, and a
 // RoleBinding of the learner's ServiceAccount to a Role limited to that
-// namespace. Learners reach the cluster through kubeconfig files holding
-// TokenRequest tokens that expire with the class.
+// namespace. A ValidatingAdmissionPolicy of the class (guard.go) keeps
+// learners from changing or deleting the fence, the Role and the
+// RoleBinding in their namespaces. Learners reach the cluster through
+// kubeconfig files holding TokenRequest tokens that expire with the class.
 //
 // The records are ConfigMaps rather than a custom resource so that a class
 // needs nothing installed cluster-wide: a CRD would outlive every class,
@@ -20,5 +22,6 @@
 // instructor may create namespaces but not extend the API. One namespace
 // per class makes the board a single watch, lets RBAC name each record by
 // resourceNames, and makes "everything the class created" a short list:
-// the class namespace and the learner namespaces it records.
+// the class namespace, the learner namespaces it records, and the
+// admission policy with its binding.
 package class

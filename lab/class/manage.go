@@ -18,9 +18,10 @@ import (
 )
 
 // Delete removes what class create made: the learner namespaces the class
-// record lists (only those that still carry the class's labels) and the
+// record lists (only those that still carry the class's labels), the
 // class namespace, which holds the record, the ServiceAccounts (so every
-// token of the class stops working at once) and the progress records. It
+// token of the class stops working at once) and the progress records,
+// and the class's admission policy (guard.go). It
 // returns the namespaces it deleted; nothing else on the cluster is
 // touched.
 func Delete(ctx context.Context, cs kubernetes.Interface, name string) ([]string, error) {
@@ -52,7 +53,8 @@ func Delete(ctx context.Context, cs kubernetes.Interface, name string) ([]string
 	if err := deleteNamespace(ctx, cs, classNS.Name, classNS.UID); err != nil {
 		return deleted, err
 	}
-	return append(deleted, classNS.Name), nil
+	deleted = append(deleted, classNS.Name)
+	return deleted, deleteGuard(ctx, cs, name)
 }
 
 // deleteNamespace deletes the namespace that was read, never one
