@@ -79,7 +79,7 @@ func (l *Learner) Namespace(exerciseNamespace string) string {
 // MissingNamespace says what to do when a namespace of the learner is
 // missing (lab.ProvidedNamespaces.Missing).
 func (l *Learner) MissingNamespace() string {
-	return fmt.Sprintf("class %s made none for you under that name; ask your instructor (kubedojo class list shows the class)", l.Class)
+	return fmt.Sprintf("class %s made none for you under that name; ask your instructor", l.Class)
 }
 
 // Unavailable says why the learner cannot do an exercise in their class
