@@ -1,10 +1,16 @@
 package main
 
 import (
+	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/kubedojo/kubedojo/checks/result"
 )
 
 // TestClassCommands runs a class through the command line on envtest:
@@ -99,6 +105,46 @@ func TestClassLearnerCommands(t *testing.T) {
 			t.Errorf("list in class mode lacks %q:\n%s", want, stdout)
 		}
 	}
+	// The TUI's back ends: connected before the TUI starts, with the
+	// course renamed, a status that names the class, and a shell in
+	// uma's namespace.
+	o := &options{classKC: uma[1], stateDir: uma[3], stdout: io.Discard, stderr: io.Discard}
+	course, err := o.loadCourse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := newTUIBackends(context.Background(), o, course)
+	if err != nil {
+		t.Fatalf("class back ends: %v", err)
+	}
+	if err := b.lab.Start(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := b.lab.Status(context.Background()); err != nil || !st.Ready || !strings.Contains(st.Summary, "class lrn · you are uma") || st.NodeAccess {
+		t.Errorf("status: %+v %v", st, err)
+	}
+	ex := course.Exercise(id)
+	sh, err := b.lab.Shell(ex)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var shellKubeconfig string
+	for _, kv := range sh.Env {
+		if v, ok := strings.CutPrefix(kv, "KUBECONFIG="); ok {
+			shellKubeconfig = v
+		}
+	}
+	kc, err := clientcmd.LoadFromFile(shellKubeconfig)
+	if err != nil {
+		t.Fatalf("the shell's kubeconfig: %v", err)
+	}
+	if ns := kc.Contexts[kc.CurrentContext].Namespace; ns != "uma-obj-3" {
+		t.Errorf("the shell's namespace is %q, want uma-obj-3", ns)
+	}
+	if r := b.grader.Evaluate(context.Background(), ex); r.Outcome() != result.Unsolved {
+		t.Errorf("TUI grading: %v", r.Outcome())
+	}
+
 	_, errOut := cli(t, uma, exitUsage, "lab", "up")
 	if !strings.Contains(errOut, "class mode") {
 		t.Errorf("lab up in class mode: %s", errOut)
