@@ -91,7 +91,10 @@ func classifyAPIError(err error, what string) error {
 	case errors.Is(err, context.Canceled):
 		return envErrorf("cancelled while reading %s", what)
 	case apierrors.IsForbidden(err):
-		return envErrorf("the grader is not allowed to read %s (%v); use a kubeconfig with cluster-admin rights", what, apierrors.ReasonForError(err))
+		// The grader has the rights of the kubeconfig it was given: all of
+		// them on a lab, a class learner's only in their own namespaces.
+		return envErrorf("the grader is not allowed to read %s (%v): the kubeconfig kubedojo grades with lacks that right "+
+			"(a lab's needs cluster-admin; a class learner's reaches only their own namespaces)", what, apierrors.ReasonForError(err))
 	case apierrors.IsUnauthorized(err):
 		return envErrorf("the cluster rejected the grader's credentials while reading %s; run kubedojo lab up to refresh the lab kubeconfig", what)
 	case meta.IsNoMatchError(err):

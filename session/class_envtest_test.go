@@ -203,6 +203,18 @@ func TestClassLearnerUnavailable(t *testing.T) {
 	if r := session.ErrorReport(clusterScoped, s.Unavailable(ctx, clusterScoped)); r.Outcome() != result.Unavailable {
 		t.Errorf("report of %s: %v", clusterScoped.ID, r.Outcome())
 	}
+	// Graded anyway (as a script could), what the learner's token may not
+	// read is an environment error, never a wrong answer, and it does not
+	// send a learner looking for cluster-admin.
+	r := s.Grader.Evaluate(ctx, clusterScoped)
+	for _, res := range r.Results {
+		if res.Status == result.Fail {
+			t.Errorf("%s: check %s failed under a token that may not read it: %s", clusterScoped.ID, res.ID, res.Detail)
+		}
+		if res.Status == result.Error && strings.Contains(res.Detail, "use a kubeconfig with cluster-admin") {
+			t.Errorf("%s: %s", res.ID, res.Detail)
+		}
+	}
 	if _, err := session.ConnectClass(ctx, class.KubeconfigFile(dir, "dave", true), t.TempDir(), course); err == nil || !strings.Contains(err.Error(), "dave.kubeconfig") {
 		t.Errorf("the reporter's kubeconfig: %v", err)
 	}
