@@ -72,6 +72,9 @@ type Options struct {
 	Log *slog.Logger
 	// Exams opens mock exams from the course map (X); nil hides them.
 	Exams common.Exams
+	// Unavailable, when set, marks the exercises the back end cannot
+	// serve on the course map, with the reason (common.Common.Unavailable).
+	Unavailable func(ex *lessons.Exercise) string
 	// Exam, when set, makes the TUI the exam screen of this exam alone
 	// (kubedojo exam); Course is then the exam's pool.
 	Exam common.ExamSession
@@ -126,6 +129,8 @@ func New(ctx context.Context, opts Options) *Model {
 		Lab:      opts.Lab,
 		Grader:   opts.Grader,
 		Exams:    opts.Exams,
+
+		Unavailable: opts.Unavailable,
 		// kubedojo exam opens the screen on a lab it has connected to.
 		LabState: common.LabState{Disabled: opts.Lab == nil && opts.Exam == nil, Ready: opts.Exam != nil},
 		Terminal: opts.Terminal,

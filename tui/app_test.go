@@ -58,6 +58,23 @@ func withTerminal(term Terminal) appOption {
 	return func(o *Options, a *app) { o.Terminal = term }
 }
 
+// withClassMode marks exercises unavailable as a class learner's back end
+// does: the services lesson needs cluster scope, pods-basics/labels is not
+// in the class.
+func withClassMode() appOption {
+	return func(o *Options, a *app) {
+		o.Unavailable = func(ex *lessons.Exercise) string {
+			switch {
+			case ex.Lesson != nil && ex.Lesson.ID == "services":
+				return "it works with PersistentVolume, which is cluster-scoped (or a custom kind), and learners of a class hold rights only in their own namespaces"
+			case ex.ID == "pods-basics/labels":
+				return "class k8s-101 does not include it (the instructor chose the class's exercises)"
+			}
+			return ""
+		}
+	}
+}
+
 // withProgress records progress before the app starts.
 func withProgress(f func(tr *progress.Tracker)) appOption {
 	return func(o *Options, a *app) { f(a.store.Course(a.course.ID)) }
@@ -148,6 +165,8 @@ var screens = []struct {
 		tr.StartExercise("services/clusterip")
 	})}, func(t *testing.T, a *app) { a.Press("down") }},
 	{"map-filter", nil, func(t *testing.T, a *app) { a.Press("/", "s", "e", "r", "v") }},
+	{"map-class", []appOption{withLab(result.Pending), withClassMode()}, func(t *testing.T, a *app) {}},
+	{"map-class-lesson-unavailable", []appOption{withLab(result.Pending), withClassMode()}, func(t *testing.T, a *app) { a.Press("down") }},
 	{"map-help", nil, func(t *testing.T, a *app) { a.Press("?") }},
 	{"lesson", nil, func(t *testing.T, a *app) { a.Press("enter") }},
 	{"lesson-scrolled", nil, func(t *testing.T, a *app) { a.Press("enter", "end", "tab") }},

@@ -65,7 +65,7 @@ func newClassBackends(ctx context.Context, opts *options, course *lessons.Course
 	}
 	b := classBackend{kubeconfig: opts.classKubeconfig()}
 	b.Background = session.NewClassBackground(func(context.Context) (*session.Session, error) { return s, nil })
-	return tuiBackends{lab: b, grader: b.Background, vars: b.Vars}, nil
+	return tuiBackends{lab: b, grader: b.Background, vars: b.Vars, unavailable: s.Class.Unavailable}, nil
 }
 
 // Start hands the connected session to the TUI.

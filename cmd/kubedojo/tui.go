@@ -49,6 +49,9 @@ type tuiBackends struct {
 	grader tui.Grader
 	vars   func(ctx context.Context) (lessons.Vars, error)
 	exams  common.Exams
+	// unavailable, for a class learner, marks the exercises of the course
+	// map their class cannot serve.
+	unavailable func(ex *lessons.Exercise) string
 }
 
 // backendsFunc builds the lab back ends from the global flags; it is not
@@ -115,8 +118,10 @@ func tuiRunE(opts *options, f *tuiFlags, newBackends backendsFunc) func(*cobra.C
 			Vars:     b.vars,
 			Exams:    b.exams,
 			Notice:   notice,
-			Log:      log,
-			Terminal: tui.DetectTerminal(os.Getenv, exec.LookPath),
+
+			Unavailable: b.unavailable,
+			Log:         log,
+			Terminal:    tui.DetectTerminal(os.Getenv, exec.LookPath),
 
 			SecondTerminal: secondTerminal(cmd),
 		}, programStreams(cmd)...)

@@ -35,6 +35,10 @@ type Common struct {
 	Lab    Lab
 	// Exams opens mock exams; nil when there is no lab.
 	Exams Exams
+	// Unavailable says why an exercise cannot be done here ("" when it
+	// can), for back ends that know it before the exercise is opened (a
+	// class learner's); nil when that shows only on opening it.
+	Unavailable func(ex *lessons.Exercise) string
 	// LabState is the lab as last reported.
 	LabState LabState
 	// Vars are the lab's template values, nil until the lab reports them;

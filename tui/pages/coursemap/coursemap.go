@@ -12,6 +12,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/lessons/progress"
 	"github.com/kubedojo/kubedojo/tui/common"
 	"github.com/kubedojo/kubedojo/tui/components/confirm"
@@ -283,7 +284,16 @@ func (m *Model) detail(sum *progress.Summary) []string {
 		facts += " · read"
 	}
 	out = append(out, s.Muted.Render(facts))
-	if len(l.Goals) > 0 {
+	if off := m.unavailable(l); len(off) > 0 {
+		// Where the back end cannot serve some of the lesson (class mode),
+		// that matters more than the goals.
+		why := m.c.Unavailable(off[0])
+		line := fmt.Sprintf("Unavailable here — %s: %s", off[0].Name(), why)
+		if len(off) > 1 {
+			line = fmt.Sprintf("%d of %d unavailable here — %s: %s", len(off), len(l.Exercises), off[0].Name(), why)
+		}
+		out = append(out, s.Muted.Render(line))
+	} else if len(l.Goals) > 0 {
 		out = append(out, s.Muted.Render("You will: ")+strings.Join(l.Goals, "; "))
 	}
 	for i := range out {
@@ -292,14 +302,36 @@ func (m *Model) detail(sum *progress.Summary) []string {
 	return out
 }
 
+// unavailable lists the lesson's exercises the back end cannot serve.
+func (m *Model) unavailable(l *lessons.Lesson) []*lessons.Exercise {
+	if m.c.Unavailable == nil {
+		return nil
+	}
+	var out []*lessons.Exercise
+	for _, ex := range l.Exercises {
+		if m.c.Unavailable(ex) != "" {
+			out = append(out, ex)
+		}
+	}
+	return out
+}
+
+// unavailableCount is the count column of a lesson none of whose
+// exercises the back end serves.
+const unavailableCount = "n/a"
+
 func (m *Model) legend() string {
 	s := m.c.Styles
-	return ansi.Truncate(strings.Join([]string{
+	parts := []string{
 		s.NotStarted.Render(styles.MarkNotStarted) + s.Muted.Render(" not started"),
 		s.InProgress.Render(styles.MarkInProgress) + s.Muted.Render(" in progress"),
 		s.Done.Render(styles.MarkDone) + s.Muted.Render(" done"),
 		s.Revealed.Render(styles.MarkRevealed) + s.Muted.Render(" solution seen"),
-	}, "   "), m.width, "…")
+	}
+	if m.c.Unavailable != nil {
+		parts = append(parts, s.Muted.Render(unavailableCount+" unavailable here"))
+	}
+	return ansi.Truncate(strings.Join(parts, "   "), m.width, "…")
 }
 
 // chrome is the number of lines around the list.
@@ -339,6 +371,9 @@ func (m *Model) renderRow(r row, selected bool) string {
 	}
 	domain := l.Lesson.Domain.Short()
 	count := fmt.Sprintf("%d/%d", l.Complete(), l.Total)
+	if off := m.unavailable(l.Lesson); len(off) > 0 && len(off) == len(l.Lesson.Exercises) {
+		count = unavailableCount
+	}
 	quiz := ""
 	if q := l.Record.Quiz; q != nil {
 		quiz = fmt.Sprintf("quiz %d/%d", q.Best, q.Total)
