@@ -9,6 +9,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/kubedojo/kubedojo/lessons"
 )
@@ -48,7 +49,9 @@ func (e *Environment) emptyProvided(ctx context.Context, ns string) error {
 		return err
 	}
 	selector := "!" + e.opts.Provided.KeepLabel
-	return forEach(gvrs, func(gvr schema.GroupVersionResource) error {
+	var mu sync.Mutex
+	var deleted []deletedObject
+	err = forEach(gvrs, func(gvr schema.GroupVersionResource) error {
 		switch gvr.Resource {
 		case "events", "endpoints", "endpointslices":
 			return nil // records of the cluster, not work: they follow what they describe
@@ -68,9 +71,47 @@ func (e *Environment) emptyProvided(ctx context.Context, ns string) error {
 			if err := ri.Delete(ctx, o.GetName(), metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
 				return apiError(fmt.Sprintf("delete %s %s/%s", o.GetKind(), ns, o.GetName()), err)
 			}
+			mu.Lock()
+			deleted = append(deleted, deletedObject{gvr: gvr, ns: ns, name: o.GetName(), uid: o.GetUID()})
+			mu.Unlock()
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	return e.waitDeleted(ctx, deleted)
+}
+
+type deletedObject struct {
+	gvr      schema.GroupVersionResource
+	ns, name string
+	uid      types.UID
+}
+
+// waitDeleted waits (bounded) until deleted objects are gone, as a
+// reset on a lab waits for its namespaces: a pod still terminating would
+// otherwise be graded, or collide with the start state set up next.
+func (e *Environment) waitDeleted(ctx context.Context, objs []deletedObject) error {
+	deadline := e.now().Add(namespaceGoneWait)
+	for _, o := range objs {
+		for {
+			cur, err := e.dyn.Resource(o.gvr).Namespace(o.ns).Get(ctx, o.name, metav1.GetOptions{})
+			if apierrors.IsNotFound(err) || err == nil && cur.GetUID() != o.uid {
+				break
+			}
+			if err != nil {
+				return apiError(fmt.Sprintf("wait for %s %s/%s to go", o.gvr.Resource, o.ns, o.name), err)
+			}
+			if e.now().After(deadline) {
+				return fmt.Errorf("%s %s/%s is still being deleted after %s (finalizers: %v)", o.gvr.Resource, o.ns, o.name, namespaceGoneWait, cur.GetFinalizers())
+			}
+			if err := sleep(ctx, e.poll); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // cleanupProvided ends a cleanup in provided namespaces: they are

@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubedojo/kubedojo/assets"
@@ -153,9 +155,22 @@ func TestClassLearnerSession(t *testing.T) {
 	}
 
 	// A reset empties alice's namespace of her work and the start state
-	// and sets it up again; the class's objects stay.
+	// and sets it up again; the class's objects stay. It returns once her
+	// work is gone, not while it is still being deleted (a finalizer
+	// holds one object for a second, as a terminating pod would be).
+	held := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "held", Finalizers: []string{"kubedojo.dev/test-hold"}}}
+	if _, err := cs.CoreV1().ConfigMaps("alice-obj-3").Create(ctx, held, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		time.Sleep(time.Second)
+		_, _ = cs.CoreV1().ConfigMaps("alice-obj-3").Patch(ctx, "held", types.MergePatchType, []byte(`{"metadata":{"finalizers":null}}`), metav1.PatchOptions{})
+	}()
 	if err := s.Env.Reset(ctx, ex); err != nil {
 		t.Fatalf("reset as alice: %v", err)
+	}
+	if _, err := cs.CoreV1().ConfigMaps("alice-obj-3").Get(ctx, "held", metav1.GetOptions{}); err == nil {
+		t.Error("reset returned while alice's work was still being deleted")
 	}
 	if _, err := cs.CoreV1().ConfigMaps("alice-obj-3").Get(ctx, "answers", metav1.GetOptions{}); err == nil {
 		t.Error("reset kept alice's answers")
