@@ -305,11 +305,30 @@ spec: {containers: [{name: app, image: busybox:1.36}]}
 status:
   phase: Pending
   conditions: [{type: PodScheduled, status: "False", reason: Unschedulable, lastTransitionTime: "2026-11-25T11:58:00Z"}]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: kube-apiserver
+  labels: {component: kube-apiserver}
+  creationTimestamp: "2026-11-25T10:00:00Z"
+  managedFields: [{manager: kubelet, operation: Update, apiVersion: v1, subresource: status, time: "2026-11-25T11:58:30Z"}]
+spec:
+  containers:
+  - name: kube-apiserver
+    image: registry.k8s.io/kube-apiserver:v1.33.0
+    startupProbe: {httpGet: {path: /livez, port: 6443}, initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 24, timeoutSeconds: 15}
+    readinessProbe: {httpGet: {path: /readyz, port: 6443}, periodSeconds: 1, failureThreshold: 3, timeoutSeconds: 15}
+status:
+  phase: Running
+  conditions: [{type: PodScheduled, status: "True"}, {type: Ready, status: "False"}]
+  containerStatuses: [{name: kube-apiserver, ready: false, started: true, restartCount: 0, image: registry.k8s.io/kube-apiserver:v1.33.0, imageID: "", state: {running: {startedAt: "2026-11-25T11:58:30Z"}}}]
 `
 
 // TestConvergeWaitsWhileSomethingComesBack: after a change (a solution
-// applied; minWait > 0), a Node whose kubelet restarts and a pod the
-// scheduler is about to place are converging even though the API shows no
+// applied; minWait > 0), a Node whose kubelet restarts, a pod the
+// scheduler is about to place and a container within its startup probe's
+// budget are converging even though the API shows no
 // change for a while; Converge waits for them (and says so) instead of
 // giving up, and reports the state they reach.
 func TestConvergeWaitsWhileSomethingComesBack(t *testing.T) {
@@ -329,6 +348,17 @@ func TestConvergeWaitsWhileSomethingComesBack(t *testing.T) {
 			func(u *unstructured.Unstructured) {
 				_ = unstructured.SetNestedField(u.Object, "Running", "status", "phase")
 				_ = unstructured.SetNestedSlice(u.Object, []any{map[string]any{"type": "PodScheduled", "status": "True"}}, "status", "conditions")
+			}},
+		// An API server after an etcd restore: its container has run for
+		// 90 s without being ready, well within the 250 s its startup
+		// probe grants it.
+		{"a control-plane pod its startup probe gives minutes", `{id: c, pods: {selector: component=kube-apiserver, count: 1, ready: true}}`,
+			schema.GroupVersionResource{Version: "v1", Resource: "pods"}, "ns1", "kube-apiserver",
+			func(u *unstructured.Unstructured) {
+				_ = unstructured.SetNestedSlice(u.Object, []any{map[string]any{"type": "PodScheduled", "status": "True"}, map[string]any{"type": "Ready", "status": "True"}}, "status", "conditions")
+				cs, _, _ := unstructured.NestedSlice(u.Object, "status", "containerStatuses")
+				cs[0].(map[string]any)["ready"] = true
+				_ = unstructured.SetNestedSlice(u.Object, cs, "status", "containerStatuses")
 			}},
 	}
 	for _, tc := range tests {

@@ -434,11 +434,40 @@ func podProgress(p *corev1.Pod, now time.Time) string {
 		return why
 	}
 	for _, cs := range statuses {
-		if r := cs.State.Running; r != nil && !cs.Ready && now.Sub(r.StartedAt.Time) < progressRecent {
+		if r := cs.State.Running; r != nil && !cs.Ready && now.Sub(r.StartedAt.Time) < startingWindow(p, cs.Name) {
 			return fmt.Sprintf("container %s of pod %s has just started and is not ready yet", cs.Name, p.Name)
 		}
 	}
 	return ""
+}
+
+// startingWindow is how long after its start a container that is not
+// ready still counts as starting: progressRecent, or longer when its own
+// probes say it may take longer. A startup probe grants initialDelay +
+// period × failureThreshold before the kubelet gives up (kubeadm gives
+// kube-apiserver 250 s, which it needs after an etcd restore on a busy
+// machine); a readiness probe's initial delay is time it is not probed.
+func startingWindow(p *corev1.Pod, container string) time.Duration {
+	window := progressRecent
+	for _, c := range append(append([]corev1.Container{}, p.Spec.InitContainers...), p.Spec.Containers...) {
+		if c.Name != container {
+			continue
+		}
+		if sp := c.StartupProbe; sp != nil {
+			period, failures := sp.PeriodSeconds, sp.FailureThreshold
+			if period <= 0 {
+				period = 10 // the API's defaults
+			}
+			if failures <= 0 {
+				failures = 3
+			}
+			window = max(window, time.Duration(sp.InitialDelaySeconds+period*failures)*time.Second)
+		}
+		if rp := c.ReadinessProbe; rp != nil {
+			window = max(window, progressRecent+time.Duration(rp.InitialDelaySeconds)*time.Second)
+		}
+	}
+	return window
 }
 
 // waitsFor records that the check's result changes with time alone (a pod
