@@ -167,6 +167,27 @@ func (r recordingReader) followScheduling(ctx context.Context, u *unstructured.U
 			return
 		}
 	}
+	// A pod waits for its claims: the scheduler tries it again once they
+	// are bound.
+	for _, v := range p.Spec.Volumes {
+		if v.PersistentVolumeClaim == nil {
+			continue
+		}
+		claim, err := r.inner.get(ctx, schema.GroupVersionResource{Version: "v1", Resource: "persistentvolumeclaims"}, p.Namespace, v.PersistentVolumeClaim.ClaimName)
+		if err != nil {
+			continue
+		}
+		why := claimProgress(claim, r.obs.now)
+		if t := changedAt(claim); why == "" && t.After(tried) && r.obs.now.Sub(t) < schedulerRetry {
+			why = "claim " + claim.GetName() + " changed after the scheduler last found no place for it"
+		}
+		if why != "" {
+			r.obs.mu.Lock()
+			r.obs.progress = fmt.Sprintf("pod %s may be scheduled soon: %s", p.Name, why)
+			r.obs.mu.Unlock()
+			return
+		}
+	}
 }
 
 // followConfig notices a fix the kubelet has not picked up yet: a pod
@@ -301,6 +322,8 @@ func progressOf(u *unstructured.Unstructured, now time.Time, afterChange bool) s
 		if p, err := fromUnstructured[corev1.Pod](u); err == nil {
 			return podProgress(p, now)
 		}
+	case "PersistentVolumeClaim":
+		return claimProgress(u, now)
 	case "Job":
 		if suspend, _, _ := unstructured.NestedBool(u.Object, "spec", "suspend"); suspend {
 			return ""
@@ -315,6 +338,24 @@ func progressOf(u *unstructured.Unstructured, now time.Time, afterChange bool) s
 		return name + " is running"
 	}
 	return ""
+}
+
+// claimBinding is how long after its last change a Pending claim counts as
+// being bound: the volume controller binds on events and again on its
+// 15 s sync, a provisioner answers within seconds; on a busy machine
+// within a minute. A claim Pending for longer waits for something else (a
+// consumer, a volume nobody made).
+const claimBinding = time.Minute
+
+// claimProgress says whether a claim is Pending and may be bound soon.
+func claimProgress(u *unstructured.Unstructured, now time.Time) string {
+	if phase, _, _ := unstructured.NestedString(u.Object, "status", "phase"); phase != "" && phase != "Pending" {
+		return ""
+	}
+	if now.Sub(changedAt(u)) >= claimBinding {
+		return ""
+	}
+	return "claim " + u.GetName() + " is Pending and may be bound in a moment"
 }
 
 // nodeProgress says whether a node that is not Ready may be coming back:
