@@ -379,7 +379,9 @@ func TestConvergeWaitsWhileSomethingComesBack(t *testing.T) {
 		// The volume controller binds claims on its 15 s sync.
 		{"a claim the volume controller is about to bind", `{id: c, field: {object: PersistentVolumeClaim/archive, path: .status.phase, equals: Bound}}`,
 			schema.GroupVersionResource{Version: "v1", Resource: "persistentvolumeclaims"}, "ns1", "archive",
-			func(u *unstructured.Unstructured) { _ = unstructured.SetNestedField(u.Object, "Bound", "status", "phase") }},
+			func(u *unstructured.Unstructured) {
+				_ = unstructured.SetNestedField(u.Object, "Bound", "status", "phase")
+			}},
 		{"a pod that waits for its claim to be bound", `{id: c, pods: {selector: app=archiver, minCount: 1, phase: Running}}`,
 			schema.GroupVersionResource{Version: "v1", Resource: "pods"}, "ns1", "archiver",
 			func(u *unstructured.Unstructured) {
