@@ -326,6 +326,8 @@ func TestBrokenPacks(t *testing.T) {
 			[]string{`lessons/pods/exercises/first-pod.yaml:1: id: "first" does not match the file name "first-pod"`}},
 		{"answer key not declared", map[string]string{ex: replace(goodExercise, "exists: Pod/web", "answer: {key: phase, equals: Running}")},
 			[]string{`lessons/pods/exercises/first-pod.yaml:17: checks[0].answer.key: answer key "phase" is not declared under answers`}},
+		{"events by name with a selector", map[string]string{ex: replace(goodExercise, "exists: Pod/web", "events: {object: {kind: Pod, name: web, selector: app=web}, reason: Killing, byName: true}")},
+			[]string{`lessons/pods/exercises/first-pod.yaml:17: checks[0].events.object.selector: byName matches events by the object's name; events carry no labels, so drop the selector`}},
 		{"quiz question with an unknown competency", map[string]string{"lessons/pods/quiz.yaml": replace(goodQuiz, "    explanation: Pods group containers.\n", "    explanation: Pods group containers.\n    competency: net-ingres\n")},
 			[]string{`lessons/pods/quiz.yaml:9: questions[0].competency: unknown CKA competency "net-ingres" (did you mean "net-ingress"?); known: arch-crd-operators, arch-ha, arch-helm-kustomize, arch-infra, arch-interfaces, arch-kubeadm, arch-lifecycle, arch-rbac, containers-docker, etcd-backup, net-connectivity, net-dns, net-gateway, net-ingress, net-policy, net-services, sto-classes, sto-pv-pvc, sto-volumes, ts-components, ts-logs, ts-monitoring, ts-nodes, ts-services-networking, wl-admission-scheduling, wl-autoscale, wl-config, wl-deploy, wl-selfheal`}},
 		{"quiz without a correct answer", map[string]string{"lessons/pods/quiz.yaml": replace(goodQuiz, "        correct: true\n", "")},
