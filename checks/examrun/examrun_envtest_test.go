@@ -85,6 +85,21 @@ solution:
 `
 }
 
+// threeTaskPool is poolCourse with its three tasks, in the namespaces
+// PREFIX-ns-a, -b and -c.
+func threeTaskPool(t *testing.T, prefix string) *lessons.Course {
+	t.Helper()
+	files := fstest.MapFS{"course.yaml": {Data: []byte(poolCourse)}}
+	for _, x := range []string{"a", "b", "c"} {
+		files["lessons/config/exercises/settings-"+x+".yaml"] = &fstest.MapFile{Data: []byte(poolTask("settings-"+x, prefix+"-ns-"+x))}
+	}
+	pool, err := lessons.Load(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pool
+}
+
 // envtestRunner wires a runner to the shared envtest API server, with
 // stateDir as the state directory.
 func envtestRunner(t *testing.T, et *labtest.Envtest, pool *lessons.Course, stateDir string, now func() time.Time) *examrun.Runner {
@@ -248,15 +263,7 @@ func TestExamOnEnvtest(t *testing.T) {
 // learner's work stays, and cleaning removes the pool's tasks only.
 func TestNewExamKeepsLeftovers(t *testing.T) {
 	et := labtest.RequireEnvtest(t)
-	pool, err := lessons.Load(fstest.MapFS{
-		"course.yaml": {Data: []byte(poolCourse)},
-		"lessons/config/exercises/settings-a.yaml": {Data: []byte(poolTask("settings-a", "left-ns-a"))},
-		"lessons/config/exercises/settings-b.yaml": {Data: []byte(poolTask("settings-b", "left-ns-b"))},
-		"lessons/config/exercises/settings-c.yaml": {Data: []byte(poolTask("settings-c", "left-ns-c"))},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	pool := threeTaskPool(t, "left")
 	stateDir := t.TempDir()
 	clock := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -389,15 +396,7 @@ func TestSetUpPreloadsThePoolsImagesFirst(t *testing.T) {
 // though the last exam's result still lists its tasks.
 func TestCleanReportsWhatWasOnTheLab(t *testing.T) {
 	et := labtest.RequireEnvtest(t)
-	pool, err := lessons.Load(fstest.MapFS{
-		"course.yaml": {Data: []byte(poolCourse)},
-		"lessons/config/exercises/settings-a.yaml": {Data: []byte(poolTask("settings-a", "clean-ns-a"))},
-		"lessons/config/exercises/settings-b.yaml": {Data: []byte(poolTask("settings-b", "clean-ns-b"))},
-		"lessons/config/exercises/settings-c.yaml": {Data: []byte(poolTask("settings-c", "clean-ns-c"))},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	pool := threeTaskPool(t, "clean")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	clock := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
