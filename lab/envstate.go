@@ -78,7 +78,7 @@ func (e *Environment) State(ctx context.Context, ex *lessons.Exercise) (EnvStatu
 		// The namespaces are there from the start and say nothing: the
 		// record of the setup does.
 		if recorded {
-			return EnvStatus{State: SetUp}, nil
+			return EnvStatus{State: SetUp, Recorded: true}, nil
 		}
 		return EnvStatus{State: NotSetUp}, nil
 	}
