@@ -81,11 +81,10 @@ func newLab(cfg Config, getenv func(string) string) (*Lab, error) {
 		return nil, fmt.Errorf("lab workers: %d is negative", cfg.Workers)
 	}
 	if cfg.StateDir == "" {
-		d, err := DefaultStateDir()
-		if err != nil {
-			return nil, err
-		}
-		cfg.StateDir = d
+		return nil, errors.New("lab: no state directory")
+	}
+	if cfg.NodeImage == "" {
+		cfg.NodeImage = DefaultNodeImage
 	}
 	abs, err := filepath.Abs(cfg.StateDir)
 	if err != nil {
@@ -94,7 +93,7 @@ func newLab(cfg Config, getenv func(string) string) (*Lab, error) {
 	cfg.StateDir = abs
 	l := &Lab{
 		cfg:            cfg,
-		nodeImage:      ChooseNodeImage(cfg.NodeImage, cfg.NodeImageFile, getenv).Image,
+		nodeImage:      cfg.NodeImage,
 		homeKubeconfig: clientcmd.RecommendedHomeFile,
 		getenv:         getenv,
 		logger:         &kindLogger{},

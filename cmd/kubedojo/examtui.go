@@ -72,11 +72,11 @@ func newExamTUI(ctx context.Context, opts *options, r *examrun.Runner, st *exam.
 	if err != nil {
 		return withCode(exitEnv, err)
 	}
-	store, notice, err := openProgress(opts.stateDir)
+	store, notice, err := openProgress(opts.settings.StateDir.V)
 	if err != nil {
 		return withCode(exitEnv, err)
 	}
-	log, closeLog, err := openLog(opts.stateDir, tuiLogName)
+	log, closeLog, err := openLog(opts.settings.StateDir.V, tuiLogName)
 	if err != nil {
 		return err
 	}
