@@ -15,9 +15,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kubedojo/kubedojo/assets"
-	"github.com/kubedojo/kubedojo/checks/examrun"
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/lessons/exam"
+	"github.com/kubedojo/kubedojo/session/examrun"
 )
 
 // examFlags are the flags of "kubedojo exam".

@@ -9,10 +9,10 @@ import (
 	"os/exec"
 	"time"
 
-	"github.com/kubedojo/kubedojo/checks/examrun"
 	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/lessons/exam"
+	"github.com/kubedojo/kubedojo/session/examrun"
 	"github.com/kubedojo/kubedojo/tui"
 	"github.com/kubedojo/kubedojo/tui/common"
 )
