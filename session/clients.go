@@ -44,24 +44,15 @@ func newClients(rc *rest.Config) (*clients, error) {
 	}
 	bounded := &http.Client{Transport: streaming.Transport, Timeout: timeout}
 
-	kube, err := kubernetes.NewForConfigAndClient(cfg, bounded)
+	kube, dyn, err := clientsOver(cfg, bounded)
 	if err != nil {
-		return nil, fmt.Errorf("build clientset: %w", err)
-	}
-	dyn, err := dynamic.NewForConfigAndClient(cfg, bounded)
-	if err != nil {
-		return nil, fmt.Errorf("build dynamic client: %w", err)
+		return nil, err
 	}
 	disc := memory.NewMemCacheClient(kube.Discovery())
 	mapper := restmapper.NewDeferredDiscoveryRESTMapper(disc)
-
-	gkube, err := kubernetes.NewForConfigAndClient(cfg, streaming)
+	gkube, gdyn, err := clientsOver(cfg, streaming)
 	if err != nil {
-		return nil, fmt.Errorf("build clientset: %w", err)
-	}
-	gdyn, err := dynamic.NewForConfigAndClient(cfg, streaming)
-	if err != nil {
-		return nil, fmt.Errorf("build dynamic client: %w", err)
+		return nil, err
 	}
 	exec, err := checks.NewPodExecutor(cfg, gkube)
 	if err != nil {
@@ -71,4 +62,17 @@ func newClients(rc *rest.Config) (*clients, error) {
 		env:    lab.Clients{Kube: kube, Dynamic: dyn, Discovery: disc, Mapper: mapper},
 		grader: &checks.Env{Kube: gkube, Dynamic: gdyn, Mapper: mapper, Exec: exec},
 	}, nil
+}
+
+// clientsOver builds a clientset and a dynamic client over one HTTP client.
+func clientsOver(cfg *rest.Config, hc *http.Client) (*kubernetes.Clientset, *dynamic.DynamicClient, error) {
+	kube, err := kubernetes.NewForConfigAndClient(cfg, hc)
+	if err != nil {
+		return nil, nil, fmt.Errorf("build clientset: %w", err)
+	}
+	dyn, err := dynamic.NewForConfigAndClient(cfg, hc)
+	if err != nil {
+		return nil, nil, fmt.Errorf("build dynamic client: %w", err)
+	}
+	return kube, dyn, nil
 }
