@@ -17,7 +17,7 @@ import (
 // create from a names file, list, extend, delete.
 func TestClassCommands(t *testing.T) {
 	opts := envtestOptions(t)
-	flags := []string{"--kubeconfig", opts.kubeconfig, "--context", opts.context}
+	flags := []string{"--kubeconfig", opts.settings.Kubeconfig.V, "--context", opts.settings.Context.V}
 	dir := t.TempDir()
 	names := filepath.Join(dir, "names.txt")
 	if err := os.WriteFile(names, []byte("# the morning group\nZoe\n\nyan\n"), 0o600); err != nil {
@@ -79,7 +79,7 @@ func TestClassCommands(t *testing.T) {
 // refuse, and the instructor's board shows the learner's checks.
 func TestClassLearnerCommands(t *testing.T) {
 	opts := envtestOptions(t)
-	flags := []string{"--kubeconfig", opts.kubeconfig, "--context", opts.context}
+	flags := []string{"--kubeconfig", opts.settings.Kubeconfig.V, "--context", opts.settings.Context.V}
 	out := filepath.Join(t.TempDir(), "out")
 	const id = "kubectl-objects/label-query"
 	cli(t, flags, exitOK, "class", "create", "lrn", "--names", writeNames(t, "uma\nvic\n"), "--exercises", id, "--expires", "2h", "--out", out)
@@ -108,7 +108,7 @@ func TestClassLearnerCommands(t *testing.T) {
 	// The TUI's back ends: connected before the TUI starts, with the
 	// course renamed, a status that names the class, and a shell in
 	// uma's namespace.
-	o := &options{classKC: uma[1], stateDir: uma[3], stdout: io.Discard, stderr: io.Discard}
+	o := &options{classKC: uma[1], settings: testSettings(t, "--state-dir", uma[3]), stdout: io.Discard, stderr: io.Discard}
 	course, err := o.loadCourse()
 	if err != nil {
 		t.Fatal(err)

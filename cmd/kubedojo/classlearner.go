@@ -21,8 +21,8 @@ func (o *options) classKubeconfig() string {
 	if o.classKC != "" {
 		return o.classKC
 	}
-	if o.kubeconfig != "" && class.IsLearnerKubeconfig(o.kubeconfig) {
-		return o.kubeconfig
+	if kc := o.settings.Kubeconfig.V; kc != "" && class.IsLearnerKubeconfig(kc) {
+		return kc
 	}
 	return ""
 }
@@ -36,7 +36,7 @@ var errClassNoLab = errors.New("class mode: the class cluster is your instructor
 // decided grading is reported to the learner's record.
 func (o *options) classSession(ctx context.Context, course *lessons.Course) (*session.Session, error) {
 	path := o.classKubeconfig()
-	s, err := session.ConnectClass(ctx, path, o.stateDir, course)
+	s, err := session.ConnectClass(ctx, path, o.settings.StateDir.V, course)
 	if err != nil {
 		return nil, withCode(exitEnv, err)
 	}

@@ -10,9 +10,11 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/exp/golden"
+	"github.com/spf13/pflag"
 
 	"github.com/kubedojo/kubedojo/assets"
 	"github.com/kubedojo/kubedojo/lab"
+	"github.com/kubedojo/kubedojo/lab/config"
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
@@ -36,6 +38,22 @@ func runCLI(t *testing.T, args ...string) (int, string, string) {
 		}
 	}
 	return code, stdout.String(), stderr.String()
+}
+
+// testSettings are the settings of a run with these flags, without
+// environment variables or a config file.
+func testSettings(t *testing.T, args ...string) config.Settings {
+	t.Helper()
+	fs := pflag.NewFlagSet("kubedojo", pflag.ContinueOnError)
+	config.RegisterFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	s, err := config.Choose(fs, func(string) string { return "" }, config.File{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 func asExit(err error, target **exitError) bool {
@@ -192,14 +210,14 @@ func TestLabStatusWithoutDocker(t *testing.T) {
 // (and so which Kubernetes) a new lab gets, and why.
 func TestVersionNamesTheNodeImage(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
-	t.Setenv(lab.EnvNodeImage, "")
+	t.Setenv(config.NodeImage.Env, "")
 	code, out, _ := runCLI(t, "version")
 	if code != exitOK || !strings.Contains(out, "node image: "+lab.DefaultNodeImage+" (Kubernetes "+lab.DefaultKubernetesVersion+", kubedojo's default)") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
-	t.Setenv(lab.EnvNodeImage, "local/kind-node:v1.33.13")
+	t.Setenv(config.NodeImage.Env, "local/kind-node:v1.33.13")
 	code, out, _ = runCLI(t, "version")
-	if code != exitOK || !strings.Contains(out, "node image: local/kind-node:v1.33.13 (from $"+lab.EnvNodeImage+";") {
+	if code != exitOK || !strings.Contains(out, "node image: local/kind-node:v1.33.13 (from $"+config.NodeImage.Env+";") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 }
