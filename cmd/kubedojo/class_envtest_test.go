@@ -149,6 +149,11 @@ func TestClassLearnerCommands(t *testing.T) {
 	if !strings.Contains(errOut, "class mode") {
 		t.Errorf("lab up in class mode: %s", errOut)
 	}
+	for _, args := range [][]string{{"verify", id}, {"exam", "end"}} {
+		if _, errOut := cli(t, uma, exitUsage, args...); !strings.Contains(errOut, "class mode") {
+			t.Errorf("%v in class mode: %s", args, errOut)
+		}
+	}
 	_, errOut = cli(t, uma, exitEnv, "lab", "reset", "kubectl-objects/namespace-labels")
 	if !strings.Contains(errOut, "unavailable here in class mode") {
 		t.Errorf("reset of an unavailable exercise: %s", errOut)

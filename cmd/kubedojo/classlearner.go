@@ -31,6 +31,16 @@ func (o *options) classKubeconfig() string {
 var errClassNoLab = errors.New("class mode: the class cluster is your instructor's, so there is no lab to start, stop or enter; " +
 	"open exercises in kubedojo (or kubedojo lab reset EXERCISE, kubedojo check EXERCISE) and work with kubectl in your namespaces")
 
+// errClassNoExam and errClassNoVerify are what exam and verify say in
+// class mode: a mock exam's tasks are not the class's exercises, and
+// verify deletes and sets up exercises to run their reference solutions.
+var (
+	errClassNoExam = errors.New("class mode: mock exams run on a lab of your own (kubedojo exam without --class-kubeconfig); " +
+		"your class's exercises are in the course")
+	errClassNoVerify = errors.New("class mode: verify runs reference solutions over exercises, which is for a lab of your own; " +
+		"in your class, open the exercise or run kubedojo check EXERCISE")
+)
+
 // classSession connects a class learner (session.ConnectClass): course's
 // class exercises are renamed to the learner's namespaces, and every
 // decided grading is reported to the learner's record.

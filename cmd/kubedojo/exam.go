@@ -133,6 +133,9 @@ func (o *options) examRunner(ctx context.Context, poolDir string) (*examrun.Runn
 		}
 		o.closeLog = closeLog
 	}
+	if o.classKubeconfig() != "" {
+		return nil, withCode(exitUsage, errClassNoExam)
+	}
 	s, err := o.labSession(ctx, pool)
 	if err != nil {
 		return nil, err

@@ -64,6 +64,9 @@ environment broke.`,
 					exs = append(exs, ex)
 				}
 			}
+			if opts.classKubeconfig() != "" {
+				return withCode(exitUsage, errClassNoVerify)
+			}
 			s, err := opts.labSession(cmd.Context(), course)
 			if err != nil {
 				return err
