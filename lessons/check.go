@@ -415,7 +415,9 @@ type EventsCheck struct {
 
 // MatchesByName reports whether the check looks for events by the
 // involved object's kind and name (ByName, NamePrefix, or a Node).
-func (e *EventsCheck) MatchesByName() bool { return e.ByName || e.NamePrefix || e.Object.Kind == "Node" }
+func (e *EventsCheck) MatchesByName() bool {
+	return e.ByName || e.NamePrefix || e.Object.Kind == "Node"
+}
 
 // NodeCheck runs a shell command, or reads a file, inside a cluster node.
 type NodeCheck struct {
