@@ -166,7 +166,7 @@ func (l *Lab) Name() string { return l.cfg.Name }
 // Foreign reports whether the lab is a cluster kubedojo did not create.
 func (l *Lab) Foreign() bool { return l.foreign }
 
-// NodeImage is the node image a new lab gets (ChooseNodeImage).
+// NodeImage is the node image a new lab gets (lab/config chose it).
 func (l *Lab) NodeImage() string { return l.nodeImage }
 
 // StateDir is the lab's state directory.

@@ -239,6 +239,25 @@ func TestConfigFileErrorLine(t *testing.T) {
 	}
 }
 
+// TestHelpDespiteABrokenConfigFile: help still answers when the config
+// file is broken (other commands stop at it).
+func TestHelpDespiteABrokenConfigFile(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", dir)
+	if err := os.MkdirAll(filepath.Join(dir, "kubedojo"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "kubedojo", "config.yaml"), []byte("worker: 2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := runCLI(t, "help", "lab"); code != exitOK || !strings.Contains(out, "kubedojo lab") {
+		t.Errorf("help: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, _, errOut := runCLI(t, "list"); code != exitEnv || !strings.Contains(errOut, "field worker not found") {
+		t.Errorf("list: exit %d: %s", code, errOut)
+	}
+}
+
 // TestUsageAndEnvironmentErrorsExitDifferently: a script tells a mistyped
 // command (64, sysexits' EX_USAGE) from a broken environment (2).
 func TestUsageAndEnvironmentErrorsExitDifferently(t *testing.T) {

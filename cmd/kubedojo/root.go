@@ -141,6 +141,9 @@ cluster changes. The lab is a local kind cluster that kubedojo creates for you.`
 	pf.StringVar(&opts.reportTo, "report-to", "", "class kubeconfig (from kubedojo class create): report each graded exercise to your class's board")
 	pf.BoolVar(&opts.trustPackFlag, "trust-pack", false, "run a lesson pack's exercises that reach past their namespaces (privileged pods, node commands, powerful bindings) without asking")
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if cmd.Name() == "help" {
+			return nil // help must work with a broken config file: it says how to fix it
+		}
 		s, err := config.Load(cmd.Flags(), os.Getenv)
 		if err != nil {
 			return withCode(exitEnv, err)

@@ -86,7 +86,7 @@ func RegisterFlags(fs *pflag.FlagSet) {
 	fs.String(StateDir.Flag, "", "where kubedojo keeps progress, the lab kubeconfig and lab files (default: $"+StateDir.Env+", stateDir in the config file, then $XDG_STATE_HOME/kubedojo)")
 	fs.String(LabName.Flag, "", `name of kubedojo's kind cluster (default: $`+LabName.Env+`, labName in the config file, then "`+lab.DefaultName+`")`)
 	fs.String(NodeImage.Flag, "", "kind node image for a new lab (default: $"+NodeImage.Env+", nodeImage in the config file, then "+lab.DefaultNodeImage+")")
-	fs.Int(Workers.Flag, lab.DefaultWorkers, "worker nodes for a new lab, next to the control plane (0 for a small machine; default: $"+Workers.Env+", workers in the config file, then "+strconv.Itoa(lab.DefaultWorkers)+")")
+	fs.Int(Workers.Flag, 0, "worker nodes for a new lab, next to the control plane (0 for a small machine; default: $"+Workers.Env+", workers in the config file, then "+strconv.Itoa(lab.DefaultWorkers)+")")
 	fs.String(Kubeconfig.Flag, "", "kubeconfig of an existing cluster to use instead of the kind lab (or $"+Kubeconfig.Env+", kubeconfig in the config file)")
 	fs.String(Context.Flag, "", "kubeconfig context to use, from --kubeconfig or $KUBECONFIG (or $"+Context.Env+", context in the config file)")
 	fs.Bool(AllowForeign.Flag, false, "use a --kubeconfig/--context cluster kubedojo did not create; it then only touches objects it labels (or $"+AllowForeign.Env+"=1, allowForeignCluster in the config file)")
