@@ -115,6 +115,12 @@ spec: {containers: [{name: app, image: busybox:1.36, env: [{name: CURRENCY, valu
 status:
   phase: Pending
   containerStatuses: [{name: app, ready: false, restartCount: 0, image: busybox:1.36, imageID: "", state: {waiting: {reason: CreateContainerConfigError}}}]
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: stale, creationTimestamp: "2026-11-25T11:00:00Z"}
+spec: {storageClassName: manual, accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+status: {phase: Pending}
 `
 
 func convergeExercise(t *testing.T, checks ...string) *lessons.Exercise {
@@ -150,6 +156,7 @@ func TestConvergeFailsFastWhenNothingConverges(t *testing.T) {
 		{"a pod that has not picked up its fixed ConfigMap", `{id: c, eventually: 5s, pods: {selector: app=billing, ready: true}}`, true, true},
 		{"pods a Deployment has yet to make", `{id: c, eventually: 5s, service: {name: hello, readyEndpoints: 3}}`, true, true},
 		{"pods a Deployment may not make", `{id: c, eventually: 5s, allOf: [{exists: Deployment/refused}, {workload: {object: Deployment/refused}}]}`, false, false},
+		{"a claim Pending for long", `{id: c, eventually: 5s, field: {object: PersistentVolumeClaim/stale, path: .status.phase, equals: Bound}}`, false, false},
 		{"a pod whose ConfigMap nobody fixed", `{id: c, eventually: 5s, pods: {selector: app=billing-old, ready: true}}`, false, false},
 		{"an object changed a moment ago", `{id: c, eventually: 5s, field: {object: ConfigMap/edited, path: .data.mode, equals: prod}}`, false, true},
 		{"a command's output, which no read shows", `{id: c, eventually: 5s, exec: {pod: client, command: [cat, /tmp/out], stdout: {equals: x}}}`, false, true},
@@ -305,11 +312,50 @@ spec: {containers: [{name: app, image: busybox:1.36}]}
 status:
   phase: Pending
   conditions: [{type: PodScheduled, status: "False", reason: Unschedulable, lastTransitionTime: "2026-11-25T11:58:00Z"}]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: kube-apiserver
+  labels: {component: kube-apiserver}
+  creationTimestamp: "2026-11-25T10:00:00Z"
+  managedFields: [{manager: kubelet, operation: Update, apiVersion: v1, subresource: status, time: "2026-11-25T11:58:30Z"}]
+spec:
+  containers:
+  - name: kube-apiserver
+    image: registry.k8s.io/kube-apiserver:v1.33.0
+    startupProbe: {httpGet: {path: /livez, port: 6443}, initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 24, timeoutSeconds: 15}
+    readinessProbe: {httpGet: {path: /readyz, port: 6443}, periodSeconds: 1, failureThreshold: 3, timeoutSeconds: 15}
+status:
+  phase: Running
+  conditions: [{type: PodScheduled, status: "True"}, {type: Ready, status: "False"}]
+  containerStatuses: [{name: kube-apiserver, ready: false, started: true, restartCount: 0, image: registry.k8s.io/kube-apiserver:v1.33.0, imageID: "", state: {running: {startedAt: "2026-11-25T11:58:30Z"}}}]
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: archive, creationTimestamp: "2026-11-25T11:59:40Z"}
+spec: {storageClassName: manual, volumeName: archive, accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+status: {phase: Pending}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: archiver
+  labels: {app: archiver}
+  creationTimestamp: "2026-11-25T11:59:40Z"
+  managedFields: [{manager: kube-scheduler, operation: Update, apiVersion: v1, subresource: status, time: "2026-11-25T11:59:48Z"}]
+spec:
+  volumes: [{name: archive, persistentVolumeClaim: {claimName: archive}}]
+  containers: [{name: app, image: busybox:1.36}]
+status:
+  phase: Pending
+  conditions: [{type: PodScheduled, status: "False", reason: Unschedulable, message: "0/2 nodes are available: pod has unbound immediate PersistentVolumeClaims.", lastTransitionTime: "2026-11-25T11:59:48Z"}]
 `
 
 // TestConvergeWaitsWhileSomethingComesBack: after a change (a solution
-// applied; minWait > 0), a Node whose kubelet restarts and a pod the
-// scheduler is about to place are converging even though the API shows no
+// applied; minWait > 0), a Node whose kubelet restarts, a pod the
+// scheduler is about to place and a container within its startup probe's
+// budget are converging even though the API shows no
 // change for a while; Converge waits for them (and says so) instead of
 // giving up, and reports the state they reach.
 func TestConvergeWaitsWhileSomethingComesBack(t *testing.T) {
@@ -329,6 +375,29 @@ func TestConvergeWaitsWhileSomethingComesBack(t *testing.T) {
 			func(u *unstructured.Unstructured) {
 				_ = unstructured.SetNestedField(u.Object, "Running", "status", "phase")
 				_ = unstructured.SetNestedSlice(u.Object, []any{map[string]any{"type": "PodScheduled", "status": "True"}}, "status", "conditions")
+			}},
+		// The volume controller binds claims on its 15 s sync.
+		{"a claim the volume controller is about to bind", `{id: c, field: {object: PersistentVolumeClaim/archive, path: .status.phase, equals: Bound}}`,
+			schema.GroupVersionResource{Version: "v1", Resource: "persistentvolumeclaims"}, "ns1", "archive",
+			func(u *unstructured.Unstructured) {
+				_ = unstructured.SetNestedField(u.Object, "Bound", "status", "phase")
+			}},
+		{"a pod that waits for its claim to be bound", `{id: c, pods: {selector: app=archiver, minCount: 1, phase: Running}}`,
+			schema.GroupVersionResource{Version: "v1", Resource: "pods"}, "ns1", "archiver",
+			func(u *unstructured.Unstructured) {
+				_ = unstructured.SetNestedField(u.Object, "Running", "status", "phase")
+				_ = unstructured.SetNestedSlice(u.Object, []any{map[string]any{"type": "PodScheduled", "status": "True"}}, "status", "conditions")
+			}},
+		// An API server after an etcd restore: its container has run for
+		// 90 s without being ready, well within the 250 s its startup
+		// probe grants it.
+		{"a control-plane pod its startup probe gives minutes", `{id: c, pods: {selector: component=kube-apiserver, count: 1, ready: true}}`,
+			schema.GroupVersionResource{Version: "v1", Resource: "pods"}, "ns1", "kube-apiserver",
+			func(u *unstructured.Unstructured) {
+				_ = unstructured.SetNestedSlice(u.Object, []any{map[string]any{"type": "PodScheduled", "status": "True"}, map[string]any{"type": "Ready", "status": "True"}}, "status", "conditions")
+				cs, _, _ := unstructured.NestedSlice(u.Object, "status", "containerStatuses")
+				cs[0].(map[string]any)["ready"] = true
+				_ = unstructured.SetNestedSlice(u.Object, cs, "status", "containerStatuses")
 			}},
 	}
 	for _, tc := range tests {

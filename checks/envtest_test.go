@@ -236,6 +236,56 @@ metadata: {name: cm}
 	expectResult(t, fx.grade(`{events: {object: ConfigMap/cm, reason: Other}}`), result.Fail, "ConfigMap cm has no Other event")
 }
 
+// TestEnvtestEventsByName: byName matches events by the involved object's
+// kind and name, so events about a pod that is gone, or about an earlier
+// object of the same name, count; events about a Node always match by
+// name, since the kubelet writes the node's name where its uid belongs.
+func TestEnvtestEventsByName(t *testing.T) {
+	fx := newAPIFixture(t)
+	ctx := context.Background()
+	event := func(ns, name string, about corev1.ObjectReference, reason string) {
+		t.Helper()
+		_, err := fx.env.Kube.CoreV1().Events(ns).Create(ctx, &corev1.Event{
+			ObjectMeta:     metav1.ObjectMeta{Name: name, Namespace: ns},
+			InvolvedObject: about, Reason: reason, Message: "by " + reason, Type: "Normal",
+		}, metav1.CreateOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A preempted pod: deleted, its event stays.
+	event(fx.ns, "victim.1", corev1.ObjectReference{Kind: "Pod", Name: "victim", Namespace: fx.ns, UID: "gone-uid"}, "Preempted")
+	expectResult(t, fx.grade(`{events: {object: Pod/victim, reason: Preempted}}`), result.Fail, `Pod "victim" not found in namespace `+fx.ns)
+	expectResult(t, fx.grade(`{events: {object: Pod/victim, reason: Preempted, byName: true}}`), result.Pass, "")
+	expectResult(t, fx.grade(`{events: {object: Pod/victim, reason: Preempted, byName: true, absent: true}}`), result.Fail, "Pod victim has a Preempted event: by Preempted")
+	expectResult(t, fx.grade(`{events: {object: Pod/bystander, reason: Preempted, byName: true, absent: true}}`), result.Pass, "")
+	// The kind is part of the name: a Secret called victim is another object.
+	event(fx.ns, "victim.2", corev1.ObjectReference{Kind: "Secret", Name: "victim", Namespace: fx.ns, UID: "secret-uid"}, "Rotated")
+	expectResult(t, fx.grade(`{events: {object: Pod/victim, reason: Rotated, byName: true}}`), result.Fail, "Pod victim has no Rotated event")
+
+	// An object created again: by uid only the new one's events count.
+	fx.apply(`{apiVersion: v1, kind: ConfigMap, metadata: {name: again}}`)
+	old, err := fx.env.Kube.CoreV1().ConfigMaps(fx.ns).Get(ctx, "again", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	event(fx.ns, "again.1", corev1.ObjectReference{Kind: "ConfigMap", Name: "again", Namespace: fx.ns, UID: old.UID}, "Tested")
+	if err := fx.env.Kube.CoreV1().ConfigMaps(fx.ns).Delete(ctx, "again", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	fx.apply(`{apiVersion: v1, kind: ConfigMap, metadata: {name: again}}`)
+	expectResult(t, fx.grade(`{events: {object: ConfigMap/again, reason: Tested}}`), result.Fail, "ConfigMap again has no Tested event")
+	expectResult(t, fx.grade(`{events: {object: ConfigMap/again, reason: Tested, byName: true}}`), result.Pass, "")
+
+	// A kubelet's node event: uid = the node's name, in namespace default;
+	// the Node object need not be read at all.
+	node := fx.ns + "-node"
+	event("default", node+".1", corev1.ObjectReference{Kind: "Node", Name: node, UID: types.UID(node)}, "NodeNotSchedulable")
+	t.Cleanup(func() { _ = fx.env.Kube.CoreV1().Events("default").Delete(ctx, node+".1", metav1.DeleteOptions{}) })
+	expectResult(t, fx.grade(`{events: {object: Node/`+node+`, reason: NodeNotSchedulable}}`), result.Pass, "")
+	expectResult(t, fx.grade(`{events: {object: Node/`+node+`, reason: NodeReady}}`), result.Fail, "Node "+node+" has no NodeReady event")
+}
+
 func TestEnvtestKubeconfig(t *testing.T) {
 	fx := newAPIFixture(t)
 	path := filepath.Join(t.TempDir(), "kubeconfig")

@@ -34,24 +34,17 @@ func init() {
 }
 
 func (ev *evaluation) evalEvents(ctx context.Context, e *lessons.EventsCheck) (bool, string, error) {
-	t, obj, err := ev.object(ctx, e.Object)
-	if err != nil {
-		return false, "", err
+	about, label, err := ev.eventSubject(ctx, e)
+	if err != nil || label == "" {
+		return false, about.notFound, err
 	}
-	if obj == nil {
-		return false, ev.notFound(t), nil
-	}
-	ns := obj.GetNamespace()
-	if ns == "" {
-		ns = "default" // events about cluster-scoped objects live there
-	}
-	events, err := ev.eventsAbout(ctx, ns, obj.GetUID(), e.Reason)
+	events, err := ev.eventsAbout(ctx, about, e.Reason)
 	if err != nil {
 		return false, "", err
 	}
 	var matched []string
 	for _, event := range events {
-		if event.InvolvedObject.UID != obj.GetUID() || event.Reason != e.Reason {
+		if !about.involves(event.InvolvedObject) || event.Reason != e.Reason {
 			continue
 		}
 		if e.MessageContains != "" && !strings.Contains(event.Message, e.MessageContains) {
@@ -59,7 +52,6 @@ func (ev *evaluation) evalEvents(ctx context.Context, e *lessons.EventsCheck) (b
 		}
 		matched = append(matched, event.Message)
 	}
-	label := objName(t, obj)
 	switch {
 	case e.Absent && len(matched) > 0:
 		return false, fmt.Sprintf("%s has a %s event: %s", label, e.Reason, truncate(matched[0], 160)), nil
@@ -73,13 +65,69 @@ func (ev *evaluation) evalEvents(ctx context.Context, e *lessons.EventsCheck) (b
 	return true, "", nil
 }
 
-// eventsAbout returns the events about an object with a reason. Read live,
+// eventSubject is the object events must be about: the uid of the live
+// object, or (MatchesByName) its kind and name, whether it exists or not.
+type eventSubject struct {
+	// namespace holds the events (default for cluster-scoped objects).
+	namespace  string
+	kind, name string
+	uid        types.UID
+	// notFound says why there is no subject (the object does not exist).
+	notFound string
+}
+
+// involves reports whether an event's involved object is the subject.
+func (s eventSubject) involves(o corev1.ObjectReference) bool {
+	if s.uid != "" {
+		return o.UID == s.uid
+	}
+	return o.Kind == s.kind && o.Name == s.name
+}
+
+// selector is the field selector the API server filters the events with.
+func (s eventSubject) selector(reason string) fields.Set {
+	if s.uid != "" {
+		return fields.Set{"involvedObject.uid": string(s.uid), "reason": reason}
+	}
+	return fields.Set{"involvedObject.kind": s.kind, "involvedObject.name": s.name, "reason": reason}
+}
+
+// eventSubject resolves the check's object; label is "" (with the
+// subject's notFound) when it matches by uid and the object is missing.
+func (ev *evaluation) eventSubject(ctx context.Context, e *lessons.EventsCheck) (eventSubject, string, error) {
+	if e.MatchesByName() {
+		t, err := ev.env.resolve(e.Object, ev.ex.DefaultNamespace())
+		if err != nil {
+			return eventSubject{}, "", err
+		}
+		s := eventSubject{namespace: t.namespace, kind: t.gvk.Kind, name: e.Object.Name}
+		if s.namespace == "" {
+			s.namespace = "default" // events about cluster-scoped objects live there
+		}
+		return s, fmt.Sprintf("%s %s", t.gvk.Kind, e.Object.Name), nil
+	}
+	t, obj, err := ev.object(ctx, e.Object)
+	if err != nil {
+		return eventSubject{}, "", err
+	}
+	if obj == nil {
+		return eventSubject{notFound: ev.notFound(t)}, "", nil
+	}
+	s := eventSubject{namespace: obj.GetNamespace(), uid: obj.GetUID()}
+	if s.namespace == "" {
+		s.namespace = "default"
+	}
+	return s, objName(t, obj), nil
+}
+
+// eventsAbout returns the events about the subject with a reason. Read live,
 // the API server filters them with a field selector (a namespace can hold
 // thousands of events); in watch mode the informer cache is filtered here.
-func (ev *evaluation) eventsAbout(ctx context.Context, ns string, uid types.UID, reason string) ([]corev1.Event, error) {
+func (ev *evaluation) eventsAbout(ctx context.Context, about eventSubject, reason string) ([]corev1.Event, error) {
+	ns := about.namespace
 	if readsLive(ev.reader) {
 		ev.sawUnseen()
-		sel := fields.Set{"involvedObject.uid": string(uid), "reason": reason}.AsSelector().String()
+		sel := about.selector(reason).AsSelector().String()
 		list, err := ev.env.Kube.CoreV1().Events(ns).List(ctx, metav1.ListOptions{FieldSelector: sel})
 		if err != nil {
 			return nil, classifyAPIError(err, "events in "+ns)

@@ -45,13 +45,14 @@ func init() {
 				}
 			}
 		},
-		// Blocked checks wait for two wget timeouts; a sample's requests
-		// run one after another in the client pod.
+		// Each request gets its own limit and execSlack; a blocked check
+		// makes two; a sample's requests run one after another in the
+		// client pod.
 		Timeout: func(h *lessons.HTTPCheck, base time.Duration) time.Duration {
 			if h.Sample != nil {
-				return base + time.Duration(h.Sample.Requests)*sampleRequestTime
+				return base + execSlack + time.Duration(h.Sample.Requests)*sampleRequestTime
 			}
-			return base + 10*time.Second
+			return max(base, time.Duration(httpRuns(h))*(requestTimeout(h)+execSlack))
 		},
 	})
 	register("logs", kindOf[*lessons.LogsCheck]{
@@ -341,10 +342,7 @@ func (ev *evaluation) evalHTTP(ctx context.Context, h *lessons.HTTPCheck) (bool,
 	if err != nil || why != "" {
 		return false, why, err
 	}
-	timeout := h.Timeout.Duration
-	if timeout <= 0 {
-		timeout = 3 * time.Second
-	}
+	timeout := requestTimeout(h)
 	if ev.env.Exec == nil {
 		return false, "", envErrorf("this cluster connection cannot run commands in pods")
 	}
@@ -353,14 +351,8 @@ func (ev *evaluation) evalHTTP(ctx context.Context, h *lessons.HTTPCheck) (bool,
 	}
 	argv := append([]string{"wget", "-qO-", "-T", wgetTimeout(timeout)}, wgetArgs(h)...)
 	target := httpTarget(h)
-	runs := 1
-	if h.Blocked {
-		// Two failures in a row: one lost packet must not look like a
-		// working policy.
-		runs = 2
-	}
-	for i := 0; i < runs; i++ {
-		cctx, cancel := context.WithTimeout(ctx, timeout+5*time.Second)
+	for i := 0; i < httpRuns(h); i++ {
+		cctx, cancel := context.WithTimeout(ctx, timeout+execSlack)
 		ev.sawUnseen()
 		res, err := ev.env.Exec.Exec(cctx, pod.Namespace, pod.Name, "", argv)
 		cancel()
@@ -387,6 +379,31 @@ func (ev *evaluation) evalHTTP(ctx context.Context, h *lessons.HTTPCheck) (bool,
 		}
 	}
 	return true, "", nil
+}
+
+// execSlack is what a command in a pod may take beyond its own time
+// limit (wget's -T) before kubedojo stops waiting for it: exec's set-up
+// through the API server and the kubelet, which takes milliseconds on a
+// quiet machine and seconds on a loaded one (CI's 2 cores with three kind
+// labs). A healthy request never waits for it: wget gives up by itself.
+const execSlack = 15 * time.Second
+
+// requestTimeout is one request's time limit, 3 s by default.
+func requestTimeout(h *lessons.HTTPCheck) time.Duration {
+	if h.Timeout.Duration > 0 {
+		return h.Timeout.Duration
+	}
+	return 3 * time.Second
+}
+
+// httpRuns is how many requests an http check makes: a blocked one wants
+// two failures in a row, so that one lost packet does not look like a
+// working policy.
+func httpRuns(h *lessons.HTTPCheck) int {
+	if h.Blocked {
+		return 2
+	}
+	return 1
 }
 
 // wgetArgs are busybox wget's arguments for one request of h after -qO-

@@ -167,6 +167,27 @@ func (r recordingReader) followScheduling(ctx context.Context, u *unstructured.U
 			return
 		}
 	}
+	// A pod waits for its claims: the scheduler tries it again once they
+	// are bound.
+	for _, v := range p.Spec.Volumes {
+		if v.PersistentVolumeClaim == nil {
+			continue
+		}
+		claim, err := r.inner.get(ctx, schema.GroupVersionResource{Version: "v1", Resource: "persistentvolumeclaims"}, p.Namespace, v.PersistentVolumeClaim.ClaimName)
+		if err != nil {
+			continue
+		}
+		why := claimProgress(claim, r.obs.now)
+		if t := changedAt(claim); why == "" && t.After(tried) && r.obs.now.Sub(t) < schedulerRetry {
+			why = "claim " + claim.GetName() + " changed after the scheduler last found no place for it"
+		}
+		if why != "" {
+			r.obs.mu.Lock()
+			r.obs.progress = fmt.Sprintf("pod %s may be scheduled soon: %s", p.Name, why)
+			r.obs.mu.Unlock()
+			return
+		}
+	}
 }
 
 // followConfig notices a fix the kubelet has not picked up yet: a pod
@@ -301,6 +322,8 @@ func progressOf(u *unstructured.Unstructured, now time.Time, afterChange bool) s
 		if p, err := fromUnstructured[corev1.Pod](u); err == nil {
 			return podProgress(p, now)
 		}
+	case "PersistentVolumeClaim":
+		return claimProgress(u, now)
 	case "Job":
 		if suspend, _, _ := unstructured.NestedBool(u.Object, "spec", "suspend"); suspend {
 			return ""
@@ -315,6 +338,24 @@ func progressOf(u *unstructured.Unstructured, now time.Time, afterChange bool) s
 		return name + " is running"
 	}
 	return ""
+}
+
+// claimBinding is how long after its last change a Pending claim counts as
+// being bound: the volume controller binds on events and again on its
+// 15 s sync, a provisioner answers within seconds; on a busy machine
+// within a minute. A claim Pending for longer waits for something else (a
+// consumer, a volume nobody made).
+const claimBinding = time.Minute
+
+// claimProgress says whether a claim is Pending and may be bound soon.
+func claimProgress(u *unstructured.Unstructured, now time.Time) string {
+	if phase, _, _ := unstructured.NestedString(u.Object, "status", "phase"); phase != "" && phase != "Pending" {
+		return ""
+	}
+	if now.Sub(changedAt(u)) >= claimBinding {
+		return ""
+	}
+	return "claim " + u.GetName() + " is Pending and may be bound in a moment"
 }
 
 // nodeProgress says whether a node that is not Ready may be coming back:
@@ -434,11 +475,40 @@ func podProgress(p *corev1.Pod, now time.Time) string {
 		return why
 	}
 	for _, cs := range statuses {
-		if r := cs.State.Running; r != nil && !cs.Ready && now.Sub(r.StartedAt.Time) < progressRecent {
+		if r := cs.State.Running; r != nil && !cs.Ready && now.Sub(r.StartedAt.Time) < startingWindow(p, cs.Name) {
 			return fmt.Sprintf("container %s of pod %s has just started and is not ready yet", cs.Name, p.Name)
 		}
 	}
 	return ""
+}
+
+// startingWindow is how long after its start a container that is not
+// ready still counts as starting: progressRecent, or longer when its own
+// probes say it may take longer. A startup probe grants initialDelay +
+// period × failureThreshold before the kubelet gives up (kubeadm gives
+// kube-apiserver 250 s, which it needs after an etcd restore on a busy
+// machine); a readiness probe's initial delay is time it is not probed.
+func startingWindow(p *corev1.Pod, container string) time.Duration {
+	window := progressRecent
+	for _, c := range append(append([]corev1.Container{}, p.Spec.InitContainers...), p.Spec.Containers...) {
+		if c.Name != container {
+			continue
+		}
+		if sp := c.StartupProbe; sp != nil {
+			period, failures := sp.PeriodSeconds, sp.FailureThreshold
+			if period <= 0 {
+				period = 10 // the API's defaults
+			}
+			if failures <= 0 {
+				failures = 3
+			}
+			window = max(window, time.Duration(sp.InitialDelaySeconds+period*failures)*time.Second)
+		}
+		if rp := c.ReadinessProbe; rp != nil {
+			window = max(window, progressRecent+time.Duration(rp.InitialDelaySeconds)*time.Second)
+		}
+	}
+	return window
 }
 
 // waitsFor records that the check's result changes with time alone (a pod

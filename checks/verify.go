@@ -129,7 +129,7 @@ func (g *Grader) Verify(ctx context.Context, env Exerciser, ex *lessons.Exercise
 		return res
 	}
 
-	startRep := g.Evaluate(ctx, ex)
+	startRep := g.gradeStartState(ctx, ex, opts)
 	res.Start = &startRep
 	if errs := failing(startRep, result.Error); len(errs) > 0 {
 		res.Status, res.Reason = VerifyError, "on the start state, checks could not run: "+strings.Join(errs, "; ")
@@ -154,6 +154,25 @@ func (g *Grader) Verify(ctx context.Context, env Exerciser, ex *lessons.Exercise
 		res.Status, res.Reason = VerifyFailed, "after the reference solution, checks still fail: "+strings.Join(append(failing(solved, result.Fail), failing(solved, result.Error)...), "; ")
 	}
 	return res
+}
+
+// gradeStartState evaluates the start state; while a check cannot run (a
+// command in a pod timed out on a loaded machine, the API server was busy)
+// it evaluates again, for up to opts.Settle: an environment error says
+// nothing about the exercise, and one that passes proves it.
+func (g *Grader) gradeStartState(ctx context.Context, ex *lessons.Exercise, opts VerifyOptions) result.Report {
+	deadline := time.Now().Add(opts.Settle)
+	for {
+		rep := g.Evaluate(ctx, ex)
+		if !rep.HasErrors() || time.Now().After(deadline) {
+			return rep
+		}
+		select {
+		case <-ctx.Done():
+			return rep
+		case <-time.After(opts.Interval):
+		}
+	}
 }
 
 // failing lists the results with the given status as "id: detail".

@@ -136,6 +136,12 @@ func TestVerifyExercisesOnKind(t *testing.T) {
 }
 
 // verifyShard brings the shard's lab up and verifies its exercises there.
+// An exercise that fails is verified once more, alone, after the rest of
+// the shard: on this 2-core CI machine three kind labs and the test
+// processes share the CPU, and a control plane that restarts (an etcd
+// restore) or a command in a pod can overrun its time there. The retry is
+// logged as FLAKY with the first failure, so that a check that fails only
+// under load stays visible; one that fails twice fails the test.
 func verifyShard(ctx context.Context, t *testing.T, sh e2eShard, onResult func(checks.VerifyResult)) error {
 	l, took, err := labtest.UpKindLab(sh.name, lab.AddonsFor(sh.exs)...)
 	if err != nil {
@@ -150,6 +156,32 @@ func verifyShard(ctx context.Context, t *testing.T, sh e2eShard, onResult func(c
 	if err != nil {
 		return fmt.Errorf("lab %s: %w", sh.name, err)
 	}
-	_, err = s.Grader.VerifyAll(ctx, s.Env, sh.exs, caps.Serves, sh.parallel, checks.VerifyOptions{}, onResult)
+	byID := map[string]*lessons.Exercise{}
+	for _, ex := range sh.exs {
+		byID[ex.ID] = ex
+	}
+	var again []*lessons.Exercise
+	first := map[string]checks.VerifyResult{}
+	_, err = s.Grader.VerifyAll(ctx, s.Env, sh.exs, caps.Serves, sh.parallel, checks.VerifyOptions{}, func(r checks.VerifyResult) {
+		if _, blocked := blockedHere[r.Exercise]; !blocked && (r.Status == checks.VerifyFailed || r.Status == checks.VerifyError) {
+			if ex := byID[r.Exercise]; ex != nil {
+				again = append(again, ex)
+				first[r.Exercise] = r
+				t.Logf("%-12s %-46s %-8s %s %s (verified again after the rest)", r.Status, r.Exercise, sh.name, r.Duration.Round(100*time.Millisecond), r.Reason)
+				return
+			}
+		}
+		onResult(r)
+	})
+	if err != nil || len(again) == 0 {
+		return err
+	}
+	_, err = s.Grader.VerifyAll(ctx, s.Env, again, caps.Serves, 1, checks.VerifyOptions{}, func(r checks.VerifyResult) {
+		if r.Status == checks.Verified {
+			f := first[r.Exercise]
+			t.Logf("FLAKY        %s verified on the second attempt; the first: %s after %s: %s", r.Exercise, f.Status, f.Duration.Round(100*time.Millisecond), f.Reason)
+		}
+		onResult(r)
+	})
 	return err
 }

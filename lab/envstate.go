@@ -52,6 +52,11 @@ type EnvStatus struct {
 	// exercise that exist (a set-up leaves them alone; a cleanup deletes
 	// them).
 	LearnerNamespaces []string
+	// Recorded is true while this state directory holds the record of a
+	// set-up that no cleanup has finished: what the exercise changed
+	// outside its namespaces may still need putting back, even when the
+	// namespaces are gone (State NotSetUp).
+	Recorded bool
 }
 
 // Attempt reports whether an attempt may live on the cluster: the
@@ -86,7 +91,7 @@ func (e *Environment) State(ctx context.Context, ex *lessons.Exercise) (EnvStatu
 			missing = append(missing, ns.Name)
 		}
 	}
-	st := EnvStatus{State: Partial, LearnerNamespaces: learners}
+	st := EnvStatus{State: Partial, LearnerNamespaces: learners, Recorded: recorded}
 	switch {
 	case len(present) == 0 && (len(missing) > 0 || !recorded):
 		st.State = NotSetUp

@@ -100,6 +100,14 @@ solution: {steps: [{apply: "{apiVersion: v1, kind: ConfigMap, metadata: {name: c
 	if err := c.kube.CoreV1().Namespaces().Delete(ctx, "state-1", metav1.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
+	// Not set up, but still recorded: what the set-up changed outside the
+	// namespaces is not put back yet (exam clean relies on it).
+	if st, err := env.State(ctx, ex); err != nil || st.State != lab.NotSetUp || !st.Recorded {
+		t.Fatalf("every namespace gone: %+v %v", st, err)
+	}
+	if st, err := other.State(ctx, ex); err != nil || st.Recorded {
+		t.Fatalf("another state directory: %+v %v", st, err)
+	}
 	if set, err := env.Prepare(ctx, ex); err != nil || !set {
 		t.Fatalf("Prepare with every namespace gone: set up %v, %v", set, err)
 	}
@@ -108,5 +116,8 @@ solution: {steps: [{apply: "{apiVersion: v1, kind: ConfigMap, metadata: {name: c
 	}
 	if err := env.Cleanup(ctx, ex); err != nil {
 		t.Fatal(err)
+	}
+	if st, err := env.State(ctx, ex); err != nil || st.Recorded {
+		t.Fatalf("after the cleanup: %+v %v", st, err)
 	}
 }

@@ -400,7 +400,18 @@ type EventsCheck struct {
 	MessageContains string    `yaml:"messageContains,omitempty" json:"messageContains,omitempty"`
 	// Absent requires that no such event exists.
 	Absent bool `yaml:"absent,omitempty" json:"absent,omitempty"`
+	// ByName matches the events whose involved object (regarding) has
+	// Object's kind and name, instead of the uid of the object there now:
+	// the object need not exist, so events about a pod that was deleted
+	// (preempted, evicted) or created again under the same name count.
+	// Events about a Node always match by name: the kubelet writes the
+	// node's name where its uid belongs.
+	ByName bool `yaml:"byName,omitempty" json:"byName,omitempty"`
 }
+
+// MatchesByName reports whether the check looks for events by the
+// involved object's kind and name (ByName, or a Node).
+func (e *EventsCheck) MatchesByName() bool { return e.ByName || e.Object.Kind == "Node" }
 
 // NodeCheck runs a shell command, or reads a file, inside a cluster node.
 type NodeCheck struct {

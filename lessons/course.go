@@ -199,6 +199,10 @@ type Question struct {
 	Question    string   `yaml:"question" json:"question"`
 	Choices     []Choice `yaml:"choices" json:"choices"`
 	Explanation string   `yaml:"explanation" json:"explanation"`
+	// Competency is the id of the CKA competency the question asks about
+	// when it is not the one most of the lesson's exercises train (see
+	// "kubedojo list --coverage"); empty counts it for the lesson's.
+	Competency string `yaml:"competency,omitempty" json:"competency,omitempty"`
 }
 
 // Choice is one answer option.

@@ -41,7 +41,8 @@ type CompetencyCoverage struct {
 // CourseCoverage measures c. An exercise counts for its competency's
 // domain (its own domain when it names none). A lesson's quiz questions
 // count for the competency most of its exercises train (the first of
-// them on a tie), or for the lesson's domain when none names one.
+// them on a tie), or for the lesson's domain when none names one; a
+// question that names its own competency counts for that one.
 func CourseCoverage(c *Course) Coverage {
 	var cov Coverage
 	type key struct {
@@ -69,7 +70,15 @@ func CourseCoverage(c *Course) Coverage {
 			}
 		}
 		if l.Quiz != nil {
-			questions[main] += len(l.Quiz.Questions)
+			for _, q := range l.Quiz.Questions {
+				k := main
+				if q != nil {
+					if comp, ok := CompetencyByID(q.Competency); ok {
+						k = key{comp.Domain, comp.ID}
+					}
+				}
+				questions[k]++
+			}
 			cov.Questions += len(l.Quiz.Questions)
 		}
 	}

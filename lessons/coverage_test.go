@@ -24,8 +24,9 @@ func TestCourseCoverage(t *testing.T) {
 			&Exercise{ID: "rollout", Competency: "wl-deploy"},
 			&Exercise{ID: "affinity", Competency: "wl-admission-scheduling"}),
 		// A troubleshooting exercise in a networking lesson counts for its
-		// competency's domain.
-		lesson("svc", DomainNetworking, quiz(2),
+		// competency's domain; a question naming its competency counts
+		// for that one, not the lesson's.
+		lesson("svc", DomainNetworking, &Quiz{Questions: []*Question{{ID: "a"}, {ID: "b", Competency: "ts-services-networking"}, {ID: "c"}}},
 			&Exercise{ID: "expose", Competency: "net-services"},
 			&Exercise{ID: "broken", Competency: "ts-services-networking", Domain: DomainTroubleshooting}),
 		// No competency: the domain's "no competency named" row.
@@ -33,7 +34,7 @@ func TestCourseCoverage(t *testing.T) {
 		lesson("etcd", DomainBackground, quiz(3), &Exercise{ID: "snapshot", Competency: "etcd-backup"}),
 	}}}}
 	cov := CourseCoverage(c)
-	if cov.Exercises != 7 || cov.Questions != 10 || cov.Examined != 6 {
+	if cov.Exercises != 7 || cov.Questions != 11 || cov.Examined != 6 {
 		t.Fatalf("totals: %d exercises, %d questions, %d examined", cov.Exercises, cov.Questions, cov.Examined)
 	}
 	byDomain := map[Domain]DomainCoverage{}
@@ -62,7 +63,7 @@ func TestCourseCoverage(t *testing.T) {
 	if cc := comp(DomainWorkloads, "wl-autoscale"); len(cc.Exercises) != 0 || cc.Exercises == nil || cc.Questions != 0 {
 		t.Errorf("an untrained competency is listed with none: %+v", cc)
 	}
-	if ts := comp(DomainTroubleshooting, "ts-services-networking"); !reflect.DeepEqual(ts.Exercises, []string{"svc/broken"}) || ts.Questions != 0 {
+	if ts := comp(DomainTroubleshooting, "ts-services-networking"); !reflect.DeepEqual(ts.Exercises, []string{"svc/broken"}) || ts.Questions != 1 {
 		t.Errorf("ts-services-networking: %+v", ts)
 	}
 	if n := comp(DomainNetworking, "net-services"); n.Questions != 2 {

@@ -173,6 +173,7 @@ func validateQuiz(r reporter, pos positions, q *Quiz) {
 		}
 		require(r, pos, f+".question", question.Question)
 		require(r, pos, f+".explanation", question.Explanation)
+		validateCompetency(r, pos, f+".competency", question.Competency)
 		if len(question.Choices) < 2 {
 			r.add(pos.line(f), f+".choices", "a question needs at least two choices")
 		}
@@ -190,6 +191,22 @@ func validateQuiz(r reporter, pos positions, q *Quiz) {
 			r.add(pos.line(f+".choices"), f+".choices", "%d choices are marked correct; exactly one must be", correct)
 		}
 	}
+}
+
+// validateCompetency rejects an id that names no CKA competency; empty
+// is allowed (the field is optional wherever it appears).
+func validateCompetency(r reporter, pos positions, field, id string) {
+	if id == "" {
+		return
+	}
+	if _, ok := CompetencyByID(id); ok {
+		return
+	}
+	msg := fmt.Sprintf("unknown CKA competency %q", id)
+	if near := closest(id, competencyIDs()); near != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", near)
+	}
+	r.add(pos.line(field), field, "%s; known: %s", msg, competencyList())
 }
 
 // exerciseLint carries what validating one exercise needs.
@@ -220,15 +237,7 @@ func validateExercise(fsys fs.FS, r reporter, pos positions, ex *Exercise, raw s
 	if ex.Domain != "" && !ex.Domain.valid() {
 		r.add(pos.line("domain"), "domain", "unknown CKA domain %q (one of %s)", ex.Domain, domainList())
 	}
-	if ex.Competency != "" {
-		if _, ok := CompetencyByID(ex.Competency); !ok {
-			msg := fmt.Sprintf("unknown CKA competency %q", ex.Competency)
-			if near := closest(ex.Competency, competencyIDs()); near != "" {
-				msg += fmt.Sprintf(" (did you mean %q?)", near)
-			}
-			r.add(pos.line("competency"), "competency", "%s; known: %s", msg, competencyList())
-		}
-	}
+	validateCompetency(r, pos, "competency", ex.Competency)
 	switch {
 	case pool && ex.Weight == 0:
 		r.add(pos.line(""), "weight", "an exam task needs a weight (1–20), shown to the learner as its share of the exam")

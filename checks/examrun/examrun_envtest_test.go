@@ -85,6 +85,21 @@ solution:
 `
 }
 
+// threeTaskPool is poolCourse with its three tasks, in the namespaces
+// PREFIX-ns-a, -b and -c.
+func threeTaskPool(t *testing.T, prefix string) *lessons.Course {
+	t.Helper()
+	files := fstest.MapFS{"course.yaml": {Data: []byte(poolCourse)}}
+	for _, x := range []string{"a", "b", "c"} {
+		files["lessons/config/exercises/settings-"+x+".yaml"] = &fstest.MapFile{Data: []byte(poolTask("settings-"+x, prefix+"-ns-"+x))}
+	}
+	pool, err := lessons.Load(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pool
+}
+
 // envtestRunner wires a runner to the shared envtest API server, with
 // stateDir as the state directory.
 func envtestRunner(t *testing.T, et *labtest.Envtest, pool *lessons.Course, stateDir string, now func() time.Time) *examrun.Runner {
@@ -248,15 +263,7 @@ func TestExamOnEnvtest(t *testing.T) {
 // learner's work stays, and cleaning removes the pool's tasks only.
 func TestNewExamKeepsLeftovers(t *testing.T) {
 	et := labtest.RequireEnvtest(t)
-	pool, err := lessons.Load(fstest.MapFS{
-		"course.yaml": {Data: []byte(poolCourse)},
-		"lessons/config/exercises/settings-a.yaml": {Data: []byte(poolTask("settings-a", "left-ns-a"))},
-		"lessons/config/exercises/settings-b.yaml": {Data: []byte(poolTask("settings-b", "left-ns-b"))},
-		"lessons/config/exercises/settings-c.yaml": {Data: []byte(poolTask("settings-c", "left-ns-c"))},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	pool := threeTaskPool(t, "left")
 	stateDir := t.TempDir()
 	clock := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -380,5 +387,47 @@ func TestSetUpPreloadsThePoolsImagesFirst(t *testing.T) {
 	}
 	if _, err := r.Clean(ctx, nil); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestCleanReportsWhatWasOnTheLab: exam clean names the tasks it found on
+// the lab, a task whose namespace the learner deleted among them (its
+// record says what to put back), and a second clean finds nothing, even
+// though the last exam's result still lists its tasks.
+func TestCleanReportsWhatWasOnTheLab(t *testing.T) {
+	et := labtest.RequireEnvtest(t)
+	pool := threeTaskPool(t, "clean")
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	clock := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
+	r := envtestRunner(t, et, pool, t.TempDir(), func() time.Time { return clock })
+	st, err := r.Start(ctx, examrun.StartOptions{Mode: exam.ModeExam, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.SetUp(ctx, st, nil); err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.Grade(ctx, st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kube := kubernetes.NewForConfigOrDie(et.Config)
+	if err := kube.CoreV1().Namespaces().Delete(ctx, "clean-ns-b", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	cleaned, err := r.Clean(ctx, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(cleaned); len(got) != 3 {
+		t.Errorf("first clean removed %v, want the exam's 3 tasks", got)
+	}
+	cleaned, err = r.Clean(ctx, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cleaned) != 0 {
+		t.Errorf("a second clean reports %v; nothing was left on the lab", ids(cleaned))
 	}
 }

@@ -468,8 +468,10 @@ func (e *LeftoversError) Error() string {
 func (e *LeftoversError) Is(target error) bool { return target == ErrLeftovers }
 
 // Clean removes the tasks exams left on the lab (Leftovers) and those of
-// a finished exam (res, nil for none), putting back what they broke, and
-// returns the tasks it cleaned.
+// a finished exam (res, nil for none) that are still recorded as set up
+// (their namespaces may be gone while what they broke is not), putting
+// back what they broke, and returns the tasks it cleaned: none once an
+// earlier clean has removed them, whatever res lists.
 func (r *Runner) Clean(ctx context.Context, res *exam.Result) ([]*lessons.Exercise, error) {
 	exs, err := r.Leftovers(ctx)
 	if err != nil {
@@ -477,7 +479,15 @@ func (r *Runner) Clean(ctx context.Context, res *exam.Result) ([]*lessons.Exerci
 	}
 	if res != nil {
 		for _, t := range res.Tasks {
-			if ex := r.cfg.Pool.Exercise(t.ID); ex != nil && !slices.Contains(exs, ex) {
+			ex := r.cfg.Pool.Exercise(t.ID)
+			if ex == nil || slices.Contains(exs, ex) {
+				continue
+			}
+			st, err := r.cfg.Env.State(ctx, ex)
+			if err != nil {
+				return nil, fmt.Errorf("look for the tasks of exam %s: %w", res.ID, err)
+			}
+			if st.Recorded {
 				exs = append(exs, ex)
 			}
 		}

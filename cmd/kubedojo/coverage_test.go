@@ -56,8 +56,10 @@ func TestListCoverageJSONGolden(t *testing.T) {
 	golden.RequireEqual(t, out)
 }
 
-// TestBuiltinCourseCoverage: the built-in course's coverage adds up, and
-// every exercise of it names a competency.
+// TestBuiltinCourseCoverage: the built-in course's coverage adds up,
+// every exercise of it names a competency, and every examined competency
+// has at least two quiz questions (part 3's lessons left ten with none or
+// one, because a lesson's quiz counted for one competency only).
 func TestBuiltinCourseCoverage(t *testing.T) {
 	code, out, errOut := runCLI(t, "list", "--coverage", "--json")
 	if code != exitOK {
@@ -67,14 +69,18 @@ func TestBuiltinCourseCoverage(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &v); err != nil {
 		t.Fatal(err)
 	}
-	total, examined, share := 0, 0, 0.0
+	total, examined, share, questions := 0, 0, 0.0, 0
 	for _, d := range v.Domains {
 		n := 0
 		for _, c := range d.Competencies {
 			if c.ID == "" {
 				t.Errorf("%s: exercises without a competency: %v", d.Domain, c.Exercises)
 			}
+			if d.Weight > 0 && c.Questions < 2 {
+				t.Errorf("%s: %d quiz questions; give it at least 2 (a question names its competency with competency:)", c.ID, c.Questions)
+			}
 			n += len(c.Exercises)
+			questions += c.Questions
 		}
 		if n != len(d.Exercises) {
 			t.Errorf("%s: competencies hold %d exercises, the domain %d", d.Domain, n, len(d.Exercises))
@@ -87,5 +93,8 @@ func TestBuiltinCourseCoverage(t *testing.T) {
 	}
 	if total != v.Exercises || examined != v.Examined || share < 99.5 || share > 100.5 {
 		t.Errorf("totals %d/%d, examined %d/%d, shares add up to %.1f%%", total, v.Exercises, examined, v.Examined, share)
+	}
+	if questions != v.Questions {
+		t.Errorf("competencies hold %d quiz questions, the course %d", questions, v.Questions)
 	}
 }
