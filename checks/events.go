@@ -113,7 +113,7 @@ func (ev *evaluation) eventSubject(ctx context.Context, e *lessons.EventsCheck) 
 	if obj == nil {
 		return eventSubject{notFound: ev.notFound(t)}, "", nil
 	}
-	s := eventSubject{namespace: obj.GetNamespace(), uid: obj.GetUID()}
+	s := eventSubject{namespace: obj.GetNamespace(), kind: t.gvk.Kind, name: obj.GetName(), uid: obj.GetUID()}
 	if s.namespace == "" {
 		s.namespace = "default"
 	}

@@ -1,8 +1,6 @@
 package lab
 
 import (
-	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"time"
@@ -10,10 +8,6 @@ import (
 
 // DefaultName is the name of kubedojo's own kind cluster.
 const DefaultName = "kubedojo"
-
-// EnvNodeImage is the environment variable that selects the kind node
-// image when the --node-image flag does not.
-const EnvNodeImage = "KUBEDOJO_NODE_IMAGE"
 
 // DefaultNodeImage is the node image of a new lab when nothing else is
 // chosen: the Kubernetes version the course teaches, pinned by digest, so
@@ -31,14 +25,13 @@ const DefaultKubernetesVersion = "v1.33.12"
 type Config struct {
 	// Name is the kind cluster's name (DefaultName when empty).
 	Name string
-	// NodeImage is the kind node image the --node-image flag chose, and
-	// NodeImageFile the config file's nodeImage; ChooseNodeImage says which
-	// one a new lab gets.
-	NodeImage, NodeImageFile string
+	// NodeImage is the kind node image of a new lab (DefaultNodeImage when
+	// empty); package lab/config chooses it.
+	NodeImage string
 	// Workers is the number of worker nodes next to the control plane.
 	Workers int
 	// StateDir holds the lab's kubeconfig, ownership records, exercise
-	// baselines and the {{LAB}} directory (DefaultStateDir when empty).
+	// baselines and the {{LAB}} directory; package lab/config chooses it.
 	StateDir string
 	// Kubeconfig and Context select an existing cluster instead of the own
 	// kind lab (both empty: the own lab). An empty Kubeconfig with a
@@ -61,42 +54,9 @@ type Config struct {
 	Recreate bool
 }
 
-// DefaultStateDir is $XDG_STATE_HOME/kubedojo, or ~/.local/state/kubedojo.
-func DefaultStateDir() (string, error) {
-	if d := os.Getenv("XDG_STATE_HOME"); d != "" {
-		return filepath.Join(d, "kubedojo"), nil
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", fmt.Errorf("find the state directory: %w", err)
-	}
-	return filepath.Join(home, ".local", "state", "kubedojo"), nil
-}
-
 // kindNameRE is what kind accepts as a cluster name (it becomes part of
 // container and host names).
 var kindNameRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`)
-
-// NodeImageChoice is the node image a new lab gets and what chose it:
-// "--node-image", "$KUBEDOJO_NODE_IMAGE", "config file" or "default".
-type NodeImageChoice struct {
-	Image, Source string
-}
-
-// ChooseNodeImage applies the documented order: the --node-image flag,
-// $KUBEDOJO_NODE_IMAGE, the config file's nodeImage, then
-// DefaultNodeImage.
-func ChooseNodeImage(flag, file string, getenv func(string) string) NodeImageChoice {
-	switch {
-	case flag != "":
-		return NodeImageChoice{flag, "--node-image"}
-	case getenv(EnvNodeImage) != "":
-		return NodeImageChoice{getenv(EnvNodeImage), "$" + EnvNodeImage}
-	case file != "":
-		return NodeImageChoice{file, "config file"}
-	}
-	return NodeImageChoice{DefaultNodeImage, "default"}
-}
 
 // Timeouts of the lab's own waits.
 const (

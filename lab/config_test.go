@@ -7,44 +7,19 @@ import (
 	kinddefaults "sigs.k8s.io/kind/pkg/apis/config/defaults"
 )
 
-// TestNodeImageOrder: the --node-image flag, then $KUBEDOJO_NODE_IMAGE,
-// then the config file, then kubedojo's pinned default (never kind's
-// moving one).
-func TestNodeImageOrder(t *testing.T) {
-	env := func(v string) func(string) string {
-		return func(k string) string {
-			if k == EnvNodeImage {
-				return v
-			}
-			return ""
+// TestNodeImageIsPinned: the chosen node image is always passed to kind,
+// and an empty one is kubedojo's pinned default (never kind's moving one),
+// so that a kind upgrade never changes the Kubernetes version of a new lab.
+// Which image is chosen is lab/config's (TestOrder there).
+func TestNodeImageIsPinned(t *testing.T) {
+	for in, want := range map[string]string{"": DefaultNodeImage, "local/image:1": "local/image:1"} {
+		l, err := newLab(Config{NodeImage: in, StateDir: t.TempDir()}, func(string) string { return "" })
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	tests := []struct {
-		name, flag, env, file, want, source string
-	}{
-		{"flag first", "flag/image:1", "env/image:2", "file/image:3", "flag/image:1", "--node-image"},
-		{"environment next", "", "env/image:2", "file/image:3", "env/image:2", "$" + EnvNodeImage},
-		{"config file next", "", "", "file/image:3", "file/image:3", "config file"},
-		{"pinned default last", "", "", "", DefaultNodeImage, "default"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			l, err := newLab(Config{NodeImage: tt.flag, NodeImageFile: tt.file, StateDir: t.TempDir()}, env(tt.env))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := l.NodeImage(); got != tt.want {
-				t.Errorf("NodeImage() = %q, want %q", got, tt.want)
-			}
-			if got := ChooseNodeImage(tt.flag, tt.file, env(tt.env)); got.Image != tt.want || got.Source != tt.source {
-				t.Errorf("ChooseNodeImage = %+v, want %s from %s", got, tt.want, tt.source)
-			}
-			// The image is always passed to kind, so a kind upgrade never
-			// changes the Kubernetes version of a new lab.
-			if l.nodeImage != tt.want {
-				t.Errorf("node image passed to kind = %q, want %q", l.nodeImage, tt.want)
-			}
-		})
+		if l.NodeImage() != want || l.nodeImage != want {
+			t.Errorf("node image %q: NodeImage() = %q, passed to kind %q, want %q", in, l.NodeImage(), l.nodeImage, want)
+		}
 	}
 }
 
@@ -70,8 +45,7 @@ func TestNewDefaultsAndValidation(t *testing.T) {
 	if !strings.HasSuffix(l.KubeconfigPath(), "relative/state/clusters/kubedojo/kubeconfig") || !strings.HasPrefix(l.KubeconfigPath(), "/") {
 		t.Errorf("kubeconfig path %q is not absolute under the state directory", l.KubeconfigPath())
 	}
-	for _, bad := range []Config{{Name: "Bad_Name"}, {Name: "ok", Workers: -1}} {
-		bad.StateDir = t.TempDir()
+	for _, bad := range []Config{{Name: "Bad_Name", StateDir: t.TempDir()}, {Name: "ok", Workers: -1, StateDir: t.TempDir()}, {Name: "ok"}} {
 		if _, err := newLab(bad, func(string) string { return "" }); err == nil {
 			t.Errorf("newLab(%+v) accepted", bad)
 		}

@@ -128,13 +128,31 @@ func NewEnvironment(cfg *rest.Config, opts EnvOptions) (*Environment, error) {
 	if opts.Context == "" {
 		opts.Context = "api-" + cfg.Host
 	}
+	disc := memory.NewMemCacheClient(kube.Discovery())
+	return NewEnvironmentOn(Clients{Kube: kube, Dynamic: dyn, Discovery: disc, Mapper: restmapper.NewDeferredDiscoveryRESTMapper(disc)}, opts)
+}
+
+// Clients are what an exercise environment talks to its cluster with. A
+// session builds them once and shares them with its grader, so that both
+// discover the API once and see the same kinds (a CRD a setup installs).
+type Clients struct {
+	Kube      kubernetes.Interface
+	Dynamic   dynamic.Interface
+	Discovery discovery.CachedDiscoveryInterface
+	// Mapper is backed by Discovery.
+	Mapper meta.ResettableRESTMapper
+}
+
+// NewEnvironmentOn prepares exercise environments through clients the
+// caller built; opts.Context names the cluster.
+func NewEnvironmentOn(c Clients, opts EnvOptions) (*Environment, error) {
 	if opts.Instance == "" && opts.StateDir != "" {
+		var err error
 		if opts.Instance, err = InstanceID(opts.StateDir); err != nil {
 			return nil, fmt.Errorf("exercise environment: %w", err)
 		}
 	}
-	disc := memory.NewMemCacheClient(kube.Discovery())
-	return newEnvironment(kube, dyn, disc, restmapper.NewDeferredDiscoveryRESTMapper(disc), opts), nil
+	return newEnvironment(c.Kube, c.Dynamic, c.Discovery, c.Mapper, opts), nil
 }
 
 func newEnvironment(kube kubernetes.Interface, dyn dynamic.Interface, disc discovery.CachedDiscoveryInterface, mapper meta.ResettableRESTMapper, opts EnvOptions) *Environment {

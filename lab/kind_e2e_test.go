@@ -16,6 +16,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubedojo/kubedojo/lab"
+	"github.com/kubedojo/kubedojo/lab/config"
 	"github.com/kubedojo/kubedojo/lab/labtest"
 	"github.com/kubedojo/kubedojo/lessons"
 )
@@ -67,7 +68,7 @@ func TestKindLabEndToEnd(t *testing.T) {
 	// A fixed state directory, so a run after a crashed one finds its
 	// ownership record and can delete the old cluster.
 	state := filepath.Join(os.TempDir(), "kubedojo-e2e-lab-state")
-	l, err := lab.New(lab.Config{Name: e2eLab, StateDir: state})
+	l, err := lab.New(lab.Config{Name: e2eLab, StateDir: state, NodeImage: os.Getenv(config.NodeImage.Env)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +113,7 @@ func TestKindLabEndToEnd(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Logf("status: %+v", s)
-		if !s.Exists || !s.Running || !s.Ready() || s.Foreign || s.NodeImage != os.Getenv(lab.EnvNodeImage) || !strings.HasPrefix(s.KubernetesVersion, "v1.") {
+		if !s.Exists || !s.Running || !s.Ready() || s.Foreign || s.NodeImage != os.Getenv(config.NodeImage.Env) || !strings.HasPrefix(s.KubernetesVersion, "v1.") {
 			t.Errorf("status = %+v", s)
 		}
 	})

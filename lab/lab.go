@@ -81,11 +81,10 @@ func newLab(cfg Config, getenv func(string) string) (*Lab, error) {
 		return nil, fmt.Errorf("lab workers: %d is negative", cfg.Workers)
 	}
 	if cfg.StateDir == "" {
-		d, err := DefaultStateDir()
-		if err != nil {
-			return nil, err
-		}
-		cfg.StateDir = d
+		return nil, errors.New("lab: no state directory")
+	}
+	if cfg.NodeImage == "" {
+		cfg.NodeImage = DefaultNodeImage
 	}
 	abs, err := filepath.Abs(cfg.StateDir)
 	if err != nil {
@@ -94,7 +93,7 @@ func newLab(cfg Config, getenv func(string) string) (*Lab, error) {
 	cfg.StateDir = abs
 	l := &Lab{
 		cfg:            cfg,
-		nodeImage:      ChooseNodeImage(cfg.NodeImage, cfg.NodeImageFile, getenv).Image,
+		nodeImage:      cfg.NodeImage,
 		homeKubeconfig: clientcmd.RecommendedHomeFile,
 		getenv:         getenv,
 		logger:         &kindLogger{},
@@ -167,7 +166,7 @@ func (l *Lab) Name() string { return l.cfg.Name }
 // Foreign reports whether the lab is a cluster kubedojo did not create.
 func (l *Lab) Foreign() bool { return l.foreign }
 
-// NodeImage is the node image a new lab gets (ChooseNodeImage).
+// NodeImage is the node image a new lab gets (lab/config chose it).
 func (l *Lab) NodeImage() string { return l.nodeImage }
 
 // StateDir is the lab's state directory.
@@ -309,25 +308,40 @@ func withoutEnv(env []string, names ...string) []string {
 }
 
 // Environment returns the exercise environment on this lab. Wait steps
-// need the grader's Waiter: add it with WithWaiter.
+// need the grader's Waiter: add it with SetWaiter.
 func (l *Lab) Environment() (*Environment, error) {
 	rc, err := l.RESTConfig()
 	if err != nil {
 		return nil, err
 	}
-	env, err := NewEnvironment(rc, EnvOptions{
+	env, err := NewEnvironment(rc, l.envOptions())
+	if err != nil {
+		return nil, err
+	}
+	env.vars = l.Vars
+	return env, nil
+}
+
+// EnvironmentOn is Environment through clients the caller built from
+// RESTConfig (a session shares them with its grader).
+func (l *Lab) EnvironmentOn(c Clients) (*Environment, error) {
+	env, err := NewEnvironmentOn(c, l.envOptions())
+	if err != nil {
+		return nil, err
+	}
+	env.vars = l.Vars
+	return env, nil
+}
+
+func (l *Lab) envOptions() EnvOptions {
+	return EnvOptions{
 		Node:               l.NodeExec(),
 		StateDir:           l.cfg.StateDir,
 		Foreign:            l.foreign,
 		KubeconfigPath:     l.kubeconfig,
 		ExerciseKubeconfig: l.ExerciseKubeconfig,
 		Context:            l.context,
-	})
-	if err != nil {
-		return nil, err
 	}
-	env.vars = l.Vars
-	return env, nil
 }
 
 // safeFileName turns a context name into a file name.

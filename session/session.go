@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"strings"
 
+	"k8s.io/client-go/rest"
+
 	"github.com/kubedojo/kubedojo/checks"
 	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lab"
@@ -54,28 +56,34 @@ type Session struct {
 	Vars   lessons.Vars
 }
 
-// Connect wires a grader and an exercise environment to a running lab.
-// Errors are environment errors (the lab is down or unreachable).
+// Connect wires a grader and an exercise environment to a running lab,
+// on one client stack. Errors are environment errors (the lab is down or
+// unreachable).
 func Connect(ctx context.Context, l *lab.Lab) (*Session, error) {
 	rc, err := l.RESTConfig()
 	if err != nil {
 		return nil, err
 	}
+	return connect(ctx, l, rc)
+}
+
+func connect(ctx context.Context, l *lab.Lab, rc *rest.Config) (*Session, error) {
 	vars, err := l.Vars(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("%w (is the lab running? kubedojo lab status)", err)
 	}
-	genv, err := checks.NewEnv(rc)
+	c, err := newClients(rc)
 	if err != nil {
 		return nil, err
 	}
+	genv := c.grader
 	genv.Vars = vars
 	if n := l.NodeExec(); n != nil {
 		genv.Node = n
 	}
 	genv.Kubeconfig = checks.Kubeconfig{Path: l.KubeconfigPath(), LabContext: l.ContextName(), ForExercise: l.ExerciseKubeconfigPath}
 	g := checks.NewGrader(genv)
-	env, err := l.Environment()
+	env, err := l.EnvironmentOn(c.env)
 	if err != nil {
 		return nil, err
 	}

@@ -31,7 +31,7 @@ type attempts struct {
 // with --report-to, to the learner's class record: a class kubeconfig
 // that does not work is a warning, like an unwritable progress file).
 func (o *options) attempts(ctx context.Context, warn io.Writer) *attempts {
-	a := &attempts{stateDir: o.stateDir, course: o.loaded, warn: warn}
+	a := &attempts{stateDir: o.settings.StateDir.V, course: o.loaded, warn: warn}
 	if o.reportTo != "" {
 		rep, err := class.OpenReporter(ctx, o.reportTo)
 		if err != nil {

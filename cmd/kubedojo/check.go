@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"charm.land/lipgloss/v2"
@@ -18,6 +19,7 @@ import (
 	"github.com/kubedojo/kubedojo/lab"
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/session"
+	"github.com/kubedojo/kubedojo/tui/common"
 	"github.com/kubedojo/kubedojo/tui/styles"
 )
 
@@ -71,12 +73,17 @@ func reportJSON(ex *lessons.Exercise, r result.Report) checkJSON {
 // exitFor is the documented exit code of a report's outcome.
 func exitFor(r result.Report) int { return r.Outcome().ExitCode() }
 
-var (
-	passStyle  = lipgloss.NewStyle().Foreground(lipgloss.Color("2"))
-	failStyle  = lipgloss.NewStyle().Foreground(lipgloss.Color("1"))
-	errorStyle = lipgloss.NewStyle().Foreground(lipgloss.Color("3"))
-	faintStyle = lipgloss.NewStyle().Faint(true)
-)
+// theme is the TUI's theme, for the CLI too: a state has the same glyph and
+// colour in both. On a terminal it asks once for the background, as the
+// TUI does; elsewhere the colours are dropped anyway, and the dark theme
+// (the TUI's until its terminal answers) stands.
+var theme = sync.OnceValue(func() *styles.Styles {
+	dark := true
+	if isTerminal(os.Stdout) && isTerminal(os.Stdin) {
+		dark = lipgloss.HasDarkBackground(os.Stdin, os.Stdout)
+	}
+	return styles.New(dark)
+})
 
 // printReport writes a report for people. Styles become escape codes only
 // on a terminal, without NO_COLOR.
@@ -91,43 +98,32 @@ func reportText(ex *lessons.Exercise, r result.Report) string {
 	line := func(s string) { b.WriteString(s + "\n") }
 	line(lipgloss.NewStyle().Bold(true).Render(ex.ID) + " — " + ex.Title)
 	for _, res := range r.Results {
-		var mark string
-		switch res.Status {
-		case result.Pass:
-			mark = passStyle.Render(styles.IconPass)
-		case result.Fail:
-			mark = failStyle.Render(styles.IconFail)
-		case result.Error:
-			mark = errorStyle.Render(styles.IconError)
-		default:
-			mark = faintStyle.Render(styles.IconPending)
-		}
-		line("  " + mark + " " + res.Title)
+		line("  " + theme().Mark(common.CheckState(res.Status)) + " " + res.Title)
 		if res.Status == result.Fail {
 			if res.Message != "" {
 				line(indented(res.Message, lipgloss.NewStyle()))
 			}
 			if res.Detail != "" {
-				line(indented(res.Detail, faintStyle))
+				line(indented(res.Detail, theme().Muted))
 			}
 		}
 		if res.Status == result.Error {
-			line(indented(errorStyle.Render("environment problem (not your answer): ")+res.Detail, lipgloss.NewStyle()))
+			line(indented(theme().Error.Render("environment problem (not your answer): ")+res.Detail, lipgloss.NewStyle()))
 		}
 		if res.Status == result.Skipped && r.Outcome() != result.Unavailable {
-			line(indented(res.Detail, faintStyle))
+			line(indented(res.Detail, theme().Muted))
 		}
 	}
 	c := r.Counts()
 	summary := fmt.Sprintf("%d/%d checks pass", c.Pass, len(r.Results))
 	switch {
 	case r.Passed():
-		summary = passStyle.Render("solved: ") + summary
+		summary = theme().Pass.Render("solved: ") + summary
 	case r.Outcome() == result.Unavailable:
 		// Every check has the same reason: say it once.
-		summary = errorStyle.Render("not checked: ") + r.Results[0].Detail
+		summary = theme().Error.Render("not checked: ") + r.Results[0].Detail
 	case c.Error > 0:
-		summary += errorStyle.Render(fmt.Sprintf("; %d could not be checked (environment)", c.Error))
+		summary += theme().Error.Render(fmt.Sprintf("; %d could not be checked (environment)", c.Error))
 	}
 	line(summary)
 	return b.String()
@@ -197,7 +193,7 @@ func (p *reportPrinter) print(r result.Report) {
 	}
 	text := reportText(p.ex, r)
 	if p.watch {
-		text = fmt.Sprintf("\n%s %s\n", faintStyle.Render(r.Time.Format("15:04:05")), faintStyle.Render(strings.TrimPrefix(r.Trigger, "change: "))) + text
+		text = fmt.Sprintf("\n%s %s\n", theme().Muted.Render(r.Time.Format("15:04:05")), theme().Muted.Render(strings.TrimPrefix(r.Trigger, "change: "))) + text
 	}
 	lipgloss.Fprint(p.w, text)
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/kubedojo/kubedojo/checks"
 	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lessons"
+	"github.com/kubedojo/kubedojo/tui/common"
+	"github.com/kubedojo/kubedojo/tui/styles"
 )
 
 // TestPrintReportIndentsMultiLineDetails: command output shown under a
@@ -69,7 +71,7 @@ func TestReportStylesOnlyOnATerminal(t *testing.T) {
 	t.Setenv("TTY_FORCE", "1")
 	t.Setenv("TERM", "xterm-256color")
 	t.Setenv("NO_COLOR", "")
-	if out := print(); !strings.Contains(out, "\x1b[31m") {
+	if out := print(); !strings.Contains(out, "\x1b[38;5;") {
 		t.Fatalf("no colour on a terminal: %q", out)
 	}
 	t.Setenv("NO_COLOR", "1")
@@ -98,5 +100,17 @@ func TestWaitingNotice(t *testing.T) {
 	waitingNotice(&b, false)(checks.Waiting{Checks: []string{"ready"}, UpTo: time.Second})
 	if b.Len() != 0 {
 		t.Fatalf("a notice outside a terminal: %q", b.String())
+	}
+}
+
+// TestCLIMarksAreTheTUIs: a check's status has the same glyph and colour
+// in kubedojo check as in the TUI's checklist.
+func TestCLIMarksAreTheTUIs(t *testing.T) {
+	theme := styles.New(true)
+	for _, st := range []result.Status{result.Pass, result.Fail, result.Error, result.Skipped, result.Pending} {
+		out := reportText(&lessons.Exercise{ID: "l/e", Title: "E"}, result.Report{Results: []result.Result{{Title: "t", Status: st}}})
+		if want := theme.Mark(common.CheckState(st)) + " t"; !strings.Contains(out, want) {
+			t.Errorf("%s: the CLI's line\n%q\nlacks the TUI's mark %q", st, out, want)
+		}
 	}
 }

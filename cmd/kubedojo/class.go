@@ -40,7 +40,7 @@ kubectl's current context) selects; you need cluster-admin on it.`,
 // classCluster connects to the class cluster and checks that the caller
 // may run classes there.
 func (o *options) classCluster(ctx context.Context) (class.Cluster, error) {
-	c, err := session.ClassCluster(o.kubeconfig, o.context)
+	c, err := session.ClassCluster(o.settings.Kubeconfig.V, o.settings.Context.V)
 	if err != nil {
 		return c, withCode(exitEnv, err)
 	}

@@ -11,7 +11,7 @@ import (
 // create from a names file, list, extend, delete.
 func TestClassCommands(t *testing.T) {
 	opts := envtestOptions(t)
-	flags := []string{"--kubeconfig", opts.kubeconfig, "--context", opts.context}
+	flags := []string{"--kubeconfig", opts.settings.Kubeconfig.V, "--context", opts.settings.Context.V}
 	dir := t.TempDir()
 	names := filepath.Join(dir, "names.txt")
 	if err := os.WriteFile(names, []byte("# the morning group\nZoe\n\nyan\n"), 0o600); err != nil {

@@ -10,9 +10,11 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/exp/golden"
+	"github.com/spf13/pflag"
 
 	"github.com/kubedojo/kubedojo/assets"
 	"github.com/kubedojo/kubedojo/lab"
+	"github.com/kubedojo/kubedojo/lab/config"
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
@@ -36,6 +38,22 @@ func runCLI(t *testing.T, args ...string) (int, string, string) {
 		}
 	}
 	return code, stdout.String(), stderr.String()
+}
+
+// testSettings are the settings of a run with these flags, without
+// environment variables or a config file.
+func testSettings(t *testing.T, args ...string) config.Settings {
+	t.Helper()
+	fs := pflag.NewFlagSet("kubedojo", pflag.ContinueOnError)
+	config.RegisterFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	s, err := config.Choose(fs, func(string) string { return "" }, config.File{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 func asExit(err error, target **exitError) bool {
@@ -192,14 +210,14 @@ func TestLabStatusWithoutDocker(t *testing.T) {
 // (and so which Kubernetes) a new lab gets, and why.
 func TestVersionNamesTheNodeImage(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
-	t.Setenv(lab.EnvNodeImage, "")
+	t.Setenv(config.NodeImage.Env, "")
 	code, out, _ := runCLI(t, "version")
 	if code != exitOK || !strings.Contains(out, "node image: "+lab.DefaultNodeImage+" (Kubernetes "+lab.DefaultKubernetesVersion+", kubedojo's default)") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
-	t.Setenv(lab.EnvNodeImage, "local/kind-node:v1.33.13")
+	t.Setenv(config.NodeImage.Env, "local/kind-node:v1.33.13")
 	code, out, _ = runCLI(t, "version")
-	if code != exitOK || !strings.Contains(out, "node image: local/kind-node:v1.33.13 (from $"+lab.EnvNodeImage+";") {
+	if code != exitOK || !strings.Contains(out, "node image: local/kind-node:v1.33.13 (from $"+config.NodeImage.Env+";") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 }
@@ -218,6 +236,25 @@ func TestConfigFileErrorLine(t *testing.T) {
 	code, _, errOut := runCLI(t, "lab", "status")
 	if code != exitEnv || !strings.Contains(errOut, "config.yaml:3: did not find expected key") {
 		t.Errorf("exit %d: %s", code, errOut)
+	}
+}
+
+// TestHelpDespiteABrokenConfigFile: help still answers when the config
+// file is broken (other commands stop at it).
+func TestHelpDespiteABrokenConfigFile(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", dir)
+	if err := os.MkdirAll(filepath.Join(dir, "kubedojo"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "kubedojo", "config.yaml"), []byte("worker: 2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := runCLI(t, "help", "lab"); code != exitOK || !strings.Contains(out, "kubedojo lab") {
+		t.Errorf("help: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, _, errOut := runCLI(t, "list"); code != exitEnv || !strings.Contains(errOut, "field worker not found") {
+		t.Errorf("list: exit %d: %s", code, errOut)
 	}
 }
 

@@ -15,9 +15,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kubedojo/kubedojo/assets"
-	"github.com/kubedojo/kubedojo/checks/examrun"
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/lessons/exam"
+	"github.com/kubedojo/kubedojo/session/examrun"
 )
 
 // examFlags are the flags of "kubedojo exam".
@@ -127,7 +127,7 @@ func (o *options) examRunner(ctx context.Context, poolDir string) (*examrun.Runn
 		o.markBuiltin(pool)
 	}
 	if o.closeLog == nil {
-		_, closeLog, err := openLog(o.stateDir, examLogName)
+		_, closeLog, err := openLog(o.settings.StateDir.V, examLogName)
 		if err != nil {
 			return nil, err
 		}
@@ -137,7 +137,7 @@ func (o *options) examRunner(ctx context.Context, poolDir string) (*examrun.Runn
 	if err != nil {
 		return nil, err
 	}
-	return examrun.FromLab(s, pool, poolDir, exam.NewStore(o.stateDir)), nil
+	return examrun.FromLab(s, pool, poolDir, exam.NewStore(o.settings.StateDir.V)), nil
 }
 
 // activePoolDir is the pool directory of the exam in progress, so that the
@@ -146,7 +146,7 @@ func (o *options) activePoolDir(flag string) string {
 	if flag != "" {
 		return flag
 	}
-	if st, err := exam.NewStore(o.stateDir).Active(); err == nil && st != nil {
+	if st, err := exam.NewStore(o.settings.StateDir.V).Active(); err == nil && st != nil {
 		return st.Pool.Dir
 	}
 	return ""
@@ -379,7 +379,7 @@ func newExamStatusCmd(opts *options) *cobra.Command {
 		Short: "Show the exam in progress: time left and tasks",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			store := exam.NewStore(opts.stateDir)
+			store := exam.NewStore(opts.settings.StateDir.V)
 			st, err := store.Active()
 			if err != nil {
 				return withCode(exitEnv, err)
@@ -470,7 +470,7 @@ func newExamHistoryCmd(opts *options) *cobra.Command {
 		Short: "List past exams with the score per domain and the trend",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			h, err := exam.NewStore(opts.stateDir).History()
+			h, err := exam.NewStore(opts.settings.StateDir.V).History()
 			if err != nil {
 				return withCode(exitEnv, err)
 			}
@@ -512,7 +512,7 @@ func newExamReportCmd(opts *options) *cobra.Command {
 		Short: "Print the report of a finished exam (the latest by default)",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			store := exam.NewStore(opts.stateDir)
+			store := exam.NewStore(opts.settings.StateDir.V)
 			id := ""
 			if len(args) == 1 {
 				id = args[0]
@@ -553,7 +553,7 @@ the reports keep the results. A new exam refuses to start over such tasks
 until they are cleaned (or kubedojo exam --clean removes them first).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			store := exam.NewStore(opts.stateDir)
+			store := exam.NewStore(opts.settings.StateDir.V)
 			if st, _ := store.Active(); st != nil {
 				return withCode(exitUsage, fmt.Errorf("%w: exam %s; end it first (kubedojo exam end)", examrun.ErrInProgress, st.ID))
 			}

@@ -9,10 +9,10 @@ import (
 	"os/exec"
 	"time"
 
-	"github.com/kubedojo/kubedojo/checks/examrun"
 	"github.com/kubedojo/kubedojo/checks/result"
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/lessons/exam"
+	"github.com/kubedojo/kubedojo/session/examrun"
 	"github.com/kubedojo/kubedojo/tui"
 	"github.com/kubedojo/kubedojo/tui/common"
 )
@@ -72,11 +72,11 @@ func newExamTUI(ctx context.Context, opts *options, r *examrun.Runner, st *exam.
 	if err != nil {
 		return withCode(exitEnv, err)
 	}
-	store, notice, err := openProgress(opts.stateDir)
+	store, notice, err := openProgress(opts.settings.StateDir.V)
 	if err != nil {
 		return withCode(exitEnv, err)
 	}
-	log, closeLog, err := openLog(opts.stateDir, tuiLogName)
+	log, closeLog, err := openLog(opts.settings.StateDir.V, tuiLogName)
 	if err != nil {
 		return err
 	}

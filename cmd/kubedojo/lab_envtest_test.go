@@ -34,12 +34,12 @@ func envtestOptions(t *testing.T) *options {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &options{kubeconfig: path, context: context, stateDir: filepath.Join(dir, "state"),
-		lab: labFlags{allowForeign: true}, stdout: io.Discard, stderr: io.Discard}
+	return &options{settings: testSettings(t, "--kubeconfig", path, "--context", context, "--state-dir", filepath.Join(dir, "state"), "--allow-foreign-cluster"),
+		stdout: io.Discard, stderr: io.Discard}
 }
 
 func (o *options) flags() []string {
-	return []string{"--kubeconfig", o.kubeconfig, "--context", o.context, "--allow-foreign-cluster", "--state-dir", o.stateDir}
+	return []string{"--kubeconfig", o.settings.Kubeconfig.V, "--context", o.settings.Context.V, "--allow-foreign-cluster", "--state-dir", o.settings.StateDir.V}
 }
 
 // cli runs kubedojo with the lab flags first; it fails the test on an
@@ -73,7 +73,7 @@ func TestKubeconfigExerciseInItsOwnShell(t *testing.T) {
 		t.Skip("kubectl is not on the PATH")
 	}
 	opts := envtestOptions(t)
-	flags, state := opts.flags(), opts.stateDir
+	flags, state := opts.flags(), opts.settings.StateDir.V
 	const id = "api-access/kubeconfig-context"
 	cli(t, flags, exitOK, "lab", "reset", id)
 	cli(t, flags, exitFail, "check", id, "--no-wait")
@@ -132,7 +132,7 @@ func TestCLIAttemptIsRecordedAndTheTUIKeepsIt(t *testing.T) {
 	const id = "kubectl-objects/namespace-labels"
 	cli(t, flags, exitOK, "lab", "reset", id)
 	t.Cleanup(func() { cleanupExercise(t, opts, id) })
-	if rec := exerciseRecord(t, opts.stateDir, id); rec.Status != progress.InProgress || rec.StartedAt == nil {
+	if rec := exerciseRecord(t, opts.settings.StateDir.V, id); rec.Status != progress.InProgress || rec.StartedAt == nil {
 		t.Fatalf("after lab reset: %+v, want the attempt started", rec)
 	}
 	learnerShell(t, `kubectl create namespace team-blue
@@ -145,7 +145,7 @@ kubectl -n team-blue annotate configmap settings owner=alice
 	if !strings.Contains(out, "solved") {
 		t.Errorf("check:\n%s", out)
 	}
-	if rec := exerciseRecord(t, opts.stateDir, id); rec.Status != progress.Done || rec.DoneAt == nil {
+	if rec := exerciseRecord(t, opts.settings.StateDir.V, id); rec.Status != progress.Done || rec.DoneAt == nil {
 		t.Fatalf("after a passing check: %+v, want done", rec)
 	}
 
@@ -194,7 +194,7 @@ func TestTUINeverResetsAnAttemptImplicitly(t *testing.T) {
 kubectl annotate deployment api kubernetes.io/change-cause="tighten rollout"
 `)
 	cli(t, opts.flags(), exitOK, "lab", "shell", id)
-	if err := os.Remove(filepath.Join(opts.stateDir, progress.FileName)); err != nil {
+	if err := os.Remove(filepath.Join(opts.settings.StateDir.V, progress.FileName)); err != nil {
 		t.Fatal(err)
 	}
 	course, err := opts.loadCourse()
@@ -212,7 +212,7 @@ kubectl annotate deployment api kubernetes.io/change-cause="tighten rollout"
 	}
 
 	other := envtestOptions(t)
-	other.kubeconfig, other.context = opts.kubeconfig, opts.context
+	other.settings.Kubeconfig.V, other.settings.Context.V = opts.settings.Kubeconfig.V, opts.settings.Context.V
 	err = tuiLab(t, other).SetUp(ctx, ex)
 	if !errors.Is(err, lab.ErrPartial) || !strings.Contains(err.Error(), "kubedojo lab reset "+id) {
 		t.Errorf("SetUp of a lab holding the exercise without a record: %v", err)
@@ -264,7 +264,7 @@ func cleanupExercise(t *testing.T, opts *options, id string) {
 	// On a cluster it did not create kubedojo deletes only what its own
 	// instance labelled: label what the test made by hand, so that it goes
 	// too (the next test of this package makes the same namespace by hand).
-	instance, err := lab.InstanceID(opts.stateDir)
+	instance, err := lab.InstanceID(opts.settings.StateDir.V)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -61,7 +61,7 @@ func newProgressCmd(opts *options) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			store, notice, err := openProgress(opts.stateDir)
+			store, notice, err := openProgress(opts.settings.StateDir.V)
 			if err != nil {
 				return withCode(exitEnv, err)
 			}

@@ -80,9 +80,9 @@ func (p *progressPrinter) Update(ev lab.Progress) {
 	}
 	switch {
 	case ev.Done:
-		mark, style := styles.IconPass, passStyle
+		mark, style := styles.IconPass, theme().Pass
 		if ev.Err != nil {
-			mark, style = styles.IconFail, failStyle
+			mark, style = styles.IconFail, theme().Fail
 		}
 		took := ""
 		if !p.started.IsZero() && p.phase == step+ev.Phase {

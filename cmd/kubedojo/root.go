@@ -8,13 +8,13 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kubedojo/kubedojo/assets"
+	"github.com/kubedojo/kubedojo/lab/config"
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
@@ -52,13 +52,12 @@ func withCode(code int, err error) error {
 // options are the global flags.
 type options struct {
 	coursePath string
-	kubeconfig string
-	context    string
-	stateDir   string
+	// settings are the global settings as lab/config chose them from the
+	// flags, the environment and the config file (before every command).
+	settings config.Settings
 	// reportTo is a class kubeconfig: graded exercises are reported to
 	// the learner's record on the class cluster.
 	reportTo string
-	lab      labFlags
 	// exportKubeconfig is set by "lab up --export-kubeconfig".
 	exportKubeconfig bool
 	// recreate is set by "lab up --recreate", or when the learner agreed
@@ -134,16 +133,23 @@ cluster changes. The lab is a local kind cluster that kubedojo creates for you.`
 	root.SetErr(opts.stderr)
 	pf := root.PersistentFlags()
 	pf.StringVar(&opts.coursePath, "course", "", "lesson pack directory to use instead of the built-in course")
-	pf.StringVar(&opts.kubeconfig, "kubeconfig", "", "kubeconfig of an existing cluster to use instead of the kind lab")
-	pf.StringVar(&opts.context, "context", "", "kubeconfig context to use (with --kubeconfig, or from $KUBECONFIG)")
-	pf.StringVar(&opts.stateDir, "state-dir", defaultStateDir(), "where kubedojo keeps progress, the lab kubeconfig and lab files")
+	config.RegisterFlags(pf)
 	pf.StringVar(&opts.reportTo, "report-to", "", "class kubeconfig (from kubedojo class create): report each graded exercise to your class's board")
 	pf.BoolVar(&opts.trustPackFlag, "trust-pack", false, "run a lesson pack's exercises that reach past their namespaces (privileged pods, node commands, powerful bindings) without asking")
-	opts.lab.register(pf)
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if cmd.Name() == "help" {
+			return nil // help must work with a broken config file: it says how to fix it
+		}
+		s, err := config.Load(cmd.Flags(), os.Getenv)
+		if err != nil {
+			return withCode(exitEnv, err)
+		}
+		opts.settings = s
+		return nil
+	}
 
-	var tf tuiFlags
-	addTUIFlags(root, &tf)
-	root.RunE = tuiRunE(opts, &tf, newTUIBackends)
+	config.RegisterNoLab(root.Flags())
+	root.RunE = tuiRunE(opts, newTUIBackends)
 	root.AddCommand(
 		newLintCmd(opts),
 		newListCmd(opts),
@@ -157,17 +163,6 @@ cluster changes. The lab is a local kind cluster that kubedojo creates for you.`
 		newClassCmd(opts),
 	)
 	return root
-}
-
-// defaultStateDir follows the XDG base-directory spec.
-func defaultStateDir() string {
-	if d := os.Getenv("XDG_STATE_HOME"); d != "" {
-		return filepath.Join(d, "kubedojo")
-	}
-	if home, err := os.UserHomeDir(); err == nil {
-		return filepath.Join(home, ".local", "state", "kubedojo")
-	}
-	return filepath.Join(os.TempDir(), "kubedojo")
 }
 
 // courseFS returns the pack the flags select.

@@ -1,109 +1,19 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
-
-	"github.com/spf13/pflag"
-	"gopkg.in/yaml.v3"
 
 	"github.com/kubedojo/kubedojo/lab"
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/session"
 )
 
-// labFlags select and shape the lab; they are global because every command
-// that talks to a cluster needs them.
-type labFlags struct {
-	name         string
-	nodeImage    string
-	workers      int
-	allowForeign bool
-	// flags tells whether --workers was given (0 is a valid choice that
-	// must override the config file).
-	flags *pflag.FlagSet
-}
-
-func (f *labFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&f.name, "lab-name", "", `name of kubedojo's kind cluster (default "kubedojo")`)
-	fs.StringVar(&f.nodeImage, "node-image", "", "kind node image for a new lab (default: $KUBEDOJO_NODE_IMAGE, the config file, then "+lab.DefaultNodeImage+")")
-	fs.IntVar(&f.workers, "workers", lab.DefaultWorkers, "worker nodes for a new lab, next to the control plane (0 for a small machine)")
-	f.flags = fs
-	fs.BoolVar(&f.allowForeign, "allow-foreign-cluster", false, "use a --kubeconfig/--context cluster kubedojo did not create (it then only touches objects it labels)")
-}
-
-// fileConfig is $XDG_CONFIG_HOME/kubedojo/config.yaml.
-type fileConfig struct {
-	LabName   string `yaml:"labName"`
-	NodeImage string `yaml:"nodeImage"`
-	// Workers is nil when the file does not say (lab.DefaultWorkers).
-	Workers *int `yaml:"workers"`
-}
-
-func configFilePath() string {
-	dir := os.Getenv("XDG_CONFIG_HOME")
-	if dir == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return ""
-		}
-		dir = filepath.Join(home, ".config")
-	}
-	return filepath.Join(dir, "kubedojo", "config.yaml")
-}
-
-func loadFileConfig() (fileConfig, error) {
-	var fc fileConfig
-	path := configFilePath()
-	if path == "" {
-		return fc, nil
-	}
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return fc, nil
-	}
-	if err != nil {
-		return fc, fmt.Errorf("read %s: %w", path, err)
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&fc); err != nil {
-		if line, msg := lessons.YAMLError(err); line > 0 {
-			return fc, fmt.Errorf("%s:%d: %s (known keys: labName, nodeImage, workers)", path, line, msg)
-		}
-		return fc, fmt.Errorf("%s: %w (known keys: labName, nodeImage, workers)", path, err)
-	}
-	return fc, nil
-}
-
-// labConfig merges flags, the config file and defaults. The node image's
-// order (flag, environment, file, default) is lab.ChooseNodeImage's.
-func (o *options) labConfig(images []string) (lab.Config, error) {
-	fc, err := loadFileConfig()
-	if err != nil {
-		return lab.Config{}, withCode(exitEnv, err)
-	}
-	cfg := lab.Config{
-		Name: fc.LabName, NodeImage: o.lab.nodeImage, NodeImageFile: fc.NodeImage, Workers: lab.DefaultWorkers,
-		StateDir: o.stateDir, Kubeconfig: o.kubeconfig, Context: o.context,
-		AllowForeign: o.lab.allowForeign, Images: images, ExportKubeconfig: o.exportKubeconfig,
-		Recreate: o.recreate,
-	}
-	if o.lab.name != "" {
-		cfg.Name = o.lab.name
-	}
-	// Workers: the flag, the file, the default.
-	if fc.Workers != nil {
-		cfg.Workers = *fc.Workers
-	}
-	if o.lab.flags != nil && o.lab.flags.Changed("workers") {
-		cfg.Workers = o.lab.workers
-	}
-	return cfg, nil
+// labConfig is the lab the settings select, for a course with these
+// images.
+func (o *options) labConfig(images []string) lab.Config {
+	cfg := o.settings.Lab()
+	cfg.Images, cfg.ExportKubeconfig, cfg.Recreate = images, o.exportKubeconfig, o.recreate
+	return cfg
 }
 
 // courseAndLab loads the course and builds the lab the flags select for
@@ -130,10 +40,7 @@ func (o *options) openLab(course *lessons.Course) (*lab.Lab, error) {
 	if course != nil {
 		images = course.Images
 	}
-	cfg, err := o.labConfig(images)
-	if err != nil {
-		return nil, err
-	}
+	cfg := o.labConfig(images)
 	if course != nil {
 		cfg.Addons = lab.AddonsFor(course.Exercises())
 	}

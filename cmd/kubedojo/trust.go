@@ -47,7 +47,7 @@ func (o *options) trustPack(c *lessons.Course) error {
 	if len(powers) == 0 {
 		return nil
 	}
-	rec, err := readTrust(o.stateDir)
+	rec, err := readTrust(o.settings.StateDir.V)
 	if err != nil {
 		return withCode(exitEnv, err)
 	}
@@ -67,7 +67,7 @@ func (o *options) trustPack(c *lessons.Course) error {
 	if !confirmTrust(in, o.stderr, b.String()) {
 		return withCode(exitEnv, fmt.Errorf("%w: you did not agree; nothing of it was set up", errUntrustedPack))
 	}
-	return withCode(exitEnv, rememberTrust(o.stateDir, rec, c))
+	return withCode(exitEnv, rememberTrust(o.settings.StateDir.V, rec, c))
 }
 
 // confirmTrust shows what the pack does and asks; only "y" or "yes"

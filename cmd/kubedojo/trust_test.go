@@ -57,7 +57,7 @@ func TestPackWithPowersRunsOnlyWhenTrusted(t *testing.T) {
 	if len(rec.Packs) != 0 {
 		t.Errorf("--trust-pack was remembered: %v", rec.Packs)
 	}
-	o := &options{stateDir: state}
+	o := &options{settings: testSettings(t, "--state-dir", state)}
 	c, err := (&options{coursePath: pack}).loadCourse()
 	if err != nil {
 		t.Fatal(err)

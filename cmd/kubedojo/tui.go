@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -20,26 +19,13 @@ import (
 	"k8s.io/klog/v2"
 
 	"github.com/kubedojo/kubedojo/lab/class"
+	"github.com/kubedojo/kubedojo/lab/config"
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/lessons/progress"
 	"github.com/kubedojo/kubedojo/session"
 	"github.com/kubedojo/kubedojo/tui"
 	"github.com/kubedojo/kubedojo/tui/common"
 )
-
-// envNoLab disables the lab like --no-lab does: KUBEDOJO_NO_LAB=1.
-const envNoLab = "KUBEDOJO_NO_LAB"
-
-// tuiFlags are the TUI's flags, on the root command and on "tui".
-type tuiFlags struct {
-	noLab bool
-}
-
-func addTUIFlags(cmd *cobra.Command, f *tuiFlags) {
-	noLab, _ := strconv.ParseBool(os.Getenv(envNoLab))
-	cmd.Flags().BoolVar(&f.noLab, "no-lab", noLab,
-		"run without a cluster: read lessons and take quizzes, no exercise set-up or grading (also "+envNoLab+"=1)")
-}
 
 // tuiBackends are what the TUI drives besides the course: the lab, the
 // grader and the lab's template values. The zero value runs the TUI
@@ -61,41 +47,44 @@ read. Progress is saved in the state directory after every change, and the next
 start resumes where you left off. This is what "kubedojo" alone runs.
 
 Keys: ? shows all keys, esc goes back, q quits (progress is already saved).
-With --no-lab (or KUBEDOJO_NO_LAB=1) no cluster is created or used.`
+With --no-lab (or $KUBEDOJO_NO_LAB=1) no cluster is created or used.`
 
 func newTUICmd(opts *options, newBackends backendsFunc) *cobra.Command {
-	var f tuiFlags
 	cmd := &cobra.Command{
 		Use:   "tui",
 		Short: "Open the course in the terminal (the default command)",
 		Long:  tuiLong,
 		Args:  cobra.NoArgs,
-		RunE:  tuiRunE(opts, &f, newBackends),
+		RunE:  tuiRunE(opts, newBackends),
 	}
-	addTUIFlags(cmd, &f)
+	config.RegisterNoLab(cmd.Flags())
 	return cmd
 }
 
 // tuiRunE runs the TUI; the root command and "tui" share it.
-func tuiRunE(opts *options, f *tuiFlags, newBackends backendsFunc) func(*cobra.Command, []string) error {
+func tuiRunE(opts *options, newBackends backendsFunc) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, _ []string) error {
 		ctx := cmd.Context()
 		course, err := opts.loadCourse()
 		if err != nil {
 			return err
 		}
-		store, notice, err := openProgress(opts.stateDir)
+		store, notice, err := openProgress(opts.settings.StateDir.V)
 		if err != nil {
 			return withCode(exitEnv, err)
 		}
-		logOut, closeLog, unwritable := openTUILog(opts.stateDir)
+		logOut, closeLog, unwritable := openTUILog(opts.settings.StateDir.V)
 		defer closeLog()
 		notice = strings.TrimSpace(unwritable + " " + notice)
 		log := slog.New(slog.NewTextHandler(logOut, nil))
 		defer routeLibraryLogs(log)()
 
+		noLab, err := config.ChooseNoLab(cmd.Flags(), os.Getenv)
+		if err != nil {
+			return withCode(exitEnv, err)
+		}
 		var b tuiBackends
-		if !f.noLab && newBackends != nil {
+		if !noLab.V && newBackends != nil {
 			if b, err = newBackends(ctx, opts, course); err != nil {
 				return withCode(exitEnv, err)
 			}
@@ -118,7 +107,7 @@ func tuiRunE(opts *options, f *tuiFlags, newBackends backendsFunc) func(*cobra.C
 			Log:      log,
 			Terminal: tui.DetectTerminal(os.Getenv, exec.LookPath),
 
-			SecondTerminal: secondTerminal(cmd),
+			SecondTerminal: secondTerminal(cmd, opts.settings),
 		}, programStreams(cmd)...)
 		if err != nil {
 			return withCode(exitEnv, fmt.Errorf("terminal interface: %w", err))
@@ -212,9 +201,10 @@ func (h closedConnQuiet) WithGroup(name string) slog.Handler {
 }
 
 // secondTerminal returns the command that opens an exercise's shell in
-// another terminal, with the global flags given to this run so that it
+// another terminal, with the global flags given to this run and the
+// settings its environment chose, so that it
 // reaches the same lab and state directory.
-func secondTerminal(cmd *cobra.Command) func(exerciseID string) string {
+func secondTerminal(cmd *cobra.Command, s config.Settings) func(exerciseID string) string {
 	words := []string{"kubedojo"}
 	global := cmd.Root().PersistentFlags()
 	cmd.Flags().Visit(func(f *pflag.Flag) {
@@ -222,6 +212,7 @@ func secondTerminal(cmd *cobra.Command) func(exerciseID string) string {
 			words = append(words, "--"+f.Name+"="+lessons.ShellQuote(f.Value.String()))
 		}
 	})
+	words = append(words, s.FromEnvironment(lessons.ShellQuote)...)
 	prefix := strings.Join(words, " ")
 	return func(id string) string { return prefix + " lab shell " + lessons.ShellQuote(id) }
 }

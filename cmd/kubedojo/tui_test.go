@@ -17,6 +17,7 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/klog/v2"
 
+	"github.com/kubedojo/kubedojo/lab/config"
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/tui"
 	"github.com/kubedojo/kubedojo/tui/tuitest"
@@ -84,7 +85,7 @@ func TestTUISendsLibraryLogsToTheLogFile(t *testing.T) {
 	defer cancel()
 	var screen bytes.Buffer
 	state := t.TempDir()
-	opts := &options{stdout: &screen, stderr: &screen, stateDir: state, coursePath: tuitest.PackDir()}
+	opts := &options{stdout: &screen, stderr: &screen, settings: testSettings(t, "--state-dir", state), coursePath: tuitest.PackDir()}
 	lab := &noisyLab{Lab: tuitest.ReadyLab(), t: t, server: api.URL, done: cancel}
 	backends := func(context.Context, *options, *lessons.Course) (tuiBackends, error) {
 		return tuiBackends{lab: lab, grader: tuitest.NewGrader("pending")}, nil
@@ -126,16 +127,32 @@ func TestTUISendsLibraryLogsToTheLogFile(t *testing.T) {
 }
 
 // TestSecondTerminalKeepsTheGlobalFlags: the command the TUI suggests for
-// a second terminal reaches the same lab and state as this run.
+// a second terminal reaches the same lab and state as this run, also when
+// an environment variable the other terminal may lack chose them.
 func TestSecondTerminalKeepsTheGlobalFlags(t *testing.T) {
 	root := newRootCmd(&options{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}})
 	if err := root.ParseFlags([]string{"--state-dir", "/tmp/my state", "--lab-name", "kd-ann", "--no-lab"}); err != nil {
 		t.Fatal(err)
 	}
-	got := secondTerminal(root)("pods-basics/first-pod")
+	got := secondTerminal(root, config.Settings{})("pods-basics/first-pod")
 	want := "kubedojo --lab-name=kd-ann --state-dir='/tmp/my state' lab shell pods-basics/first-pod"
 	if got != want {
-		t.Errorf("got  %s\nwant %s", got, want)
+		t.Errorf("flags:\ngot  %s\nwant %s", got, want)
+	}
+
+	root = newRootCmd(&options{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}})
+	if err := root.ParseFlags([]string{"--state-dir", "/tmp/my state"}); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{config.LabName.Env: "kd-bo", config.Workers.Env: "0"}
+	s, err := config.Choose(root.Flags(), func(k string) string { return env[k] }, config.File{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = secondTerminal(root, s)("pods-basics/first-pod")
+	want = "kubedojo --state-dir='/tmp/my state' --lab-name=kd-bo --workers=0 lab shell pods-basics/first-pod"
+	if got != want {
+		t.Errorf("environment:\ngot  %s\nwant %s", got, want)
 	}
 }
 
@@ -150,7 +167,7 @@ func TestTUIReadsWithoutAWritableStateDir(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
 	defer cancel()
 	var screen bytes.Buffer
-	opts := &options{stdout: &screen, stderr: &screen, stateDir: state, coursePath: tuitest.PackDir()}
+	opts := &options{stdout: &screen, stderr: &screen, settings: testSettings(t, "--state-dir", state), coursePath: tuitest.PackDir()}
 	cmd := newTUICmd(opts, nil)
 	cmd.SetIn(strings.NewReader(""))
 	cmd.SetOut(&screen)

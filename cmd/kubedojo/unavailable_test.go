@@ -48,11 +48,12 @@ func TestUnavailableExerciseIsNotAFailure(t *testing.T) {
 	if r := session.ErrorReport(ex, lab.ErrUnreachable); r.Counts().Error != 2 || string(r.Outcome()) != "error" {
 		t.Errorf("unreachable: %+v", r.Counts())
 	}
-	// One skipped check among graded ones says its reason under it.
+	// One skipped check among graded ones says its reason under it, with
+	// the TUI's mark for skipped.
 	mixed := result.Report{Results: []result.Result{{Title: "a", Status: result.Pass}, {Title: "b", Status: result.Skipped, Detail: "needs helm"}}}
 	b.Reset()
 	printReport(&b, ex, mixed)
-	if !strings.Contains(b.String(), "  · b\n      needs helm\n") || string(mixed.Outcome()) != "fail" {
+	if !strings.Contains(b.String(), "  ⊘ b\n      needs helm\n") || string(mixed.Outcome()) != "fail" {
 		t.Errorf("mixed report %q, overall %q", b.String(), string(mixed.Outcome()))
 	}
 }

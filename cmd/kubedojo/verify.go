@@ -137,17 +137,17 @@ func printVerify(w io.Writer, r checks.VerifyResult) {
 	var mark string
 	switch r.Status {
 	case checks.Verified:
-		mark = passStyle.Render(styles.IconPass + " verified    ")
+		mark = theme().Pass.Render(styles.IconPass + " verified    ")
 	case checks.NotVerified:
-		mark = faintStyle.Render("- not verified")
+		mark = theme().Muted.Render("- not verified")
 	case checks.VerifyFailed:
-		mark = failStyle.Render(styles.IconFail + " FAILED      ")
+		mark = theme().Fail.Render(styles.IconFail + " FAILED      ")
 	default:
-		mark = errorStyle.Render(styles.IconError + " error       ")
+		mark = theme().Error.Render(styles.IconError + " error       ")
 	}
-	line := fmt.Sprintf("%s %-46s %s", mark, r.Exercise, faintStyle.Render(fmt.Sprintf("%s, %s", r.Tier, r.Duration.Round(100*time.Millisecond))))
+	line := fmt.Sprintf("%s %-46s %s", mark, r.Exercise, theme().Muted.Render(fmt.Sprintf("%s, %s", r.Tier, r.Duration.Round(100*time.Millisecond))))
 	if r.Status == checks.Verified && r.Start != nil {
-		line += faintStyle.Render(fmt.Sprintf(", %d/%d checks fail on the start state", r.Start.Counts().Fail, len(r.Start.Results)))
+		line += theme().Muted.Render(fmt.Sprintf(", %d/%d checks fail on the start state", r.Start.Counts().Fail, len(r.Start.Results)))
 	}
 	lipgloss.Fprintln(w, line)
 	if r.Reason != "" {

@@ -2,12 +2,12 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kubedojo/kubedojo/lab"
+	"github.com/kubedojo/kubedojo/lab/config"
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3".
@@ -31,15 +31,11 @@ func newVersionCmd(opts *options) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			w := cmd.OutOrStdout()
 			fmt.Fprintf(w, "kubedojo %s\n", buildVersion())
-			cfg, err := opts.labConfig(nil)
-			if err != nil {
-				return err
-			}
-			img := lab.ChooseNodeImage(cfg.NodeImage, cfg.NodeImageFile, os.Getenv)
-			if img.Source == "default" {
-				fmt.Fprintf(w, "node image: %s (Kubernetes %s, kubedojo's default)\n", img.Image, lab.DefaultKubernetesVersion)
+			img := opts.settings.NodeImage
+			if img.Source == config.SourceDefault {
+				fmt.Fprintf(w, "node image: %s (Kubernetes %s, kubedojo's default)\n", img.V, lab.DefaultKubernetesVersion)
 			} else {
-				fmt.Fprintf(w, "node image: %s (from %s; the default is %s, Kubernetes %s)\n", img.Image, img.Source, lab.DefaultNodeImage, lab.DefaultKubernetesVersion)
+				fmt.Fprintf(w, "node image: %s (from %s; the default is %s, Kubernetes %s)\n", img.V, img.Source, lab.DefaultNodeImage, lab.DefaultKubernetesVersion)
 			}
 			fmt.Fprintln(w, "an existing lab keeps the image it was created with (kubedojo lab status shows it)")
 			return nil

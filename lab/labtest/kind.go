@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kubedojo/kubedojo/lab"
+	"github.com/kubedojo/kubedojo/lab/config"
 )
 
 // KindImages are the learner images RequireKindLab preloads: every image
@@ -24,10 +25,10 @@ const KindWorkers = 1
 // Tests pass the image explicitly so that they never pull kind's default.
 func RequireKind(tb testing.TB) {
 	tb.Helper()
-	if os.Getenv(lab.EnvNodeImage) == "" {
-		Unavailable(tb, "kind", lab.EnvNodeImage+" is not set (the kind node image to use, e.g. local/kind-node:v1.33.13)")
+	if os.Getenv(config.NodeImage.Env) == "" {
+		Unavailable(tb, "kind", config.NodeImage.Env+" is not set (the kind node image to use, e.g. local/kind-node:v1.33.13)")
 	}
-	l, err := lab.New(lab.Config{StateDir: tb.TempDir()})
+	l, err := lab.New(lab.Config{StateDir: tb.TempDir(), NodeImage: os.Getenv(config.NodeImage.Env)})
 	if err != nil {
 		tb.Fatalf("kind tier: %v", err)
 	}
@@ -89,7 +90,7 @@ func UpKindLab(name string, addons ...string) (*lab.Lab, time.Duration, error) {
 	}
 	defer unlock()
 	// A test lab holds no learner's work: a broken one is recreated.
-	l, err := lab.New(lab.Config{Name: name, StateDir: state, Images: KindImages, Addons: addons, Workers: KindWorkers, Recreate: true})
+	l, err := lab.New(lab.Config{Name: name, StateDir: state, NodeImage: os.Getenv(config.NodeImage.Env), Images: KindImages, Addons: addons, Workers: KindWorkers, Recreate: true})
 	if err != nil {
 		return nil, 0, fmt.Errorf("kind lab %s: %w", name, err)
 	}

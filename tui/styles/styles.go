@@ -10,8 +10,6 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/lipgloss/v2"
-
-	"github.com/kubedojo/kubedojo/lessons/progress"
 )
 
 // Glyphs used across screens, so a state always looks the same.
@@ -139,15 +137,77 @@ func (s *Styles) Bar(width, done, total int) string {
 	return s.BarFull.Render(strings.Repeat("█", full)) + s.BarEmpty.Render(strings.Repeat("░", width-full))
 }
 
-// Mark renders a progress status as its coloured glyph.
-func (s *Styles) Mark(st progress.Status) string {
+// State is a state that the TUI and the CLI show with a mark: the outcome
+// of a check, or how far a learner got with a lesson or an exercise. The
+// packages that show a domain's status map it to a State (tui/common's
+// CheckState and ProgressState), so that this package imports nothing of
+// the domain and a state looks the same everywhere.
+type State int
+
+// The states.
+const (
+	StatePending State = iota
+	StateRunning
+	StatePass
+	StateFail
+	StateError
+	StateSkipped
+	StateNotStarted
+	StateInProgress
+	StateDone
+	StateRevealed
+	stateCount
+)
+
+// Glyph is the state's mark without colour.
+func (st State) Glyph() string {
 	switch st {
-	case progress.InProgress:
-		return s.InProgress.Render(MarkInProgress)
-	case progress.Done:
-		return s.Done.Render(MarkDone)
-	case progress.Revealed:
-		return s.Revealed.Render(MarkRevealed)
+	case StateRunning:
+		return IconRunning
+	case StatePass:
+		return IconPass
+	case StateFail:
+		return IconFail
+	case StateError:
+		return IconError
+	case StateSkipped:
+		return IconSkipped
+	case StateNotStarted:
+		return MarkNotStarted
+	case StateInProgress:
+		return MarkInProgress
+	case StateDone:
+		return MarkDone
+	case StateRevealed:
+		return MarkRevealed
 	}
-	return s.NotStarted.Render(MarkNotStarted)
+	return IconPending
 }
+
+// Of is the style of a state's mark.
+func (s *Styles) Of(st State) lipgloss.Style {
+	switch st {
+	case StateRunning:
+		return s.Running
+	case StatePass:
+		return s.Pass
+	case StateFail:
+		return s.Fail
+	case StateError:
+		return s.Error
+	case StateSkipped:
+		return s.Skipped
+	case StateNotStarted:
+		return s.NotStarted
+	case StateInProgress:
+		return s.InProgress
+	case StateDone:
+		return s.Done
+	case StateRevealed:
+		return s.Revealed
+	}
+	return s.Pending
+}
+
+// Mark renders a state as its coloured glyph.
+func (s *Styles) Mark(st State) string { return s.Of(st).Render(st.Glyph()) }

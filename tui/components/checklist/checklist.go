@@ -20,7 +20,6 @@ import (
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/tui/common"
 	"github.com/kubedojo/kubedojo/tui/prose"
-	"github.com/kubedojo/kubedojo/tui/styles"
 )
 
 // Model is the check list of one exercise.
@@ -321,18 +320,13 @@ func (m *Model) row(r row, selected bool, lv level, width int) []string {
 			out = append(out, "    "+w)
 		}
 	}
-	icon, style, note := styles.IconPending, s.Pending, ""
+	state := common.CheckState(r.Status)
+	icon, style, note := state.Glyph(), s.Of(state), ""
 	switch r.Status {
-	case result.Running:
-		icon, style = styles.IconRunning, s.Running
-	case result.Pass:
-		icon, style = styles.IconPass, s.Pass
-	case result.Fail:
-		icon, style = styles.IconFail, s.Fail
 	case result.Error:
-		icon, style, note = styles.IconError, s.Error, " (could not check)"
+		note = " (could not check)"
 	case result.Skipped:
-		icon, style, note = styles.IconSkipped, s.Skipped, " (skipped)"
+		note = " (skipped)"
 	}
 	running := ""
 	if r.running {

@@ -226,13 +226,13 @@ func (m *Model) keepSelection(rows []record.Row) {
 func cellGlyph(s *styles.Styles, c record.Cell) string {
 	switch c {
 	case record.CellDone:
-		return s.Done.Render(styles.MarkDone)
+		return s.Mark(styles.StateDone)
 	case record.CellInProgress:
-		return s.InProgress.Render(styles.MarkInProgress)
+		return s.Mark(styles.StateInProgress)
 	case record.CellStuck:
-		return s.Fail.Render(styles.IconFail)
+		return s.Mark(styles.StateFail)
 	}
-	return s.NotStarted.Render(styles.MarkNotStarted)
+	return s.Mark(styles.StateNotStarted)
 }
 
 const nameWidth = 16

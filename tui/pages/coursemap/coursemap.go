@@ -349,7 +349,7 @@ func (m *Model) renderRow(r row, selected bool) string {
 	if selected {
 		titleStyle = s.Selected
 	}
-	return prefix + s.Mark(l.Status) + " " +
+	return prefix + s.Mark(common.ProgressState(l.Status)) + " " +
 		titleStyle.Render(title) + strings.Repeat(" ", titleW-lipgloss.Width(title)+1) +
 		s.Tag.Render(fmt.Sprintf("%-*s", domainW, domain)) + " " +
 		s.Muted.Render(fmt.Sprintf("%*s", countW, count)) + " " +

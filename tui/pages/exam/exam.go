@@ -756,27 +756,27 @@ func (m *Model) taskDocument() string {
 
 // checkItem is a check's line in the task document.
 func checkItem(r result.Result) string {
-	switch r.Status {
-	case result.Pass:
-		return styles.IconPass + " " + r.Title
-	case result.Fail:
-		return styles.IconFail + " " + r.Title + " — " + strings.TrimSpace(r.Message+" "+r.Detail)
-	case result.Skipped:
-		return styles.IconSkipped + " " + r.Title + " — " + r.Detail
-	}
-	return styles.IconError + " " + r.Title + " — " + r.Detail
+	return common.CheckState(r.Status).Glyph() + " " + r.Title + checkTail(r)
 }
 
 func checkLine(s *styles.Styles, r result.Result) string {
+	line := s.Mark(common.CheckState(r.Status)) + " " + r.Title
+	if tail := checkTail(r); tail != "" {
+		line += s.Muted.Render(tail)
+	}
+	return line
+}
+
+// checkTail is what follows a check's title in the grade: why it did not
+// pass.
+func checkTail(r result.Result) string {
 	switch r.Status {
 	case result.Pass:
-		return s.Pass.Render(styles.IconPass) + " " + r.Title
+		return ""
 	case result.Fail:
-		return s.Fail.Render(styles.IconFail) + " " + r.Title + s.Muted.Render(" — "+strings.TrimSpace(r.Message+" "+r.Detail))
-	case result.Skipped:
-		return s.Skipped.Render(styles.IconSkipped) + " " + r.Title + s.Muted.Render(" — "+r.Detail)
+		return " — " + strings.TrimSpace(r.Message+" "+r.Detail)
 	}
-	return s.Error.Render(styles.IconError) + " " + r.Title + s.Muted.Render(" — "+r.Detail)
+	return " — " + r.Detail
 }
 
 // setupView shows the setup of every task before the clock starts.
@@ -796,15 +796,16 @@ func (m *Model) setupView() string {
 	}
 	b.WriteString("\n")
 	for i, t := range m.setup {
-		mark := s.Pending.Render(styles.IconPending)
+		state := styles.StatePending
 		switch {
 		case t.err != nil:
-			mark = s.Fail.Render(styles.IconFail)
+			state = styles.StateFail
 		case t.ready:
-			mark = s.Pass.Render(styles.IconPass)
+			state = styles.StatePass
 		case t.running:
-			mark = s.Running.Render(styles.IconRunning)
+			state = styles.StateRunning
 		}
+		mark := s.Mark(state)
 		fmt.Fprintf(&b, "%s %2d  Task %d\n", mark, i+1, i+1)
 	}
 	if m.setupErr != nil {
@@ -844,9 +845,9 @@ func (m *Model) reportText(width int) string {
 	}
 	b.WriteString("\n" + s.Subtitle.Render("Tasks") + "\n")
 	for _, t := range r.Tasks {
-		mark := s.Fail.Render(styles.IconFail)
+		mark := s.Mark(styles.StateFail)
 		if t.Solved() {
-			mark = s.Pass.Render(styles.IconPass)
+			mark = s.Mark(styles.StatePass)
 		}
 		b.WriteString(wrap.Render(fmt.Sprintf("%s %2d. %s  %d/%d points, weight %d %%", mark, t.Number, t.Title, t.Earned, t.Possible, t.Weight)) + "\n")
 		if t.Solved() {

@@ -299,10 +299,38 @@ func (m *Model) notReady() tea.Cmd {
 	return messages.Cmd(messages.ErrorMsg{Err: fmt.Errorf("cannot do that now: %s", what)})
 }
 
+// updateKeys handles the page's keys by group: revealing hints and the
+// solution, acting on the lab (which must be usable), and moving on.
 func (m *Model) updateKeys(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.c.Keys
 	switch {
-	case key.Matches(msg, k.Hint):
+	case key.Matches(msg, k.Hint, k.Solution):
+		return m.revealKeys(msg)
+	case key.Matches(msg, k.Reset, k.Shell, k.Check),
+		key.Matches(msg, k.NodeShell) && m.offersNodeShell(),
+		key.Matches(msg, k.SideShell) && m.c.Terminal.InTmux():
+		if !m.labUsable() {
+			return m.notReady()
+		}
+		return m.labKeys(msg)
+	case key.Matches(msg, k.SecondTerminal):
+		// The command first: the status line may cut what follows.
+		return messages.Cmd(messages.NoticeMsg{Text: fmt.Sprintf(
+			"In a second terminal, run %s and work there: this screen keeps the task and the live checks in view. (Inside tmux, %s opens that shell in a pane beside this one.)",
+			m.c.SecondTerminalCommand(m.ex.ID), k.SideShell.Help().Key)})
+	case key.Matches(msg, k.NextExercise):
+		return m.next()
+	case key.Matches(msg, k.NextCheck, k.PrevCheck):
+		return m.checks.Update(msg)
+	}
+	return nil
+}
+
+// revealKeys shows the next hint, or the solution (asking first, since it
+// is recorded as seen).
+func (m *Model) revealKeys(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.c.Keys
+	if key.Matches(msg, k.Hint) {
 		n, changed := m.c.Progress.RevealHint(m.ex.ID, len(m.ex.Hints))
 		if !changed {
 			return messages.Cmd(messages.NoticeMsg{Text: allHintsShown(n, k.Solution.Help().Key)})
@@ -310,65 +338,48 @@ func (m *Model) updateKeys(msg tea.KeyPressMsg) tea.Cmd {
 		m.refreshDocument()
 		m.reader.Reveal(hintPart(n, len(m.ex.Hints)))
 		return nil
-	case key.Matches(msg, k.Solution):
-		if m.c.Progress.Exercise(m.ex.ID).SolutionRevealed {
-			m.showSolution = !m.showSolution
-			m.refreshDocument()
-			if m.showSolution {
-				m.reader.Reveal(solutionPart)
-			}
-			return nil
+	}
+	if m.c.Progress.Exercise(m.ex.ID).SolutionRevealed {
+		m.showSolution = !m.showSolution
+		m.refreshDocument()
+		if m.showSolution {
+			m.reader.Reveal(solutionPart)
 		}
-		m.confirm.Ask("Show the reference solution? It is recorded as seen.", messages.Cmd(revealConfirmedMsg{page: m.id}))
+		return nil
+	}
+	m.confirm.Ask("Show the reference solution? It is recorded as seen.", messages.Cmd(revealConfirmedMsg{page: m.id}))
+	return nil
+}
+
+// labKeys acts on the lab: reset (asking first), a shell in place of the
+// TUI, inside the node or beside it in tmux, or grade now and follow.
+func (m *Model) labKeys(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.c.Keys
+	switch {
 	case key.Matches(msg, k.Reset):
-		if !m.labUsable() {
-			return m.notReady()
-		}
 		var ns []string
 		for _, n := range m.ex.Namespaces {
 			ns = append(ns, n.Name)
 		}
 		m.confirm.Ask(fmt.Sprintf("Reset to the start state? What is in namespace %s is deleted.", strings.Join(ns, ", ")),
 			messages.Cmd(resetConfirmedMsg{page: m.id}))
+		return nil
 	case key.Matches(msg, k.Shell):
-		if !m.labUsable() {
-			return m.notReady()
-		}
 		m.busy = "Opening a shell"
 		return tea.Batch(m.spinner.Tick, m.shell())
-	case key.Matches(msg, k.NodeShell) && m.offersNodeShell():
-		if !m.labUsable() {
-			return m.notReady()
-		}
+	case key.Matches(msg, k.NodeShell):
 		m.busy = "Opening a shell inside the node"
 		return tea.Batch(m.spinner.Tick, m.nodeShell())
-	case key.Matches(msg, k.SideShell) && m.c.Terminal.InTmux():
-		if !m.labUsable() {
-			return m.notReady()
-		}
+	case key.Matches(msg, k.SideShell):
 		m.busy = "Opening a shell beside"
 		return tea.Batch(m.spinner.Tick, m.sideShell())
-	case key.Matches(msg, k.SecondTerminal):
-		// The command first: the status line may cut what follows.
-		return messages.Cmd(messages.NoticeMsg{Text: fmt.Sprintf(
-			"In a second terminal, run %s and work there: this screen keeps the task and the live checks in view. (Inside tmux, %s opens that shell in a pane beside this one.)",
-			m.c.SecondTerminalCommand(m.ex.ID), k.SideShell.Help().Key)})
-	case key.Matches(msg, k.Check):
-		if !m.labUsable() {
-			return m.notReady()
-		}
-		cmds := []tea.Cmd{m.evaluate()}
-		if m.watch == nil && !m.needsSetup {
-			m.started = true
-			cmds = append(cmds, m.startWatch())
-		}
-		return tea.Batch(cmds...)
-	case key.Matches(msg, k.NextExercise):
-		return m.next()
-	case key.Matches(msg, k.NextCheck, k.PrevCheck):
-		return m.checks.Update(msg)
 	}
-	return nil
+	cmds := []tea.Cmd{m.evaluate()}
+	if m.watch == nil && !m.needsSetup {
+		m.started = true
+		cmds = append(cmds, m.startWatch())
+	}
+	return tea.Batch(cmds...)
 }
 
 // allHintsShown says there is no further hint, and where to go from there.

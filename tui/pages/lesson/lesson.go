@@ -142,12 +142,12 @@ func (m *Model) View() string {
 		if e.Exercise.Troubleshooting {
 			right = "troubleshooting · " + right
 		}
-		lines = append(lines, m.entry(i, s.Mark(e.Record.Status), e.Exercise.Title, right))
+		lines = append(lines, m.entry(i, s.Mark(common.ProgressState(e.Record.Status)), e.Exercise.Title, right))
 	}
 	if q := m.lesson.Quiz; q != nil {
-		mark, right := s.Mark(progress.NotStarted), ""
+		mark, right := s.Mark(styles.StateNotStarted), ""
 		if rec := sum.Record.Quiz; rec != nil {
-			mark, right = s.Mark(progress.Done), fmt.Sprintf("last %d/%d · best %d/%d", rec.Score, rec.Total, rec.Best, rec.Total)
+			mark, right = s.Mark(styles.StateDone), fmt.Sprintf("last %d/%d · best %d/%d", rec.Score, rec.Total, rec.Best, rec.Total)
 		}
 		lines = append(lines, m.entry(len(m.lesson.Exercises), mark, "Quiz · "+prose.Plural(len(q.Questions), "question", "questions"), right))
 	}

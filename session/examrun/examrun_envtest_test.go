@@ -17,12 +17,12 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/kubedojo/kubedojo/checks"
-	"github.com/kubedojo/kubedojo/checks/examrun"
 	"github.com/kubedojo/kubedojo/lab"
 	"github.com/kubedojo/kubedojo/lab/labtest"
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/lessons/exam"
 	"github.com/kubedojo/kubedojo/session"
+	"github.com/kubedojo/kubedojo/session/examrun"
 )
 
 func TestMain(m *testing.M) {

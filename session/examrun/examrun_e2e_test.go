@@ -8,11 +8,11 @@ import (
 	"time"
 
 	"github.com/kubedojo/kubedojo/assets"
-	"github.com/kubedojo/kubedojo/checks/examrun"
 	"github.com/kubedojo/kubedojo/lab/labtest"
 	"github.com/kubedojo/kubedojo/lessons"
 	"github.com/kubedojo/kubedojo/lessons/exam"
 	"github.com/kubedojo/kubedojo/session"
+	"github.com/kubedojo/kubedojo/session/examrun"
 )
 
 // sharedLabTask keeps a draw on the shared e2e lab to tasks that leave the
