@@ -259,6 +259,12 @@ func TestEnvtestEventsByName(t *testing.T) {
 	expectResult(t, fx.grade(`{events: {object: Pod/victim, reason: Preempted, byName: true}}`), result.Pass, "")
 	expectResult(t, fx.grade(`{events: {object: Pod/victim, reason: Preempted, byName: true, absent: true}}`), result.Fail, "Pod victim has a Preempted event: by Preempted")
 	expectResult(t, fx.grade(`{events: {object: Pod/bystander, reason: Preempted, byName: true, absent: true}}`), result.Pass, "")
+	// A workload's pod, whose name was generated: namePrefix matches it.
+	event(fx.ns, "trainer.1", corev1.ObjectReference{Kind: "Pod", Name: "trainer-7d9f-x2", Namespace: fx.ns, UID: "gone-too"}, "Preempted")
+	expectResult(t, fx.grade(`{events: {object: Pod/trainer-, namePrefix: true, reason: Preempted}}`), result.Pass, "")
+	expectResult(t, fx.grade(`{events: {object: Pod/trainer-, reason: Preempted, byName: true}}`), result.Fail, "Pod trainer- has no Preempted event")
+	expectResult(t, fx.grade(`{events: {object: Pod/other-, namePrefix: true, reason: Preempted}}`), result.Fail, "no Pod named other-… has a Preempted event")
+	expectResult(t, fx.grade(`{events: {object: Pod/trainer-, namePrefix: true, reason: Preempted, absent: true}}`), result.Fail, "Pod trainer-7d9f-x2 has a Preempted event: by Preempted")
 	// The kind is part of the name: a Secret called victim is another object.
 	event(fx.ns, "victim.2", corev1.ObjectReference{Kind: "Secret", Name: "victim", Namespace: fx.ns, UID: "secret-uid"}, "Rotated")
 	expectResult(t, fx.grade(`{events: {object: Pod/victim, reason: Rotated, byName: true}}`), result.Fail, "Pod victim has no Rotated event")

@@ -42,7 +42,7 @@ func (ev *evaluation) evalEvents(ctx context.Context, e *lessons.EventsCheck) (b
 	if err != nil {
 		return false, "", err
 	}
-	var matched []string
+	var matched []corev1.Event
 	for _, event := range events {
 		if !about.involves(event.InvolvedObject) || event.Reason != e.Reason {
 			continue
@@ -50,15 +50,21 @@ func (ev *evaluation) evalEvents(ctx context.Context, e *lessons.EventsCheck) (b
 		if e.MessageContains != "" && !strings.Contains(event.Message, e.MessageContains) {
 			continue
 		}
-		matched = append(matched, event.Message)
+		matched = append(matched, event)
 	}
 	switch {
 	case e.Absent && len(matched) > 0:
-		return false, fmt.Sprintf("%s has a %s event: %s", label, e.Reason, truncate(matched[0], 160)), nil
+		if about.prefix {
+			label = fmt.Sprintf("%s %s", about.kind, matched[0].InvolvedObject.Name)
+		}
+		return false, fmt.Sprintf("%s has a %s event: %s", label, e.Reason, truncate(matched[0].Message, 160)), nil
 	case !e.Absent && len(matched) == 0:
 		what := e.Reason
 		if e.MessageContains != "" {
 			what += fmt.Sprintf(" (mentioning %q)", e.MessageContains)
+		}
+		if about.prefix {
+			return false, fmt.Sprintf("no %s named %s… has a %s event", about.kind, about.name, what), nil
 		}
 		return false, fmt.Sprintf("%s has no %s event", label, what), nil
 	}
@@ -71,6 +77,7 @@ type eventSubject struct {
 	// namespace holds the events (default for cluster-scoped objects).
 	namespace  string
 	kind, name string
+	prefix     bool // name is a prefix of the involved object's
 	uid        types.UID
 	// notFound says why there is no subject (the object does not exist).
 	notFound string
@@ -81,6 +88,9 @@ func (s eventSubject) involves(o corev1.ObjectReference) bool {
 	if s.uid != "" {
 		return o.UID == s.uid
 	}
+	if s.prefix {
+		return o.Kind == s.kind && strings.HasPrefix(o.Name, s.name)
+	}
 	return o.Kind == s.kind && o.Name == s.name
 }
 
@@ -88,6 +98,10 @@ func (s eventSubject) involves(o corev1.ObjectReference) bool {
 func (s eventSubject) selector(reason string) fields.Set {
 	if s.uid != "" {
 		return fields.Set{"involvedObject.uid": string(s.uid), "reason": reason}
+	}
+	if s.prefix {
+		// Field selectors match whole values: the prefix is applied here.
+		return fields.Set{"involvedObject.kind": s.kind, "reason": reason}
 	}
 	return fields.Set{"involvedObject.kind": s.kind, "involvedObject.name": s.name, "reason": reason}
 }
@@ -100,7 +114,7 @@ func (ev *evaluation) eventSubject(ctx context.Context, e *lessons.EventsCheck) 
 		if err != nil {
 			return eventSubject{}, "", err
 		}
-		s := eventSubject{namespace: t.namespace, kind: t.gvk.Kind, name: e.Object.Name}
+		s := eventSubject{namespace: t.namespace, kind: t.gvk.Kind, name: e.Object.Name, prefix: e.NamePrefix}
 		if s.namespace == "" {
 			s.namespace = "default" // events about cluster-scoped objects live there
 		}

@@ -407,11 +407,17 @@ type EventsCheck struct {
 	// Events about a Node always match by name: the kubelet writes the
 	// node's name where its uid belongs.
 	ByName bool `yaml:"byName,omitempty" json:"byName,omitempty"`
+	// NamePrefix matches by name too, taking Object's name as a prefix:
+	// the pods of a workload, whose names are generated (a Deployment's
+	// pod that was preempted).
+	NamePrefix bool `yaml:"namePrefix,omitempty" json:"namePrefix,omitempty"`
 }
 
 // MatchesByName reports whether the check looks for events by the
-// involved object's kind and name (ByName, or a Node).
-func (e *EventsCheck) MatchesByName() bool { return e.ByName || e.Object.Kind == "Node" }
+// involved object's kind and name (ByName, NamePrefix, or a Node).
+func (e *EventsCheck) MatchesByName() bool {
+	return e.ByName || e.NamePrefix || e.Object.Kind == "Node"
+}
 
 // NodeCheck runs a shell command, or reads a file, inside a cluster node.
 type NodeCheck struct {

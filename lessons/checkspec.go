@@ -286,8 +286,8 @@ func (s *LogsCheck) TierNeed() TierNeed { return TierNeed{Tier: TierKubelet, Wha
 func (s *EventsCheck) lint(v *exerciseLint, k string) {
 	v.objectRef(k+".object", s.Object, true)
 	require(v.r, v.pos, k+".reason", s.Reason)
-	if s.ByName && s.Object.Selector != "" {
-		v.r.add(v.pos.line(k+".object"), k+".object.selector", "byName matches events by the object's name; events carry no labels, so drop the selector")
+	if (s.ByName || s.NamePrefix) && s.Object.Selector != "" {
+		v.r.add(v.pos.line(k+".object"), k+".object.selector", "byName and namePrefix match events by the object's name; events carry no labels, so drop the selector")
 	}
 }
 
