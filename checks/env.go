@@ -3,6 +3,7 @@ package checks
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"sync"
 	"time"
 
@@ -87,6 +88,10 @@ type Env struct {
 	// mapperMu serialises mapper resets: several checks may notice a
 	// missing kind at once.
 	mapperMu sync.Mutex
+
+	// troubles wakes the outage detection of watches (liveness.go).
+	troubles    *apiTrouble
+	troubleOnce sync.Once
 }
 
 // NewEnv builds an Env for a cluster from its REST config.
@@ -100,15 +105,25 @@ func NewEnv(cfg *rest.Config) (*Env, error) {
 		// 5 QPS would queue them and make grading slow.
 		cfg.QPS, cfg.Burst = 50, 100
 	}
-	kube, err := kubernetes.NewForConfig(cfg)
+	// The API clients report failing requests to the watches, which then
+	// probe the API server (outage.go); the watches' client pings a quiet
+	// connection (liveness.go).
+	troubles := &apiTrouble{}
+	api := rest.CopyConfig(cfg)
+	api.Wrap(func(rt http.RoundTripper) http.RoundTripper { return troubleTripper{next: rt, trouble: troubles} })
+	kube, err := kubernetes.NewForConfig(api)
 	if err != nil {
 		return nil, fmt.Errorf("build clientset: %w", err)
 	}
-	dyn, err := dynamic.NewForConfig(cfg)
+	pinging, err := pingingConfig(api)
+	if err != nil {
+		return nil, fmt.Errorf("build the watches' client: %w", err)
+	}
+	dyn, err := dynamic.NewForConfig(pinging)
 	if err != nil {
 		return nil, fmt.Errorf("build dynamic client: %w", err)
 	}
-	disco, err := discovery.NewDiscoveryClientForConfig(cfg)
+	disco, err := discovery.NewDiscoveryClientForConfig(api)
 	if err != nil {
 		return nil, fmt.Errorf("build discovery client: %w", err)
 	}
@@ -121,6 +136,8 @@ func NewEnv(cfg *rest.Config) (*Env, error) {
 		Dynamic: dyn,
 		Mapper:  restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(disco)),
 		Exec:    exec,
+
+		troubles: troubles,
 	}, nil
 }
 

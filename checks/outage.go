@@ -15,18 +15,22 @@ import (
 // A watch reads from informer caches, which keep the last state they saw
 // when the API server stops answering: a stopped API server makes the
 // informers retry quietly, a paused one leaves their connections hanging.
-// So a watch probes the API server itself and, when it stops answering,
-// reports every check as an environment error (never the last pass or
-// fail) until it answers again; then it starts over with fresh informers,
-// since the caches missed whatever changed meanwhile.
+// So when a request of the watch fails (a broken watch, a failed list: the
+// Env's apiTrouble, liveness.go), the watch probes the API server itself,
+// and while it does not answer it reports every check as an environment
+// error (never the last pass or fail) until it answers again; then it
+// starts over with fresh informers, since the caches missed whatever
+// changed meanwhile. An idle watch whose requests do not fail asks nothing.
 const (
-	probeEvery   = 2 * time.Second
 	probeTimeout = 3 * time.Second
 	// probeFailures in a row mean the API server is gone: one slow answer
-	// on a busy machine is not an outage.
+	// on a busy machine, or one broken connection, is not an outage.
 	probeFailures = 2
 	// probeRetry is the pause before asking again after a failed probe.
 	probeRetry = 500 * time.Millisecond
+	// answerEvery is how often an outage asks whether the API server is
+	// back.
+	answerEvery = 2 * time.Second
 )
 
 // TriggerAPIBack is the trigger of the first report after an outage.
@@ -104,34 +108,41 @@ func (g *Grader) watchThroughOutages(ctx context.Context, ex *lessons.Exercise, 
 	}
 }
 
-// awaitOutage probes until the API server stops answering (the error) or
-// ctx ends (nil).
+// awaitOutage waits for a failed request and then probes until the API
+// server answers (back to waiting: failures before that answer are over)
+// or has failed probeFailures probes in a row (the error); it returns nil
+// when ctx ends.
 func (g *Grader) awaitOutage(ctx context.Context) error {
-	failures, wait := 0, probeEvery
+	trouble := g.env.trouble()
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-time.After(wait):
+		case <-trouble.wait():
 		}
-		err := g.probeAPI(ctx)
-		if ctx.Err() != nil {
-			return nil
+		for failures := 0; ; {
+			err := g.probeAPI(ctx)
+			if ctx.Err() != nil {
+				return nil
+			}
+			if err == nil {
+				break
+			}
+			if failures++; failures >= probeFailures {
+				return err
+			}
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(probeRetry):
+			}
 		}
-		if err == nil {
-			failures, wait = 0, probeEvery
-			continue
-		}
-		if failures++; failures >= probeFailures {
-			return err
-		}
-		wait = probeRetry
 	}
 }
 
 // awaitAnswer probes until the API server answers (nil) or ctx ends.
 func (g *Grader) awaitAnswer(ctx context.Context) error {
-	tick := time.NewTicker(probeEvery)
+	tick := time.NewTicker(answerEvery)
 	defer tick.Stop()
 	for {
 		select {

@@ -13,7 +13,6 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/client-go/dynamic/dynamicinformer"
 	"k8s.io/client-go/tools/cache"
 
 	"github.com/kubedojo/kubedojo/checks/result"
@@ -118,8 +117,7 @@ type watchState struct {
 // scoped to the namespaces and resources the checks read; checks that read
 // state watches cannot see (exec, logs, the authorizer) re-run after each
 // change and are retried with back-off for a while, then the watch goes
-// quiet: an idle exercise makes no API requests beyond its watches and a
-// liveness probe every few seconds. When the API server stops answering,
+// quiet: an idle exercise makes no API requests beyond its watches. When the API server stops answering,
 // every check is reported as an environment error within seconds, and
 // grading starts over by itself when it answers again (outage.go). With
 // WithProgress, each evaluation also reports its progress.
@@ -163,7 +161,7 @@ func (g *Grader) watch(ctx context.Context, ex *lessons.Exercise, onReport func(
 	informers := map[depKey]cache.SharedIndexInformer{}
 	trim := trimmedFor(ev.ex)
 	for k := range keys {
-		inf := dynamicinformer.NewFilteredDynamicInformer(g.env.Dynamic, k.gvr, k.namespace, 0, cache.Indexers{}, nil).Informer()
+		inf := g.troubleInformer(k)
 		if err := inf.SetTransform(trim); err != nil {
 			return ws, fmt.Errorf("watch %s: %w", k, err)
 		}
