@@ -15,6 +15,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/spf13/cobra"
 
+	"github.com/kubedojo/kubedojo/lab"
 	"github.com/kubedojo/kubedojo/lab/class"
 	"github.com/kubedojo/kubedojo/lab/class/record"
 	"github.com/kubedojo/kubedojo/session"
@@ -50,6 +51,21 @@ func (o *options) classCluster(ctx context.Context) (class.Cluster, error) {
 	return c, nil
 }
 
+// classAddons finds the add-ons the class's cluster serves, with the
+// instructor's rights: the learners' checks of an exercise whose add-on is
+// missing could only error, so class create leaves it out.
+func classAddons(ctx context.Context, c class.Cluster) (class.ClusterAddons, error) {
+	env, err := lab.NewEnvironment(c.Config, lab.EnvOptions{Foreign: true})
+	if err != nil {
+		return class.ClusterAddons{}, err
+	}
+	caps, err := env.Capabilities(ctx)
+	if err != nil {
+		return class.ClusterAddons{}, fmt.Errorf("find the class cluster's add-ons: %w", err)
+	}
+	return class.ClusterAddons{Have: caps.Addons, Missing: caps.Missing}, nil
+}
+
 func classOutDir(dir, name string) string {
 	if dir != "" {
 		return dir
@@ -80,7 +96,20 @@ func newClassCreateCmd(opts *options) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			sel, err := class.Select(course, exercises)
+			// A name that selects nothing is a usage error before any
+			// connection; the add-ons are the cluster's.
+			if _, err := class.Select(course, exercises); err != nil {
+				return withCode(exitUsage, err)
+			}
+			c, err := opts.classCluster(cmd.Context())
+			if err != nil {
+				return err
+			}
+			addons, err := classAddons(cmd.Context(), c)
+			if err != nil {
+				return withCode(exitEnv, err)
+			}
+			sel, err := class.SelectOn(course, exercises, addons)
 			if err != nil {
 				return withCode(exitUsage, err)
 			}
@@ -88,10 +117,6 @@ func newClassCreateCmd(opts *options) *cobra.Command {
 			rec := class.Record{Name: args[0], Learners: names, Exercises: class.RecordExercises(sel.Exercises), Created: now, Expires: now.Add(expires)}
 			if err := rec.Validate(); err != nil {
 				return withCode(exitUsage, err)
-			}
-			c, err := opts.classCluster(cmd.Context())
-			if err != nil {
-				return err
 			}
 			dir := classOutDir(outDir, rec.Name)
 			creds, err := class.Create(cmd.Context(), c, rec, class.CreateOptions{Budget: class.DefaultBudget(), Dir: dir})

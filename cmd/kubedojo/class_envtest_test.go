@@ -38,6 +38,12 @@ func TestClassCommands(t *testing.T) {
 	if !strings.Contains(errOut, "node") {
 		t.Errorf("a node exercise in class mode: %s", errOut)
 	}
+	// envtest runs no Traefik: an Ingress exercise, whose learners' checks
+	// could only error there, is refused with what the cluster lacks.
+	_, errOut = cli(t, flags, exitUsage, "class", "create", "other", "--learners", "2", "--exercises", "ingress-gateway/ingress-rules")
+	if !strings.Contains(errOut, "the class's cluster") || !strings.Contains(errOut, "Traefik") {
+		t.Errorf("an add-on exercise on a cluster without the add-on: %s", errOut)
+	}
 	stdout, _ = cli(t, flags, exitOK, "class", "list")
 	if !strings.Contains(stdout, "cli") || !strings.Contains(stdout, "2h59m") && !strings.Contains(stdout, "3h0m") {
 		t.Errorf("class list:\n%s", stdout)

@@ -9,11 +9,21 @@ import (
 	"github.com/kubedojo/kubedojo/lessons"
 )
 
+// ClusterAddons are the add-ons a class's cluster serves, as
+// lab.Capabilities finds them with the instructor's rights (learners
+// cannot read the cluster-scoped objects that show them). A nil Have
+// counts every add-on as there: the learner's side, whose exercises the
+// instructor's selection already checked.
+type ClusterAddons struct {
+	Have    map[string]bool
+	Missing map[string]string
+}
+
 // classCapabilities is what a learner on a shared cluster has: every tier
-// a real cluster serves, but no shell in a node. Add-ons and workers are
-// the cluster's own and are judged when the learner opens the exercise.
-func classCapabilities(ex *lessons.Exercise) lab.Capabilities {
-	return lab.Capabilities{
+// a real cluster serves, but no shell in a node, and the cluster's
+// add-ons. Helm runs on the learner's machine, so it counts as there.
+func classCapabilities(ex *lessons.Exercise, addons ClusterAddons) lab.Capabilities {
+	c := lab.Capabilities{
 		Tiers: map[lessons.Tier]bool{
 			lessons.TierAPI: true, lessons.TierControllers: true, lessons.TierKubelet: true, lessons.TierNodeAccess: false,
 		},
@@ -21,6 +31,13 @@ func classCapabilities(ex *lessons.Exercise) lab.Capabilities {
 		Workers: ex.Workers,
 		Missing: map[string]string{string(lessons.TierNodeAccess): "learners of a class get no shell inside the shared cluster's nodes"},
 	}
+	if addons.Have != nil && ex.Addon != lab.AddonHelm {
+		c.Addons[ex.Addon] = addons.Have[ex.Addon]
+		if why := addons.Missing[ex.Addon]; why != "" {
+			c.Missing[ex.Addon] = "the class's cluster: " + why
+		}
+	}
+	return c
 }
 
 // Unavailable says why an exercise cannot be done in class mode ("" when
@@ -28,8 +45,11 @@ func classCapabilities(ex *lessons.Exercise) lab.Capabilities {
 // exercise that needs a node, changes cluster-wide state, works with
 // cluster-scoped objects or outside its own namespaces, or asks the
 // learner to create a namespace, cannot be done (or graded) there.
-func Unavailable(ex *lessons.Exercise) string {
-	if ok, why := classCapabilities(ex).Serves(ex); !ok {
+func Unavailable(ex *lessons.Exercise) string { return unavailableOn(ex, ClusterAddons{}) }
+
+// unavailableOn is Unavailable on a cluster with these add-ons.
+func unavailableOn(ex *lessons.Exercise, addons ClusterAddons) string {
+	if ok, why := classCapabilities(ex, addons).Serves(ex); !ok {
 		return why
 	}
 	if ex.Exclusive {
@@ -111,8 +131,15 @@ type Selection struct {
 // Select picks a class's exercises from a course: the exercises and
 // lessons named in sel (comma-separated ids; empty for the whole course).
 // Exercises class mode cannot run are left out with the reason; naming one
-// explicitly is an error, as is a name that matches nothing.
+// explicitly is an error, as is a name that matches nothing. Add-ons count
+// as there; SelectOn checks them on the class's cluster.
 func Select(c *lessons.Course, sel string) (Selection, error) {
+	return SelectOn(c, sel, ClusterAddons{})
+}
+
+// SelectOn is Select on a cluster that serves these add-ons: an exercise
+// whose add-on it lacks is left out, with what is missing.
+func SelectOn(c *lessons.Course, sel string, addons ClusterAddons) (Selection, error) {
 	out := Selection{Left: map[string]string{}}
 	var picked []*lessons.Exercise
 	explicit := map[string]bool{}
@@ -140,7 +167,7 @@ func Select(c *lessons.Course, sel string) (Selection, error) {
 		if slices.Contains(out.Exercises, ex) {
 			continue
 		}
-		if why := Unavailable(ex); why != "" {
+		if why := unavailableOn(ex, addons); why != "" {
 			if explicit[ex.ID] {
 				refused = append(refused, fmt.Sprintf("%s: %s", ex.ID, why))
 			}

@@ -88,3 +88,47 @@ func TestSelect(t *testing.T) {
 		t.Error("an unknown name is accepted")
 	}
 }
+
+// TestSelectOnAClusterWithoutAnAddon: an exercise whose add-on the class's
+// cluster lacks is left out with what is missing (the learners' checks
+// would only error); naming it is refused; helm runs on the learner's
+// machine, so it never counts against the cluster.
+func TestSelectOnAClusterWithoutAnAddon(t *testing.T) {
+	c := builtInCourse(t)
+	none := class.ClusterAddons{
+		Have:    map[string]bool{},
+		Missing: map[string]string{"traefik": "Traefik is not installed", "metrics-server": "metrics-server is not installed", "helm": "helm not found on PATH"},
+	}
+	all, err := class.Select(c, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	on, err := class.SelectOn(c, "", none)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dropped := 0
+	for _, ex := range all.Exercises {
+		why, left := on.Left[ex.ID]
+		switch {
+		case ex.Tier == lessons.TierAddon && ex.Addon != "helm":
+			if !left || !strings.Contains(why, "is not installed") {
+				t.Errorf("%s needs %s, which the cluster lacks: left out %v (%q)", ex.ID, ex.Addon, left, why)
+			}
+			dropped++
+		case left:
+			t.Errorf("%s was left out: %s", ex.ID, why)
+		}
+	}
+	if dropped == 0 {
+		t.Fatal("no selectable exercise needs a cluster add-on: the test proves nothing")
+	}
+	for _, ex := range all.Exercises {
+		if ex.Tier == lessons.TierAddon && ex.Addon != "helm" {
+			if _, err := class.SelectOn(c, ex.ID, none); err == nil || !strings.Contains(err.Error(), "not installed") {
+				t.Errorf("naming %s on a cluster without %s: %v", ex.ID, ex.Addon, err)
+			}
+			break
+		}
+	}
+}
