@@ -82,8 +82,18 @@ func (x *tmux) start(env, bin string, args []string, firstText string) time.Dura
 	x.t.Helper()
 	cmd := "exec env KUBEDOJO_NO_LAB=1 TERM=xterm-256color " + env + " " + bin + " " + strings.Join(args, " ")
 	begin := time.Now()
-	if out, err := x.run("new-session", "-d", "-s", "smoke", "-x", "80", "-y", "24", cmd); err != nil {
-		x.t.Fatalf("start tmux: %v: %s", err, out)
+	for try := 1; ; try++ {
+		out, err := x.run("new-session", "-d", "-s", "smoke", "-x", "80", "-y", "24", cmd)
+		if err == nil {
+			break
+		}
+		// The server of the previous session exits once that session has
+		// ended (waitExit); a new session that reaches it meanwhile fails
+		// and may start a fresh server a moment later.
+		if try == 5 || !strings.Contains(out, "server exited unexpectedly") {
+			x.t.Fatalf("start tmux: %v: %s", err, out)
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 	x.waitFor("first frame", firstText)
 	return time.Since(begin)
