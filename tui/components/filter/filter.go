@@ -6,9 +6,11 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/kubedojo/kubedojo/tui/keymap"
 	"github.com/kubedojo/kubedojo/tui/styles"
 )
 
@@ -25,6 +27,26 @@ type Input struct {
 
 // SelectAll selects the text, if there is any.
 func (f *Input) SelectAll() { f.selected = f.Value != "" }
+
+// Key applies a key pressed while the filter has focus and reports
+// whether it keeps focus: the accept key leaves with the text, the cancel
+// key leaves and clears it. The filter key is never filter text: it
+// selects the text, so that what is typed next starts a new filter (an
+// exercise id with its / can be pasted). Any other key edits.
+func (f *Input) Key(msg tea.KeyPressMsg, k *keymap.KeyMap) (focused bool) {
+	switch {
+	case key.Matches(msg, k.FilterAccept):
+		return false
+	case key.Matches(msg, k.FilterCancel):
+		f.Value = ""
+		return false
+	case key.Matches(msg, k.Filter):
+		f.SelectAll()
+	default:
+		f.Update(msg)
+	}
+	return true
+}
 
 // Update applies a key or a paste to the text.
 func (f *Input) Update(msg tea.Msg) {

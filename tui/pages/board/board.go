@@ -142,17 +142,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (m *Model) updateFilter(msg tea.KeyPressMsg) {
-	k := m.c.Keys
-	switch {
-	case key.Matches(msg, k.FilterAccept):
-		m.filtering = false
-	case key.Matches(msg, k.FilterCancel):
-		m.filtering, m.filter.Value = false, ""
-	case key.Matches(msg, k.Filter):
-		m.filter.SelectAll()
-	default:
-		m.filter.Update(msg)
-	}
+	m.filtering = m.filter.Key(msg, m.c.Keys)
 	m.keepSelection(m.rows())
 }
 

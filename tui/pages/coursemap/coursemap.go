@@ -170,26 +170,12 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (m *Model) updateFilter(msg tea.KeyPressMsg) {
-	k := m.c.Keys
-	switch {
-	case key.Matches(msg, k.FilterAccept):
-		m.filtering = false
-		return
-	case key.Matches(msg, k.FilterCancel):
-		m.filtering = false
-		m.filter.Value = ""
-		return
-	case key.Matches(msg, k.Up, k.Down) && msg.Text == "":
+	if key.Matches(msg, m.c.Keys.Up, m.c.Keys.Down) && msg.Text == "" {
 		// Arrows move the selection while typing; letters type.
 		m.updateList(msg)
 		return
-	case key.Matches(msg, k.Filter):
-		// The filter key is never filter text: it starts a new filter
-		// over the one typed (an exercise id with its / can be pasted).
-		m.filter.SelectAll()
-		return
 	}
-	m.filter.Update(msg)
+	m.filtering = m.filter.Key(msg, m.c.Keys)
 	m.keepSelectionVisible()
 }
 
