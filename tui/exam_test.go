@@ -164,13 +164,19 @@ func (f *fakeExam) watchedTasks() []int {
 func newExamApp(t *testing.T, w, h int, f *fakeExam, now time.Time) *app {
 	t.Helper()
 	f.at = now
+	return newExamAppWithClock(t, w, h, f, func() time.Time { return now })
+}
+
+// newExamAppWithClock opens the exam screen of f with a clock the test
+// moves.
+func newExamAppWithClock(t *testing.T, w, h int, f *fakeExam, clock func() time.Time) *app {
+	t.Helper()
 	a := &app{dir: t.TempDir(), course: tuitest.Course(t)}
 	var err error
 	if a.store, err = progress.Open(a.dir); err != nil {
 		t.Fatal(err)
 	}
-	a.m = New(t.Context(), Options{Course: a.course, Progress: a.store, Exam: f,
-		ExamOptions: exampage.Options{Now: func() time.Time { return now }}})
+	a.m = New(t.Context(), Options{Course: a.course, Progress: a.store, Exam: f, ExamOptions: exampage.Options{Now: clock}})
 	a.Driver = tuitest.NewDriver(t, a.m, w, h)
 	return a
 }
@@ -270,17 +276,11 @@ func TestExamAlerts(t *testing.T) {
 	var mu sync.Mutex
 	now := examStart.Add(89 * time.Minute)
 	f := newFakeExam(t, exam.ModeExam, true)
-	a := &app{dir: t.TempDir(), course: tuitest.Course(t)}
-	var err error
-	if a.store, err = progress.Open(a.dir); err != nil {
-		t.Fatal(err)
-	}
-	a.m = New(t.Context(), Options{Course: a.course, Progress: a.store, Exam: f, ExamOptions: exampage.Options{Now: func() time.Time {
+	a := newExamAppWithClock(t, 100, 24, f, func() time.Time {
 		mu.Lock()
 		defer mu.Unlock()
 		return now
-	}}})
-	a.Driver = tuitest.NewDriver(t, a.m, 100, 24)
+	})
 	a.lacks(t, "minutes left")
 	mu.Lock()
 	now = examStart.Add(91 * time.Minute)
@@ -332,18 +332,12 @@ func TestTrainingIsUntimed(t *testing.T) {
 	var mu sync.Mutex
 	now := examStart.Add(3 * time.Hour)
 	f := newFakeExam(t, exam.ModeTraining, true)
-	a := &app{dir: t.TempDir(), course: tuitest.Course(t)}
-	var err error
-	if a.store, err = progress.Open(a.dir); err != nil {
-		t.Fatal(err)
-	}
-	a.m = New(t.Context(), Options{Course: a.course, Progress: a.store, Exam: f, ExamOptions: exampage.Options{Now: func() time.Time {
+	a := newExamAppWithClock(t, 80, 24, f, func() time.Time {
 		mu.Lock()
 		defer mu.Unlock()
 		now = now.Add(time.Second)
 		return now
-	}}})
-	a.Driver = tuitest.NewDriver(t, a.m, 80, 24)
+	})
 	if !a.WaitFor("3:00:03 so far", 10*time.Second) {
 		t.Fatalf("the training clock does not count the time used:\n%s", a.View())
 	}
