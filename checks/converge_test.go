@@ -121,6 +121,19 @@ kind: PersistentVolumeClaim
 metadata: {name: stale, creationTimestamp: "2026-11-25T11:00:00Z"}
 spec: {storageClassName: manual, accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
 status: {phase: Pending}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: stuck, creationTimestamp: "2026-11-25T11:00:00Z"}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: stuck}
+  minReplicas: 3
+  maxReplicas: 10
+status:
+  currentReplicas: 1
+  desiredReplicas: 3
+  lastScaleTime: "2026-11-25T11:00:05Z"
+  conditions: [{type: AbleToScale, status: "False", reason: FailedUpdateScale, lastTransitionTime: "2026-11-25T11:00:05Z"}]
 `
 
 func convergeExercise(t *testing.T, checks ...string) *lessons.Exercise {
@@ -157,6 +170,7 @@ func TestConvergeFailsFastWhenNothingConverges(t *testing.T) {
 		{"pods a Deployment has yet to make", `{id: c, eventually: 5s, service: {name: hello, readyEndpoints: 3}}`, true, true},
 		{"pods a Deployment may not make", `{id: c, eventually: 5s, allOf: [{exists: Deployment/refused}, {workload: {object: Deployment/refused}}]}`, false, false},
 		{"a claim Pending for long", `{id: c, eventually: 5s, field: {object: PersistentVolumeClaim/stale, path: .status.phase, equals: Bound}}`, false, false},
+		{"an autoscaler that scaled long ago and is stuck", `{id: c, eventually: 5s, field: {object: HorizontalPodAutoscaler/stuck, path: .status.currentReplicas, equals: 3}}`, false, false},
 		{"a pod whose ConfigMap nobody fixed", `{id: c, eventually: 5s, pods: {selector: app=billing-old, ready: true}}`, false, false},
 		{"an object changed a moment ago", `{id: c, eventually: 5s, field: {object: ConfigMap/edited, path: .data.mode, equals: prod}}`, false, true},
 		{"a command's output, which no read shows", `{id: c, eventually: 5s, exec: {pod: client, command: [cat, /tmp/out], stdout: {equals: x}}}`, false, true},
@@ -350,6 +364,19 @@ spec:
 status:
   phase: Pending
   conditions: [{type: PodScheduled, status: "False", reason: Unschedulable, message: "0/2 nodes are available: pod has unbound immediate PersistentVolumeClaims.", lastTransitionTime: "2026-11-25T11:59:48Z"}]
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: checkout, creationTimestamp: "2026-11-25T11:59:40Z"}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: checkout}
+  minReplicas: 3
+  maxReplicas: 10
+status:
+  currentReplicas: 1
+  desiredReplicas: 3
+  lastScaleTime: "2026-11-25T11:59:45Z"
+  conditions: [{type: AbleToScale, status: "True", reason: SucceededRescale, lastTransitionTime: "2026-11-25T11:59:45Z"}]
 `
 
 // TestConvergeWaitsWhileSomethingComesBack: after a change (a solution
@@ -387,6 +414,13 @@ func TestConvergeWaitsWhileSomethingComesBack(t *testing.T) {
 			func(u *unstructured.Unstructured) {
 				_ = unstructured.SetNestedField(u.Object, "Running", "status", "phase")
 				_ = unstructured.SetNestedSlice(u.Object, []any{map[string]any{"type": "PodScheduled", "status": "True"}}, "status", "conditions")
+			}},
+		// The autoscaler raised its target a moment ago; it writes the
+		// replicas it then counts on its next 15 s sync.
+		{"an autoscaler that is rescaling its target", `{id: c, field: {object: HorizontalPodAutoscaler/checkout, path: .status.currentReplicas, equals: 3}}`,
+			schema.GroupVersionResource{Group: "autoscaling", Version: "v2", Resource: "horizontalpodautoscalers"}, "ns1", "checkout",
+			func(u *unstructured.Unstructured) {
+				_ = unstructured.SetNestedField(u.Object, int64(3), "status", "currentReplicas")
 			}},
 		// An API server after an etcd restore: its container has run for
 		// 90 s without being ready, well within the 250 s its startup

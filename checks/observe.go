@@ -324,6 +324,8 @@ func progressOf(u *unstructured.Unstructured, now time.Time, afterChange bool) s
 		}
 	case "PersistentVolumeClaim":
 		return claimProgress(u, now)
+	case "HorizontalPodAutoscaler":
+		return autoscalerProgress(u, now)
 	case "Job":
 		if suspend, _, _ := unstructured.NestedBool(u.Object, "spec", "suspend"); suspend {
 			return ""
@@ -356,6 +358,30 @@ func claimProgress(u *unstructured.Unstructured, now time.Time) string {
 		return ""
 	}
 	return "claim " + u.GetName() + " is Pending and may be bound in a moment"
+}
+
+// autoscalerRecount is how long after it rescaled its target an autoscaler
+// counts as about to report the new replica count: it writes the desired
+// count when it scales and the count it then observes on its next sync,
+// 15 s later by default; on a busy machine within a minute.
+const autoscalerRecount = time.Minute
+
+// autoscalerProgress says whether an autoscaler has just rescaled its
+// target and not yet counted the replicas it asked for. One that wants
+// more than it has but scaled long ago is stuck (AbleToScale False, a
+// quota), not in progress.
+func autoscalerProgress(u *unstructured.Unstructured, now time.Time) string {
+	current, _, _ := unstructured.NestedInt64(u.Object, "status", "currentReplicas")
+	desired, found, _ := unstructured.NestedInt64(u.Object, "status", "desiredReplicas")
+	if !found || desired == current {
+		return ""
+	}
+	scaled, _, _ := unstructured.NestedString(u.Object, "status", "lastScaleTime")
+	at, err := time.Parse(time.RFC3339, scaled)
+	if err != nil || now.Sub(at) >= autoscalerRecount {
+		return ""
+	}
+	return fmt.Sprintf("autoscaler %s scaled its target from %d to %d replicas and counts them on its next sync", u.GetName(), current, desired)
 }
 
 // nodeProgress says whether a node that is not Ready may be coming back:
