@@ -240,14 +240,17 @@ class TUI:
         os.close(self.fd)
 
 
-def tui_memory(binary, tmp, name, kubeconfig, hold):
+def tui_memory(binary, tmp, name, kubeconfig, hold, state_dir=None):
     """Opens the TUI on WATCHED (resumed there from progress.json in a fresh
     state directory; with a kubeconfig the lab is used as an existing
     cluster, so the shared lab's own state directory is not written) and
     returns its memory after hold seconds, or None if the exercise never
-    showed."""
+    showed. The fresh directory takes the instance id of state_dir, so the
+    TUI owns the exercise namespace that `lab reset` made there."""
     state = os.path.join(tmp, f"tui-{name}")
     os.makedirs(state, exist_ok=True)
+    if state_dir and os.path.exists(os.path.join(state_dir, "instance")):
+        shutil.copy(os.path.join(state_dir, "instance"), os.path.join(state, "instance"))
     lesson = WATCHED.split("/")[0]
     with open(os.path.join(state, "progress.json"), "w") as f:
         json.dump({"version": 1, "courses": {"cka": {"updated": "2026-01-01T00:00:00Z",
@@ -344,10 +347,10 @@ class EventRecorder:
         self.p.kill()
 
 
-def print_tui_memory(ours, tmp, kubeconfig, hold, how):
+def print_tui_memory(ours, tmp, kubeconfig, hold, how, state_dir=None):
     print(f"\nmemory of the TUI open on {WATCHED} after {hold:.0f} s ({how}, MiB):")
     for c in ours:
-        r = tui_memory(c.binary, tmp, c.name, kubeconfig, hold)
+        r = tui_memory(c.binary, tmp, c.name, kubeconfig, hold, state_dir)
         print(f"  {c.name:<10} " + (memory_line(r) if r else "the exercise screen never showed"))
 
 
@@ -476,7 +479,7 @@ def main():
         print(f"  {name:<10} {memory_line(w.rss())}")
     for w in watchers.values():
         w.stop()
-    print_tui_memory(ours, tmp, kubeconfig, a.tui_hold, f"lab {a.lab_name}")
+    print_tui_memory(ours, tmp, kubeconfig, a.tui_hold, f"lab {a.lab_name}", a.state_dir)
     if a.memory_only:
         print(f"\nload average at end {os.getloadavg()[0]:.1f}")
         shutil.rmtree(tmp, ignore_errors=True)
