@@ -54,7 +54,7 @@ func CourseCoverage(c *Course) Coverage {
 	for _, l := range c.Lessons() {
 		counts := map[string]int{}
 		main := key{domain: l.Domain}
-		for _, ex := range l.Exercises {
+		for _, ex := range l.Exercises() {
 			k := key{domain: ex.EffectiveDomain()}
 			if comp, ok := CompetencyByID(ex.Competency); ok {
 				k = key{comp.Domain, comp.ID}

@@ -14,7 +14,7 @@ func TestCourseCoverage(t *testing.T) {
 			ex.ID = id + "/" + ex.ID
 			ex.Lesson = l
 		}
-		l.Exercises = exs
+		l.AddExercises(exs...)
 		return l
 	}
 	c := &Course{Tracks: []*Track{{Lessons: []*Lesson{

@@ -60,7 +60,7 @@ func courseView(c *lessons.Course) courseJSON {
 			if l.Quiz != nil {
 				lj.Questions = len(l.Quiz.Questions)
 			}
-			for _, e := range l.Exercises {
+			for _, e := range l.Exercises() {
 				ns := make([]string, 0, len(e.Namespaces))
 				for _, n := range e.Namespaces {
 					ns = append(ns, n.Name)
