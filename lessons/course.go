@@ -82,44 +82,57 @@ type Lesson struct {
 
 	// Reading is the lesson text in Markdown (lessons/<id>/reading.md).
 	Reading string `yaml:"-" json:"-"`
-	Quiz    *Quiz  `yaml:"-" json:"quiz,omitempty"`
 	// Dir is the lesson's folder inside the pack, for resolving images.
 	Dir string `yaml:"-" json:"-"`
 	// Track points back to the lesson's track.
 	Track *Track `yaml:"-" json:"-"`
 
-	// exercises are the lesson's exercises (see Exercises). deferred,
-	// when set, decodes them on first use (LoadValidatedLazily).
+	// exercises and quiz are the lesson's exercises and quiz (see
+	// Exercises and Quiz). deferred, when set, decodes them on first use
+	// (LoadValidatedLazily).
 	exercises []*Exercise
-	deferred  *deferredExercises
+	quiz      *Quiz
+	deferred  *deferredContent
 }
 
-// deferredExercises decodes a lesson's exercises once, when they are first
-// asked for.
-type deferredExercises struct {
+// deferredContent decodes a lesson's exercises and quiz once, when either
+// is first asked for.
+type deferredContent struct {
 	once   sync.Once
-	decode func() ([]*Exercise, error)
+	decode func(l *Lesson) error
 	err    error
+}
+
+// decodeDeferred decodes what LoadValidatedLazily left for later.
+func (l *Lesson) decodeDeferred() {
+	if d := l.deferred; d != nil {
+		d.once.Do(func() {
+			d.err = d.decode(l)
+			d.decode = nil
+		})
+	}
 }
 
 // Exercises returns the lesson's exercises in course order. A lesson of a
 // pack loaded with LoadValidatedLazily decodes them now, the first time;
 // when that fails (see Decode) it has those that decoded.
 func (l *Lesson) Exercises() []*Exercise {
-	if d := l.deferred; d != nil {
-		d.once.Do(func() {
-			l.exercises, d.err = d.decode()
-			d.decode = nil
-		})
-	}
+	l.decodeDeferred()
 	return l.exercises
 }
 
-// Decode decodes the lesson's exercises if they are not yet, and returns
-// why some would not: nil but for a lazily loaded pack whose files differ
-// from the ones the tests validated.
+// Quiz returns the lesson's quiz, nil when it has none (an exam pool's
+// lessons); decoded on first use like Exercises.
+func (l *Lesson) Quiz() *Quiz {
+	l.decodeDeferred()
+	return l.quiz
+}
+
+// Decode decodes the lesson's exercises and quiz if they are not yet, and
+// returns why some would not: nil but for a lazily loaded pack whose files
+// differ from the ones the tests validated.
 func (l *Lesson) Decode() error {
-	l.Exercises()
+	l.decodeDeferred()
 	if l.deferred == nil {
 		return nil
 	}
@@ -130,6 +143,12 @@ func (l *Lesson) Decode() error {
 // (tests, a class's copy of a course).
 func (l *Lesson) AddExercises(exs ...*Exercise) {
 	l.exercises = append(l.Exercises(), exs...)
+}
+
+// SetQuiz sets the lesson's quiz, for a course built in Go.
+func (l *Lesson) SetQuiz(q *Quiz) {
+	l.decodeDeferred()
+	l.quiz = q
 }
 
 // ExerciseIDs returns the full ids of the lesson's exercises in order,
@@ -155,7 +174,8 @@ func (l *Lesson) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		*plain
 		Exercises []*Exercise `json:"exercises"`
-	}{(*plain)(l), l.Exercises()})
+		Quiz      *Quiz       `json:"quiz,omitempty"`
+	}{(*plain)(l), l.Exercises(), l.Quiz()})
 }
 
 // Domain is a CKA curriculum domain.

@@ -42,8 +42,9 @@ func LoadValidated(fsys fs.FS) (*Course, error) {
 // LoadValidatedLazily is LoadValidated for a program that shows the
 // course before it needs its exercises (the TUI's course map needs only
 // their ids): each lesson's exercise files are read and decoded when the
-// lesson's Exercises are first asked for, which is most of what loading
-// costs. Lesson.Decode reports what that found wrong.
+// lesson's Exercises (or Quiz) are first asked for, with its quiz, which
+// is most of what loading costs. Lesson.Decode reports what that found
+// wrong.
 func LoadValidatedLazily(fsys fs.FS) (*Course, error) {
 	return packLoader{fsys: fsys, validated: true, lazy: true}.load()
 }
@@ -183,40 +184,48 @@ func (ld packLoader) loadLesson(coursePos positions, field string, l *Lesson, po
 		checkMarkdown(fsys, rr, l.Dir, l.Reading, 1, "")
 	}
 
-	quizPath := path.Join(l.Dir, QuizFile)
-	if data, err := readPackFile(fsys, quizPath); err != nil {
-		switch {
-		case !errors.Is(err, fs.ErrNotExist):
-			reportRead(reporter{file: quizPath, problems: problems}, err)
-		case !pool:
-			reporter{file: quizPath, problems: problems}.add(0, "", "missing: every lesson needs a quiz")
-		}
-	} else {
-		qr := reporter{file: quizPath, problems: problems}
-		var q Quiz
-		if pos, ok := ld.decode(qr, data, &q); ok {
-			if !ld.validated {
-				validateQuiz(qr, pos, &q)
-			}
-			l.Quiz = &q
-		}
-	}
-
 	if !ld.lazy {
+		l.quiz = ld.loadQuiz(l, pool)
 		l.exercises = ld.loadExercises(coursePos, field, l, pool)
 		return
 	}
 	own := ld
-	l.deferred = &deferredExercises{decode: func() ([]*Exercise, error) {
+	l.deferred = &deferredContent{decode: func(l *Lesson) error {
 		var problems Problems
 		own.problems = &problems
-		exs := own.loadExercises(coursePos, field, l, pool)
+		l.quiz = own.loadQuiz(l, pool)
+		l.exercises = own.loadExercises(coursePos, field, l, pool)
 		if len(problems) > 0 {
 			problems.Sort()
-			return exs, problems
+			return problems
 		}
-		return exs, nil
+		return nil
 	}}
+}
+
+// loadQuiz reads lesson l's quiz; nil when it has none or it is broken.
+func (ld packLoader) loadQuiz(l *Lesson, pool bool) *Quiz {
+	quizPath := path.Join(l.Dir, QuizFile)
+	r := reporter{file: quizPath, problems: ld.problems}
+	data, err := readPackFile(ld.fsys, quizPath)
+	if err != nil {
+		switch {
+		case !errors.Is(err, fs.ErrNotExist):
+			reportRead(r, err)
+		case !pool:
+			r.add(0, "", "missing: every lesson needs a quiz")
+		}
+		return nil
+	}
+	var q Quiz
+	pos, ok := ld.decode(r, data, &q)
+	if !ok {
+		return nil
+	}
+	if !ld.validated {
+		validateQuiz(r, pos, &q)
+	}
+	return &q
 }
 
 // loadExercises reads the exercises course.yaml lists for lesson l, and

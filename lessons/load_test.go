@@ -107,7 +107,7 @@ func TestGoodPackLoads(t *testing.T) {
 	if ex == nil || ex.Lesson.ID != "pods" || ex.DefaultNamespace() != "pod-1" || ex.Checks[0].Kind() != "exists" {
 		t.Fatalf("loaded %+v", ex)
 	}
-	if c.Lesson("pods").Quiz.Questions[0].Correct() != 0 {
+	if c.Lesson("pods").Quiz().Questions[0].Correct() != 0 {
 		t.Fatal("quiz answer")
 	}
 }
@@ -457,10 +457,11 @@ func (o openCounter) Open(name string) (fs.File, error) {
 	return o.FS.Open(name)
 }
 
+// exerciseFiles are the exercise and quiz files opened.
 func (o openCounter) exerciseFiles() []string {
 	var out []string
 	for name := range o.opened {
-		if strings.Contains(name, "/exercises/") {
+		if strings.Contains(name, "/exercises/") || strings.HasSuffix(name, "/"+lessons.QuizFile) {
 			out = append(out, name)
 		}
 	}
@@ -469,8 +470,8 @@ func (o openCounter) exerciseFiles() []string {
 }
 
 // TestLoadValidatedLazilyDecodesOnFirstUse: the TUI's load of the built-in
-// course reads no exercise file until a lesson's exercises are asked for,
-// then that lesson's alone, once; ids and counts need none.
+// course reads no exercise or quiz file until a lesson's exercises are
+// asked for, then that lesson's alone, once; ids and counts need none.
 func TestLoadValidatedLazilyDecodesOnFirstUse(t *testing.T) {
 	fsys := openCounter{FS: assets.Course(), opened: map[string]int{}}
 	c, err := lessons.LoadValidatedLazily(fsys)
@@ -478,7 +479,7 @@ func TestLoadValidatedLazilyDecodesOnFirstUse(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got := fsys.exerciseFiles(); len(got) > 0 {
-		t.Fatalf("loading read %d exercise files, want none: %v", len(got), got)
+		t.Fatalf("loading read %d exercise and quiz files, want none: %v", len(got), got)
 	}
 	whole, err := lessons.LoadValidated(assets.Course())
 	if err != nil {
@@ -509,8 +510,8 @@ func TestLoadValidatedLazilyDecodesOnFirstUse(t *testing.T) {
 		}
 	}
 	got := fsys.exerciseFiles()
-	if len(got) != len(l.ExerciseNames) {
-		t.Fatalf("decoding lesson %s read %v, want its %d exercise files", l.ID, got, len(l.ExerciseNames))
+	if len(got) != len(l.ExerciseNames)+1 || l.Quiz() == nil {
+		t.Fatalf("decoding lesson %s read %v, want its %d exercise files and its quiz", l.ID, got, len(l.ExerciseNames))
 	}
 	for _, name := range got {
 		if !strings.HasPrefix(name, l.Dir+"/") {

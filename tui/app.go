@@ -179,7 +179,7 @@ func (m *Model) resumePages() ([]common.Page, error) {
 			pages = append(pages, exercise.New(c, ex))
 		}
 	case progress.ScreenQuiz:
-		if l.Quiz != nil {
+		if l.Quiz() != nil {
 			pages = append(pages, quiz.New(c, l))
 		}
 	}
@@ -280,7 +280,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case messages.OpenExerciseMsg:
 		return m.push(exercise.New(m.c, msg.Exercise), msg.Replace)
 	case messages.OpenQuizMsg:
-		if msg.Lesson.Quiz == nil {
+		if msg.Lesson.Quiz() == nil {
 			return nil
 		}
 		return m.push(quiz.New(m.c, msg.Lesson), msg.Replace)

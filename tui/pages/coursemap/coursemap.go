@@ -260,8 +260,8 @@ func (m *Model) detail(sum *progress.Summary) []string {
 	l := ls.Lesson
 	out := []string{s.Subtitle.Render(l.Title) + s.Muted.Render(" · "+l.Domain.Title())}
 	facts := fmt.Sprintf("%s, %d complete", prose.Plural(ls.Total, "exercise", "exercises"), ls.Complete())
-	if l.Quiz != nil {
-		facts += " · quiz of " + prose.Plural(len(l.Quiz.Questions), "question", "questions")
+	if l.Quiz() != nil {
+		facts += " · quiz of " + prose.Plural(len(l.Quiz().Questions), "question", "questions")
 		if q := ls.Record.Quiz; q != nil {
 			facts += fmt.Sprintf(", best %d/%d", q.Best, q.Total)
 		}

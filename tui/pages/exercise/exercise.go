@@ -402,7 +402,7 @@ func (m *Model) next() tea.Cmd {
 			return messages.Cmd(messages.OpenExerciseMsg{Exercise: l.Exercises()[i+1], Replace: true})
 		}
 	}
-	if l.Quiz != nil {
+	if l.Quiz() != nil {
 		return messages.Cmd(messages.OpenQuizMsg{Lesson: l, Replace: true})
 	}
 	return messages.Cmd(messages.BackMsg{})

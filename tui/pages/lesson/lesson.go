@@ -54,7 +54,7 @@ func (m *Model) Lesson() *lessons.Lesson { return m.lesson }
 
 func (m *Model) entries() int {
 	n := len(m.lesson.Exercises())
-	if m.lesson.Quiz != nil {
+	if m.lesson.Quiz() != nil {
 		n++
 	}
 	return n
@@ -118,7 +118,7 @@ func (m *Model) open() tea.Cmd {
 	switch {
 	case m.sel < len(m.lesson.Exercises()):
 		return messages.Cmd(messages.OpenExerciseMsg{Exercise: m.lesson.Exercises()[m.sel]})
-	case m.lesson.Quiz != nil:
+	case m.lesson.Quiz() != nil:
 		return messages.Cmd(messages.OpenQuizMsg{Lesson: m.lesson})
 	}
 	return nil
@@ -144,7 +144,7 @@ func (m *Model) View() string {
 		}
 		lines = append(lines, m.entry(i, s.Mark(common.ProgressState(e.Record.Status)), e.Exercise.Title, right))
 	}
-	if q := m.lesson.Quiz; q != nil {
+	if q := m.lesson.Quiz(); q != nil {
 		mark, right := s.Mark(styles.StateNotStarted), ""
 		if rec := sum.Record.Quiz; rec != nil {
 			mark, right = s.Mark(styles.StateDone), fmt.Sprintf("last %d/%d · best %d/%d", rec.Score, rec.Total, rec.Best, rec.Total)
