@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 
@@ -446,21 +447,32 @@ func TestLoadValidatedLesson(t *testing.T) {
 	}
 }
 
-// openCounter is a pack that counts the files opened under it.
+// openCounter is a pack that counts the files opened under it (the
+// loader reads lessons in parallel).
 type openCounter struct {
 	fs.FS
+	mu     sync.Mutex
 	opened map[string]int
 }
 
-func (o openCounter) Open(name string) (fs.File, error) {
+func (o *openCounter) Open(name string) (fs.File, error) {
+	o.mu.Lock()
 	o.opened[name]++
+	o.mu.Unlock()
 	return o.FS.Open(name)
 }
 
+// counts is a copy of the counts.
+func (o *openCounter) counts() map[string]int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return maps.Clone(o.opened)
+}
+
 // exerciseFiles are the exercise and quiz files opened.
-func (o openCounter) exerciseFiles() []string {
+func (o *openCounter) exerciseFiles() []string {
 	var out []string
-	for name := range o.opened {
+	for name := range o.counts() {
 		if strings.Contains(name, "/exercises/") || strings.HasSuffix(name, "/"+lessons.QuizFile) {
 			out = append(out, name)
 		}
@@ -473,7 +485,7 @@ func (o openCounter) exerciseFiles() []string {
 // course reads no exercise or quiz file until a lesson's exercises are
 // asked for, then that lesson's alone, once; ids and counts need none.
 func TestLoadValidatedLazilyDecodesOnFirstUse(t *testing.T) {
-	fsys := openCounter{FS: assets.Course(), opened: map[string]int{}}
+	fsys := &openCounter{FS: assets.Course(), opened: map[string]int{}}
 	c, err := lessons.LoadValidatedLazily(fsys)
 	if err != nil {
 		t.Fatal(err)
@@ -500,13 +512,13 @@ func TestLoadValidatedLazilyDecodesOnFirstUse(t *testing.T) {
 		t.Fatalf("ExerciseIDs read exercise files (%v), or there are no exercises (%d)", fsys.exerciseFiles(), ids)
 	}
 	l := c.Lessons()[len(c.Lessons())/2]
-	opens := map[string]int{}
+	var opens map[string]int
 	for i := range 2 {
 		if n := len(l.Exercises()); n != len(l.ExerciseNames) || n == 0 {
 			t.Fatalf("lesson %s: %d exercises decoded, want %d", l.ID, n, len(l.ExerciseNames))
 		}
 		if i == 0 {
-			maps.Copy(opens, fsys.opened)
+			opens = fsys.counts()
 		}
 	}
 	got := fsys.exerciseFiles()
@@ -518,11 +530,38 @@ func TestLoadValidatedLazilyDecodesOnFirstUse(t *testing.T) {
 			t.Fatalf("decoding lesson %s opened %s", l.ID, name)
 		}
 	}
-	if !maps.Equal(opens, fsys.opened) {
+	if !maps.Equal(opens, fsys.counts()) {
 		t.Fatalf("lesson %s: asking for its exercises again read files again", l.ID)
 	}
 	if ex := c.Exercise(l.ExerciseIDs()[0]); ex == nil || ex.Lesson != l || len(ex.Checks) == 0 {
 		t.Fatalf("exercise %s after decoding: %+v", l.ExerciseIDs()[0], ex)
+	}
+}
+
+// TestLoadValidatedLazilyDecodesOnceForConcurrentReaders: the TUI's pages
+// and its background commands may ask for a lesson's exercises at the same
+// time; all get the same ones, decoded once (go test -race checks the rest).
+func TestLoadValidatedLazilyDecodesOnceForConcurrentReaders(t *testing.T) {
+	c, err := lessons.LoadValidatedLazily(assets.Course())
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := c.Lessons()[0]
+	got := make([][]*lessons.Exercise, 8)
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Go(func() {
+			if l.Quiz() == nil {
+				t.Error("no quiz")
+			}
+			got[i] = l.Exercises()
+		})
+	}
+	wg.Wait()
+	for _, exs := range got {
+		if len(exs) == 0 || !slices.Equal(exs, got[0]) {
+			t.Fatalf("readers got different exercises: %v, %v", exs, got[0])
+		}
 	}
 }
 
