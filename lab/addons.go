@@ -47,12 +47,16 @@ func (l *Lab) ensureAddons(ctx context.Context, t *tracker) error {
 	} else if err != nil {
 		return apiError("look for the Gateway API CRDs", err)
 	}
-	if slices.Contains(l.cfg.Addons, AddonTraefik) {
+	var addons []string
+	if l.cfg.Addons != nil {
+		addons = l.cfg.Addons()
+	}
+	if slices.Contains(addons, AddonTraefik) {
 		if err := l.ensureTraefik(ctx, rc, t); err != nil {
 			return err
 		}
 	}
-	if slices.Contains(l.cfg.Addons, AddonMetricsServer) {
+	if slices.Contains(addons, AddonMetricsServer) {
 		return l.ensureMetricsServer(ctx, rc, t)
 	}
 	return nil

@@ -45,9 +45,11 @@ type Config struct {
 	ExportKubeconfig bool
 	// Images are preloaded into the nodes by Up (the course's images).
 	Images []string
-	// Addons are the add-ons Up installs besides the Gateway API CRDs
-	// (AddonTraefik): those the course's exercises need (AddonsFor).
-	Addons []string
+	// Addons says which add-ons Up installs besides the Gateway API CRDs
+	// (AddonTraefik): those the course's exercises need (AddonsFor). It is
+	// asked only when Up runs, because the answer decodes every exercise
+	// and the TUI draws its first frame before that (nil: none).
+	Addons func() []string
 	// Recreate lets Up delete and create again an own lab that is broken
 	// or still not ready after the wait (the learner agreed: --recreate,
 	// or yes to the question). A healthy lab is kept either way.

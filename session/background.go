@@ -19,7 +19,7 @@ var ErrLabNotReady = errors.New("the lab is not ready yet; it is starting in the
 // check is an environment error.
 type Background struct {
 	lab       *lab.Lab
-	exercises []*lessons.Exercise
+	exercises func() []*lessons.Exercise
 	// connect, for a class learner, replaces bringing a lab up.
 	connect func(ctx context.Context) (*Session, error)
 
@@ -28,8 +28,10 @@ type Background struct {
 }
 
 // NewBackground is a session on l, which Start brings up (repairing what
-// the exercises, those of the course, left broken).
-func NewBackground(l *lab.Lab, exercises []*lessons.Exercise) *Background {
+// the exercises, those of the course, left broken). exercises is asked
+// for them only then: the TUI shows its first frame before it decodes the
+// course.
+func NewBackground(l *lab.Lab, exercises func() []*lessons.Exercise) *Background {
 	return &Background{lab: l, exercises: exercises}
 }
 
@@ -64,7 +66,7 @@ func (b *Background) Start(ctx context.Context, progress func(lab.Progress)) err
 		b.set(s)
 		return nil
 	}
-	repairs, err := Up(ctx, b.lab, b.exercises, nil, progress)
+	repairs, err := Up(ctx, b.lab, b.exercises(), nil, progress)
 	if progress != nil {
 		for _, line := range repairs.Lines() {
 			progress(lab.Progress{Phase: lab.PhaseRepair, Message: line})

@@ -45,7 +45,7 @@ func (o *options) openLab(course *lessons.Course) (*lab.Lab, error) {
 	}
 	cfg := o.labConfig(images)
 	if course != nil {
-		cfg.Addons = lab.AddonsFor(course.Exercises())
+		cfg.Addons = func() []string { return lab.AddonsFor(course.Exercises()) }
 	}
 	l, err := lab.New(cfg)
 	if err != nil {

@@ -31,7 +31,7 @@ func newTUIBackends(ctx context.Context, opts *options, course *lessons.Course) 
 	if err != nil {
 		return tuiBackends{}, err
 	}
-	b := labBackend{session.NewBackground(l, courseExercises(course))}
+	b := labBackend{session.NewBackground(l, func() []*lessons.Exercise { return courseExercises(course) })}
 	return tuiBackends{lab: b, grader: b.Background, vars: b.Vars, exams: b}, nil
 }
 

@@ -90,7 +90,7 @@ func UpKindLab(name string, addons ...string) (*lab.Lab, time.Duration, error) {
 	}
 	defer unlock()
 	// A test lab holds no learner's work: a broken one is recreated.
-	l, err := lab.New(lab.Config{Name: name, StateDir: state, NodeImage: os.Getenv(config.NodeImage.Env), Images: KindImages, Addons: addons, Workers: KindWorkers, Recreate: true})
+	l, err := lab.New(lab.Config{Name: name, StateDir: state, NodeImage: os.Getenv(config.NodeImage.Env), Images: KindImages, Addons: func() []string { return addons }, Workers: KindWorkers, Recreate: true})
 	if err != nil {
 		return nil, 0, fmt.Errorf("kind lab %s: %w", name, err)
 	}
