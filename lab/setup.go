@@ -95,8 +95,9 @@ func hasKubeconfigCheck(cs []lessons.Check) bool {
 }
 
 // ensureNamespaces creates the namespaces the exercise owns (not those the
-// learner creates), labelled for the exercise. A namespace still
-// terminating from a cleanup is waited for. On a foreign cluster an
+// learner creates), labelled for the exercise. A namespace of the exercise
+// still terminating from a cleanup (which does not wait for it) is waited
+// for, the learner's too: they create it again. On a foreign cluster an
 // existing namespace without the exercise's label is refused; on the own
 // lab it is adopted (adopt.go): cleanup puts its labels back and deletes
 // only the start state's objects in it, never the namespace.
@@ -105,10 +106,19 @@ func (e *Environment) ensureNamespaces(ctx context.Context, ex *lessons.Exercise
 		return e.requireProvided(ctx, ex)
 	}
 	for _, ns := range ex.Namespaces {
+		cur, err := e.namespaces().Get(ctx, ns.Name, metav1.GetOptions{})
 		if ns.LearnerCreates {
+			switch {
+			case apierrors.IsNotFound(err):
+			case err != nil:
+				return apiError(fmt.Sprintf("namespace %s", ns.Name), err)
+			case cur.GetDeletionTimestamp() != nil:
+				if err := e.waitNamespaceGone(ctx, ns.Name); err != nil {
+					return err
+				}
+			}
 			continue
 		}
-		cur, err := e.namespaces().Get(ctx, ns.Name, metav1.GetOptions{})
 		switch {
 		case apierrors.IsNotFound(err):
 		case err != nil:
