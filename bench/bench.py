@@ -20,7 +20,13 @@ them alike) measures:
                   report that shows it, p50/p95, on pods-basics/first-pod; the
                   shell-out grader has no watch, its re-grade is a one-shot grade;
   first frame     time until the TUI shows the course map (80x24 pty);
-  memory          RSS of `check --watch` on the live exercise after --hold s;
+  memory          RSS of `check --watch` on the live exercise after --hold s,
+                  and of the TUI open on that exercise (resumed there from a
+                  progress file in a state directory of its own, the lab
+                  reached through --kubeconfig --allow-foreign-cluster) after
+                  --tui-hold s, each split into anonymous and file-backed
+                  pages and the binary's resident code, read-only data and
+                  line table (the file-backed part is mostly the binary);
   idle requests   API requests of that watch while nothing changes (counted by
                   a proxy in front of `kubectl proxy`).
 
@@ -29,6 +35,9 @@ on a loaded machine CPU time is the steadier number. The machine's load
 average is printed with the results. It leaves the two exercises set up on the
 lab (pod-1, svc-4); `kubedojo lab reset` or deleting those namespaces removes
 them. Standard library only.
+
+    python3 bench/bench.py --memory-only --no-lab --tui-hold 300   # no cluster: the TUI's memory alone
+    python3 bench/bench.py --memory-only --lab-name kubedojo-e2e --state-dir DIR  # both memories on a lab
 """
 
 import argparse
@@ -152,6 +161,116 @@ def free_port():
         return s.getsockname()[1]
 
 
+def memory(pid, binary):
+    """RSS of a process in MiB: total, anonymous, file-backed, peak, and the
+    resident part of each of the binary's mappings (code r-x, read-only data
+    and line table r--) from /proc/PID/smaps."""
+    out = {}
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for l in f:
+                k, _, v = l.partition(":")
+                if k in ("VmRSS", "RssAnon", "RssFile", "VmHWM"):
+                    out[k] = int(v.split()[0]) // 1024
+        real = os.path.realpath(binary)
+        cur = None
+        with open(f"/proc/{pid}/smaps") as f:
+            for l in f:
+                p = l.split()
+                if "-" in p[0] and len(p) >= 5 and p[0][0] in "0123456789abcdef" and not p[0].endswith(":"):
+                    cur = p[1] if len(p) > 5 and p[5] == real else None
+                elif cur and p[0] == "Rss:":
+                    out["binary " + cur] = out.get("binary " + cur, 0) + int(p[1]) // 1024
+    except OSError:
+        pass
+    return out
+
+
+def memory_line(r):
+    return (f"RSS {r.get('VmRSS')} (anonymous {r.get('RssAnon')}, file-backed {r.get('RssFile')}: "
+            f"binary code {r.get('binary r-xp')}, read-only data and line table {r.get('binary r--p')}), peak {r.get('VmHWM')}")
+
+
+class TUI:
+    """The TUI in an 80x24 pty, its output read and dropped, until stop."""
+
+    def __init__(self, argv, env=None):
+        import pty
+        import fcntl
+        import struct
+        import termios
+        self.buf, self.lock, self.done = b"", threading.Lock(), False
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            if env:
+                os.environ.update(env)
+            os.execvp(argv[0], argv)
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        threading.Thread(target=self.read, daemon=True).start()
+
+    def read(self):
+        while not self.done:
+            try:
+                b = os.read(self.fd, 65536)
+            except OSError:
+                return
+            if not b:
+                return
+            with self.lock:
+                self.buf = (self.buf + b)[-200000:]
+
+    def shows(self, text, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if text.encode() in tty_frame.ANSI.sub(b"", self.buf):
+                    return True
+            time.sleep(0.2)
+        return False
+
+    def stop(self):
+        self.done = True
+        try:
+            os.write(self.fd, b"q")
+            time.sleep(0.5)
+            os.kill(self.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        os.waitpid(self.pid, 0)
+        os.close(self.fd)
+
+
+def tui_memory(binary, tmp, name, kubeconfig, hold, state_dir=None):
+    """Opens the TUI on WATCHED (resumed there from progress.json in a fresh
+    state directory; with a kubeconfig the lab is used as an existing
+    cluster, so the shared lab's own state directory is not written) and
+    returns its memory after hold seconds, or None if the exercise never
+    showed. The fresh directory takes the instance id of state_dir, so the
+    TUI owns the exercise namespace that `lab reset` made there."""
+    state = os.path.join(tmp, f"tui-{name}")
+    os.makedirs(state, exist_ok=True)
+    if state_dir and os.path.exists(os.path.join(state_dir, "instance")):
+        shutil.copy(os.path.join(state_dir, "instance"), os.path.join(state, "instance"))
+    lesson = WATCHED.split("/")[0]
+    with open(os.path.join(state, "progress.json"), "w") as f:
+        json.dump({"version": 1, "courses": {"cka": {"updated": "2026-01-01T00:00:00Z",
+                  "last": {"screen": "exercise", "lesson": lesson, "exercise": WATCHED}}}}, f)
+    argv = [binary, "--state-dir", state]
+    if kubeconfig:
+        argv += ["--kubeconfig", kubeconfig, "--allow-foreign-cluster", "tui"]
+    else:
+        argv += ["tui", "--no-lab"]
+    t = TUI(argv)
+    try:
+        # The exercise screen names its checks; the course map does not.
+        if not t.shows("Checks", timeout=120):
+            return None
+        time.sleep(hold)
+        return memory(t.pid, binary)
+    finally:
+        t.stop()
+
+
 class Watcher:
     """`check --watch --json` in the background, its lines time-stamped."""
 
@@ -186,16 +305,7 @@ class Watcher:
                 self.cv.wait(left)
 
     def rss(self):
-        out = {}
-        try:
-            with open(f"/proc/{self.p.pid}/status") as f:
-                for l in f:
-                    k, _, v = l.partition(":")
-                    if k in ("VmRSS", "RssAnon", "RssFile", "VmHWM"):
-                        out[k] = int(v.split()[0]) // 1024
-        except OSError:
-            pass
-        return out
+        return memory(self.p.pid, self.p.args[0])
 
     def stop(self):
         self.p.send_signal(signal.SIGINT)
@@ -237,6 +347,13 @@ class EventRecorder:
         self.p.kill()
 
 
+def print_tui_memory(ours, tmp, kubeconfig, hold, how, state_dir=None):
+    print(f"\nmemory of the TUI open on {WATCHED} after {hold:.0f} s ({how}, MiB):")
+    for c in ours:
+        r = tui_memory(c.binary, tmp, c.name, kubeconfig, hold, state_dir)
+        print(f"  {c.name:<10} " + (memory_line(r) if r else "the exercise screen never showed"))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--kubedojo", help="kubedojo binary (default: build ./cmd/kubedojo)")
@@ -247,7 +364,12 @@ def main():
     ap.add_argument("--regrades", type=int, default=20, help="changes timed for re-grade latency")
     ap.add_argument("--hold", type=float, default=60, help="seconds the watch runs before its RSS is read")
     ap.add_argument("--idle", type=float, default=30, help="seconds of idle watch in which API requests are counted")
+    ap.add_argument("--tui-hold", type=float, default=60, help="seconds the TUI stays open on the exercise before its RSS is read")
+    ap.add_argument("--memory-only", action="store_true", help="measure only memory: the watch's (unless --no-lab) and the TUI's")
+    ap.add_argument("--no-lab", action="store_true", help="with --memory-only: no cluster, the TUI's memory with --no-lab alone")
     a = ap.parse_args()
+    if a.no_lab and not a.memory_only:
+        ap.error("--no-lab needs --memory-only")
 
     tmp = tempfile.mkdtemp(prefix="kubedojo-bench-")
     binary = a.kubedojo
@@ -259,6 +381,14 @@ def main():
     if a.baseline:
         ours.append(Contender("baseline", a.baseline, common))
     commit = subprocess.run(["git", "describe", "--always", "--dirty"], capture_output=True, text=True).stdout.strip()
+
+    if a.no_lab:
+        print(f"kubedojo memory — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, commit {commit}")
+        print(f"machine: {platform.node()}, {os.cpu_count()} CPUs, {platform.platform()}; no lab; load average at start {os.getloadavg()[0]:.1f}")
+        print_tui_memory(ours, tmp, None, a.tui_hold, "--no-lab")
+        print(f"\nload average at end {os.getloadavg()[0]:.1f}")
+        shutil.rmtree(tmp, ignore_errors=True)
+        return
 
     kubeconfig = None
     if a.state_dir:
@@ -278,14 +408,14 @@ def main():
 
     # Start-up: version (the floor) and the TUI's first frame.
     res = {}
-    for _ in range(a.rounds):
+    for _ in range(0 if a.memory_only else a.rounds):
         for c in ours:
             res.setdefault((c.name, "version"), []).append(timed(c.cmd("version")))
             t, cpu = tty_frame.first_frame(c.cmd(), "Course map")
             if t is not None:
                 res.setdefault((c.name, "TUI first frame"), []).append((t, cpu))
     # Reset and one-shot grades of services/fix-selector, failing then passing.
-    for _ in range(a.rounds):
+    for _ in range(0 if a.memory_only else a.rounds):
         res.setdefault(("shell-out", "reset"), []).append(timed(shell + ["reset", GRADED], env=kenv, must=True))
         for c in ours:
             res.setdefault((c.name, "reset"), []).append(timed(c.cmd("lab", "reset", GRADED), must=True))
@@ -302,7 +432,8 @@ def main():
                 res.setdefault((c.name, f"check, {state}"), []).append(timed(c.cmd("check", GRADED)))
             res.setdefault(("shell-out", f"grade, {state}"), []).append(timed(shell + ["grade", GRADED], env=kenv))
 
-    print("\none-shot grade, reset and start-up (median of rounds; wall, with CPU time):")
+    if res:
+        print("\none-shot grade, reset and start-up (median of rounds; wall, with CPU time):")
     for (who, what), samples in res.items():
         print(f"  {who:<10} {what:<28} {summary(samples)}")
 
@@ -321,7 +452,7 @@ def main():
     lat["shell-out"] = []
     pos = {name: len(w.lines) for name, w in watchers.items()}
     epos = len(rec.events)
-    for i in range(a.regrades):
+    for i in range(0 if a.memory_only else a.regrades):
         value, status = ("other", "fail") if i % 2 == 0 else ("web", "pass")
         subprocess.run(["kubectl", "-n", "pod-1", "label", "pod", "web", f"app={value}", "--overwrite"], env=kenv, check=True, stdout=subprocess.DEVNULL)
         t_event, epos = rec.wait_for(value, epos)
@@ -333,7 +464,8 @@ def main():
             lat["shell-out"].append(timed(shell + ["grade", WATCHED], env=kenv)[0])
         time.sleep(0.5)  # a quiet period between changes, as between a learner's commands
     rec.stop()
-    print(f"\nre-grade latency, report − API event ({a.regrades} label changes on {WATCHED}):")
+    if not a.memory_only:
+        print(f"\nre-grade latency, report − API event ({a.regrades} label changes on {WATCHED}):")
     for name, xs in lat.items():
         if xs:
             note = " (no watch: a one-shot grade after the change)" if name == "shell-out" else ""
@@ -344,10 +476,14 @@ def main():
         time.sleep(left)
     print(f"\nmemory of `check --watch` on {WATCHED} after {a.hold:.0f} s (MiB):")
     for name, w in watchers.items():
-        r = w.rss()
-        print(f"  {name:<10} RSS {r.get('VmRSS')} (anonymous {r.get('RssAnon')}, file-backed {r.get('RssFile')}), peak {r.get('VmHWM')}")
+        print(f"  {name:<10} {memory_line(w.rss())}")
     for w in watchers.values():
         w.stop()
+    print_tui_memory(ours, tmp, kubeconfig, a.tui_hold, f"lab {a.lab_name}", a.state_dir)
+    if a.memory_only:
+        print(f"\nload average at end {os.getloadavg()[0]:.1f}")
+        shutil.rmtree(tmp, ignore_errors=True)
+        return
 
     # Idle API requests of a watch, through kubectl proxy and a counting proxy.
     kport = free_port()
