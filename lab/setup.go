@@ -107,18 +107,6 @@ func (e *Environment) ensureNamespaces(ctx context.Context, ex *lessons.Exercise
 	}
 	for _, ns := range ex.Namespaces {
 		cur, err := e.namespaces().Get(ctx, ns.Name, metav1.GetOptions{})
-		if ns.LearnerCreates {
-			switch {
-			case apierrors.IsNotFound(err):
-			case err != nil:
-				return apiError(fmt.Sprintf("namespace %s", ns.Name), err)
-			case cur.GetDeletionTimestamp() != nil:
-				if err := e.waitNamespaceGone(ctx, ns.Name); err != nil {
-					return err
-				}
-			}
-			continue
-		}
 		switch {
 		case apierrors.IsNotFound(err):
 		case err != nil:
@@ -127,9 +115,13 @@ func (e *Environment) ensureNamespaces(ctx context.Context, ex *lessons.Exercise
 			if err := e.waitNamespaceGone(ctx, ns.Name); err != nil {
 				return err
 			}
+		case ns.LearnerCreates:
 		case e.opts.Foreign && !e.owns(cur, ex):
 			return fmt.Errorf("%w: namespace %s already exists and was not created by this kubedojo for this exercise%s; "+
 				"kubedojo will not use it in a cluster it did not create (delete or rename it, or use kubedojo's own lab)", ErrForeignObject, ns.Name, e.ownerNote(cur, ex))
+		}
+		if ns.LearnerCreates {
+			continue // the learner's to create, never kubedojo's
 		}
 		want := maps.Clone(ns.Labels)
 		if want == nil {
