@@ -7,7 +7,11 @@
 // up, the grader evaluates and the TUI shows.
 package lessons
 
-import "strings"
+import (
+	"encoding/json"
+	"strings"
+	"sync"
+)
 
 // FormatV1 is the pack format this package reads. A pack names it in the
 // "format" field of course.yaml; later formats will keep loading v1 packs.
@@ -77,13 +81,101 @@ type Lesson struct {
 	ExerciseNames []string `yaml:"exercises,omitempty" json:"-"`
 
 	// Reading is the lesson text in Markdown (lessons/<id>/reading.md).
-	Reading   string      `yaml:"-" json:"-"`
-	Exercises []*Exercise `yaml:"-" json:"exercises"`
-	Quiz      *Quiz       `yaml:"-" json:"quiz,omitempty"`
+	Reading string `yaml:"-" json:"-"`
 	// Dir is the lesson's folder inside the pack, for resolving images.
 	Dir string `yaml:"-" json:"-"`
 	// Track points back to the lesson's track.
 	Track *Track `yaml:"-" json:"-"`
+
+	// exercises and quiz are the lesson's exercises and quiz (see
+	// Exercises and Quiz). deferred, when set, decodes them on first use
+	// (LoadValidatedLazily).
+	exercises []*Exercise
+	quiz      *Quiz
+	deferred  *deferredContent
+}
+
+// deferredContent decodes a lesson's exercises and quiz once, when either
+// is first asked for.
+type deferredContent struct {
+	once   sync.Once
+	decode func(l *Lesson) error
+	err    error
+}
+
+// decodeDeferred decodes what LoadValidatedLazily left for later.
+func (l *Lesson) decodeDeferred() {
+	if d := l.deferred; d != nil {
+		d.once.Do(func() {
+			d.err = d.decode(l)
+			d.decode = nil
+		})
+	}
+}
+
+// Exercises returns the lesson's exercises in course order. A lesson of a
+// pack loaded with LoadValidatedLazily decodes them now, the first time;
+// when that fails (see Decode) it has those that decoded.
+func (l *Lesson) Exercises() []*Exercise {
+	l.decodeDeferred()
+	return l.exercises
+}
+
+// Quiz returns the lesson's quiz, nil when it has none (an exam pool's
+// lessons); decoded on first use like Exercises.
+func (l *Lesson) Quiz() *Quiz {
+	l.decodeDeferred()
+	return l.quiz
+}
+
+// Decode decodes the lesson's exercises and quiz if they are not yet, and
+// returns why some would not: nil but for a lazily loaded pack whose files
+// differ from the ones the tests validated.
+func (l *Lesson) Decode() error {
+	l.decodeDeferred()
+	if l.deferred == nil {
+		return nil
+	}
+	return l.deferred.err
+}
+
+// AddExercises appends exercises to the lesson, for a course built in Go
+// (tests, a class's copy of a course).
+func (l *Lesson) AddExercises(exs ...*Exercise) {
+	l.exercises = append(l.Exercises(), exs...)
+}
+
+// SetQuiz sets the lesson's quiz, for a course built in Go.
+func (l *Lesson) SetQuiz(q *Quiz) {
+	l.decodeDeferred()
+	l.quiz = q
+}
+
+// ExerciseIDs returns the full ids of the lesson's exercises in order,
+// without decoding them: what the course map and progress counts need.
+func (l *Lesson) ExerciseIDs() []string {
+	if l.deferred == nil {
+		ids := make([]string, len(l.exercises))
+		for i, ex := range l.exercises {
+			ids[i] = ex.ID
+		}
+		return ids
+	}
+	ids := make([]string, len(l.ExerciseNames))
+	for i, name := range l.ExerciseNames {
+		ids[i] = l.ID + "/" + name
+	}
+	return ids
+}
+
+// MarshalJSON writes the lesson with its exercises.
+func (l *Lesson) MarshalJSON() ([]byte, error) {
+	type plain Lesson
+	return json.Marshal(struct {
+		*plain
+		Exercises []*Exercise `json:"exercises"`
+		Quiz      *Quiz       `json:"quiz,omitempty"`
+	}{(*plain)(l), l.Exercises(), l.Quiz()})
 }
 
 // Domain is a CKA curriculum domain.
@@ -253,7 +345,7 @@ func (c *Course) Exercise(id string) *Exercise {
 	if l == nil {
 		return nil
 	}
-	for _, e := range l.Exercises {
+	for _, e := range l.Exercises() {
 		if e.ID == id {
 			return e
 		}
@@ -265,7 +357,7 @@ func (c *Course) Exercise(id string) *Exercise {
 func (c *Course) Exercises() []*Exercise {
 	var out []*Exercise
 	for _, l := range c.Lessons() {
-		out = append(out, l.Exercises...)
+		out = append(out, l.Exercises()...)
 	}
 	return out
 }

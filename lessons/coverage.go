@@ -54,7 +54,7 @@ func CourseCoverage(c *Course) Coverage {
 	for _, l := range c.Lessons() {
 		counts := map[string]int{}
 		main := key{domain: l.Domain}
-		for _, ex := range l.Exercises {
+		for _, ex := range l.Exercises() {
 			k := key{domain: ex.EffectiveDomain()}
 			if comp, ok := CompetencyByID(ex.Competency); ok {
 				k = key{comp.Domain, comp.ID}
@@ -69,8 +69,8 @@ func CourseCoverage(c *Course) Coverage {
 				cov.Examined++
 			}
 		}
-		if l.Quiz != nil {
-			for _, q := range l.Quiz.Questions {
+		if l.Quiz() != nil {
+			for _, q := range l.Quiz().Questions {
 				k := main
 				if q != nil {
 					if comp, ok := CompetencyByID(q.Competency); ok {
@@ -79,7 +79,7 @@ func CourseCoverage(c *Course) Coverage {
 				}
 				questions[k]++
 			}
-			cov.Questions += len(l.Quiz.Questions)
+			cov.Questions += len(l.Quiz().Questions)
 		}
 	}
 	for _, d := range Domains {

@@ -9,12 +9,12 @@ import (
 func TestCourseCoverage(t *testing.T) {
 	quiz := func(n int) *Quiz { return &Quiz{Questions: make([]*Question, n)} }
 	lesson := func(id string, d Domain, q *Quiz, exs ...*Exercise) *Lesson {
-		l := &Lesson{ID: id, Domain: d, Quiz: q}
+		l := &Lesson{ID: id, Domain: d, quiz: q}
 		for _, ex := range exs {
 			ex.ID = id + "/" + ex.ID
 			ex.Lesson = l
 		}
-		l.Exercises = exs
+		l.AddExercises(exs...)
 		return l
 	}
 	c := &Course{Tracks: []*Track{{Lessons: []*Lesson{

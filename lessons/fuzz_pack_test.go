@@ -88,7 +88,7 @@ func FuzzLoadPack(f *testing.F) {
 				if strings.Contains(l.Reading, "root:x") {
 					t.Fatal("the reading came from outside the pack")
 				}
-				for _, ex := range l.Exercises {
+				for _, ex := range l.Exercises() {
 					texts = append(texts, ex.Title, ex.Task)
 					texts = append(texts, ex.Hints...)
 				}

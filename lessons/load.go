@@ -39,6 +39,16 @@ func LoadValidated(fsys fs.FS) (*Course, error) {
 	return packLoader{fsys: fsys, validated: true}.load()
 }
 
+// LoadValidatedLazily is LoadValidated for a program that shows the
+// course before it needs its exercises (the TUI's course map needs only
+// their ids): each lesson's exercise files are read and decoded when the
+// lesson's Exercises (or Quiz) are first asked for, with its quiz, which
+// is most of what loading costs. Lesson.Decode reports what that found
+// wrong.
+func LoadValidatedLazily(fsys fs.FS) (*Course, error) {
+	return packLoader{fsys: fsys, validated: true, lazy: true}.load()
+}
+
 // LoadValidatedLesson is LoadValidated for a command that needs one
 // lesson (check EXERCISE grades one exercise): the course comes back with
 // its tracks and lessons, but only lesson lessonID has its reading, quiz
@@ -48,10 +58,12 @@ func LoadValidatedLesson(fsys fs.FS, lessonID string) (*Course, error) {
 }
 
 // packLoader reads one pack. validated skips validation (LoadValidated);
-// only, when set, is the one lesson whose files are read.
+// lazy defers decoding the exercises (LoadValidatedLazily); only, when
+// set, is the one lesson whose files are read.
 type packLoader struct {
 	fsys      fs.FS
 	validated bool
+	lazy      bool
 	only      string
 	problems  *Problems
 }
@@ -131,7 +143,7 @@ func (ld packLoader) loadCourse() *Course {
 	if !ld.validated {
 		checkStrayLessons(fsys, problems, &c)
 	}
-	if c.Exam != nil && c.Exam.Tasks > len(c.Exercises()) {
+	if c.Exam != nil && !ld.lazy && c.Exam.Tasks > len(c.Exercises()) {
 		r.add(pos.line("exam"), "exam.tasks", "an exam draws %d tasks but the pool has only %d", c.Exam.Tasks, len(c.Exercises()))
 	}
 	return &c
@@ -172,26 +184,57 @@ func (ld packLoader) loadLesson(coursePos positions, field string, l *Lesson, po
 		checkMarkdown(fsys, rr, l.Dir, l.Reading, 1, "")
 	}
 
+	if !ld.lazy {
+		l.quiz = ld.loadQuiz(l, pool)
+		l.exercises = ld.loadExercises(coursePos, field, l, pool)
+		return
+	}
+	own := ld
+	l.deferred = &deferredContent{decode: func(l *Lesson) error {
+		var problems Problems
+		own.problems = &problems
+		l.quiz = own.loadQuiz(l, pool)
+		l.exercises = own.loadExercises(coursePos, field, l, pool)
+		if len(problems) > 0 {
+			problems.Sort()
+			return problems
+		}
+		return nil
+	}}
+}
+
+// loadQuiz reads lesson l's quiz; nil when it has none or it is broken.
+func (ld packLoader) loadQuiz(l *Lesson, pool bool) *Quiz {
 	quizPath := path.Join(l.Dir, QuizFile)
-	if data, err := readPackFile(fsys, quizPath); err != nil {
+	r := reporter{file: quizPath, problems: ld.problems}
+	data, err := readPackFile(ld.fsys, quizPath)
+	if err != nil {
 		switch {
 		case !errors.Is(err, fs.ErrNotExist):
-			reportRead(reporter{file: quizPath, problems: problems}, err)
+			reportRead(r, err)
 		case !pool:
-			reporter{file: quizPath, problems: problems}.add(0, "", "missing: every lesson needs a quiz")
+			r.add(0, "", "missing: every lesson needs a quiz")
 		}
-	} else {
-		qr := reporter{file: quizPath, problems: problems}
-		var q Quiz
-		if pos, ok := ld.decode(qr, data, &q); ok {
-			if !ld.validated {
-				validateQuiz(qr, pos, &q)
-			}
-			l.Quiz = &q
-		}
+		return nil
 	}
+	var q Quiz
+	pos, ok := ld.decode(r, data, &q)
+	if !ok {
+		return nil
+	}
+	if !ld.validated {
+		validateQuiz(r, pos, &q)
+	}
+	return &q
+}
 
+// loadExercises reads the exercises course.yaml lists for lesson l, and
+// reports the files of its exercises folder it does not list.
+func (ld packLoader) loadExercises(coursePos positions, field string, l *Lesson, pool bool) []*Exercise {
+	fsys, problems := ld.fsys, ld.problems
+	cr := reporter{file: CourseFile, problems: problems}
 	exDir := path.Join(l.Dir, ExercisesDir)
+	var exercises []*Exercise
 	files := map[string]bool{}
 	if entries, err := fs.ReadDir(fsys, exDir); err == nil {
 		for _, e := range entries {
@@ -213,7 +256,7 @@ func (ld packLoader) loadLesson(coursePos positions, field string, l *Lesson, po
 			continue
 		}
 		if ex := ld.loadExercise(l, path.Join(exDir, name+".yaml"), name, pool); ex != nil {
-			l.Exercises = append(l.Exercises, ex)
+			exercises = append(exercises, ex)
 		}
 	}
 	var stray []string
@@ -227,6 +270,7 @@ func (ld packLoader) loadLesson(coursePos positions, field string, l *Lesson, po
 		reporter{file: path.Join(exDir, name+".yaml"), problems: problems}.add(0, "",
 			"exercise is not listed under lesson %s in course.yaml (add %q to its exercises)", l.ID, name)
 	}
+	return exercises
 }
 
 func (ld packLoader) loadExercise(l *Lesson, file, name string, pool bool) *Exercise {

@@ -9,10 +9,13 @@ import (
 )
 
 // BenchmarkLoadBuiltinCourse compares loading the built-in course with
-// validation (Load: a --course pack) and without (LoadValidated: what
-// every command does with the embedded course, validated by the tests).
+// validation (Load: a --course pack), without (LoadValidated: what the
+// commands do with the embedded course, validated by the tests), and
+// without decoding the exercises (LoadValidatedLazily: the TUI's start).
 func BenchmarkLoadBuiltinCourse(b *testing.B) {
-	for name, load := range map[string]func(fs.FS) (*lessons.Course, error){"Load": lessons.Load, "LoadValidated": lessons.LoadValidated} {
+	for name, load := range map[string]func(fs.FS) (*lessons.Course, error){
+		"Load": lessons.Load, "LoadValidated": lessons.LoadValidated, "LoadValidatedLazily": lessons.LoadValidatedLazily,
+	} {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {

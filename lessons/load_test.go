@@ -3,9 +3,11 @@ package lessons_test
 import (
 	"errors"
 	"io/fs"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 
@@ -106,7 +108,7 @@ func TestGoodPackLoads(t *testing.T) {
 	if ex == nil || ex.Lesson.ID != "pods" || ex.DefaultNamespace() != "pod-1" || ex.Checks[0].Kind() != "exists" {
 		t.Fatalf("loaded %+v", ex)
 	}
-	if c.Lesson("pods").Quiz.Questions[0].Correct() != 0 {
+	if c.Lesson("pods").Quiz().Questions[0].Correct() != 0 {
 		t.Fatal("quiz answer")
 	}
 }
@@ -395,6 +397,16 @@ func TestBuiltinCourseLoadsValidated(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("%s: LoadValidated and Load disagree; a built-in pack must load the same without validation", name)
 		}
+		lazy, err := lessons.LoadValidatedLazily(fsys)
+		if err != nil {
+			t.Fatalf("%s: LoadValidatedLazily: %v", name, err)
+		}
+		if err := lessons.Settle(lazy); err != nil {
+			t.Fatalf("%s: decoding the exercises of LoadValidatedLazily: %v", name, err)
+		}
+		if !reflect.DeepEqual(lazy, want) {
+			t.Fatalf("%s: LoadValidatedLazily and Load disagree once every exercise is decoded", name)
+		}
 	}
 	// And it would notice: a pack whose text Load cleans differs.
 	dirty := pack(map[string]string{"course.yaml": strings.Replace(goodCourse, "title: Demo", `title: "Demo\e]0;x\a"`, 1)})
@@ -427,11 +439,159 @@ func TestLoadValidatedLesson(t *testing.T) {
 	if !reflect.DeepEqual(got.Checks, ex.Checks) || got.Task != ex.Task || got.Lesson.Reading != ex.Lesson.Reading {
 		t.Fatalf("%s loads differently alone", ex.ID)
 	}
-	if n := len(one.Exercises()); n != len(ex.Lesson.Exercises) {
-		t.Fatalf("%d exercises loaded, want the lesson's %d", n, len(ex.Lesson.Exercises))
+	if n := len(one.Exercises()); n != len(ex.Lesson.Exercises()) {
+		t.Fatalf("%d exercises loaded, want the lesson's %d", n, len(ex.Lesson.Exercises()))
 	}
 	if one.ID != whole.ID || len(one.Lessons()) != len(whole.Lessons()) {
 		t.Fatal("the course around the lesson differs")
+	}
+}
+
+// openCounter is a pack that counts the files opened under it (the
+// loader reads lessons in parallel).
+type openCounter struct {
+	fs.FS
+	mu     sync.Mutex
+	opened map[string]int
+}
+
+func (o *openCounter) Open(name string) (fs.File, error) {
+	o.mu.Lock()
+	o.opened[name]++
+	o.mu.Unlock()
+	return o.FS.Open(name)
+}
+
+// counts is a copy of the counts.
+func (o *openCounter) counts() map[string]int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return maps.Clone(o.opened)
+}
+
+// exerciseFiles are the exercise and quiz files opened.
+func (o *openCounter) exerciseFiles() []string {
+	var out []string
+	for name := range o.counts() {
+		if strings.Contains(name, "/exercises/") || strings.HasSuffix(name, "/"+lessons.QuizFile) {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestLoadValidatedLazilyDecodesOnFirstUse: the TUI's load of the built-in
+// course reads no exercise or quiz file until a lesson's exercises are
+// asked for, then that lesson's alone, once; ids and counts need none.
+func TestLoadValidatedLazilyDecodesOnFirstUse(t *testing.T) {
+	fsys := &openCounter{FS: assets.Course(), opened: map[string]int{}}
+	c, err := lessons.LoadValidatedLazily(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fsys.exerciseFiles(); len(got) > 0 {
+		t.Fatalf("loading read %d exercise and quiz files, want none: %v", len(got), got)
+	}
+	whole, err := lessons.LoadValidated(assets.Course())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := 0
+	for _, l := range c.Lessons() {
+		var want []string
+		for _, ex := range whole.Lesson(l.ID).Exercises() {
+			want = append(want, ex.ID)
+		}
+		if got := l.ExerciseIDs(); !slices.Equal(got, want) {
+			t.Fatalf("lesson %s: ids %v without decoding, want %v", l.ID, got, want)
+		}
+		ids += len(want)
+	}
+	if len(fsys.exerciseFiles()) > 0 || ids == 0 {
+		t.Fatalf("ExerciseIDs read exercise files (%v), or there are no exercises (%d)", fsys.exerciseFiles(), ids)
+	}
+	l := c.Lessons()[len(c.Lessons())/2]
+	var opens map[string]int
+	for i := range 2 {
+		if n := len(l.Exercises()); n != len(l.ExerciseNames) || n == 0 {
+			t.Fatalf("lesson %s: %d exercises decoded, want %d", l.ID, n, len(l.ExerciseNames))
+		}
+		if i == 0 {
+			opens = fsys.counts()
+		}
+	}
+	got := fsys.exerciseFiles()
+	if len(got) != len(l.ExerciseNames)+1 || l.Quiz() == nil {
+		t.Fatalf("decoding lesson %s read %v, want its %d exercise files and its quiz", l.ID, got, len(l.ExerciseNames))
+	}
+	for _, name := range got {
+		if !strings.HasPrefix(name, l.Dir+"/") {
+			t.Fatalf("decoding lesson %s opened %s", l.ID, name)
+		}
+	}
+	if !maps.Equal(opens, fsys.counts()) {
+		t.Fatalf("lesson %s: asking for its exercises again read files again", l.ID)
+	}
+	if ex := c.Exercise(l.ExerciseIDs()[0]); ex == nil || ex.Lesson != l || len(ex.Checks) == 0 {
+		t.Fatalf("exercise %s after decoding: %+v", l.ExerciseIDs()[0], ex)
+	}
+}
+
+// TestLoadValidatedLazilyDecodesOnceForConcurrentReaders: the TUI's pages
+// and its background commands may ask for a lesson's exercises at the same
+// time; all get the same ones, decoded once (go test -race checks the rest).
+func TestLoadValidatedLazilyDecodesOnceForConcurrentReaders(t *testing.T) {
+	c, err := lessons.LoadValidatedLazily(assets.Course())
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := c.Lessons()[0]
+	got := make([][]*lessons.Exercise, 8)
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Go(func() {
+			if l.Quiz() == nil {
+				t.Error("no quiz")
+			}
+			got[i] = l.Exercises()
+		})
+	}
+	wg.Wait()
+	for _, exs := range got {
+		if len(exs) == 0 || !slices.Equal(exs, got[0]) {
+			t.Fatalf("readers got different exercises: %v, %v", exs, got[0])
+		}
+	}
+}
+
+// TestLoadValidatedLazilyReportsWhatDoesNotDecode: a lazily loaded pack
+// whose exercise file is broken (not the built-in course, which the tests
+// validate) loads; the lesson's Decode says which file and why, and its
+// exercises are those that decoded.
+func TestLoadValidatedLazilyReportsWhatDoesNotDecode(t *testing.T) {
+	fsys := pack(map[string]string{
+		"course.yaml":                        strings.Replace(goodCourse, "exercises: [first-pod]", "exercises: [first-pod, broken]", 1),
+		"lessons/pods/exercises/broken.yaml": "id: broken\ntitle: [unclosed\n",
+	})
+	c, err := lessons.LoadValidatedLazily(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := c.Lesson("pods")
+	if got := l.ExerciseIDs(); !slices.Equal(got, []string{"pods/first-pod", "pods/broken"}) {
+		t.Fatalf("ids %v", got)
+	}
+	err = l.Decode()
+	var ps lessons.Problems
+	if !errors.As(err, &ps) || len(ps) != 1 || !strings.Contains(err.Error(), "lessons/pods/exercises/broken.yaml") || !strings.Contains(err.Error(), "invalid YAML") {
+		t.Fatalf("Decode: %v", err)
+	}
+	if exs := l.Exercises(); len(exs) != 1 || exs[0].ID != "pods/first-pod" {
+		t.Fatalf("exercises %v", exs)
+	}
+	if _, err := lessons.Load(fsys); err == nil {
+		t.Fatal("Load accepts the broken exercise")
 	}
 }
 

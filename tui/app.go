@@ -146,18 +146,31 @@ func New(ctx context.Context, opts Options) *Model {
 		m.pages = []common.Page{exampage.New(c, opts.Exam, opts.ExamOptions)}
 		return m
 	}
-	m.pages = m.resumePages()
+	var err error
+	if m.pages, err = m.resumePages(); err != nil {
+		m.status = status{text: err.Error(), isErr: true}
+	}
 	return m
 }
 
-// resumePages rebuilds the page stack for the last recorded location.
-func (m *Model) resumePages() []common.Page {
+// decodeErr is why some of a lazily loaded lesson's exercises did not
+// decode (lessons.LoadValidatedLazily), for the status line.
+func decodeErr(l *lessons.Lesson) error {
+	if err := l.Decode(); err != nil {
+		return fmt.Errorf("lesson %s: some exercises cannot be shown: %w", l.ID, err)
+	}
+	return nil
+}
+
+// resumePages rebuilds the page stack for the last recorded location; the
+// error is why some exercises of the lesson it opens cannot be shown.
+func (m *Model) resumePages() ([]common.Page, error) {
 	c := m.c
 	last, _ := c.Progress.Last()
 	l := c.Course.Lesson(last.Lesson)
 	pages := []common.Page{coursemap.New(c, last.Lesson)}
 	if l == nil || last.Screen == progress.ScreenMap {
-		return pages
+		return pages, nil
 	}
 	pages = append(pages, lesson.New(c, l))
 	switch last.Screen {
@@ -166,11 +179,11 @@ func (m *Model) resumePages() []common.Page {
 			pages = append(pages, exercise.New(c, ex))
 		}
 	case progress.ScreenQuiz:
-		if l.Quiz != nil {
+		if l.Quiz() != nil {
 			pages = append(pages, quiz.New(c, l))
 		}
 	}
-	return pages
+	return pages, decodeErr(l)
 }
 
 func (m *Model) top() common.Page { return m.pages[len(m.pages)-1] }
@@ -259,11 +272,15 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.status = status{text: msg.Text}
 		return nil
 	case messages.OpenLessonMsg:
-		return m.push(lesson.New(m.c, msg.Lesson), false)
+		cmd := m.push(lesson.New(m.c, msg.Lesson), false)
+		if err := decodeErr(msg.Lesson); err != nil {
+			return tea.Batch(cmd, messages.Cmd(messages.ErrorMsg{Err: err}))
+		}
+		return cmd
 	case messages.OpenExerciseMsg:
 		return m.push(exercise.New(m.c, msg.Exercise), msg.Replace)
 	case messages.OpenQuizMsg:
-		if msg.Lesson.Quiz == nil {
+		if msg.Lesson.Quiz() == nil {
 			return nil
 		}
 		return m.push(quiz.New(m.c, msg.Lesson), msg.Replace)

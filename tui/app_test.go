@@ -551,3 +551,33 @@ func TestRootSavesWhateverChangedProgress(t *testing.T) {
 		t.Error("a change to the progress store is not on disk after the next update")
 	}
 }
+
+// TestLessonThatDoesNotDecodeSaysSo: a lazily loaded pack whose exercise
+// file is broken (the built-in course cannot be: the tests validate it)
+// opens its lesson with the exercises that decoded and says on the status
+// line which file is wrong.
+func TestLessonThatDoesNotDecodeSaysSo(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(tuitest.PackDir())); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "lessons/pods-basics/exercises/labels.yaml"), []byte("id: labels\ntitle: [unclosed\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := lessons.LoadValidatedLazily(os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := progress.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := tuitest.NewDriver(t, New(t.Context(), Options{Course: c, Progress: store}), 200, 30)
+	d.Press("enter")
+	v := d.View()
+	for _, want := range []string{"lesson pods-basics: some exercises cannot be shown", "labels.yaml", "invalid YAML"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("screen lacks %q:\n%s", want, v)
+		}
+	}
+}

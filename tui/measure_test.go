@@ -83,6 +83,23 @@ func BenchmarkFirstFrame(b *testing.B) {
 	}
 }
 
+// BenchmarkStartToFirstFrame measures what the TUI does from the
+// embedded course to its first frame: load the built-in course as the
+// program does (exercises decoded on first use), build the TUI and draw
+// the course map.
+func BenchmarkStartToFirstFrame(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		c, err := lessons.LoadValidatedLazily(assets.Course())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if frame := firstFrame(b, c); !strings.Contains(frame, "Course map") {
+			b.Fatalf("first frame:\n%s", frame)
+		}
+	}
+}
+
 // BenchmarkLoadCourse measures loading and validating the built-in course.
 func BenchmarkLoadCourse(b *testing.B) {
 	b.ReportAllocs()

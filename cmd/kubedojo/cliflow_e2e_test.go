@@ -169,7 +169,7 @@ func TestCLIFlowThenTUIKeepsTheSolution(t *testing.T) {
 	// Tab moves the cursor down the lesson's exercises; each press is
 	// waited for, so a slow frame is not pressed past.
 	for presses := 0; cursorLine(x.screen()) == "" || !strings.Contains(cursorLine(x.screen()), ex.Title); presses++ {
-		if presses > 2*(len(ex.Lesson.Exercises)+1) {
+		if presses > 2*(len(ex.Lesson.Exercises())+1) {
 			t.Fatalf("cannot select %q:\n%s", ex.Title, x.screen())
 		}
 		before := cursorLine(x.screen())

@@ -65,8 +65,8 @@ Without PATH it checks the --course pack, or the built-in course.`,
 func countQuestions(c *lessons.Course) int {
 	n := 0
 	for _, l := range c.Lessons() {
-		if l.Quiz != nil {
-			n += len(l.Quiz.Questions)
+		if l.Quiz() != nil {
+			n += len(l.Quiz().Questions)
 		}
 	}
 	return n

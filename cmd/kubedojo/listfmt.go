@@ -57,10 +57,10 @@ func courseView(c *lessons.Course) courseJSON {
 		tj := trackJSON{ID: t.ID, Title: t.Title, Optional: t.Optional, Lessons: []lessonJSON{}}
 		for _, l := range t.Lessons {
 			lj := lessonJSON{ID: l.ID, Title: l.Title, Domain: l.Domain, Exercises: []exerciseJSON{}}
-			if l.Quiz != nil {
-				lj.Questions = len(l.Quiz.Questions)
+			if l.Quiz() != nil {
+				lj.Questions = len(l.Quiz().Questions)
 			}
-			for _, e := range l.Exercises {
+			for _, e := range l.Exercises() {
 				ns := make([]string, 0, len(e.Namespaces))
 				for _, n := range e.Namespaces {
 					ns = append(ns, n.Name)

@@ -143,7 +143,8 @@ func countsView(c progress.Counts) countsJSON {
 }
 
 func progressView(c *lessons.Course, store *progress.Store) progressJSON {
-	sum := progress.Summarize(c, store.Course(c.ID))
+	tracker := store.Course(c.ID)
+	sum := progress.Summarize(c, tracker)
 	out := progressJSON{
 		Course: c.ID, Title: c.Title, File: store.Path(),
 		Exercises: countsView(sum.Counts),
@@ -157,7 +158,7 @@ func progressView(c *lessons.Course, store *progress.Store) progressJSON {
 		for _, l := range t.Lessons {
 			lj := lessonProgressJSON{ID: l.Lesson.ID, Title: l.Lesson.Title, Domain: l.Lesson.Domain, Status: l.Status,
 				Read: l.Record.Read, ReadAt: l.Record.ReadAt, Quiz: l.Record.Quiz, Exercises: []exerciseProgressJSON{}}
-			for _, e := range l.Exercises {
+			for _, e := range progress.SummarizeLesson(l.Lesson, tracker).Exercises {
 				r := e.Record
 				lj.Exercises = append(lj.Exercises, exerciseProgressJSON{
 					ID: e.Exercise.ID, Title: e.Exercise.Title, Status: r.Status, Hints: r.Hints,

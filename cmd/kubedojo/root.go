@@ -180,14 +180,28 @@ func (o *options) courseFS() (fs.FS, string) {
 // loadCourse loads the selected pack; a broken pack is an environment error
 // that names every problem.
 func (o *options) loadCourse() (*lessons.Course, error) {
+	return o.loadPack(lessons.LoadValidated)
+}
+
+// loadCourseLazily is loadCourse for the TUI, which shows the course map
+// before it needs an exercise: the built-in course's exercises decode when
+// a page first asks for them (lessons.LoadValidatedLazily). A --course
+// pack is validated whole, as by loadCourse.
+func (o *options) loadCourseLazily() (*lessons.Course, error) {
+	return o.loadPack(lessons.LoadValidatedLazily)
+}
+
+// loadPack loads the selected pack: a --course pack with lessons.Load, the
+// built-in course with builtin, which does not validate (the tests that
+// build it do: TestBuiltinCourseLoadsValidated).
+func (o *options) loadPack(builtin func(fs.FS) (*lessons.Course, error)) (*lessons.Course, error) {
 	if err := packDir(o.coursePath); err != nil {
 		return nil, err
 	}
 	fsys, name := o.courseFS()
 	load := lessons.Load
 	if o.coursePath == "" {
-		// Validated by the tests that build it (TestBuiltinCourseLoadsValidated).
-		load = lessons.LoadValidated
+		load = builtin
 	}
 	c, err := load(fsys)
 	if err != nil {

@@ -68,7 +68,7 @@ func newTUICmd(opts *options, newBackends backendsFunc) *cobra.Command {
 func tuiRunE(opts *options, newBackends backendsFunc) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, _ []string) error {
 		ctx := cmd.Context()
-		course, err := opts.loadCourse()
+		course, err := opts.loadCourseLazily()
 		if err != nil {
 			return err
 		}

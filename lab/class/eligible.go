@@ -160,7 +160,7 @@ func SelectOn(c *lessons.Course, sel string, addons ClusterAddons) (Selection, e
 		if l == nil {
 			return out, fmt.Errorf("--exercises: %q is neither a lesson nor an exercise (kubedojo list shows them)", name)
 		}
-		picked = append(picked, l.Exercises...)
+		picked = append(picked, l.Exercises()...)
 	}
 	var refused []string
 	for _, ex := range picked {

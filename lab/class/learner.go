@@ -102,9 +102,9 @@ func (l *Learner) Unavailable(ex *lessons.Exercise) string {
 // unavailable).
 func (l *Learner) MapCourse(c *lessons.Course) {
 	for _, lesson := range c.Lessons() {
-		for i, ex := range lesson.Exercises {
+		for i, ex := range lesson.Exercises() {
 			if slices.ContainsFunc(l.Assigned, func(a Exercise) bool { return a.ID == ex.ID }) {
-				lesson.Exercises[i] = ex.RenameNamespaces(l.Namespace)
+				lesson.Exercises()[i] = ex.RenameNamespaces(l.Namespace)
 			}
 		}
 	}

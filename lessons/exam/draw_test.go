@@ -44,7 +44,7 @@ func testPool(tasks map[lessons.Domain][]taskSpec) *lessons.Course {
 				Namespaces: []lessons.Namespace{{Name: s.name}},
 				Checks:     []lessons.Check{{ID: "a", Points: 2}, {ID: "b"}},
 			}
-			l.Exercises = append(l.Exercises, ex)
+			l.AddExercises(ex)
 		}
 		tr.Lessons = append(tr.Lessons, l)
 	}

@@ -68,6 +68,9 @@ type LessonSummary struct {
 	Lesson *lessons.Lesson
 	Record Lesson
 	Counts
+	// Exercises are the exercises with their records (SummarizeLesson
+	// only: the course's summary counts them by id, so that it decodes
+	// none).
 	Exercises []ExerciseSummary
 	// Status is the lesson's mark: NotStarted, InProgress or Done (every
 	// exercise solved, or the reading finished when there are none).
@@ -90,7 +93,7 @@ func Summarize(c *lessons.Course, t *Tracker) Summary {
 	for _, tr := range c.Tracks {
 		ts := TrackSummary{Track: tr}
 		for _, l := range tr.Lessons {
-			ls := summarizeLesson(l, lessonRecs[l.ID], exercises)
+			ls := summarizeLesson(l, lessonRecs[l.ID], exercises, false)
 			ts.Lessons = append(ts.Lessons, ls)
 			ts.merge(ls.Counts)
 			s.Lessons++
@@ -106,18 +109,29 @@ func Summarize(c *lessons.Course, t *Tracker) Summary {
 
 // SummarizeLesson joins one lesson with the tracker's record of it.
 func SummarizeLesson(l *lessons.Lesson, t *Tracker) LessonSummary {
-	return summarizeLesson(l, t.Lesson(l.ID), t.Exercises())
+	return summarizeLesson(l, t.Lesson(l.ID), t.Exercises(), true)
 }
 
-func summarizeLesson(l *lessons.Lesson, rec Lesson, exercises map[string]Exercise) LessonSummary {
+// summarizeLesson counts the lesson's exercises by id; withExercises adds
+// each exercise with its record.
+func summarizeLesson(l *lessons.Lesson, rec Lesson, exercises map[string]Exercise, withExercises bool) LessonSummary {
 	ls := LessonSummary{Lesson: l, Record: rec}
-	for _, e := range l.Exercises {
-		r, ok := exercises[e.ID]
-		if !ok {
-			r = Exercise{Status: NotStarted}
+	record := func(id string) Exercise {
+		if r, ok := exercises[id]; ok {
+			return r
 		}
-		ls.Exercises = append(ls.Exercises, ExerciseSummary{Exercise: e, Record: r})
-		ls.add(r)
+		return Exercise{Status: NotStarted}
+	}
+	if withExercises {
+		for _, e := range l.Exercises() {
+			r := record(e.ID)
+			ls.Exercises = append(ls.Exercises, ExerciseSummary{Exercise: e, Record: r})
+			ls.add(r)
+		}
+	} else {
+		for _, id := range l.ExerciseIDs() {
+			ls.add(record(id))
+		}
 	}
 	switch {
 	case ls.Total > 0 && ls.Complete() == ls.Total:

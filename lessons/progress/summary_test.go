@@ -10,7 +10,7 @@ func testCourse() *lessons.Course {
 	mk := func(id string, exercises ...string) *lessons.Lesson {
 		l := &lessons.Lesson{ID: id, Title: id}
 		for _, e := range exercises {
-			l.Exercises = append(l.Exercises, &lessons.Exercise{ID: id + "/" + e, Lesson: l})
+			l.AddExercises(&lessons.Exercise{ID: id + "/" + e, Lesson: l})
 		}
 		return l
 	}

@@ -119,7 +119,7 @@ func (m *Model) rows(sum *progress.Summary) []row {
 func matches(q string, t *progress.TrackSummary, l *progress.LessonSummary) bool {
 	les := l.Lesson
 	fields := []string{les.Title, les.ID, t.Track.Title, t.Track.ID, string(les.Domain), les.Domain.Short(), les.Domain.Title()}
-	for _, ex := range les.Exercises {
+	for _, ex := range les.Exercises() {
 		fields = append(fields, ex.Title, ex.ID)
 	}
 	for _, s := range fields {
@@ -260,8 +260,8 @@ func (m *Model) detail(sum *progress.Summary) []string {
 	l := ls.Lesson
 	out := []string{s.Subtitle.Render(l.Title) + s.Muted.Render(" · "+l.Domain.Title())}
 	facts := fmt.Sprintf("%s, %d complete", prose.Plural(ls.Total, "exercise", "exercises"), ls.Complete())
-	if l.Quiz != nil {
-		facts += " · quiz of " + prose.Plural(len(l.Quiz.Questions), "question", "questions")
+	if l.Quiz() != nil {
+		facts += " · quiz of " + prose.Plural(len(l.Quiz().Questions), "question", "questions")
 		if q := ls.Record.Quiz; q != nil {
 			facts += fmt.Sprintf(", best %d/%d", q.Best, q.Total)
 		}
@@ -276,7 +276,7 @@ func (m *Model) detail(sum *progress.Summary) []string {
 		why := m.c.Unavailable(off[0])
 		line := fmt.Sprintf("Unavailable here — %s: %s", off[0].Name(), why)
 		if len(off) > 1 {
-			line = fmt.Sprintf("%d of %d unavailable here — %s: %s", len(off), len(l.Exercises), off[0].Name(), why)
+			line = fmt.Sprintf("%d of %d unavailable here — %s: %s", len(off), len(l.Exercises()), off[0].Name(), why)
 		}
 		out = append(out, s.Muted.Render(line))
 	} else if len(l.Goals) > 0 {
@@ -294,7 +294,7 @@ func (m *Model) unavailable(l *lessons.Lesson) []*lessons.Exercise {
 		return nil
 	}
 	var out []*lessons.Exercise
-	for _, ex := range l.Exercises {
+	for _, ex := range l.Exercises() {
 		if m.c.Unavailable(ex) != "" {
 			out = append(out, ex)
 		}
@@ -357,7 +357,7 @@ func (m *Model) renderRow(r row, selected bool) string {
 	}
 	domain := l.Lesson.Domain.Short()
 	count := fmt.Sprintf("%d/%d", l.Complete(), l.Total)
-	if off := m.unavailable(l.Lesson); len(off) > 0 && len(off) == len(l.Lesson.Exercises) {
+	if off := m.unavailable(l.Lesson); len(off) > 0 && len(off) == len(l.Lesson.Exercises()) {
 		count = unavailableCount
 	}
 	quiz := ""

@@ -397,12 +397,12 @@ func allHintsShown(n int, solutionKey string) string {
 // the lesson.
 func (m *Model) next() tea.Cmd {
 	l := m.ex.Lesson
-	for i, e := range l.Exercises {
-		if e == m.ex && i+1 < len(l.Exercises) {
-			return messages.Cmd(messages.OpenExerciseMsg{Exercise: l.Exercises[i+1], Replace: true})
+	for i, e := range l.Exercises() {
+		if e == m.ex && i+1 < len(l.Exercises()) {
+			return messages.Cmd(messages.OpenExerciseMsg{Exercise: l.Exercises()[i+1], Replace: true})
 		}
 	}
-	if l.Quiz != nil {
+	if l.Quiz() != nil {
 		return messages.Cmd(messages.OpenQuizMsg{Lesson: l, Replace: true})
 	}
 	return messages.Cmd(messages.BackMsg{})

@@ -53,8 +53,8 @@ func New(c *common.Common, l *lessons.Lesson) *Model {
 func (m *Model) Lesson() *lessons.Lesson { return m.lesson }
 
 func (m *Model) entries() int {
-	n := len(m.lesson.Exercises)
-	if m.lesson.Quiz != nil {
+	n := len(m.lesson.Exercises())
+	if m.lesson.Quiz() != nil {
 		n++
 	}
 	return n
@@ -116,9 +116,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 
 func (m *Model) open() tea.Cmd {
 	switch {
-	case m.sel < len(m.lesson.Exercises):
-		return messages.Cmd(messages.OpenExerciseMsg{Exercise: m.lesson.Exercises[m.sel]})
-	case m.lesson.Quiz != nil:
+	case m.sel < len(m.lesson.Exercises()):
+		return messages.Cmd(messages.OpenExerciseMsg{Exercise: m.lesson.Exercises()[m.sel]})
+	case m.lesson.Quiz() != nil:
 		return messages.Cmd(messages.OpenQuizMsg{Lesson: m.lesson})
 	}
 	return nil
@@ -132,7 +132,7 @@ func (m *Model) View() string {
 	lines := []string{m.reader.View(), rule}
 
 	heading := "Exercises"
-	if len(m.lesson.Exercises) == 0 {
+	if len(m.lesson.Exercises()) == 0 {
 		heading = "Practice"
 	}
 	lines = append(lines, s.Subtitle.Render(heading)+s.Muted.Render("  "+m.c.Keys.NextItem.Help().Key+" to choose, "+m.c.Keys.Open.Help().Key+" to open"))
@@ -144,12 +144,12 @@ func (m *Model) View() string {
 		}
 		lines = append(lines, m.entry(i, s.Mark(common.ProgressState(e.Record.Status)), e.Exercise.Title, right))
 	}
-	if q := m.lesson.Quiz; q != nil {
+	if q := m.lesson.Quiz(); q != nil {
 		mark, right := s.Mark(styles.StateNotStarted), ""
 		if rec := sum.Record.Quiz; rec != nil {
 			mark, right = s.Mark(styles.StateDone), fmt.Sprintf("last %d/%d · best %d/%d", rec.Score, rec.Total, rec.Best, rec.Total)
 		}
-		lines = append(lines, m.entry(len(m.lesson.Exercises), mark, "Quiz · "+prose.Plural(len(q.Questions), "question", "questions"), right))
+		lines = append(lines, m.entry(len(m.lesson.Exercises()), mark, "Quiz · "+prose.Plural(len(q.Questions), "question", "questions"), right))
 	}
 	return strings.Join(lines, "\n")
 }

@@ -70,7 +70,7 @@ func (m *Model) Score() (int, int) { return m.score, len(m.questions()) }
 // Finished reports whether every question was answered.
 func (m *Model) Finished() bool { return m.finished }
 
-func (m *Model) questions() []*lessons.Question { return m.lesson.Quiz.Questions }
+func (m *Model) questions() []*lessons.Question { return m.lesson.Quiz().Questions }
 
 // Update selects a choice, answers with it, goes on to the next question,
 // and on the result scrolls, retakes or goes back.
