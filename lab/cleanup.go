@@ -34,8 +34,10 @@ const controllerFinalizeWait = 45 * time.Second
 // cleanup steps (delete, restore, node, nodeLabel, nodeTaint, kubeconfig
 // restore), deletes the learner's cluster-scoped work for the exercise
 // (clusterwork.go: never what existed before setup), every cluster-scoped
-// object labelled with the exercise and the exercise's namespaces, waiting (bounded) until they are gone, and
-// forgets the baseline. On the own lab that includes namespaces the learner
+// object labelled with the exercise and the exercise's namespaces, and
+// forgets the baseline. A deleted namespace is emptied, not waited for
+// while the cluster's namespace controller finalizes it (deleteNamespace):
+// the setup that creates it again waits. On the own lab that includes namespaces the learner
 // created; on a foreign cluster namespaces and objects without kubedojo's
 // labels stay, reported in a *KeptError (errors.Is(err, ErrKept)).
 func (e *Environment) Cleanup(ctx context.Context, ex *lessons.Exercise) error {
@@ -350,7 +352,14 @@ func (e *Environment) deleteLabelledIn(ctx context.Context, ex *lessons.Exercise
 	})
 }
 
-// deleteNamespace deletes a namespace and waits until it is gone.
+// deleteNamespace deletes a namespace and empties it. While the cluster's
+// namespace controller runs, the namespace is then left to it: the
+// controller waits 5 s after a deletion before its first pass
+// (kube-controller-manager's namespaceDeletionGracePeriod), and nothing
+// needs the namespace gone but the next setup of it, which waits
+// (ensureNamespaces). Without a controller, or when it has not finalized the
+// namespace in controllerFinalizeWait, kubedojo finalizes it and waits until
+// it is gone (waitNamespaceGone).
 func (e *Environment) deleteNamespace(ctx context.Context, ns string) error {
 	// Background, not foreground: the namespace controller, not the garbage
 	// collector, removes a namespace's objects, and a foregroundDeletion
@@ -363,7 +372,28 @@ func (e *Environment) deleteNamespace(ctx context.Context, ns string) error {
 	if err != nil {
 		return fmt.Errorf("delete namespace %s: %w", ns, err)
 	}
-	return e.waitNamespaceGone(ctx, ns)
+	cur, err := e.namespaces().Get(ctx, ns, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return apiError(fmt.Sprintf("namespace %s", ns), err)
+	}
+	if e.finalizesItself(ctx, cur) {
+		return e.waitNamespaceGone(ctx, ns)
+	}
+	return e.purgeNamespace(ctx, cur, false)
+}
+
+// finalizesItself says whether kubedojo finalizes a terminating namespace
+// itself: when no namespace controller runs, or it has left the namespace
+// unfinalized for controllerFinalizeWait (stuck, or broken by an exercise).
+func (e *Environment) finalizesItself(ctx context.Context, ns *unstructured.Unstructured) bool {
+	deleted := ns.GetDeletionTimestamp()
+	if deleted != nil && e.now().Sub(deleted.Time) > controllerFinalizeWait {
+		return true
+	}
+	return e.leaseHeld(ctx, "kube-controller-manager") != ""
 }
 
 // waitNamespaceGone waits until a terminating namespace has disappeared,

@@ -95,8 +95,9 @@ func hasKubeconfigCheck(cs []lessons.Check) bool {
 }
 
 // ensureNamespaces creates the namespaces the exercise owns (not those the
-// learner creates), labelled for the exercise. A namespace still
-// terminating from a cleanup is waited for. On a foreign cluster an
+// learner creates), labelled for the exercise. A namespace of the exercise
+// still terminating from a cleanup (which does not wait for it) is waited
+// for, the learner's too: they create it again. On a foreign cluster an
 // existing namespace without the exercise's label is refused; on the own
 // lab it is adopted (adopt.go): cleanup puts its labels back and deletes
 // only the start state's objects in it, never the namespace.
@@ -105,9 +106,6 @@ func (e *Environment) ensureNamespaces(ctx context.Context, ex *lessons.Exercise
 		return e.requireProvided(ctx, ex)
 	}
 	for _, ns := range ex.Namespaces {
-		if ns.LearnerCreates {
-			continue
-		}
 		cur, err := e.namespaces().Get(ctx, ns.Name, metav1.GetOptions{})
 		switch {
 		case apierrors.IsNotFound(err):
@@ -117,9 +115,13 @@ func (e *Environment) ensureNamespaces(ctx context.Context, ex *lessons.Exercise
 			if err := e.waitNamespaceGone(ctx, ns.Name); err != nil {
 				return err
 			}
+		case ns.LearnerCreates:
 		case e.opts.Foreign && !e.owns(cur, ex):
 			return fmt.Errorf("%w: namespace %s already exists and was not created by this kubedojo for this exercise%s; "+
 				"kubedojo will not use it in a cluster it did not create (delete or rename it, or use kubedojo's own lab)", ErrForeignObject, ns.Name, e.ownerNote(cur, ex))
+		}
+		if ns.LearnerCreates {
+			continue // the learner's to create, never kubedojo's
 		}
 		want := maps.Clone(ns.Labels)
 		if want == nil {

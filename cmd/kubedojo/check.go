@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -179,6 +180,18 @@ type reportPrinter struct {
 	last        []result.Result
 }
 
+// emitReport prints a report, then records what it means for the
+// learner's progress (and class): recording reads the progress file, may
+// wait for another kubedojo's save and reports over the network, and the
+// report (check --watch: the moment a check turns green) waits for none of
+// it.
+func emitReport(ctx context.Context, p *reportPrinter, record *attempts, ex *lessons.Exercise) func(result.Report) {
+	return func(r result.Report) {
+		p.print(r)
+		record.graded(ctx, ex, r)
+	}
+}
+
 func (p *reportPrinter) print(r result.Report) {
 	if p.watch {
 		if p.last != nil && sameResults(p.last, r.Results) {
@@ -265,10 +278,7 @@ for a while during --watch) status is error, every check is an error and
 				return withCode(exitEnv, err)
 			}
 			record := opts.attempts(cmd.Context(), cmd.ErrOrStderr())
-			emit := func(r result.Report) {
-				record.graded(cmd.Context(), ex, r)
-				p.print(r)
-			}
+			emit := emitReport(cmd.Context(), p, record, ex)
 			if watch {
 				var last result.Report
 				err := s.Grader.Watch(cmd.Context(), ex, func(r result.Report) {
