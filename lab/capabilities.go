@@ -31,6 +31,10 @@ type Capabilities struct {
 	Addons map[string]bool
 	// Workers counts Ready nodes besides the control plane.
 	Workers int
+	// NotReadyWorkers names the nodes besides the control plane that are
+	// not Ready: the lab has them, and a kubelet that an exercise stopped
+	// (or a restarted engine) is why they are down, not the layout.
+	NotReadyWorkers []string
 	// Missing says why a tier or add-on is unavailable, by its name.
 	Missing map[string]string
 	// OwnLab is true on kubedojo's own kind lab, whose layout a learner
@@ -78,7 +82,9 @@ func (c Capabilities) Serves(ex *lessons.Exercise) (bool, string) {
 	}
 	if ex.Workers > c.Workers {
 		why := fmt.Sprintf("needs %s; the cluster has %d ready", plural(ex.Workers, "worker node"), c.Workers)
-		if c.OwnLab {
+		if c.Workers+len(c.NotReadyWorkers) >= ex.Workers {
+			why = fmt.Sprintf("needs %s and %s", plural(ex.Workers, "worker node"), c.notReady())
+		} else if c.OwnLab {
 			why = fmt.Sprintf("needs %s and this lab has %d: %s", plural(ex.Workers, "worker node"), c.Workers, WorkersAdvice(ex.Workers))
 		}
 		return false, why
@@ -207,6 +213,9 @@ func (e *Environment) Capabilities(ctx context.Context) (Capabilities, error) {
 	for i := range nodes.Items {
 		n := &nodes.Items[i]
 		if !nodeReady(n) {
+			if _, cp := n.Labels[controlPlaneLabel]; !cp {
+				c.NotReadyWorkers = append(c.NotReadyWorkers, n.Name)
+			}
 			continue
 		}
 		ready++
@@ -312,4 +321,14 @@ func (e *Environment) leaseHeld(ctx context.Context, name string) string {
 		return fmt.Sprintf("%s last renewed its leader lease %s ago", name, age.Round(time.Second))
 	}
 	return ""
+}
+
+// notReady says which workers are not Ready and where to look.
+func (c Capabilities) notReady() string {
+	verb := "is"
+	if len(c.NotReadyWorkers) > 1 {
+		verb = "are"
+	}
+	return fmt.Sprintf("%s %s not Ready (kubectl describe node says why; an exercise's attempt in progress may keep a kubelet down on purpose)",
+		strings.Join(c.NotReadyWorkers, ", "), verb)
 }

@@ -37,7 +37,13 @@ func (c Capabilities) Advice(exs []*lessons.Exercise, wanted int) []string {
 		}
 	}
 	var out []string
-	if need > c.Workers {
+	if need > c.Workers && c.Workers+len(c.NotReadyWorkers) >= need {
+		msg := c.notReady()
+		if len(short) > 0 {
+			msg += fmt.Sprintf("; %s need %s: %s", plural(len(short), "exercise"), plural(need, "Ready worker"), firstIDs(short))
+		}
+		out = append(out, msg)
+	} else if need > c.Workers {
 		msg := fmt.Sprintf("this lab has %s", plural(c.Workers, "worker node"))
 		if wanted > c.Workers {
 			msg += fmt.Sprintf(" (%d wanted: a lab keeps the layout it was made with)", wanted)

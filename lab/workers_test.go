@@ -49,3 +49,22 @@ func TestAdviceForAnOlderLab(t *testing.T) {
 		t.Errorf("advice for an existing cluster: %q", got)
 	}
 }
+
+// TestAdviceForAWorkerThatIsNotReady: a lab whose worker is NotReady (an
+// exercise's attempt stopped its kubelet) has the worker it was made
+// with. The advice names the node and how to find out why, and never
+// tells the learner to recreate the lab, which deletes their work.
+func TestAdviceForAWorkerThatIsNotReady(t *testing.T) {
+	exs := []*lessons.Exercise{{ID: "scheduling/drain", Tier: lessons.TierKubelet, Workers: 1}}
+	down := allTiers(0, true)
+	down.NotReadyWorkers = []string{"kubedojo-worker"}
+	got := down.Advice(exs, DefaultWorkers)
+	if len(got) != 1 || strings.Contains(got[0], "lab down") || strings.Contains(got[0], "0 worker nodes") ||
+		!strings.Contains(got[0], "kubedojo-worker") || !strings.Contains(got[0], "not Ready") {
+		t.Errorf("advice with a NotReady worker: %q", got)
+	}
+	ok, why := down.Serves(exs[0])
+	if ok || strings.Contains(why, "lab down") || !strings.Contains(why, "kubedojo-worker") {
+		t.Errorf("Serves with a NotReady worker: %v %q", ok, why)
+	}
+}
