@@ -9,12 +9,18 @@ import (
 )
 
 // lockFile takes an exclusive lock on path, waiting for other processes.
-func lockFile(path string) (unlock func(), err error) {
+func lockFile(path string) (unlock func(), err error) { return flock(path, syscall.LOCK_EX) }
+
+// lockFileShared takes a shared lock on path: holders of shared locks run
+// together, and wait for an exclusive one.
+func lockFileShared(path string) (unlock func(), err error) { return flock(path, syscall.LOCK_SH) }
+
+func flock(path string, how int) (unlock func(), err error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+	if err := syscall.Flock(int(f.Fd()), how); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}
