@@ -100,23 +100,10 @@ func UpKindLab(name string, addons ...string) (*lab.Lab, time.Duration, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
-	builtIn, err := builtInExercises()
-	if err != nil {
-		return nil, 0, err
-	}
 	start := time.Now()
 	err = l.Up(ctx, nil)
 	if errors.Is(err, lab.ErrLeftBroken) {
-		// A test run stopped half-way left an exercise's breakage on a
-		// node (a kubelet pointed at a missing runtime). A test lab holds
-		// no learner's attempt to keep: repair it as lab reset does.
-		var rep *lab.RepairReport
-		if rep, err = l.Repair(ctx, builtIn, true, nil); err == nil {
-			err = rep.Err()
-		}
-		if err == nil {
-			err = l.Up(ctx, nil)
-		}
+		err = repairLeftBroken(ctx, l)
 	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("bring up kind lab %s: %w", name, err)
@@ -145,6 +132,25 @@ func LockExamTasks(name string, shared bool) (unlock func(), err error) {
 		return nil, fmt.Errorf("kind lab %s: %w", name, err)
 	}
 	return unlock, nil
+}
+
+// repairLeftBroken repairs what a test run stopped half-way left broken
+// on a node (a kubelet pointed at a missing runtime), as lab reset does: a
+// test lab holds no learner's attempt to keep. Only then is the course
+// decoded, to find the exercise whose cleanup repairs it.
+func repairLeftBroken(ctx context.Context, l *lab.Lab) error {
+	builtIn, err := builtInExercises()
+	if err != nil {
+		return err
+	}
+	rep, err := l.Repair(ctx, builtIn, true, nil)
+	if err == nil {
+		err = rep.Err()
+	}
+	if err != nil {
+		return err
+	}
+	return l.Up(ctx, nil)
 }
 
 // builtInExercises are the built-in course's exercises and the exam pool's
